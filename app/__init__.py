@@ -1,0 +1,33 @@
+"""QiSu (企诉): case management for enterprise demands to a government service hotline."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from .config import load_config
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False
+    logging.basicConfig(level=os.environ.get("QISU_LOG_LEVEL", "INFO"))
+
+    from .wiring import build_runtime
+    app.extensions["qisu"] = build_runtime(app.config)
+
+    from .api import init_api
+    init_api(app)
+    from .web import bp as web_bp
+    app.register_blueprint(web_bp)
+    from .cli import qisu
+    app.cli.add_command(qisu)
+
+    if app.config["QISU_AUTO_DEPLOY"] and not app.config.get("TESTING"):
+        from .wiring import auto_deploy
+        auto_deploy(app)
+    return app

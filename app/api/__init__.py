@@ -1,0 +1,38 @@
+"""The JSON API: flask-smorest blueprints; OpenAPI generated at /api/openapi.json."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from app.domain.errors import DomainError
+
+from . import auth, cases, catalog, deployments, tasks
+from .errors import handle_domain_error, handle_http_exception, handle_unexpected
+
+
+class QisuApi(Api):
+    def handle_http_exception(self, error):
+        return handle_http_exception(error)
+
+
+def init_api(app: Flask) -> Api:
+    app.config.update({
+        "API_TITLE": "QiSu 企诉 API",
+        "API_VERSION": "1.0",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "/docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "企业诉求快速响应平台的开放接口。错误统一为 "
+                                    '{"error": {"code", "message", "fields"}}。'},
+            "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        },
+    })
+    api = QisuApi(app)
+    for module in (auth, cases, tasks, catalog, deployments):
+        api.register_blueprint(module.blp)
+    app.register_error_handler(DomainError, handle_domain_error)
+    app.register_error_handler(Exception, handle_unexpected)
+    return api

@@ -1,0 +1,66 @@
+"""Bearer tokens for the API (and the page session, for the browser)."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, request, session
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.domain.errors import Forbidden, Unauthorized
+from app.services import auth as auth_service
+
+from .schemas import TokenIn, TokenOut, UserOut
+
+blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录与令牌 (Authentication)")
+
+
+def runtime():
+    return current_app.extensions["qisu"]
+
+
+def current_actor():
+    if "actor" in g:
+        return g.actor
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        g.actor = auth_service.actor_for_token(runtime(), header[7:].strip())
+        return g.actor
+    if session.get("user_id"):
+        actor = auth_service.actor_by_id(runtime(), session["user_id"])
+        if actor is not None:
+            g.actor = actor
+            return actor
+    raise Unauthorized()
+
+
+def login_required(*roles: str):
+    """Require an authenticated user, optionally with one of `roles`."""
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            actor = current_actor()
+            if roles and actor.role not in roles:
+                raise Forbidden()
+            return fn(*args, **kwargs)
+        return wrapper
+    return decorator
+
+
+@blp.route("/token")
+class Token(MethodView):
+    @blp.arguments(TokenIn)
+    @blp.response(201, TokenOut)
+    def post(self, body):
+        """Exchange username and password for a bearer token (登录获取令牌)."""
+        return auth_service.issue_token(runtime(), body["username"], body["password"])
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.response(200, UserOut)
+    @blp.doc(security=[{"bearerAuth": []}])
+    @login_required()
+    def get(self):
+        """The authenticated user (当前用户)."""
+        return auth_service.describe_actor(current_actor())

@@ -1,0 +1,63 @@
+"""Cases: intake (P1–P3), progress (P17), history (P16), rating (P9)."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from app.services import cases, intake, tasks
+
+from .auth import current_actor, login_required, runtime
+from .schemas import CaseIn, CaseListArgs, CaseOut, CasePage, HistoryOut, RatingIn
+
+blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="诉求 (Cases)")
+SECURITY = [{"bearerAuth": []}]
+
+
+@blp.route("")
+class Cases(MethodView):
+    @blp.arguments(CaseListArgs, location="query")
+    @blp.response(200, CasePage)
+    @blp.doc(security=SECURITY)
+    @login_required()
+    def get(self, args):
+        """Cases I may see, newest first (诉求列表)."""
+        return cases.list_cases(runtime(), current_actor(), **args)
+
+    @blp.arguments(CaseIn)
+    @blp.response(201, CaseOut)
+    @blp.doc(security=SECURITY)
+    @login_required("agent", "enterprise")
+    def post(self, body):
+        """Submit a demand: agents on the phone, enterprises through web/app (受理)."""
+        return intake.submit_case(runtime(), current_actor(), body)
+
+
+@blp.route("/<number>")
+class CaseItem(MethodView):
+    @blp.response(200, CaseOut)
+    @blp.doc(security=SECURITY)
+    @login_required()
+    def get(self, number):
+        """Status, current step, reply and rating of one case (进度查询)."""
+        return cases.get_case(runtime(), current_actor(), number)
+
+
+@blp.route("/<number>/history")
+class CaseHistory(MethodView):
+    @blp.response(200, HistoryOut)
+    @blp.doc(security=SECURITY)
+    @login_required()
+    def get(self, number):
+        """Every recorded action on the case (全程留痕)."""
+        return cases.history(runtime(), current_actor(), number)
+
+
+@blp.route("/<number>/rating")
+class CaseRating(MethodView):
+    @blp.arguments(RatingIn)
+    @blp.response(200, CaseOut)
+    @blp.doc(security=SECURITY)
+    @login_required("enterprise")
+    def post(self, body, number):
+        """The enterprise rates the result (好差评)."""
+        return tasks.complete_for_case(runtime(), current_actor(), number, "rate", body)

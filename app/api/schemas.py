@@ -1,0 +1,207 @@
+"""Request and response schemas; the OpenAPI document is generated from these."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.domain.vocab import DOMAINS, KINDS, RATINGS
+
+# Chinese-first validation messages for every field type.
+fields.Field.default_error_messages.update({
+    "required": "必填", "null": "不能为空", "validator_failed": "取值无效",
+})
+fields.String.default_error_messages.update({"invalid": "应为字符串"})
+fields.Integer.default_error_messages.update({"invalid": "应为整数"})
+fields.Boolean.default_error_messages.update({"invalid": "应为布尔值"})
+fields.Dict.default_error_messages.update({"invalid": "应为对象"})
+Schema._default_error_messages = {**Schema._default_error_messages,
+                                  "unknown": "不允许的字段", "type": "应为对象"}
+
+
+def _choice(values):
+    return validate.OneOf(values, error="取值须为: " + " / ".join(values))
+
+
+def _length(maximum, minimum=None):
+    return validate.Length(min=minimum, max=maximum,
+                           error=f"长度须在 {minimum or 0}–{maximum} 之间")
+
+
+class TokenIn(Schema):
+    username = fields.String(required=True, validate=_length(64, 1))
+    password = fields.String(required=True, validate=_length(200, 1), load_only=True)
+
+
+class UserOut(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    unit_id = fields.Integer(allow_none=True)
+    enterprise_id = fields.Integer(allow_none=True)
+
+
+class TokenOut(Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_at = fields.String()
+    user = fields.Nested(UserOut)
+
+
+class CaseIn(Schema):
+    kind = fields.String(required=True, validate=_choice(KINDS), metadata={"description": "诉求类型"})
+    description = fields.String(required=True, validate=_length(4000, 1))
+    credit_code = fields.String(validate=_length(18, 1), metadata={"description": "统一社会信用代码(话务员)"})
+    phone = fields.String(validate=_length(20, 1), metadata={"description": "企业登记电话(话务员)"})
+    domain = fields.String(validate=_choice(DOMAINS), allow_none=True)
+    town = fields.String(validate=_length(50), allow_none=True)
+    contact_name = fields.String(validate=_length(50), allow_none=True)
+    contact_phone = fields.String(validate=_length(20), allow_none=True)
+    channel = fields.String(validate=_choice(("web", "app")), metadata={"description": "企业自助渠道"})
+    direct_reply = fields.String(validate=_length(4000), allow_none=True,
+                                 metadata={"description": "话务员直接答复内容(仅咨询)"})
+
+
+class NamedRef(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class TaskRef(Schema):
+    id = fields.String()
+    name = fields.String()
+    title = fields.String()
+    role = fields.String(allow_none=True)
+
+
+class CaseOut(Schema):
+    number = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    closed = fields.Boolean()
+    current_step = fields.String(allow_none=True)
+    channel = fields.String()
+    kind = fields.String()
+    domain = fields.String(allow_none=True)
+    town = fields.String(allow_none=True)
+    red_list = fields.Boolean()
+    enterprise = fields.Dict()
+    unit = fields.Nested(NamedRef, allow_none=True)
+    suggested_unit = fields.String(allow_none=True)
+    direct_reply = fields.String(allow_none=True)
+    reply = fields.Dict(allow_none=True)
+    rating = fields.String(allow_none=True)
+    dissatisfied_rounds = fields.Integer()
+    created_at = fields.String()
+    updated_at = fields.String()
+    closed_at = fields.String(allow_none=True)
+    version = fields.Integer()
+    description = fields.String()
+    contact_name = fields.String(allow_none=True)
+    deployment_id = fields.Integer()
+    open_tasks = fields.List(fields.Nested(TaskRef))
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="须 ≥ 1"))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="须在 1–100 之间"))
+
+
+class CaseListArgs(PageArgs):
+    status = fields.String()
+
+
+class CasePage(Schema):
+    items = fields.List(fields.Nested(CaseOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class HistoryEvent(Schema):
+    at = fields.String()
+    action = fields.String()
+    actor = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+    task = fields.String(allow_none=True)
+    before = fields.Dict(allow_none=True)
+    after = fields.Dict(allow_none=True)
+
+
+class HistoryOut(Schema):
+    number = fields.String()
+    events = fields.List(fields.Nested(HistoryEvent))
+
+
+class RatingIn(Schema):
+    rating = fields.String(required=True, validate=_choice(RATINGS))
+    rating_comment = fields.String(validate=_length(1000))
+
+
+class TaskListArgs(PageArgs):
+    scope = fields.String(load_default="all", validate=_choice(("all", "mine", "group")))
+    status = fields.String(load_default="ready", validate=_choice(("ready", "completed", "cancelled")))
+    name = fields.String(metadata={"description": "BPMN 任务 id,如 dispatch"})
+    case_number = fields.String()
+    sort = fields.String(load_default="created_at", validate=_choice(("created_at", "-created_at")))
+
+
+class TaskOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    title = fields.String()
+    lane = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    status = fields.String()
+    assignee_id = fields.Integer(allow_none=True)
+    red_list = fields.Boolean()
+    form = fields.String(allow_none=True)
+    created_at = fields.String()
+    completed_at = fields.String(allow_none=True)
+    case = fields.Dict()
+    form_schema = fields.Dict()
+
+
+class TaskPage(Schema):
+    items = fields.List(fields.Nested(TaskOut))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class TaskCompleteIn(Schema):
+    data = fields.Dict(load_default=dict, metadata={"description": "按任务表单 JSON Schema 填写的数据"})
+
+
+class EnterpriseArgs(Schema):
+    q = fields.String(load_default="", metadata={"description": "名称、信用代码或电话"})
+
+
+class EnterpriseOut(Schema):
+    id = fields.Integer()
+    credit_code = fields.String()
+    name = fields.String()
+    phone = fields.String(allow_none=True)
+    town = fields.String(allow_none=True)
+    red_list = fields.Boolean()
+    red_list_category = fields.String(allow_none=True)
+
+
+class UnitOut(Schema):
+    id = fields.Integer()
+    code = fields.String()
+    name = fields.String()
+    kind = fields.String()
+
+
+class ProcessFileIn(Schema):
+    filename = fields.String(required=True, validate=_length(200, 1))
+    content = fields.String(required=True, validate=_length(1024 * 1024, 1))
+
+
+class DeploymentOut(Schema):
+    id = fields.Integer()
+    bundle_hash = fields.String()
+    files = fields.List(fields.String())
+    created_at = fields.String()
+    created = fields.Boolean()

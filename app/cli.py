@@ -1,0 +1,55 @@
+"""Operations as `flask qisu ...` commands."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .config import ROOT
+
+qisu = AppGroup("qisu", help="QiSu operations: migrate, deploy, seed, users, messages.")
+
+
+def alembic_config(url: str):
+    from alembic.config import Config
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = url
+    return config
+
+
+@qisu.command("migrate")
+def migrate() -> None:
+    """Upgrade the database schema to the newest migration (alembic upgrade head)."""
+    from alembic import command
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
+    click.echo("database at head")
+
+
+@qisu.command("deploy")
+@click.option("--path", default=None, help="workflows directory (default QISU_WORKFLOWS_DIR)")
+def deploy(path: str | None) -> None:
+    """Deploy the BPMN/DMN/form files as a new version if anything changed."""
+    from .services.deployments import deploy_directory
+    deployment, created = deploy_directory(current_app.extensions["qisu"],
+                                           path or current_app.config["QISU_WORKFLOWS_DIR"])
+    click.echo(f"deployment {deployment.id} {'created' if created else 'unchanged'}")
+
+
+@qisu.command("seed")
+def seed() -> None:
+    """Load the demo data (units, enterprises, users for every role); idempotent."""
+    from . import demo_data
+    from .services.seed import seed_demo
+    counts = seed_demo(current_app.extensions["qisu"])
+    click.echo(f"seeded {counts}")
+    click.echo("demo users (password = qisu-<username>):")
+    for user in demo_data.USERS:
+        click.echo(f"  {user['username']:<12} {user['role']:<11} {user['password']}")
+
+
+@qisu.command("send-messages")
+def send_messages() -> None:
+    """Send pending outbox messages with the configured sender (default: log)."""
+    from .services.messages import LogSender, deliver_pending
+    click.echo(f"sent {deliver_pending(current_app.extensions['qisu'], LogSender())}")

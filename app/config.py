@@ -1,0 +1,36 @@
+"""Configuration from the environment (12-factor); see README "Configuration"."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def load_config(instance_path: str) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    default_db = "sqlite:///" + str(Path(instance_path) / "qisu.db")
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "dev-only-change-me"),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "QISU_WORKFLOWS_DIR": os.environ.get("QISU_WORKFLOWS_DIR", str(ROOT / "workflows")),
+        "QISU_AUTO_DEPLOY": _bool("QISU_AUTO_DEPLOY", True),
+        "QISU_MAX_DISSATISFIED_ROUNDS": _int("QISU_MAX_DISSATISFIED_ROUNDS", 2),
+        "QISU_TOKEN_TTL_HOURS": _int("QISU_TOKEN_TTL_HOURS", 12),
+        "QISU_MESSAGE_SENDER": os.environ.get("QISU_MESSAGE_SENDER", "log"),
+        "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
+        "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "JSON_AS_ASCII": False,
+    }

@@ -1,0 +1,1 @@
+"""Persistence adapters: SQLAlchemy models, sessions and the unit of work."""

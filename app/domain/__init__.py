@@ -1,0 +1,1 @@
+"""Pure domain layer of QiSu: vocabularies, identifiers and errors (standard library only)."""

@@ -1,0 +1,58 @@
+"""Domain exceptions; the API layer maps `status` to the HTTP status code."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status: int = 400
+    code: str = "domain_error"
+    default_message: str = "操作失败"
+
+    def __init__(self, message: str | None = None, fields: dict | None = None):
+        self.message: str = message or self.default_message
+        self.fields: dict[str, list[str]] = {
+            k: [v] if isinstance(v, str) else list(v) for k, v in (fields or {}).items()
+        }
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict:
+        body: dict = {"code": self.code, "message": self.message}
+        if self.fields:
+            body["fields"] = self.fields
+        return body
+
+
+class ValidationFailed(DomainError):
+    status = 422
+    code = "validation_failed"
+    default_message = "提交的数据未通过校验"
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+    default_message = "请求无效"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+    default_message = "未找到对应记录"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    default_message = "无权执行此操作"
+
+
+class Unauthorized(DomainError):
+    status = 401
+    code = "unauthorized"
+    default_message = "请先登录"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+    default_message = "操作与当前状态冲突"

@@ -1,0 +1,101 @@
+"""Drive SpiffWorkflow: start, load, complete user tasks, describe what is waiting."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.util.task import TaskState
+
+from .actions import ActionRegistry
+from .bundle import ParsedBundle
+from .sandbox import RestrictedEnvironment
+from .state import dump_state, load_state
+
+
+class QisuScriptEngine(PythonScriptEngine):
+    """Restricted scripts; service tasks dispatch to the action registry."""
+
+    def __init__(self, actions: ActionRegistry):
+        super().__init__(environment=RestrictedEnvironment())
+        self.actions = actions
+
+    def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
+        params = {name: p["value"] for name, p in (operation_params or {}).items()}
+        result = self.actions.call(operation_name, params, task.data)
+        return json.dumps(result, ensure_ascii=False, default=str)
+
+
+@dataclass(frozen=True)
+class UserTaskView:
+    id: str
+    name: str            # BPMN element id
+    title: str           # BPMN element name
+    lane: str | None
+    properties: dict[str, str]
+    process_id: str
+
+
+class TaskNotReady(LookupError):
+    pass
+
+
+class WorkflowRunner:
+    def __init__(self, actions: ActionRegistry):
+        self.script_engine = QisuScriptEngine(actions)
+
+    def start(self, bundle: ParsedBundle, data: dict[str, Any]) -> BpmnWorkflow:
+        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self.script_engine)
+        start = workflow.task_tree
+        # Seed the process variables on the start task so every later task inherits them.
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        start.data.update(data)
+        workflow.do_engine_steps()
+        return workflow
+
+    def load(self, bundle: ParsedBundle, state: str) -> BpmnWorkflow:
+        return load_state(state, bundle.spec, bundle.subprocess_specs, self.script_engine)
+
+    @staticmethod
+    def dump(workflow: BpmnWorkflow) -> str:
+        return dump_state(workflow)
+
+    @staticmethod
+    def ready_user_tasks(workflow: BpmnWorkflow) -> list[UserTaskView]:
+        views = []
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            if not isinstance(spec, UserTask):
+                continue
+            views.append(UserTaskView(
+                id=str(task.id), name=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id,
+                lane=spec.lane, properties=dict(spec.extensions.get("properties", {})),
+                process_id=task.workflow.spec.name))
+        return views
+
+    def complete_user_task(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
+        task = workflow.get_task_from_id(UUID(task_id)) if _is_uuid(task_id) else None
+        if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
+            raise TaskNotReady(task_id)
+        task.data.update(data)
+        task.run()
+        workflow.do_engine_steps()
+
+    @staticmethod
+    def data(workflow: BpmnWorkflow) -> dict[str, Any]:
+        """The data of the most recently completed task (what the process knows now)."""
+        last = workflow.last_task
+        return dict(last.data) if last is not None else dict(workflow.data)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except (ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,88 @@
+"""Named actions that the BPMN service tasks call. The diagrams decide when; these decide what.
+
+| operator          | used by (enterprise_demand.bpmn)  | rule |
+|-------------------|-----------------------------------|------|
+| assign_unit       | 确定承办单位                        | P4   |
+| notify_enterprise | 答复企业                            | P17  |
+| record_rating     | 记录评价                            | P9, P10 |
+| close_case        | 结案 / 直接答复办结                  | P3, P9 |
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.db.models import Unit
+from app.domain.errors import ValidationFailed
+from app.domain.vocab import RATINGS, is_dissatisfied, is_satisfied
+from app.engine.actions import ActionRegistry
+
+from . import audit, messages
+from .command import current
+
+ACTIONS = ActionRegistry()
+
+
+@ACTIONS.register("assign_unit")
+def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P4: the dispatcher's choice becomes the receiving unit; an override of the suggestion is recorded."""
+    cmd = current()
+    code = (params.get("unit_code") or "").strip()
+    unit = cmd.session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None:
+        raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
+    suggested = params.get("suggested_unit") or None
+    before = audit.snapshot(cmd.case)
+    cmd.case.unit_id = unit.id
+    cmd.case.suggested_unit_code = suggested
+    overridden = suggested is not None and suggested != code
+    audit.record(cmd, "dispatch_override" if overridden else "dispatch", before=before,
+                 after={"unit_code": code, "unit_name": unit.name, "suggested_unit": suggested,
+                        "override_reason": data.get("override_reason") or None})
+    messages.enqueue(cmd, "dispatched", unit_name=unit.name)
+    return {"unit_name": unit.name, "overridden": overridden}
+
+
+@ACTIONS.register("notify_enterprise")
+def notify_enterprise(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P17: the unit's reply is recorded on the case and sent to the enterprise."""
+    cmd = current()
+    cmd.case.reply_result = data.get("result")
+    cmd.case.reply_text = data.get("reply_text")
+    template = params.get("template") or "reply"
+    messages.enqueue(cmd, template, reply_text=cmd.case.reply_text or "")
+    return {"sent": True}
+
+
+@ACTIONS.register("record_rating")
+def record_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P9/P10: store the rating; a dissatisfied rating counts one more supervision round."""
+    cmd = current()
+    rating = params.get("rating")
+    if rating not in RATINGS:
+        raise ValidationFailed(fields={"rating": [f"评价须为 {'/'.join(RATINGS)} 之一"]})
+    before = audit.snapshot(cmd.case)
+    cmd.case.rating = rating
+    if is_dissatisfied(rating):
+        cmd.case.dissatisfied_rounds = (cmd.case.dissatisfied_rounds or 0) + 1
+    audit.record(cmd, "rating", before=before,
+                 after={"rating": rating, "comment": data.get("rating_comment") or None,
+                        "dissatisfied_rounds": cmd.case.dissatisfied_rounds})
+    return {"satisfied": is_satisfied(rating), "dissatisfied_rounds": cmd.case.dissatisfied_rounds}
+
+
+@ACTIONS.register("close_case")
+def close_case(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P3 direct reply / P9 satisfied: the case is closed with the given final status."""
+    cmd = current()
+    status = params.get("status") or "closed"
+    before = audit.snapshot(cmd.case)
+    cmd.case.status = status
+    cmd.case.closed_at = cmd.now
+    audit.record(cmd, "close", before=before, after={"status": status})
+    if status == "direct_replied":
+        messages.enqueue(cmd, "direct_reply", direct_reply=cmd.case.direct_reply or "")
+    else:
+        messages.enqueue(cmd, "closed")
+    return {"status": status}

@@ -1,0 +1,46 @@
+"""The command being executed: what service-task actions see while the engine runs."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterator
+
+from app.db.models import Case
+from app.db.uow import UnitOfWork
+from app.domain.actor import Actor
+
+from .runtime import Runtime
+
+
+@dataclass
+class Command:
+    uow: UnitOfWork
+    rt: Runtime
+    actor: Actor | None
+    case: Case
+    now: datetime
+
+    @property
+    def session(self):
+        return self.uow.session
+
+
+_current: ContextVar[Command] = ContextVar("qisu_command")
+
+
+@contextmanager
+def running(command: Command) -> Iterator[Command]:
+    token = _current.set(command)
+    try:
+        yield command
+    finally:
+        _current.reset(token)
+
+
+def current() -> Command:
+    try:
+        return _current.get()
+    except LookupError:
+        raise RuntimeError("service-task actions run only inside a command") from None

@@ -1,0 +1,47 @@
+"""P2: identify the enterprise by unified social credit code or registered phone."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from app.db.models import Enterprise
+from app.domain import credit_code
+from app.domain.errors import ValidationFailed
+from app.domain.phone import normalize_phone, validate_phone
+
+
+def identify(session, code: str | None, phone: str | None) -> Enterprise:
+    if code:
+        code = credit_code.normalize(code)
+        error = credit_code.validate(code)
+        if error:
+            raise ValidationFailed(fields={"credit_code": [error]})
+        enterprise = session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
+        if enterprise is None:
+            raise ValidationFailed(fields={"credit_code": ["未找到该统一社会信用代码对应的企业"]})
+        return enterprise
+    if phone:
+        phone = normalize_phone(phone)
+        error = validate_phone(phone)
+        if error:
+            raise ValidationFailed(fields={"phone": [error]})
+        enterprise = session.scalar(select(Enterprise).where(Enterprise.phone == phone))
+        if enterprise is None:
+            raise ValidationFailed(fields={"phone": ["该电话未登记为企业联系电话"]})
+        return enterprise
+    raise ValidationFailed(fields={"credit_code": ["请提供统一社会信用代码或企业登记电话"]})
+
+
+def search(rt, query: str, limit: int = 20) -> list[dict]:
+    query = (query or "").strip()
+    with rt.uow() as uow:
+        stmt = select(Enterprise).order_by(Enterprise.red_list.desc(), Enterprise.name).limit(limit)
+        if query:
+            like = f"%{query}%"
+            stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == query.upper(),
+                                  Enterprise.phone == normalize_phone(query)))
+        return [describe(e) for e in uow.session.scalars(stmt)]
+
+
+def describe(e: Enterprise) -> dict:
+    return {"id": e.id, "credit_code": e.credit_code, "name": e.name, "phone": e.phone,
+            "town": e.town, "red_list": e.red_list, "red_list_category": e.red_list_category}

@@ -1,0 +1,91 @@
+"""P1 intake, P2 identification, P3 kinds: a demand becomes a case and its process starts."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.db.models import Case, Enterprise
+from app.domain.actor import Actor
+from app.domain.errors import Forbidden, ValidationFailed
+from app.domain.phone import normalize_phone, validate_phone
+from app.domain.vocab import DOMAINS, KINDS
+
+from . import audit, messages, projection
+from .cases import describe_case
+from .command import Command, running
+from .deployments import latest
+from .enterprises import identify
+from .numbering import next_case_number
+from .runtime import Runtime
+
+ENTERPRISE_CHANNELS = ("web", "app")
+
+
+def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
+    """Record a demand: by an agent on the phone, or by the enterprise itself (web/app)."""
+    errors: dict[str, list[str]] = {}
+    kind = payload.get("kind")
+    if kind not in KINDS:
+        errors["kind"] = [f"诉求类型须为 {'/'.join(KINDS)} 之一"]
+    description = (payload.get("description") or "").strip()
+    if not description:
+        errors["description"] = ["请填写诉求内容"]
+    domain = payload.get("domain") or None
+    if domain is not None and domain not in DOMAINS:
+        errors["domain"] = ["未知的诉求领域"]
+    direct_reply = (payload.get("direct_reply") or "").strip() or None
+    if direct_reply and actor.role != "agent":
+        errors["direct_reply"] = ["只有话务员可以直接答复"]
+    elif direct_reply and kind != "咨询":
+        errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
+    contact_phone = payload.get("contact_phone")
+    if contact_phone:
+        contact_phone = normalize_phone(contact_phone)
+        if message := validate_phone(contact_phone):
+            errors["contact_phone"] = [message]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    with rt.uow() as uow:
+        session = uow.session
+        if actor.role == "agent":
+            channel = "phone"
+            enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
+        elif actor.role == "enterprise" and actor.enterprise_id:
+            channel = payload.get("channel") or "web"
+            if channel not in ENTERPRISE_CHANNELS:
+                raise ValidationFailed(fields={"channel": ["渠道须为 web 或 app"]})
+            enterprise = session.get(Enterprise, actor.enterprise_id)
+        else:
+            raise Forbidden("只有话务员或企业用户可以提交诉求")
+        deployment = latest(session)
+        now = rt.clock.now()
+        case = Case(
+            number=next_case_number(session, now), status="new", channel=channel, kind=kind,
+            domain=domain, town=payload.get("town") or enterprise.town, description=description,
+            contact_name=payload.get("contact_name"),
+            contact_phone=contact_phone or enterprise.phone, enterprise_id=enterprise.id,
+            red_list=enterprise.red_list, direct_reply=direct_reply, dissatisfied_rounds=0,
+            deployment_id=deployment.id, created_by=actor.id, created_at=now, updated_at=now)
+        session.add(case)
+        session.flush()
+        command = Command(uow, rt, actor, case, now)
+        audit.record(command, "intake", after={
+            "channel": channel, "kind": kind, "domain": domain, "town": case.town,
+            "description": description, "enterprise": enterprise.credit_code,
+            "direct_reply": direct_reply})
+        messages.enqueue(command, "acknowledge")
+        bundle = rt.specs.get(session, deployment.id)
+        with running(command):
+            workflow = rt.runner.start(bundle, process_variables(rt, case))
+            projection.save(command, workflow)
+        uow.commit()
+        return describe_case(session, case)
+
+
+def process_variables(rt: Runtime, case: Case) -> dict:
+    return {
+        "case_no": case.number, "kind": case.kind, "channel": case.channel,
+        "domain": case.domain or "", "town": case.town or "", "red_list": bool(case.red_list),
+        "direct_reply": case.direct_reply or "", "description": case.description,
+        "max_dissatisfied_rounds": rt.settings.get("max_dissatisfied_rounds", 2),
+    }

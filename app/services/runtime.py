@@ -1,0 +1,57 @@
+"""What the use cases need at run time, built once per app by `create_app()`."""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from app.db.models import Deployment, ProcessFile
+from app.db.uow import UnitOfWork
+from app.engine.bundle import ParsedBundle, parse_bundle
+from app.engine.runner import WorkflowRunner
+
+log = logging.getLogger(__name__)
+
+
+class SpecCache:
+    """Parsed deployments by id. A deployment never changes, so entries never go stale."""
+
+    def __init__(self, size: int = 32):
+        self._size = size
+        self._items: OrderedDict[int, ParsedBundle] = OrderedDict()
+        self._lock = Lock()
+        self.parses = 0
+
+    def get(self, session, deployment_id: int) -> ParsedBundle:
+        with self._lock:
+            if deployment_id in self._items:
+                self._items.move_to_end(deployment_id)
+                return self._items[deployment_id]
+        deployment = session.get(Deployment, deployment_id)
+        ids = list(deployment.manifest.values())
+        files = {f.filename: f.content for f in
+                 session.scalars(select(ProcessFile).where(ProcessFile.id.in_(ids)))}
+        bundle = parse_bundle(files)
+        with self._lock:
+            self.parses += 1
+            self._items[deployment_id] = bundle
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        return bundle
+
+
+@dataclass
+class Runtime:
+    session_factory: sessionmaker
+    runner: WorkflowRunner
+    specs: SpecCache
+    clock: Any
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)

@@ -1,0 +1,44 @@
+"""Load the demo data (idempotent): units, enterprises, users for every role."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app import demo_data
+from app.db.models import Enterprise, Unit, User
+
+from .auth import hash_password
+from .runtime import Runtime
+
+
+def seed_demo(rt: Runtime, password_method: str | None = None) -> dict:
+    counts = {"units": 0, "enterprises": 0, "users": 0}
+    with rt.uow() as uow:
+        session = uow.session
+        units = {u.code: u for u in session.scalars(select(Unit))}
+        for item in demo_data.UNITS:
+            if item["code"] not in units:
+                units[item["code"]] = Unit(**item)
+                session.add(units[item["code"]])
+                counts["units"] += 1
+        enterprises = []
+        for item in demo_data.ENTERPRISES:
+            row = session.scalar(select(Enterprise).where(Enterprise.credit_code == item["credit_code"]))
+            if row is None:
+                row = Enterprise(**{k: item.get(k) for k in (
+                    "credit_code", "name", "phone", "town", "red_list", "red_list_category")})
+                session.add(row)
+                counts["enterprises"] += 1
+            enterprises.append(row)
+        session.flush()
+        for item in demo_data.USERS:
+            if session.scalar(select(User).where(User.username == item["username"])):
+                continue
+            index = item.get("enterprise_index")
+            session.add(User(
+                username=item["username"], display_name=item["display_name"], role=item["role"],
+                password_hash=hash_password(item["password"], password_method),
+                unit_id=units[item["unit_code"]].id if item.get("unit_code") else None,
+                enterprise_id=enterprises[index].id if index is not None else None))
+            counts["users"] += 1
+        uow.commit()
+    return counts

@@ -1,0 +1,42 @@
+"""Who may see what: staff see all cases; a unit its own; an enterprise its own (404 otherwise)."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from app.db.models import Case, HumanTask
+from app.domain.actor import Actor
+from app.domain.errors import NotFound
+
+
+def case_filter(actor: Actor):
+    if actor.is_staff:
+        return True
+    if actor.role == "unit" and actor.unit_id:
+        return Case.unit_id == actor.unit_id
+    if actor.role == "enterprise" and actor.enterprise_id:
+        return Case.enterprise_id == actor.enterprise_id
+    return False
+
+
+def task_filter(actor: Actor):
+    """The group queue of a user: tasks of their role, narrowed to their unit or enterprise."""
+    if actor.role == "unit":
+        return (HumanTask.role == "unit") & (HumanTask.unit_id == actor.unit_id)
+    if actor.role == "enterprise":
+        return (HumanTask.role == "enterprise") & (HumanTask.enterprise_id == actor.enterprise_id)
+    return or_(HumanTask.role == actor.role, HumanTask.assignee_id == actor.id)
+
+
+def get_visible_case(session, actor: Actor, number: str, for_update: bool = False) -> Case:
+    stmt = select(Case).where(Case.number == number, case_filter(actor))
+    case = session.scalar(stmt)
+    if case is None:
+        raise NotFound("未找到该诉求")
+    return case
+
+
+def get_visible_task(session, actor: Actor, task_id: str) -> HumanTask:
+    task = session.scalar(select(HumanTask).where(HumanTask.id == task_id, task_filter(actor)))
+    if task is None:
+        raise NotFound("未找到该任务")
+    return task

@@ -1,0 +1,38 @@
+"""Compose the runtime (database, engine, spec cache, clock) from configuration."""
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import inspect
+
+from .clock import SystemClock
+from .db.session import make_engine, make_session_factory
+from .engine.runner import WorkflowRunner
+from .services.actions import ACTIONS
+from .services.runtime import Runtime, SpecCache
+
+log = logging.getLogger(__name__)
+
+
+def build_runtime(config, clock=None) -> Runtime:
+    engine = make_engine(config["DATABASE_URL"])
+    return Runtime(
+        session_factory=make_session_factory(engine),
+        runner=WorkflowRunner(ACTIONS),
+        specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
+        clock=clock or SystemClock(),
+        settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
+                  "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"]})
+
+
+def auto_deploy(app) -> None:
+    """Deploy changed workflow files on start-up (when the schema exists)."""
+    from .services.deployments import deploy_directory
+    rt = app.extensions["qisu"]
+    bind = rt.session_factory.kw["bind"]
+    if not inspect(bind).has_table("deployments"):
+        log.warning("database not migrated yet; run `flask qisu migrate`")
+        return
+    deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
+    if created:
+        log.info("deployed workflows as deployment %s", deployment.id)

@@ -38,6 +38,7 @@ class UserTaskView:
     lane: str | None
     properties: dict[str, str]
     process_id: str
+    data: dict[str, Any]  # the task's data (not copied): what the process knows at this step
 
 
 class TaskNotReady(LookupError):
@@ -75,7 +76,7 @@ class WorkflowRunner:
             views.append(UserTaskView(
                 id=str(task.id), name=spec.bpmn_id, title=spec.bpmn_name or spec.bpmn_id,
                 lane=spec.lane, properties=dict(spec.extensions.get("properties", {})),
-                process_id=task.workflow.spec.name))
+                process_id=task.workflow.spec.name, data=task.data))
         return views
 
     def complete_user_task(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:

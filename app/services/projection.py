@@ -47,6 +47,7 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
                      after={"lane": view.lane, "role": role})
 
     if views:
+        case.suggested_unit_code = views[0].data.get("suggested_unit") or case.suggested_unit_code
         case.status = views[0].properties.get("caseStatus", case.status)
         case.current_step = "、".join(view.title for view in views)[:200]
     else:

@@ -1,0 +1,36 @@
+# QiSu: `make run` serves the demo; `make test` runs the whole suite. See README.md.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export FLASK_APP := app
+
+.PHONY: install run test test-pg bench worker clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(FLASK) qisu migrate
+	$(FLASK) qisu seed
+	$(FLASK) qisu deploy
+	QISU_INPROCESS_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
+
+worker: install
+	$(FLASK) qisu worker
+
+test: install
+	$(PY) -m pytest
+
+test-pg: install
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest
+
+bench: install
+	$(PY) bench/loop_rate.py --pg-url $(PG_URL)
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

@@ -1,0 +1,98 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import pytest
+from sqlalchemy import create_engine, delete, text
+
+from app import create_app
+from app.clock import FixedClock
+from app.db import models
+from app.services.deployments import deploy_directory
+from app.services.seed import seed_demo
+from tests.support import ApiClient
+
+# 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
+START = datetime(2026, 11, 23, 2, 0, 0)
+FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
+CASE_TABLES = (models.OutboxMessage, models.AuditEvent, models.HumanTask, models.WorkflowState,
+               models.Case, models.CaseCounter)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "qisu-test.db")
+
+
+def _reset(url: str) -> None:
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+
+
+def migrate(url: str) -> None:
+    from alembic import command
+
+    from app.cli import alembic_config
+    config = alembic_config(url)
+    config.attributes["skip_logging"] = True
+    command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = _database_url(tmp_path_factory)
+    _reset(url)
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False,
+                      "SECRET_KEY": "test"})
+    rt = app.extensions["qisu"]
+    rt.clock = FixedClock(START)
+    seed_demo(rt, password_method=FAST_HASH)
+    deployment, _ = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
+    app.config["BASE_DEPLOYMENT_ID"] = deployment.id
+    return app
+
+
+@pytest.fixture
+def rt(app):
+    return app.extensions["qisu"]
+
+
+@pytest.fixture(autouse=True)
+def _clean(request):
+    """Each test starts with no cases, the base deployment and the clock at START."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app = request.getfixturevalue("app")
+    rt = app.extensions["qisu"]
+    rt.clock = FixedClock(START)
+    base = app.config["BASE_DEPLOYMENT_ID"]
+    with rt.uow() as uow:
+        for model in CASE_TABLES:
+            uow.session.execute(delete(model))
+        uow.session.execute(delete(models.Deployment).where(models.Deployment.id != base))
+        uow.session.commit()
+
+
+@pytest.fixture(scope="session")
+def token_cache():
+    return {}
+
+
+@pytest.fixture
+def api(app, token_cache):
+    return ApiClient(app, token_cache)

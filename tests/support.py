@@ -1,0 +1,93 @@
+"""Test helpers: an API client that logs in as demo users, and shortcuts for driving cases."""
+from __future__ import annotations
+
+from app.demo_data import ENTERPRISES
+
+CONTACT = {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}
+UNIT_STEPS = (("sign", {}), ("contact", CONTACT), ("propose", {"solution": "协调相关部门处理"}),
+              ("reply", {"result": "解决", "reply_text": "已协调解决"}))
+
+
+class Response:
+    def __init__(self, raw):
+        self.status = raw.status_code
+        self.json = raw.get_json(silent=True)
+        self.headers = raw.headers
+
+    def __repr__(self):
+        return f"<Response {self.status} {self.json}>"
+
+
+class UserClient:
+    def __init__(self, client, headers):
+        self._client = client
+        self.headers = headers
+
+    def get(self, url, **params) -> Response:
+        return Response(self._client.get(url, query_string=params, headers=self.headers))
+
+    def post(self, url, json=None, **kwargs) -> Response:
+        return Response(self._client.post(url, json=json, headers=self.headers, **kwargs))
+
+    def tasks(self, **params) -> list[dict]:
+        response = self.get("/api/tasks", **params)
+        assert response.status == 200, response
+        return response.json["items"]
+
+    def task_for(self, number: str, name: str | None = None) -> dict | None:
+        for task in self.tasks(case_number=number, per_page=100):
+            if name is None or task["name"] == name:
+                return task
+        return None
+
+    def complete(self, number: str, name: str, data: dict | None = None) -> Response:
+        task = self.task_for(number, name)
+        assert task is not None, f"no open task {name} for {number}"
+        return self.post(f"/api/tasks/{task['id']}/complete", json={"data": data or {}})
+
+
+class ApiClient:
+    """`api.as_("agent1").post(...)`; tokens are cached for the whole session."""
+
+    def __init__(self, app, token_cache: dict):
+        self.app = app
+        self.client = app.test_client()
+        self._tokens = token_cache
+
+    def token(self, username: str) -> str:
+        if username not in self._tokens:
+            raw = self.client.post("/api/auth/token",
+                                   json={"username": username, "password": f"qisu-{username}"})
+            assert raw.status_code == 201, raw.get_json()
+            self._tokens[username] = raw.get_json()["token"]
+        return self._tokens[username]
+
+    def as_(self, username: str) -> UserClient:
+        return UserClient(self.client, {"Authorization": f"Bearer {self.token(username)}"})
+
+    def anonymous(self) -> UserClient:
+        return UserClient(self.client, {})
+
+    # -- shortcuts for the dual closed loop ---------------------------------------------
+    def submit(self, enterprise: int = 1, **fields) -> dict:
+        body = {"kind": "投诉", "description": "厂区门口绿化带影响车辆进出,请求协调移植",
+                "credit_code": ENTERPRISES[enterprise]["credit_code"], "domain": "城市管理",
+                "town": ""} | fields
+        response = self.as_("agent1").post("/api/cases", json=body)
+        assert response.status == 201, response
+        return response.json
+
+    def dispatch(self, number: str, unit_code: str = "cgj", reason: str = "") -> Response:
+        return self.as_("dispatcher1").complete(number, "dispatch",
+                                                {"unit_code": unit_code, "override_reason": reason})
+
+    def unit_handles(self, number: str, specialist: str = "spec_cgj", result: str = "解决") -> None:
+        user = self.as_(specialist)
+        for name, data in UNIT_STEPS:
+            if name == "reply":
+                data = {"result": result, "reply_text": "已协调解决"}
+            response = user.complete(number, name, data)
+            assert response.status == 200, response
+
+    def rate(self, number: str, rating: str, enterprise_user: str = "ent2") -> Response:
+        return self.as_(enterprise_user).post(f"/api/cases/{number}/rating", json={"rating": rating})

@@ -30,4 +30,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["QISU_AUTO_DEPLOY"] and not app.config.get("TESTING"):
         from .wiring import auto_deploy
         auto_deploy(app)
+    if os.environ.get("QISU_INPROCESS_WORKER") == "1" and not app.config.get("TESTING"):
+        from .worker import start_in_process
+        app.extensions["qisu_worker_stop"] = start_in_process(app.extensions["qisu"])
     return app

@@ -53,3 +53,19 @@ def send_messages() -> None:
     """Send pending outbox messages with the configured sender (default: log)."""
     from .services.messages import LogSender, deliver_pending
     click.echo(f"sent {deliver_pending(current_app.extensions['qisu'], LogSender())}")
+
+
+@qisu.command("worker")
+@click.option("--poll", default=1.0, show_default=True, help="seconds between rounds when idle")
+def worker(poll: float) -> None:
+    """Run the background worker until interrupted (outbox delivery)."""
+    import signal
+    import threading
+
+    from .worker import run_forever
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        run_forever(current_app.extensions["qisu"], stop, poll)
+    except KeyboardInterrupt:
+        stop.set()

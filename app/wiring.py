@@ -6,6 +6,7 @@ import logging
 from sqlalchemy import inspect
 
 from .clock import SystemClock
+from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
 from .services.actions import ACTIONS
@@ -33,6 +34,9 @@ def auto_deploy(app) -> None:
     if not inspect(bind).has_table("deployments"):
         log.warning("database not migrated yet; run `flask qisu migrate`")
         return
-    deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
+    try:
+        deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
+    except Conflict:  # another process deployed the same files at the same moment
+        deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
     if created:
         log.info("deployed workflows as deployment %s", deployment.id)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import os
+import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, delete, text
+from sqlalchemy import create_engine, delete, make_url, text
 
 from app import create_app
 from app.clock import FixedClock
@@ -28,13 +29,22 @@ def _database_url(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "qisu-test.db")
 
 
-def _reset(url: str) -> None:
-    if url.startswith("postgresql"):
-        engine = create_engine(url)
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+def _private_database(url: str):
+    """On PostgreSQL, each test session gets a database of its own (dropped at the end),
+    so concurrent runs against one server never see each other's rows."""
+    base = make_url(url)
+    name = f"qisu_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+    def drop() -> None:
+        engine = create_engine(base, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False), drop
 
 
 def migrate(url: str) -> None:
@@ -47,11 +57,15 @@ def migrate(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory)
-    _reset(url)
+    drop = None
+    if url.startswith("postgresql"):
+        url, drop = _private_database(url)
     migrate(url)
-    return url
+    yield url
+    if drop is not None:
+        drop()
 
 
 @pytest.fixture(scope="session")
@@ -81,6 +95,8 @@ def _clean(request):
     rt = app.extensions["qisu"]
     rt.clock = FixedClock(START)
     base = app.config["BASE_DEPLOYMENT_ID"]
+    # Deployments are immutable in production; tests delete theirs, and SQLite reuses ids.
+    rt.specs.clear()
     with rt.uow() as uow:
         for model in CASE_TABLES:
             uow.session.execute(delete(model))

@@ -19,29 +19,26 @@ class UnitOfWork:
         self.session = self._factory()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, exc_type, exc, tb) -> None:
         assert self.session is not None
         self.session.rollback()
         self.session.close()
         self.session = None
-
-    def flush(self) -> None:
-        try:
-            self.session.flush()
-        except StaleDataError as err:
-            raise Conflict("该诉求已被他人更新,请刷新后重试") from err
+        conflict = translate(exc) if exc is not None else None
+        if conflict is not None:
+            raise conflict from exc
 
     def commit(self) -> None:
-        try:
-            self.session.commit()
-        except StaleDataError as err:
-            self.session.rollback()
-            raise Conflict("该诉求已被他人更新,请刷新后重试") from err
-        except IntegrityError as err:
-            self.session.rollback()
-            raise Conflict("数据冲突,请重试") from err
-        except OperationalError as err:
-            self.session.rollback()
-            if "locked" in str(err).lower():
-                raise Conflict("数据正被他人更新,请重试") from err
-            raise
+        self.session.commit()
+
+
+def translate(exc: BaseException) -> Conflict | None:
+    """Concurrency failures of the database become 409 Conflict; everything is rolled back."""
+    if isinstance(exc, StaleDataError):
+        return Conflict("该诉求已被他人更新,请刷新后重试")
+    if isinstance(exc, IntegrityError):
+        return Conflict("数据冲突,请重试")
+    if isinstance(exc, OperationalError) and (
+            "locked" in str(exc).lower() or "deadlock" in str(exc).lower()):
+        return Conflict("数据正被他人更新,请重试")
+    return None

@@ -56,3 +56,10 @@ class Conflict(DomainError):
     status = 409
     code = "conflict"
     default_message = "操作与当前状态冲突"
+
+
+class ProcessError(DomainError):
+    """The process definition failed while running (e.g. a script error); nothing was saved."""
+    status = 422
+    code = "process_error"
+    default_message = "流程执行出错,操作未生效"

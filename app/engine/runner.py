@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -9,6 +10,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .actions import ActionRegistry
@@ -45,6 +47,25 @@ class TaskNotReady(LookupError):
     pass
 
 
+class ProcessFailure(Exception):
+    """SpiffWorkflow raised while running the process (script error, bad expression, ...)."""
+
+    def __init__(self, message: str, element_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.element_id = element_id
+
+
+@contextmanager
+def _engine_errors():
+    try:
+        yield
+    except SpiffWorkflowException as err:
+        task = getattr(err, "task", None)
+        element = task.task_spec.bpmn_id if task is not None else getattr(err, "id", None)
+        raise ProcessFailure(str(err).split("\n")[0], element) from err
+
+
 class WorkflowRunner:
     def __init__(self, actions: ActionRegistry):
         self.script_engine = QisuScriptEngine(actions)
@@ -56,7 +77,8 @@ class WorkflowRunner:
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(data)
         start.data.update(data)
-        workflow.do_engine_steps()
+        with _engine_errors():
+            workflow.do_engine_steps()
         return workflow
 
     def load(self, bundle: ParsedBundle, state: str) -> BpmnWorkflow:
@@ -80,12 +102,16 @@ class WorkflowRunner:
         return views
 
     def complete_user_task(self, workflow: BpmnWorkflow, task_id: str, data: dict[str, Any]) -> None:
-        task = workflow.get_task_from_id(UUID(task_id)) if _is_uuid(task_id) else None
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except Exception:  # unknown or malformed id: SpiffWorkflow raises its own lookup error
+            task = None
         if task is None or task.state != TaskState.READY or not isinstance(task.task_spec, UserTask):
             raise TaskNotReady(task_id)
         task.data.update(data)
-        task.run()
-        workflow.do_engine_steps()
+        with _engine_errors():
+            task.run()
+            workflow.do_engine_steps()
 
     @staticmethod
     def data(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -93,10 +119,3 @@ class WorkflowRunner:
         last = workflow.last_task
         return dict(last.data) if last is not None else dict(workflow.data)
 
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except (ValueError, TypeError):
-        return False
-    return True

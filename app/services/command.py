@@ -10,6 +10,8 @@ from typing import Iterator
 from app.db.models import Case
 from app.db.uow import UnitOfWork
 from app.domain.actor import Actor
+from app.domain.errors import ProcessError
+from app.engine.runner import ProcessFailure
 
 from .runtime import Runtime
 
@@ -32,9 +34,14 @@ _current: ContextVar[Command] = ContextVar("qisu_command")
 
 @contextmanager
 def running(command: Command) -> Iterator[Command]:
+    """Run the engine for `command`: actions see it; process failures become ProcessError."""
     token = _current.set(command)
     try:
         yield command
+    except ProcessFailure as err:
+        where = f"(流程元素 {err.element_id})" if err.element_id else ""
+        raise ProcessError(f"流程执行出错{where}: {err.message}",
+                           fields={err.element_id or "process": [err.message]}) from err
     finally:
         _current.reset(token)
 

@@ -27,6 +27,10 @@ class SpecCache:
         self._lock = Lock()
         self.parses = 0
 
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
     def get(self, session, deployment_id: int) -> ParsedBundle:
         with self._lock:
             if deployment_id in self._items:

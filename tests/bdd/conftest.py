@@ -1,0 +1,751 @@
+"""Shared steps of the policy scenarios (features/*.feature, in Chinese).
+
+Everything a scenario does goes through the HTTP API (the `api` fixture); the only direct
+reads of the database are the SMS outbox (P1, P17), which has no API. The case a scenario
+works on is carried between steps by the `case` fixture (`target_fixture="case"`); the last
+HTTP response and the numbers of all cases taken in the scenario live in `world`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+from sqlalchemy import select
+
+from app.clock import FixedClock
+from app.db.models import Case, OutboxMessage
+from app.demo_data import ENTERPRISES, USERS
+from tests.support import Response
+
+# -- vocabulary -------------------------------------------------------------------------------
+
+SEP = r"[，,]\s*"
+ROLE = r"(?:话务员|派单员|督办员|领导|企业用户|专员|用户)?\s*"
+
+
+def q(name: str) -> str:
+    """A quoted step argument."""
+    return f'"(?P<{name}>[^"]*)"'
+
+
+def step_re(pattern: str):
+    return parsers.re(pattern)
+
+
+SMS_TEMPLATES = {"受理回执": "acknowledge", "直接答复": "direct_reply", "转办通知": "dispatched",
+                 "答复通知": "reply", "结案通知": "closed"}
+UNIT_SPECIALISTS = {u["unit_code"]: u["username"] for u in USERS if u["unit_code"]}
+DEFAULT_DESCRIPTION = "厂区门口绿化带影响货车进出,请求协调移植"
+DEFAULT_REPLY = ("解决", "已协调园林部门移植绿化带,车辆进出恢复正常")
+SUPERVISOR, DISPATCHER, STAFF = "supervisor1", "dispatcher1", "agent1"
+
+
+def enterprise(short_name: str) -> dict:
+    """A demo enterprise by (part of) its name, e.g. "榄兴五金"."""
+    found = [e for e in ENTERPRISES if short_name in e["name"]]
+    assert len(found) == 1, f"企业 {short_name!r} 应唯一匹配一家演示企业, 实际 {len(found)} 家"
+    return found[0]
+
+
+@dataclass
+class World:
+    response: Response | None = None
+    numbers: list[str] = field(default_factory=list)
+    snapshot: tuple | None = None
+
+    def remember(self, response: Response) -> dict | None:
+        """Keep the response; a created case joins the cases of the scenario."""
+        self.response = response
+        if response.status == 201 and response.json and "number" in response.json:
+            self.numbers.append(response.json["number"])
+            return response.json
+        return None
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+def current(api, number: str) -> dict:
+    """The case as hotline staff see it now."""
+    response = api.as_(STAFF).get(f"/api/cases/{number}")
+    assert response.status == 200, response
+    return response.json
+
+
+def events(api, number: str) -> list[dict]:
+    response = api.as_(STAFF).get(f"/api/cases/{number}/history")
+    assert response.status == 200, response
+    return response.json["events"]
+
+
+def outbox(app, number: str | None = None) -> list[OutboxMessage]:
+    with app.extensions["qisu"].uow() as uow:
+        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
+        if number is not None:
+            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.number == number)
+        rows = list(uow.session.scalars(stmt))
+        uow.session.expunge_all()
+        return rows
+
+
+def open_task(api, number: str, title_or_name: str) -> dict:
+    for task in current(api, number)["open_tasks"]:
+        if title_or_name in (task["title"], task["name"]):
+            return task
+    pytest.fail(f"诉求 {number} 没有待办的 {title_or_name!r} 任务")
+
+
+def complete(api, user: str, number: str, title_or_name: str, data: dict | None = None) -> Response:
+    task = open_task(api, number, title_or_name)
+    return api.as_(user).post(f"/api/tasks/{task['id']}/complete", json={"data": data or {}})
+
+
+def dispatch(api, number: str, unit: str, reason: str | None = None) -> Response:
+    data = {"unit_code": unit}
+    if reason is not None:
+        data["override_reason"] = reason
+    return complete(api, DISPATCHER, number, "dispatch", data)
+
+
+def unit_handles(api, number: str, unit: str, result: str | None = None,
+                 reply_text: str | None = None) -> None:
+    """The unit's specialist signs, contacts the enterprise, proposes and replies."""
+    specialist = UNIT_SPECIALISTS[unit]
+    steps = (("sign", {}),
+             ("contact", {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}),
+             ("propose", {"solution": "会同园林部门现场查看, 移植影响通行的绿化带"}),
+             ("reply", {"result": result or DEFAULT_REPLY[0],
+                        "reply_text": reply_text or DEFAULT_REPLY[1]}))
+    for name, data in steps:
+        response = complete(api, specialist, number, name, data)
+        assert response.status == 200, (name, response)
+
+
+def rate(api, user: str, number: str, rating: str) -> Response:
+    return api.as_(user).post(f"/api/cases/{number}/rating", json={"rating": rating})
+
+
+def table_rows(datatable) -> list[list[str]]:
+    """Data rows of a table whose first row is the header."""
+    return [list(row) for row in datatable[1:]]
+
+
+def table_dict(datatable) -> dict[str, str | None]:
+    """A two-column 字段|值 table; an empty cell means null."""
+    return {key: (value if value != "" else None) for key, value in table_rows(datatable)}
+
+
+def error_of(world: World) -> dict:
+    body = world.response.json
+    assert isinstance(body, dict) and set(body) == {"error"}, world.response
+    error = body["error"]
+    assert set(error) == {"code", "message", "fields"}, error
+    assert isinstance(error["message"], str) and error["message"], error
+    assert isinstance(error["fields"], dict), error
+    return error
+
+
+# -- intake (P1, P2, P3) ----------------------------------------------------------------------
+
+AGENT_INTAKE = (rf'话务员 {q("agent")} 为企业 {q("ent")} 受理一件 {q("kind")} 类诉求'
+                rf'(?:{SEP}领域为 {q("domain")})?(?:{SEP}领域未知)?(?:{SEP}镇街为 {q("town")})?'
+                rf'(?:{SEP}联系电话为 {q("contact_phone")})?(?:{SEP}内容为 {q("description")})?'
+                rf'(?:{SEP}直接答复 {q("direct_reply")})?')
+
+
+def _agent_intake(api, world, agent, ent, kind, domain=None, town=None, contact_phone=None,
+                  description=None, direct_reply=None):
+    body = {"kind": kind, "description": DEFAULT_DESCRIPTION if description is None else description,
+            "credit_code": enterprise(ent)["credit_code"]}
+    for key, value in (("domain", domain), ("town", town), ("contact_phone", contact_phone),
+                       ("direct_reply", direct_reply)):
+        if value is not None:
+            body[key] = value
+    return world.remember(api.as_(agent).post("/api/cases", json=body))
+
+
+@given(step_re(AGENT_INTAKE), target_fixture="case")
+def given_agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
+                       direct_reply):
+    case = _agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
+                         direct_reply)
+    assert case is not None, world.response
+    return case
+
+
+@when(step_re(AGENT_INTAKE), target_fixture="case")
+def when_agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
+                      direct_reply):
+    return _agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
+                         direct_reply)
+
+
+@when(step_re(rf'话务员 {q("agent")} 为企业 {q("ent")} 连续受理 (?P<count>\d+) 件 {q("kind")} 类诉求'),
+      target_fixture="case")
+def agent_intakes_several(api, world, agent, ent, kind, count):
+    case = None
+    for _ in range(int(count)):
+        case = _agent_intake(api, world, agent, ent, kind)
+        assert case is not None, world.response
+    return case
+
+
+@when(step_re(rf'话务员 {q("agent")} 以信用代码 {q("code")} 受理一件 {q("kind")} 类诉求'),
+      target_fixture="case")
+def agent_intake_by_code(api, world, agent, code, kind):
+    body = {"kind": kind, "description": DEFAULT_DESCRIPTION, "credit_code": code}
+    return world.remember(api.as_(agent).post("/api/cases", json=body))
+
+
+@when(step_re(rf'话务员 {q("agent")} 按来电号码 {q("phone")} 受理一件 {q("kind")} 类诉求'),
+      target_fixture="case")
+def agent_intake_by_phone(api, world, agent, phone, kind):
+    body = {"kind": kind, "description": DEFAULT_DESCRIPTION, "phone": phone}
+    return world.remember(api.as_(agent).post("/api/cases", json=body))
+
+
+@when(step_re(rf'话务员 {q("agent")} 未提供信用代码和电话就受理一件 {q("kind")} 类诉求'),
+      target_fixture="case")
+def agent_intake_unidentified(api, world, agent, kind):
+    body = {"kind": kind, "description": DEFAULT_DESCRIPTION}
+    return world.remember(api.as_(agent).post("/api/cases", json=body))
+
+
+SELF_SERVICE = (rf'企业用户 {q("user")} 自助提交一件 {q("kind")} 类诉求'
+                rf'(?:{SEP}渠道为 {q("channel")})?(?:{SEP}直接答复 {q("direct_reply")})?')
+
+
+@given(step_re(SELF_SERVICE), target_fixture="case")
+@when(step_re(SELF_SERVICE), target_fixture="case")
+def enterprise_self_service(api, world, user, kind, channel, direct_reply):
+    body = {"kind": kind, "description": DEFAULT_DESCRIPTION}
+    if channel is not None:
+        body["channel"] = channel
+    if direct_reply is not None:
+        body["direct_reply"] = direct_reply
+    return world.remember(api.as_(user).post("/api/cases", json=body))
+
+
+def _some_demand() -> dict:
+    return {"kind": "投诉", "description": DEFAULT_DESCRIPTION,
+            "credit_code": enterprise("榄兴五金")["credit_code"]}
+
+
+@when("未登录的用户提交一件诉求")
+def anonymous_submits(api, world):
+    world.remember(api.anonymous().post("/api/cases", json=_some_demand()))
+
+
+@when("持无效令牌的用户提交一件诉求")
+def bad_token_submits(api, world):
+    raw = api.client.post("/api/cases", json=_some_demand(),
+                          headers={"Authorization": "Bearer not-a-valid-token"})
+    world.remember(Response(raw))
+
+
+@when(step_re(rf'用户 {q("user")} 提交一件诉求'))
+def user_submits(api, world, user):
+    world.remember(api.as_(user).post("/api/cases", json=_some_demand()))
+
+
+# -- shortcuts to a stage of the loop ------------------------------------------------------------
+
+def _case_for(api, world, ent: str, kind: str) -> dict:
+    case = _agent_intake(api, world, STAFF, ent, kind)
+    assert case is not None, world.response
+    return case
+
+
+def _dispatch_ok(api, number: str, unit: str) -> None:
+    suggested = current(api, number)["suggested_unit"]
+    reason = None if suggested in (None, unit) else "派单员核实后确定承办单位"
+    response = dispatch(api, number, unit, reason)
+    assert response.status == 200, response
+
+
+@given(step_re(rf'企业 {q("ent")} 的一件 {q("kind")} 类诉求已派往 {q("unit")}'), target_fixture="case")
+def case_dispatched(api, world, ent, kind, unit):
+    case = _case_for(api, world, ent, kind)
+    _dispatch_ok(api, case["number"], unit)
+    return current(api, case["number"])
+
+
+@given(step_re(rf'企业 {q("ent")} 的一件 {q("kind")} 类诉求已由 {q("unit")} 办结答复'),
+       target_fixture="case")
+def case_replied(api, world, ent, kind, unit):
+    case = _case_for(api, world, ent, kind)
+    _dispatch_ok(api, case["number"], unit)
+    unit_handles(api, case["number"], unit)
+    case = current(api, case["number"])
+    assert case["status"] == "awaiting_rating", case
+    return case
+
+
+STAGES = {  # P17: cumulative steps from intake
+    "已受理": [],
+    "已派单": ["dispatch"],
+    "已签收": ["dispatch", "sign"],
+    "已联系企业": ["dispatch", "sign", "contact"],
+    "已提出方案": ["dispatch", "sign", "contact", "propose"],
+    "已答复": ["dispatch", "sign", "contact", "propose", "reply"],
+    "不满意": ["dispatch", "sign", "contact", "propose", "reply", "不满意"],
+    "已结案": ["dispatch", "sign", "contact", "propose", "reply", "满意"],
+}
+STAGE_DATA = {
+    "sign": {},
+    "contact": {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "上门"},
+    "propose": {"solution": "会同园林部门现场查看, 移植影响通行的绿化带"},
+    "reply": {"result": DEFAULT_REPLY[0], "reply_text": DEFAULT_REPLY[1]},
+}
+
+
+@given(step_re(rf'诉求已推进到 {q("stage")}'))
+def case_advanced_to(api, case, stage):
+    number = case["number"]
+    owner = next(u["username"] for u in USERS
+                 if u["enterprise_index"] is not None
+                 and ENTERPRISES[u["enterprise_index"]]["name"] == case["enterprise"]["name"])
+    for step in STAGES[stage]:
+        if step == "dispatch":
+            _dispatch_ok(api, number, "cgj")
+            continue
+        if step in STAGE_DATA:
+            response = complete(api, UNIT_SPECIALISTS["cgj"], number, step, STAGE_DATA[step])
+        else:
+            response = rate(api, owner, number, step)
+        assert response.status == 200, (step, response)
+
+
+# -- dispatch (P4) ------------------------------------------------------------------------------
+
+DISPATCH = rf'派单员(?:已)?将其派往 {q("unit")}(?:{SEP}改派理由为 {q("reason")})?'
+
+
+@given(step_re(DISPATCH))
+def given_dispatched(api, world, case, unit, reason):
+    world.response = dispatch(api, case["number"], unit, reason)
+    assert world.response.status == 200, world.response
+
+
+@when(step_re(DISPATCH))
+def when_dispatched(api, world, case, unit, reason):
+    world.response = dispatch(api, case["number"], unit, reason)
+
+
+# -- unit handling, rating, supervision, leader (P9, P10) -------------------------------------
+
+UNIT_HANDLES = (rf'承办单位 {q("unit")} (?:已)?(?:重新)?办理并答复企业'
+                rf'(?:{SEP}答复结果为 {q("result")}{SEP}答复内容为 {q("reply_text")})?')
+
+
+@given(step_re(UNIT_HANDLES))
+@when(step_re(UNIT_HANDLES))
+def unit_handles_step(api, case, unit, result, reply_text):
+    unit_handles(api, case["number"], unit, result, reply_text)
+
+
+@given(step_re(rf'{ROLE}{q("user")} 已评价为 {q("rating")}'))
+def given_rated(api, world, case, user, rating):
+    world.response = rate(api, user, case["number"], rating)
+    assert world.response.status == 200, world.response
+
+
+@when(step_re(rf'{ROLE}{q("user")} 评价为 {q("rating")}'))
+def when_rated(api, world, case, user, rating):
+    world.response = rate(api, user, case["number"], rating)
+
+
+SUPERVISE = rf'督办员 {q("user")} (?:已)?下达督办意见 {q("instruction")}'
+
+
+@given(step_re(SUPERVISE))
+@when(step_re(SUPERVISE))
+def supervise(api, world, case, user, instruction):
+    world.response = complete(api, user, case["number"], "supervise", {"instruction": instruction})
+    assert world.response.status == 200, world.response
+
+
+LEADER = rf'领导 {q("user")} (?:已)?作出批示 {q("instruction")}'
+
+
+@given(step_re(LEADER))
+@when(step_re(LEADER))
+def leader_instructs(api, world, case, user, instruction):
+    world.response = complete(api, user, case["number"], "leader_instruction",
+                              {"leader_instruction": instruction})
+    assert world.response.status == 200, world.response
+
+
+@when(step_re(rf'{ROLE}{q("user")} 办理 {q("task")} 任务(?:{SEP}填写[:：])?'))
+def user_completes_task(api, world, case, user, task, datatable=None):
+    data = table_dict(datatable) if datatable else {}
+    world.response = complete(api, user, case["number"], task, data)
+
+
+# -- configuration and time -------------------------------------------------------------------
+
+@given(parsers.parse("最大不满意轮次设置为 {rounds:d}"))
+def max_rounds(rt, request, rounds):
+    previous = rt.settings.get("max_dissatisfied_rounds")
+    rt.settings["max_dissatisfied_rounds"] = rounds
+    request.addfinalizer(lambda: rt.settings.__setitem__("max_dissatisfied_rounds", previous))
+
+
+@given(step_re(rf'当前北京时间为 {q("moment")}'))
+def beijing_time_is(api, rt, moment):
+    api.token(STAFF)  # log in at the suite's clock, so the cached token outlives this scenario
+    local = datetime.strptime(moment, "%Y-%m-%d %H:%M")
+    rt.clock = FixedClock(local - timedelta(hours=8))
+
+
+@given(parsers.parse("时间过去 {minutes:d} 分钟"))
+def time_passes(rt, minutes):
+    rt.clock.advance(minutes=minutes)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+@when(step_re(rf'{ROLE}{q("user")} 查看该诉求'))
+def user_views_case(api, world, case, user):
+    world.response = api.as_(user).get(f"/api/cases/{case['number']}")
+
+
+@when(step_re(rf'{ROLE}{q("user")} 查看该诉求的历史'))
+def user_views_history(api, world, case, user):
+    world.response = api.as_(user).get(f"/api/cases/{case['number']}/history")
+
+
+@when("未登录的用户查看该诉求的历史")
+def anonymous_views_history(api, world, case):
+    world.response = api.anonymous().get(f"/api/cases/{case['number']}/history")
+
+
+@when(step_re(rf'{ROLE}{q("user")} 查看自己的诉求列表'))
+def user_lists_cases(api, world, user):
+    world.response = api.as_(user).get("/api/cases", per_page=100)
+
+
+@given("记下诉求当前的版本和历史")
+def take_snapshot(api, world, case):
+    world.snapshot = (current(api, case["number"])["version"], events(api, case["number"]))
+
+
+# -- outcomes: responses and errors ------------------------------------------------------------
+
+@then(parsers.parse("返回状态码 {status:d}"))
+def status_is(world, status):
+    assert world.response.status == status, world.response
+
+
+@then(step_re(rf'请求被拒绝{SEP}状态码为 (?P<status>\d+){SEP}错误码为 {q("code")}'))
+def refused(world, status, code):
+    assert world.response.status == int(status), world.response
+    assert error_of(world)["code"] == code, world.response
+
+
+@then(step_re(rf'错误字段 {q("name")} 的提示包含 {q("text")}'))
+def error_field_says(world, name, text):
+    fields = error_of(world)["fields"]
+    assert name in fields, fields
+    assert any(text in message for message in fields[name]), fields
+
+
+@then(step_re(rf'错误字段 {q("name")} 有提示'))
+def error_field_present(world, name):
+    fields = error_of(world)["fields"]
+    assert fields.get(name), fields
+
+
+# -- outcomes: the case -------------------------------------------------------------------------
+
+@then(step_re(rf'诉求编号为受理日 {q("day")} 的六位流水号'))
+def number_format(case, day):
+    assert case is not None
+    assert re.fullmatch(rf"QS{day}-\d{{6}}", case["number"]), case["number"]
+
+
+@then(step_re(r"这 (?P<count>\d+) 件诉求的编号互不相同"))
+def numbers_unique(world, count):
+    assert len(world.numbers) == int(count), world.numbers
+    assert len(set(world.numbers)) == int(count), world.numbers
+
+
+@then(step_re(rf'这些诉求的流水号依次为 {q("sequence")}'))
+def numbers_sequence(world, sequence):
+    expected = [s.strip() for s in re.split(r"[,，、]", sequence)]
+    assert [n.split("-")[1] for n in world.numbers] == expected, world.numbers
+
+
+@then(step_re(rf'诉求状态为 {q("label")}'))
+def status_label_is(api, case, label):
+    data = current(api, case["number"])
+    assert data["status_label"] == label, (data["status"], data["status_label"])
+
+
+@then("诉求已办结")
+def case_is_closed(api, case):
+    data = current(api, case["number"])
+    assert data["closed"] is True and data["closed_at"], data
+
+
+@then("诉求尚未办结")
+def case_is_open(api, case):
+    data = current(api, case["number"])
+    assert data["closed"] is False and data["closed_at"] is None, data
+
+
+@then("当前没有待办环节")
+def no_open_step(api, case):
+    data = current(api, case["number"])
+    assert data["current_step"] is None and data["open_tasks"] == [], data
+
+
+@then(step_re(rf'受理渠道为 {q("channel")}'))
+def channel_is(api, case, channel):
+    assert current(api, case["number"])["channel"] == channel
+
+
+@then(step_re(rf'诉求所属企业为 {q("ent")}'))
+def enterprise_is(api, case, ent):
+    data = current(api, case["number"])["enterprise"]
+    assert data["name"] == enterprise(ent)["name"], data
+    assert data["credit_code"] == enterprise(ent)["credit_code"], data
+
+
+@then(step_re(rf'诉求的镇街为 {q("town")}'))
+def town_is(api, case, town):
+    assert current(api, case["number"])["town"] == town
+
+
+@then(step_re(rf'建议承办单位为 {q("unit")}'))
+def suggested_is(api, case, unit):
+    assert current(api, case["number"])["suggested_unit"] == unit
+
+
+@then("没有建议承办单位")
+def no_suggestion(api, case):
+    assert current(api, case["number"])["suggested_unit"] is None
+
+
+@then(step_re(rf'诉求的承办单位为 {q("unit")}'))
+def unit_is(api, case, unit):
+    data = current(api, case["number"])["unit"]
+    assert data is not None and data["code"] == unit, data
+
+
+@then("诉求尚未确定承办单位")
+def no_unit(api, case):
+    assert current(api, case["number"])["unit"] is None
+
+
+@then(step_re(rf'诉求的评价为 {q("rating")}'))
+def rating_is(api, case, rating):
+    assert current(api, case["number"])["rating"] == rating
+
+
+@then("诉求没有评价")
+def no_rating(api, case):
+    assert current(api, case["number"])["rating"] is None
+
+
+@then(parsers.parse("不满意轮次为 {rounds:d}"))
+def rounds_are(api, case, rounds):
+    assert current(api, case["number"])["dissatisfied_rounds"] == rounds
+
+
+@then(parsers.parse("系统中共有 {count:d} 件诉求"))
+def case_count(api, count):
+    response = api.as_(STAFF).get("/api/cases")
+    assert response.status == 200 and response.json["total"] == count, response
+
+
+@then("诉求的版本和历史与先前相同")
+def unchanged(api, world, case):
+    assert world.snapshot == (current(api, case["number"])["version"], events(api, case["number"])), \
+        "被拒绝的操作不应改变诉求"
+
+
+# -- outcomes: tasks ----------------------------------------------------------------------------
+
+def _task_titles(api, user: str, number: str) -> list[str]:
+    return [t["title"] for t in api.as_(user).tasks(case_number=number, per_page=100)]
+
+
+@then(step_re(rf'{ROLE}{q("user")} 的待办中有该诉求的 {q("task")} 任务'))
+def has_task(api, case, user, task):
+    titles = _task_titles(api, user, case["number"])
+    assert task in titles, titles
+
+
+@then(step_re(rf'{ROLE}{q("user")} 的待办中没有该诉求的 {q("task")} 任务'))
+def lacks_task(api, case, user, task):
+    titles = _task_titles(api, user, case["number"])
+    assert task not in titles, titles
+
+
+@then(step_re(rf'{ROLE}{q("user")} 的待办中没有该诉求的任务'))
+def no_tasks(api, case, user):
+    assert _task_titles(api, user, case["number"]) == []
+
+
+# -- outcomes: what the enterprise sees (P17) -------------------------------------------------
+
+@then(step_re(rf'看到的状态为 {q("status")}{SEP}状态名称为 {q("label")}'))
+def sees_status(world, status, label):
+    assert (world.response.json["status"], world.response.json["status_label"]) == (status, label)
+
+
+@then(step_re(rf'看到的当前环节为 {q("step")}'))
+def sees_step(world, step):
+    assert world.response.json["current_step"] == (None if step == "无" else step)
+
+
+@then(step_re(rf'看到承办单位为 {q("name")}'))
+def sees_unit(world, name):
+    assert (world.response.json["unit"] or {}).get("name") == name, world.response
+
+
+@then(step_re(rf'看到答复结果为 {q("result")}{SEP}答复内容为 {q("text")}'))
+def sees_reply(world, result, text):
+    assert world.response.json["reply"] == {"result": result, "text": text}, world.response
+
+
+@then(step_re(rf'列表共有 (?P<count>\d+) 件诉求(?:{SEP}都属于企业 {q("ent")})?'))
+def list_has(world, count, ent):
+    assert world.response.status == 200, world.response
+    page = world.response.json
+    assert page["total"] == int(count) and len(page["items"]) == int(count), page
+    if ent is not None:
+        assert {c["enterprise"]["name"] for c in page["items"]} == {enterprise(ent)["name"]}
+
+
+@then("列表中每件诉求都有中文状态名称")
+def list_labels_chinese(world):
+    for item in world.response.json["items"]:
+        assert re.fullmatch(r"[\u4e00-\u9fff]+", item["status_label"]), item
+
+
+# -- outcomes: messages (P1, P3, P17) ---------------------------------------------------------
+
+@then(step_re(rf'号码 {q("phone")} 收到一条含诉求编号的 {q("template")} 短信'))
+def sms_received(app, case, phone, template):
+    messages = [m for m in outbox(app, case["number"]) if m.template == SMS_TEMPLATES[template]]
+    assert len(messages) == 1, [(m.template, m.recipient) for m in messages]
+    assert messages[0].recipient == phone and messages[0].channel == "sms"
+    assert case["number"] in messages[0].body, messages[0].body
+
+
+@then(step_re(rf'号码 {q("phone")} 依次收到 {q("templates")} 短信'))
+def sms_sequence(app, case, phone, templates):
+    messages = outbox(app, case["number"])
+    assert {m.recipient for m in messages} == {phone}
+    expected = [SMS_TEMPLATES[t] for t in re.split(r"[、,，]", templates)]
+    assert [m.template for m in messages] == expected
+
+
+@then(step_re(rf'每件诉求都发出了一条 {q("template")} 短信'))
+def sms_for_every_case(app, world, template):
+    for number in world.numbers:
+        sent = [m for m in outbox(app, number) if m.template == SMS_TEMPLATES[template]]
+        assert len(sent) == 1, (number, sent)
+
+
+@then(step_re(rf'没有发出 {q("template")} 短信'))
+def no_sms_of(app, case, template):
+    assert SMS_TEMPLATES[template] not in [m.template for m in outbox(app, case["number"])]
+
+
+@then("没有发出任何短信")
+def no_sms(app):
+    assert outbox(app) == []
+
+
+# -- outcomes: the trail (P16) ----------------------------------------------------------------
+
+def _history(api, world, case) -> list[dict]:
+    if world.response is not None and world.response.json and "events" in world.response.json:
+        return world.response.json["events"]
+    return events(api, case["number"])
+
+
+def _event(history: list[dict], action_or_task: str, completed: bool = False) -> dict:
+    if completed:
+        found = [e for e in history if e["action"] == "complete_task" and e["task"] == action_or_task]
+    else:
+        found = [e for e in history if e["action"] == action_or_task]
+    assert len(found) == 1, [(e["action"], e["task"]) for e in history]
+    return found[0]
+
+
+def _display_name(username: str) -> str:
+    return next(u["display_name"] for u in USERS if u["username"] == username)
+
+
+@then(step_re(rf'诉求历史的第一条记录为{ROLE}{q("user")} 的 {q("action")}'))
+def first_event(api, case, user, action):
+    first = events(api, case["number"])[0]
+    assert (first["action"], first["actor"]) == (action, _display_name(user)), first
+
+
+@then(step_re(rf'诉求历史的动作依次为 {q("actions")}'))
+def actions_are(api, case, actions):
+    expected = [a.strip() for a in re.split(r"[,，、]", actions)]
+    assert [e["action"] for e in events(api, case["number"])] == expected
+
+
+@then("历史记录依次为:")
+@then("历史记录依次为：")
+def history_is(api, world, case, datatable):
+    history = _history(api, world, case)
+    actual = [[e["action"], e["task"] or "", e["actor"], e["role"],
+               e["at"].replace("T", " ")[:16]] for e in history]
+    assert actual == table_rows(datatable)
+    for e in history:
+        assert e["at"].endswith("+08:00"), e
+
+
+@then("每条历史记录都有操作时间、操作人和角色")
+def every_event_complete(api, world, case):
+    for e in _history(api, world, case):
+        assert e["at"] and e["actor"] and e["role"], e
+
+
+@then(step_re(rf'历史中有 (?P<count>\d+) 条 {q("action")} 记录'))
+def count_events(api, case, count, action):
+    assert [e["action"] for e in events(api, case["number"])].count(action) == int(count)
+
+
+@then(step_re(rf'历史中有 {q("action")} 记录'))
+def has_event(api, case, action):
+    assert action in [e["action"] for e in events(api, case["number"])]
+
+
+@then(step_re(rf'历史中没有 {q("action")} 记录'))
+def lacks_event(api, case, action):
+    assert action not in [e["action"] for e in events(api, case["number"])]
+
+
+EVENT_DATA = (rf'历史中 (?:{q("action")} 记录|{q("task")} 任务的完成记录)'
+              rf'(?:由{ROLE}{q("user")} 作出{SEP})?'
+              r'(?P<part>办理前数据|办理后数据|提交数据)为[:：]')
+
+
+@then(step_re(EVENT_DATA))
+def event_data(api, world, case, action, task, user, part, datatable):
+    event = _event(_history(api, world, case), task or action, completed=task is not None)
+    if user is not None:
+        assert event["actor"] == _display_name(user), event
+    data = {"办理前数据": event["before"], "办理后数据": event["after"],
+            "提交数据": (event["after"] or {}).get("data")}[part]
+    assert data is not None, event
+    for key, value in table_dict(datatable).items():
+        assert key in data, (key, data)
+        actual = data[key] if data[key] is None else str(data[key])
+        assert actual == value, (key, value, data)

@@ -77,7 +77,7 @@ class ApiClient:
         assert response.status == 201, response
         return response.json
 
-    def dispatch(self, number: str, unit_code: str = "cgj", reason: str = "") -> Response:
+    def dispatch(self, number: str, unit_code: str = "cgj", reason: str = "派单员判断") -> Response:
         return self.as_("dispatcher1").complete(number, "dispatch",
                                                 {"unit_code": unit_code, "override_reason": reason})
 

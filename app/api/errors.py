@@ -58,8 +58,10 @@ def handle_http_exception(err: HTTPException):
     data = getattr(err, "data", None) or {}
     if "messages" in data:
         fields = flatten_messages(data["messages"])
-    elif status == 400 and err.description and "JSON" in err.description:
-        message = "请求体不是合法的 JSON"
+    text = str(fields) + str(err.description or "")
+    if status in (400, 422) and "JSON" in text and ("Invalid" in text or "decode" in text.lower()):
+        status, code, message = 400, "bad_request", "请求体不是合法的 JSON"
+        fields = {"_": [message]}
     response, status = error_response(status, code, message, fields)
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.domain.vocab import DOMAINS, KINDS, RATINGS
+from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES, RATINGS
 
 # Chinese-first validation messages for every field type.
 fields.Field.default_error_messages.update({
@@ -50,7 +50,7 @@ class TokenOut(Schema):
 class CaseIn(Schema):
     kind = fields.String(required=True, validate=_choice(KINDS), metadata={"description": "诉求类型"})
     description = fields.String(required=True, validate=_length(4000, 1))
-    credit_code = fields.String(validate=_length(18, 1), metadata={"description": "统一社会信用代码(话务员)"})
+    credit_code = fields.String(validate=_length(32, 1), metadata={"description": "统一社会信用代码(话务员)"})
     phone = fields.String(validate=_length(20, 1), metadata={"description": "企业登记电话(话务员)"})
     domain = fields.String(validate=_choice(DOMAINS), allow_none=True)
     town = fields.String(validate=_length(50), allow_none=True)
@@ -59,6 +59,8 @@ class CaseIn(Schema):
     channel = fields.String(validate=_choice(("web", "app")), metadata={"description": "企业自助渠道"})
     direct_reply = fields.String(validate=_length(4000), allow_none=True,
                                  metadata={"description": "话务员直接答复内容(仅咨询)"})
+    matter_class = fields.String(validate=_choice(tuple(MATTER_CLASSES)),
+                                 metadata={"description": "事项类别,决定办理时限"})
 
 
 class NamedRef(Schema):

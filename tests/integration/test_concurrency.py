@@ -37,7 +37,7 @@ def test_two_completions_of_one_task_exactly_one_wins(api, rt, monkeypatch):
     def complete(unit):
         def go():
             raw = api.app.test_client().post(
-                f"/api/tasks/{task['id']}/complete", json={"data": {"unit_code": unit}},
+                f"/api/tasks/{task['id']}/complete", json={"data": {"unit_code": unit, "override_reason": "测试并发"}},
                 headers={"Authorization": f"Bearer {token}"})
             return raw.status_code, raw.get_json()
         return go

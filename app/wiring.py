@@ -9,6 +9,8 @@ from .clock import SystemClock
 from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
+from .domain.work_calendar import WorkCalendar, parse_hours
+from .services import sla  # noqa: F401  (registers the clock actions)
 from .services.actions import ACTIONS
 from .services.runtime import Runtime, SpecCache
 
@@ -23,7 +25,9 @@ def build_runtime(config, clock=None) -> Runtime:
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
-                  "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"]})
+                  "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"],
+                  "rating_timeout_hours": config["QISU_RATING_TIMEOUT_HOURS"],
+                  "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"]))})
 
 
 def auto_deploy(app) -> None:

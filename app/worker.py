@@ -1,6 +1,8 @@
-"""Background worker: delivers the outbox. `flask qisu worker`, or in-process with `make run`.
+"""Background worker: fires due timers and delivers the outbox.
 
-Durable timers (deadlines) join this loop with the SLA work (issue 3).
+`flask qisu worker` runs it as its own process (any number of them, on any number of machines);
+`make run` starts it as a thread inside the web process. It sleeps until the next due timer or
+the poll interval, whichever comes first.
 """
 from __future__ import annotations
 
@@ -8,12 +10,23 @@ import logging
 import threading
 
 from .services.messages import LogSender, deliver_pending
+from .services.timers import fire_due, next_due
 
 log = logging.getLogger("qisu.worker")
 
 
 def run_once(rt, sender=None) -> int:
-    return deliver_pending(rt, sender or LogSender())
+    """One round: fire what is due, send what is queued. Returns the work done."""
+    fired = fire_due(rt)
+    sent = deliver_pending(rt, sender or LogSender())
+    return fired + sent
+
+
+def sleep_seconds(rt, poll_seconds: float) -> float:
+    due = next_due(rt)
+    if due is None:
+        return poll_seconds
+    return max(0.0, min(poll_seconds, (due - rt.clock.now()).total_seconds()))
 
 
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
@@ -22,9 +35,10 @@ def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=Non
         try:
             if run_once(rt, sender):
                 continue  # more may be waiting
+            stop.wait(sleep_seconds(rt, poll_seconds))
         except Exception:  # keep the worker alive; the next round retries
             log.exception("worker round failed")
-        stop.wait(poll_seconds)
+            stop.wait(poll_seconds)
     log.info("worker stopped")
 
 

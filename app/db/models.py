@@ -97,6 +97,8 @@ class Case(Base):
     reply_result: Mapped[str | None] = mapped_column(String(10))
     reply_text: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[str | None] = mapped_column(String(10))
+    matter_class: Mapped[str] = mapped_column(String(12), default="general")
+    overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     dissatisfied_rounds: Mapped[int] = mapped_column(Integer, default=0)
     deployment_id: Mapped[int] = mapped_column(ForeignKey("deployments.id"))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -134,6 +136,8 @@ class HumanTask(Base):
     status: Mapped[str] = mapped_column(String(12), default="ready")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     red_list: Mapped[bool] = mapped_column(Boolean, default=False)
+    deadline_clock: Mapped[str | None] = mapped_column(String(12))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime)
     completed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -174,3 +178,35 @@ class CaseCounter(Base):
     __tablename__ = "case_counters"
     day: Mapped[str] = mapped_column(String(8), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SlaClock(Base):
+    """P5–P8: one deadline of one handling round, with its outcome (the on-time rates come from here)."""
+    __tablename__ = "sla_clocks"
+    __table_args__ = (Index("ix_sla_clocks_outcome_due", "outcome", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    clock: Mapped[str] = mapped_column(String(12))          # response | solution | resolution
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    calendar: Mapped[str] = mapped_column(String(8))        # natural | working
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    warn_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    warned_at: Mapped[datetime | None] = mapped_column(DateTime)
+    met_at: Mapped[datetime | None] = mapped_column(DateTime)
+    violated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(10), default="running")  # running|met|violated|paused|cancelled
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Timer(Base):
+    """Projection of the workflow's waiting timer events: what the workers fire, and when."""
+    __tablename__ = "timers"
+    __table_args__ = (Index("ix_timers_status_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36), unique=True)   # SpiffWorkflow task id
+    name: Mapped[str] = mapped_column(String(100))                  # BPMN element id
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(8), default="waiting")  # waiting|fired|dropped
+    fired_at: Mapped[datetime | None] = mapped_column(DateTime)

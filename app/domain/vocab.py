@@ -86,3 +86,19 @@ def label(mapping: dict[str, tuple[str, str]], code: str, lang: str = "zh") -> s
     if pair is None:
         return code
     return pair[1] if lang == "en" else pair[0]
+
+
+# Matter classes (事项类别) that pick the deadlines in workflows/sla.dmn: code -> (Chinese, English).
+MATTER_CLASSES: dict[str, tuple[str, str]] = {
+    "urgent": ("紧急事项", "Urgent"),
+    "utilities": ("水电气热", "Water, power, gas, heating"),
+    "general": ("一般事项", "General"),
+    "complex": ("复杂事项", "Complex"),
+}
+
+# Deadline clocks (P5–P7): code -> (Chinese, English).
+CLOCKS: dict[str, tuple[str, str]] = {
+    "response": ("响应时限", "Response"),
+    "solution": ("方案时限", "Solution"),
+    "resolution": ("办结时限", "Resolution"),
+}

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from .sandbox import check_source
+from .timers import use_app_clock
 from .xml import XmlRejected, parse_xml
 
 MAIN_PROCESS = "enterprise_demand"
@@ -82,6 +83,7 @@ def parse_bundle(files: dict[str, str], process_id: str = MAIN_PROCESS) -> Parse
     except Exception as err:  # SpiffWorkflow raises plain exceptions for some structural errors
         raise BundleError(f"流程解析失败: {err}") from err
     _check_form_references(spec, subprocess_specs, forms)
+    use_app_clock([spec, *subprocess_specs.values()])
     return ParsedBundle(process_id, spec, subprocess_specs, forms, dict(files))
 
 

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -16,15 +18,22 @@ from SpiffWorkflow.util.task import TaskState
 from .actions import ActionRegistry
 from .bundle import ParsedBundle
 from .sandbox import RestrictedEnvironment
+from .timers import due_at
 from .state import dump_state, load_state
 
 
 class QisuScriptEngine(PythonScriptEngine):
     """Restricted scripts; service tasks dispatch to the action registry."""
 
-    def __init__(self, actions: ActionRegistry):
+    def __init__(self, actions: ActionRegistry, clock=None):
         super().__init__(environment=RestrictedEnvironment())
         self.actions = actions
+        self.clock = clock
+
+    def now(self) -> datetime:
+        """Aware UTC 'now' of the application clock (timers compare against this)."""
+        now = self.clock.now() if self.clock is not None else datetime.now(timezone.utc)
+        return now if now.tzinfo else now.replace(tzinfo=timezone.utc)
 
     def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
         params = {name: p["value"] for name, p in (operation_params or {}).items()}
@@ -66,9 +75,24 @@ def _engine_errors():
         raise ProcessFailure(str(err).split("\n")[0], element) from err
 
 
+@dataclass(frozen=True)
+class TimerView:
+    task_id: str
+    name: str                # BPMN element id of the timer event
+    due_at: datetime         # naive UTC
+
+
 class WorkflowRunner:
-    def __init__(self, actions: ActionRegistry):
-        self.script_engine = QisuScriptEngine(actions)
+    def __init__(self, actions: ActionRegistry, clock=None):
+        self.script_engine = QisuScriptEngine(actions, clock)
+
+    @property
+    def clock(self):
+        return self.script_engine.clock
+
+    @clock.setter
+    def clock(self, clock) -> None:
+        self.script_engine.clock = clock
 
     def start(self, bundle: ParsedBundle, data: dict[str, Any]) -> BpmnWorkflow:
         workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self.script_engine)
@@ -112,6 +136,48 @@ class WorkflowRunner:
         with _engine_errors():
             task.run()
             workflow.do_engine_steps()
+
+    @staticmethod
+    def waiting_timers(workflow: BpmnWorkflow) -> list[TimerView]:
+        views = []
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, TimerEventDefinition):
+                due = due_at(task)
+                if due is not None:
+                    views.append(TimerView(str(task.id), task.task_spec.bpmn_id,
+                                           due.replace(tzinfo=None)))
+        return views
+
+    def fire_timers(self, workflow: BpmnWorkflow) -> None:
+        """Let every timer whose time has come (by the app clock) fire, and run on."""
+        with _engine_errors():
+            workflow.refresh_timers()
+            workflow.do_engine_steps()
+
+    def signal(self, workflow: BpmnWorkflow, catcher: str, data: dict[str, Any]) -> bool:
+        """Deliver the event the waiting element `catcher` listens for, with `data` on it.
+
+        Returns False when nothing in the workflow is waiting at `catcher`."""
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            if task.task_spec.bpmn_id == catcher:
+                task.data.update(data)
+                with _engine_errors():
+                    workflow.catch(BpmnEvent(task.task_spec.event_definition, payload=data))
+                    workflow.do_engine_steps()
+                return True
+        return False
+
+    @staticmethod
+    def move_timers(workflow: BpmnWorkflow, due_by_element: dict[str, str]) -> int:
+        """Give waiting timer events new due times (ISO 8601); returns how many moved."""
+        moved = 0
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            value = due_by_element.get(task.task_spec.bpmn_id)
+            if value is not None:
+                task._set_internal_data(event_value=value)
+                moved += 1
+        return moved
 
     @staticmethod
     def data(workflow: BpmnWorkflow) -> dict[str, Any]:

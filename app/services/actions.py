@@ -26,22 +26,37 @@ ACTIONS = ActionRegistry()
 
 @ACTIONS.register("assign_unit")
 def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """P4: the dispatcher's choice becomes the receiving unit; an override of the suggestion is recorded."""
+    """P4 dispatch (and P13 re-dispatch, 转办): the chosen unit becomes the receiving unit; an
+    override of the suggestion is recorded with its reason; co-units (P15) must exist."""
     cmd = current()
     code = (params.get("unit_code") or "").strip()
-    unit = cmd.session.scalar(select(Unit).where(Unit.code == code))
+    unit = _unit(cmd, code)
     if unit is None:
         raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
+    co_units = list(data.get("co_units") or [])
+    unknown = [c for c in co_units if c == code or _unit(cmd, c) is None]
+    if unknown:
+        raise ValidationFailed(fields={"co_units": [f"协办单位无效: {', '.join(unknown)}"]})
     suggested = params.get("suggested_unit") or None
+    redispatch = cmd.case.unit_id is not None
     before = audit.snapshot(cmd.case)
     cmd.case.unit_id = unit.id
     cmd.case.suggested_unit_code = suggested
+    cmd.case.matter_class = data.get("matter_class") or cmd.case.matter_class
     overridden = suggested is not None and suggested != code
-    audit.record(cmd, "dispatch_override" if overridden else "dispatch", before=before,
+    if overridden and not redispatch and not (data.get("override_reason") or "").strip():
+        raise ValidationFailed(fields={"override_reason": ["改派至非建议单位时须填写改派理由"]})
+    action = "redispatch" if redispatch else "dispatch_override" if overridden else "dispatch"
+    audit.record(cmd, action, before=before,
                  after={"unit_code": code, "unit_name": unit.name, "suggested_unit": suggested,
-                        "override_reason": data.get("override_reason") or None})
+                        "override_reason": data.get("override_reason") or None,
+                        "co_units": co_units, "matter_class": cmd.case.matter_class})
     messages.enqueue(cmd, "dispatched", unit_name=unit.name)
     return {"unit_name": unit.name, "overridden": overridden}
+
+
+def _unit(cmd, code: str) -> Unit | None:
+    return cmd.session.scalar(select(Unit).where(Unit.code == code)) if code else None
 
 
 @ACTIONS.register("notify_enterprise")

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterator
+from typing import Any, Iterator
 
 from app.db.models import Case
 from app.db.uow import UnitOfWork
@@ -23,6 +23,7 @@ class Command:
     actor: Actor | None
     case: Case
     now: datetime
+    workflow: Any = None  # set while the engine runs, for actions that adjust waiting timers
 
     @property
     def session(self):

@@ -7,7 +7,7 @@ from app.db.models import Case, Enterprise
 from app.domain.actor import Actor
 from app.domain.errors import Forbidden, ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
-from app.domain.vocab import DOMAINS, KINDS
+from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES
 
 from . import audit, messages, projection
 from .cases import describe_case
@@ -37,6 +37,9 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
         errors["direct_reply"] = ["只有话务员可以直接答复"]
     elif direct_reply and kind != "咨询":
         errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
+    matter_class = payload.get("matter_class") or "general"
+    if matter_class not in MATTER_CLASSES:
+        errors["matter_class"] = ["事项类别须为 urgent/utilities/general/complex 之一"]
     contact_phone = payload.get("contact_phone")
     if contact_phone:
         contact_phone = normalize_phone(contact_phone)
@@ -65,6 +68,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
             contact_name=payload.get("contact_name"),
             contact_phone=contact_phone or enterprise.phone, enterprise_id=enterprise.id,
             red_list=enterprise.red_list, direct_reply=direct_reply, dissatisfied_rounds=0,
+            matter_class=matter_class, overdue=False,
             deployment_id=deployment.id, created_by=actor.id, created_at=now, updated_at=now)
         session.add(case)
         session.flush()
@@ -88,4 +92,5 @@ def process_variables(rt: Runtime, case: Case) -> dict:
         "domain": case.domain or "", "town": case.town or "", "red_list": bool(case.red_list),
         "direct_reply": case.direct_reply or "", "description": case.description,
         "max_dissatisfied_rounds": rt.settings.get("max_dissatisfied_rounds", 2),
+        "matter_class": case.matter_class, "co_units": [], "handling_round": 0,
     }

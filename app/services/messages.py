@@ -16,16 +16,20 @@ TEMPLATES = {
     "dispatched": "【企诉】您的诉求 {number} 已转交 {unit_name} 办理。",
     "reply": "【企诉】您的诉求 {number} 已办结答复:{reply_text} 请对办理结果进行评价。",
     "closed": "【企诉】您的诉求 {number} 已结案,感谢您的评价。",
+    "urge": "【企诉催办】诉求 {number} 的{clock_label}将于 {due} 到期,请抓紧办理。",
+    "overdue": "【企诉督办】诉求 {number} 的{clock_label}已超期(时限 {due}),已转督办。",
 }
 
 
-def enqueue(command, template: str, **values) -> OutboxMessage | None:
+def enqueue(command, template: str, recipient: str | None = None, channel: str = "sms",
+            **values) -> OutboxMessage | None:
+    """Queue a message to the case's contact (default) or to `recipient` (e.g. `unit:cgj`)."""
     case = command.case
-    recipient = case.contact_phone
+    recipient = recipient or case.contact_phone
     if not recipient:
         return None
     body = TEMPLATES[template].format(number=case.number, **values)
-    message = OutboxMessage(case_id=case.id, channel="sms", recipient=recipient,
+    message = OutboxMessage(case_id=case.id, channel=channel, recipient=recipient,
                             template=template, body=body, created_at=command.now)
     command.session.add(message)
     return message

@@ -1,9 +1,12 @@
-"""After every engine run: save the workflow state and project its ready user tasks."""
+"""After every engine run: save the workflow state and project its ready user tasks and timers."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from uuid import UUID
 
-from app.db.models import HumanTask, WorkflowState
+from sqlalchemy import select
+from SpiffWorkflow.util.task import TaskState
+
+from app.db.models import HumanTask, SlaClock, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
@@ -11,7 +14,7 @@ from . import audit
 
 
 def save(command, workflow, completed_task_id: str | None = None) -> list[HumanTask]:
-    """Write state, task projection and case status in the command's transaction."""
+    """Write state, task and timer projections and the case status in the command's transaction."""
     case, session = command.case, command.session
     state = session.get(WorkflowState, case.id)
     dumped = command.rt.runner.dump(workflow)
@@ -19,7 +22,14 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
         session.add(WorkflowState(case_id=case.id, state=dumped))
     else:
         state.state = dumped
+    created = _project_tasks(command, workflow, completed_task_id)
+    _project_timers(command, workflow)
+    case.updated_at = command.now
+    return created
 
+
+def _project_tasks(command, workflow, completed_task_id):
+    case, session = command.case, command.session
     views = command.rt.runner.ready_user_tasks(workflow)
     ready_ids = {view.id for view in views}
     open_rows = {row.id: row for row in session.scalars(
@@ -35,25 +45,70 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
         if view.id in open_rows:
             continue
         role = role_for_lane(view.lane)
+        clock = view.properties.get("deadlineClock")
         row = HumanTask(
             id=view.id, case_id=case.id, spec_name=view.name, title=view.title, lane=view.lane,
-            role=role, unit_id=case.unit_id if role == "unit" else None,
+            role=role, unit_id=_unit_for(session, case, view) if role == "unit" else None,
             enterprise_id=case.enterprise_id if role == "enterprise" else None,
             form=view.properties.get("formJsonSchemaFilename"), status="ready",
-            red_list=case.red_list, created_at=command.now)
+            red_list=case.red_list, deadline_clock=clock,
+            due_at=_deadline(session, case.id, clock), created_at=command.now)
         session.add(row)
         created.append(row)
         audit.record(command, "task_opened", task_id=view.id, task_name=view.title,
                      after={"lane": view.lane, "role": role})
 
+    statuses = [v.properties["caseStatus"] for v in views if v.properties.get("caseStatus")]
+    if statuses:
+        case.status = statuses[0]
+    case.current_step = "、".join(view.title for view in views)[:200] or None
     if views:
         case.suggested_unit_code = views[0].data.get("suggested_unit") or case.suggested_unit_code
-        case.status = views[0].properties.get("caseStatus", case.status)
-        case.current_step = "、".join(view.title for view in views)[:200]
-    else:
-        case.current_step = None
-        if workflow.completed and case.status not in FINAL_STATUSES:
-            case.status = "closed"
-            case.closed_at = case.closed_at or command.now
-    case.updated_at = command.now
+    elif workflow.completed and case.status not in FINAL_STATUSES:
+        case.status = "closed"
+        case.closed_at = case.closed_at or command.now
     return created
+
+
+def _unit_for(session, case, view) -> int | None:
+    """The lead unit, or the unit named by the task's `unitVariable` (co-units, P15)."""
+    variable = view.properties.get("unitVariable")
+    code = view.data.get(variable) if variable else None
+    if code:
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        return unit.id if unit else None
+    return case.unit_id
+
+
+def _deadline(session, case_id, clock):
+    if not clock:
+        return None
+    return session.scalar(select(SlaClock.due_at).where(
+        SlaClock.case_id == case_id, SlaClock.clock == clock,
+        SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id.desc()).limit(1))
+
+
+def _project_timers(command, workflow) -> None:
+    case, session = command.case, command.session
+    waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
+    rows = {row.task_id: row for row in session.scalars(
+        select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
+    for task_id, row in rows.items():
+        view = waiting.get(task_id)
+        if view is not None:
+            row.due_at = view.due_at  # moved by an extension
+            continue
+        row.status = "fired" if _completed(workflow, task_id) else "dropped"
+        row.fired_at = command.now if row.status == "fired" else None
+    for task_id, view in waiting.items():
+        if task_id not in rows:
+            session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,
+                              status="waiting"))
+
+
+def _completed(workflow, task_id: str) -> bool:
+    try:
+        task = workflow.get_task_from_id(UUID(task_id))
+    except Exception:  # removed from the tree: its activity completed or was cancelled
+        return False
+    return task is not None and task.state == TaskState.COMPLETED

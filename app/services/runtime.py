@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
 
@@ -49,13 +48,26 @@ class SpecCache:
         return bundle
 
 
-@dataclass
 class Runtime:
-    session_factory: sessionmaker
-    runner: WorkflowRunner
-    specs: SpecCache
-    clock: Any
-    settings: dict[str, Any] = field(default_factory=dict)
+    """Session factory, engine runner, spec cache, clock and settings of one app."""
+
+    def __init__(self, session_factory: sessionmaker, runner: WorkflowRunner, specs: SpecCache,
+                 clock: Any, settings: dict[str, Any] | None = None):
+        self.session_factory = session_factory
+        self.runner = runner
+        self.specs = specs
+        self.settings = settings or {}
+        self.clock = clock
+
+    @property
+    def clock(self):
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock) -> None:
+        """One clock for the services and for the timers inside the engine."""
+        self._clock = clock
+        self.runner.clock = clock
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

@@ -12,7 +12,8 @@ def case_filter(actor: Actor):
     if actor.is_staff:
         return True
     if actor.role == "unit" and actor.unit_id:
-        return Case.unit_id == actor.unit_id
+        co_handled = select(HumanTask.case_id).where(HumanTask.unit_id == actor.unit_id)
+        return or_(Case.unit_id == actor.unit_id, Case.id.in_(co_handled))
     if actor.role == "enterprise" and actor.enterprise_id:
         return Case.enterprise_id == actor.enterprise_id
     return False

@@ -1,0 +1,201 @@
+"""P5–P8, P13, P14: the deadline clocks of a handling round and the actions the BPMN calls on them.
+
+The durations and calendars come from `workflows/sla.dmn`; the diagrams decide when clocks start,
+stop, warn and are violated. This module computes deadlines and keeps `sla_clocks` current.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import select, update
+
+from app.clock import iso
+from app.db.models import HumanTask, SlaClock, Unit
+from app.domain.errors import ValidationFailed
+
+from . import audit, messages
+from .actions import ACTIONS
+from .command import current
+
+CLOCKS = ("response", "solution", "resolution")
+CLOCK_LABELS = {"response": "响应时限", "solution": "方案时限", "resolution": "办结时限"}
+
+
+def to_iso(value: datetime) -> str:
+    """Naive UTC → ISO 8601 with offset, the form timer expressions evaluate to."""
+    return value.replace(tzinfo=timezone.utc).isoformat()
+
+
+def from_iso(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError("时间须带时区,如 2026-11-30T18:00:00+08:00")
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def clocks_of(session, case_id: int, outcome: str | None = None) -> list[SlaClock]:
+    stmt = select(SlaClock).where(SlaClock.case_id == case_id)
+    if outcome:
+        stmt = stmt.where(SlaClock.outcome == outcome)
+    return list(session.scalars(stmt.order_by(SlaClock.id)))
+
+
+def current_clock(session, case_id: int, clock: str) -> SlaClock | None:
+    return session.scalar(select(SlaClock).where(SlaClock.case_id == case_id, SlaClock.clock == clock)
+                          .order_by(SlaClock.id.desc()).limit(1))
+
+
+def _due_map(clocks: list[SlaClock]) -> dict[str, str]:
+    result = {}
+    for row in clocks:
+        result[row.clock] = to_iso(row.due_at)
+        result[f"{row.clock}_warn"] = to_iso(row.warn_at)
+    return result
+
+
+@ACTIONS.register("start_clocks")
+def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    """Start (or, after a return whose rule says so, resume) the three clocks of this round."""
+    cmd = current()
+    session, case, now = cmd.session, cmd.case, cmd.now
+    paused = clocks_of(session, case.id, "paused")
+    if paused:
+        for row in paused:
+            row.outcome = "running"
+        audit.record(cmd, "clocks_resumed", after={r.clock: iso(r.due_at) for r in paused})
+        return _due_map(paused)
+    for row in clocks_of(session, case.id, "running"):
+        row.outcome = "cancelled"
+    calendar = cmd.rt.settings["calendar"]
+    ratio = float(data.get("warn_ratio") or 0.75)
+    rows = []
+    for clock in CLOCKS:
+        minutes = int(data[f"{clock}_minutes"])
+        mode = data.get(f"{clock}_calendar") or "natural"
+        due = calendar.add(now, minutes, mode)
+        warn = now + (due - now) * ratio
+        row = SlaClock(case_id=case.id, clock=clock, round=int(data.get("handling_round") or 1),
+                       calendar=mode, started_at=now, warn_at=warn, due_at=due, outcome="running",
+                       extensions=0)
+        session.add(row)
+        rows.append(row)
+    audit.record(cmd, "clocks_started", after={r.clock: iso(r.due_at) for r in rows})
+    return _due_map(rows)
+
+
+@ACTIONS.register("stop_clock")
+def stop_clock(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    cmd = current()
+    row = current_clock(cmd.session, cmd.case.id, params["clock"])
+    if row is None or row.met_at is not None:
+        return {}
+    row.met_at = cmd.now
+    if row.outcome == "running":
+        row.outcome = "met" if cmd.now <= row.due_at else "violated"
+    return {"outcome": row.outcome}
+
+
+@ACTIONS.register("clock_warning")
+def clock_warning(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P8 催办: a warning before the deadline, to the unit."""
+    cmd = current()
+    clock = params["clock"]
+    row = current_clock(cmd.session, cmd.case.id, clock)
+    if row is not None:
+        row.warned_at = cmd.now
+    due = iso(row.due_at) if row else ""
+    audit.record(cmd, "urge", after={"clock": clock, "due_at": due})
+    _notify_units(cmd, "urge", clock_label=CLOCK_LABELS[clock], due=due)
+    return {}
+
+
+@ACTIONS.register("clock_violated")
+def clock_violated(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P8: the deadline passed; the case is flagged overdue (supervision follows in the BPMN)."""
+    cmd = current()
+    clock = params["clock"]
+    row = current_clock(cmd.session, cmd.case.id, clock)
+    if row is not None and row.outcome == "running":
+        row.outcome = "violated"
+        row.violated_at = cmd.now
+    before = audit.snapshot(cmd.case)
+    cmd.case.overdue = True
+    due = iso(row.due_at) if row else ""
+    audit.record(cmd, "overdue", before=before, after={"clock": clock, "due_at": due})
+    _notify_units(cmd, "overdue", clock_label=CLOCK_LABELS[clock], due=due)
+    return {}
+
+
+def _notify_units(cmd, template: str, **values) -> None:
+    if cmd.case.unit_id:
+        unit = cmd.session.get(Unit, cmd.case.unit_id)
+        messages.enqueue(cmd, template, recipient=f"unit:{unit.code}", channel="internal", **values)
+
+
+@ACTIONS.register("check_return")
+def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P13: a unit may return an order only within the set time after dispatch."""
+    cmd = current()
+    row = current_clock(cmd.session, cmd.case.id, "response")
+    window = int(data.get("return_minutes") or 120)
+    if row is not None and cmd.now > row.started_at + timedelta(minutes=window):
+        raise ValidationFailed(fields={"sign_action": [f"已超过退单时限({window} 分钟),请办理或申请延期"]})
+    return {}
+
+
+@ACTIONS.register("record_return")
+def record_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P13: the return is on the record; clocks restart or pause as the rule table says."""
+    cmd = current()
+    unit = cmd.session.get(Unit, cmd.case.unit_id) if cmd.case.unit_id else None
+    restart = bool(data.get("restart_on_return", True))
+    for row in clocks_of(cmd.session, cmd.case.id, "running"):
+        row.outcome = "cancelled" if restart else "paused"
+    reason = data.get("return_reason") or ""
+    audit.record(cmd, "return", before=audit.snapshot(cmd.case),
+                 after={"unit_code": unit.code if unit else None, "reason": reason,
+                        "clocks": "restart" if restart else "paused"})
+    return {"returned": True, "reason": reason, "unit_code": unit.code if unit else None}
+
+
+@ACTIONS.register("co_timeout")
+def co_timeout(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    cmd = current()
+    audit.record(cmd, "co_timeout", after={"co_units": data.get("co_units") or []})
+    return {}
+
+
+@ACTIONS.register("decide_extension")
+def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P14: an approved extension moves the resolution deadline (clock, timers, task deadlines)."""
+    cmd = current()
+    approved = data.get("extension_decision") == "批准"
+    row = current_clock(cmd.session, cmd.case.id, "resolution")
+    detail = {"decision": data.get("extension_decision"), "reason": data.get("extension_reason"),
+              "requested_due": data.get("extension_due"), "comment": data.get("extension_comment")}
+    if not approved or row is None:
+        audit.record(cmd, "extension_rejected", after=detail)
+        return {"approved": False}
+    new_due = from_iso(data["extension_due"])
+    before = {"due_at": iso(row.due_at)}
+    row.warn_at = row.started_at + (new_due - row.started_at) * 0.75
+    row.due_at = new_due
+    row.extensions += 1
+    if row.outcome == "violated" and new_due > cmd.now:
+        row.outcome, row.violated_at = "running", None
+    cmd.rt.runner.move_timers(cmd.workflow, {"timer_resolution_due": to_iso(row.due_at),
+                                             "timer_resolution_warn": to_iso(row.warn_at)})
+    cmd.session.execute(update(HumanTask).where(
+        HumanTask.case_id == cmd.case.id, HumanTask.status == "ready",
+        HumanTask.deadline_clock == "resolution").values(due_at=new_due))
+    audit.record(cmd, "extension_approved", before=before, after=detail | {"due_at": iso(new_due)})
+    return {"approved": True, "due": to_iso(new_due)}
+
+
+@ACTIONS.register("await_rating")
+def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
+    """P11: the enterprise has this long to rate before the hotline revisits."""
+    cmd = current()
+    hours = int(cmd.rt.settings.get("rating_timeout_hours", 72))
+    return {"due": to_iso(cmd.now + timedelta(hours=hours))}

@@ -1,0 +1,76 @@
+"""Durable timers: fire each due timer exactly once, from any number of workers.
+
+A worker claims one due row with `FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite serializes
+writers anyway), loads the case and its workflow, lets SpiffWorkflow fire whatever is due by the
+application clock, saves state, projections and audit, and commits: one timer, one transaction.
+The case's version column makes a concurrent user command and a timer exclude each other.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.db.models import Case, Timer, WorkflowState
+from app.domain.errors import Conflict
+
+from . import audit, projection
+from .command import Command, running
+from .runtime import Runtime
+
+log = logging.getLogger("qisu.timers")
+
+
+def fire_one(rt: Runtime) -> Timer | None:
+    """Fire the earliest due timer (and any others of its case due by now); None when idle."""
+    now = rt.clock.now()
+    with rt.uow() as uow:
+        session = uow.session
+        timer = session.scalar(
+            select(Timer).where(Timer.status == "waiting", Timer.due_at <= now)
+            .order_by(Timer.due_at, Timer.id).limit(1).with_for_update(skip_locked=True))
+        if timer is None:
+            return None
+        case = session.get(Case, timer.case_id)
+        state = session.get(WorkflowState, case.id)
+        if state is None:
+            timer.status = "dropped"
+            uow.commit()
+            return timer
+        bundle = rt.specs.get(session, case.deployment_id)
+        workflow = rt.runner.load(bundle, state.state)
+        command = Command(uow, rt, None, case, now, workflow)
+        audit.record(command, "timer_fired", task_id=timer.task_id, task_name=timer.name,
+                     after={"due_at": timer.due_at.isoformat(), "lateness_s":
+                            round((now - timer.due_at).total_seconds(), 3)})
+        with running(command):
+            rt.runner.fire_timers(workflow)
+            projection.save(command, workflow)
+        # A timer whose case ended or whose activity completed meanwhile is now "dropped".
+        if timer.status == "waiting":
+            # SpiffWorkflow did not consider it due (e.g. it was moved): never spin on it.
+            log.warning("timer %s of case %s not fired by the engine; dropped", timer.name, case.number)
+            timer.status = "dropped"
+        uow.commit()
+        return timer
+
+
+def fire_due(rt: Runtime, limit: int = 1000) -> int:
+    """Fire due timers until none is left (or `limit`); conflicts are retried on the next round."""
+    fired = 0
+    while fired < limit:
+        try:
+            timer = fire_one(rt)
+        except Conflict:
+            log.info("timer conflicted with a concurrent command; retrying later")
+            break
+        if timer is None:
+            break
+        fired += 1
+    return fired
+
+
+def next_due(rt: Runtime) -> datetime | None:
+    with rt.uow() as uow:
+        return uow.session.scalar(select(func.min(Timer.due_at)).where(Timer.status == "waiting"))

@@ -6,7 +6,7 @@ from flask_smorest import Api
 
 from app.domain.errors import DomainError
 
-from . import auth, cases, catalog, deployments, tasks
+from . import auth, cases, catalog, deployments, supervision, tasks
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 
@@ -31,7 +31,7 @@ def init_api(app: Flask) -> Api:
         },
     })
     api = QisuApi(app)
-    for module in (auth, cases, tasks, catalog, deployments):
+    for module in (auth, cases, tasks, catalog, deployments, supervision):
         api.register_blueprint(module.blp)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.services import cases, intake, tasks
+from app.services import cases, extensions, intake, tasks
 
 from .auth import current_actor, login_required, runtime
-from .schemas import CaseIn, CaseListArgs, CaseOut, CasePage, HistoryOut, RatingIn
+from .schemas import CaseIn, CaseListArgs, CaseOut, CasePage, ExtensionIn, HistoryOut, RatingIn
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="诉求 (Cases)")
 SECURITY = [{"bearerAuth": []}]
@@ -61,3 +61,15 @@ class CaseRating(MethodView):
     def post(self, body, number):
         """The enterprise rates the result (好差评)."""
         return tasks.complete_for_case(runtime(), current_actor(), number, "rate", body)
+
+
+@blp.route("/<number>/extension-requests")
+class CaseExtension(MethodView):
+    @blp.arguments(ExtensionIn)
+    @blp.response(201, CaseOut)
+    @blp.doc(security=SECURITY)
+    @login_required("unit")
+    def post(self, body, number):
+        """The lead unit asks for a later resolution deadline; the supervisor decides (申请延期)."""
+        return extensions.request_extension(runtime(), current_actor(), number, body["reason"],
+                                            body["requested_due"])

@@ -63,6 +63,20 @@ class CaseIn(Schema):
                                  metadata={"description": "事项类别,决定办理时限"})
 
 
+class ClockOut(Schema):
+    clock = fields.String(metadata={"description": "response | solution | resolution"})
+    label = fields.String()
+    round = fields.Integer()
+    calendar = fields.String()
+    started_at = fields.String()
+    due_at = fields.String()
+    met_at = fields.String(allow_none=True)
+    outcome = fields.String(metadata={"description": "running | met | violated | paused | cancelled"})
+    extensions = fields.Integer()
+    seconds_left = fields.Integer()
+    overdue = fields.Boolean()
+
+
 class NamedRef(Schema):
     code = fields.String()
     name = fields.String()
@@ -101,6 +115,9 @@ class CaseOut(Schema):
     contact_name = fields.String(allow_none=True)
     deployment_id = fields.Integer()
     open_tasks = fields.List(fields.Nested(TaskRef))
+    matter_class = fields.String()
+    overdue = fields.Boolean()
+    clocks = fields.List(fields.Nested(ClockOut))
 
 
 class PageArgs(Schema):
@@ -145,7 +162,8 @@ class TaskListArgs(PageArgs):
     status = fields.String(load_default="ready", validate=_choice(("ready", "completed", "cancelled")))
     name = fields.String(metadata={"description": "BPMN 任务 id,如 dispatch"})
     case_number = fields.String()
-    sort = fields.String(load_default="created_at", validate=_choice(("created_at", "-created_at")))
+    sort = fields.String(load_default="created_at",
+                         validate=_choice(("created_at", "-created_at", "due_at")))
 
 
 class TaskOut(Schema):
@@ -162,6 +180,10 @@ class TaskOut(Schema):
     completed_at = fields.String(allow_none=True)
     case = fields.Dict()
     form_schema = fields.Dict()
+    deadline_clock = fields.String(allow_none=True)
+    due_at = fields.String(allow_none=True)
+    seconds_left = fields.Integer(allow_none=True)
+    overdue = fields.Boolean()
 
 
 class TaskPage(Schema):
@@ -207,3 +229,28 @@ class DeploymentOut(Schema):
     files = fields.List(fields.String())
     created_at = fields.String()
     created = fields.Boolean()
+
+
+class ExtensionIn(Schema):
+    reason = fields.String(required=True, validate=_length(1000, 1))
+    requested_due = fields.String(required=True, validate=_length(40, 10),
+                                  metadata={"description": "新的办结时限,ISO 8601 带时区"})
+
+
+class SupervisionCase(Schema):
+    number = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    current_step = fields.String(allow_none=True)
+    red_list = fields.Boolean()
+    overdue = fields.Boolean()
+    kind = fields.String()
+    enterprise = fields.String()
+    unit = fields.String(allow_none=True)
+    dissatisfied_rounds = fields.Integer()
+    clocks = fields.List(fields.Nested(ClockOut))
+    open_tasks = fields.List(fields.Dict())
+
+
+class DueSoonArgs(Schema):
+    hours = fields.Integer(load_default=4, validate=validate.Range(min=1, max=168, error="须在 1–168 之间"))

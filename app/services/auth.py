@@ -46,13 +46,20 @@ def issue_token(rt: Runtime, username: str, password: str) -> dict:
 
 
 def actor_for_token(rt: Runtime, token: str) -> Actor:
+    """The token's user; cached for a minute (a deactivated user's tokens stop within 60 s)."""
+    digest = _digest(token)
+    cached = rt.token_cache.get(digest)
+    if cached is not None and cached[1] >= rt.clock.now():
+        return cached[0]
     with rt.uow() as uow:
         row = uow.session.execute(
             select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == _digest(token))).first()
+            .where(ApiToken.token_hash == digest)).first()
         if row is None or row.ApiToken.expires_at < rt.clock.now() or not row.User.active:
             raise Unauthorized("令牌无效或已过期")
-        return to_actor(row.User)
+        actor = to_actor(row.User)
+        rt.token_cache.put(digest, (actor, row.ApiToken.expires_at))
+        return actor
 
 
 def actor_by_id(rt: Runtime, user_id: int) -> Actor | None:

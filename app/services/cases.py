@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.clock import iso
-from app.db.models import AuditEvent, Case, Enterprise, HumanTask, Unit
+from app.db.models import AuditEvent, Case, Enterprise, HumanTask, SlaClock, Unit
 from app.domain.actor import Actor
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 
@@ -12,9 +12,11 @@ from .runtime import Runtime
 from .visibility import case_filter, get_visible_case
 
 
-def describe_case(session, case: Case, full: bool = True) -> dict:
-    enterprise = session.get(Enterprise, case.enterprise_id)
-    unit = session.get(Unit, case.unit_id) if case.unit_id else None
+def describe_case(session, case: Case, full: bool = True, now=None,
+                  open_tasks: list[HumanTask] | None = None) -> dict:
+    """The case as the API shows it. `open_tasks`, when the caller has them, saves a query."""
+    enterprise = reference(session, Enterprise, case.enterprise_id)
+    unit = reference(session, Unit, case.unit_id)
     data = {
         "number": case.number, "status": case.status,
         "status_label": CASE_STATUSES.get(case.status, (case.status,))[0],
@@ -27,23 +29,35 @@ def describe_case(session, case: Case, full: bool = True) -> dict:
         "direct_reply": case.direct_reply,
         "reply": {"result": case.reply_result, "text": case.reply_text} if case.reply_text else None,
         "rating": case.rating, "dissatisfied_rounds": case.dissatisfied_rounds,
+        "matter_class": case.matter_class, "overdue": case.overdue,
         "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
         "closed_at": iso(case.closed_at), "version": case.version,
     }
     if full:
+        from .supervision import clock_view
+        now = now or case.updated_at
+        data["clocks"] = [clock_view(c, now) for c in session.scalars(
+            select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id))]
         data["description"] = case.description
         data["contact_name"] = case.contact_name
         data["deployment_id"] = case.deployment_id
-        data["open_tasks"] = [
-            {"id": t.id, "name": t.spec_name, "title": t.title, "role": t.role}
-            for t in session.scalars(select(HumanTask).where(
-                HumanTask.case_id == case.id, HumanTask.status == "ready"))]
+        if open_tasks is None:
+            open_tasks = session.scalars(select(HumanTask).where(
+                HumanTask.case_id == case.id, HumanTask.status == "ready"))
+        data["open_tasks"] = [{"id": t.id, "name": t.spec_name, "title": t.title, "role": t.role}
+                              for t in open_tasks]
     return data
+
+
+def reference(session, model, key):
+    """Units and enterprises by id, from the session's identity map when already loaded."""
+    return session.get(model, key) if key is not None else None
 
 
 def get_case(rt: Runtime, actor: Actor, number: str) -> dict:
     with rt.uow() as uow:
-        return describe_case(uow.session, get_visible_case(uow.session, actor, number))
+        return describe_case(uow.session, get_visible_case(uow.session, actor, number),
+                             now=rt.clock.now())
 
 
 def list_cases(rt: Runtime, actor: Actor, *, status: str | None = None, page: int = 1,

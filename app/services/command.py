@@ -24,6 +24,8 @@ class Command:
     case: Case
     now: datetime
     workflow: Any = None  # set while the engine runs, for actions that adjust waiting timers
+    state: Any = None     # the WorkflowState row, when the command loaded it
+    open_tasks: Any = None  # the case's ready HumanTask rows, when the command loaded them
 
     @property
     def session(self):

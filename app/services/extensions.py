@@ -45,5 +45,7 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
             if not delivered:
                 raise Conflict("当前环节不能申请延期(或已有待审批的申请)")
             projection.save(command, workflow)
+        session.flush()
+        result = describe_case(session, case, now=now)
         uow.commit()
-        return describe_case(session, case)
+        return result

@@ -82,8 +82,10 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
         with running(command):
             workflow = rt.runner.start(bundle, process_variables(rt, case))
             projection.save(command, workflow)
+        session.flush()
+        result = describe_case(session, case, now=now)
         uow.commit()
-        return describe_case(session, case)
+        return result
 
 
 def process_variables(rt: Runtime, case: Case) -> dict:

@@ -14,32 +14,39 @@ from . import audit
 
 
 def save(command, workflow, completed_task_id: str | None = None) -> list[HumanTask]:
-    """Write state, task and timer projections and the case status in the command's transaction."""
+    """Write state, task and timer projections and the case status in the command's transaction.
+
+    Returns the case's open tasks after the run."""
     case, session = command.case, command.session
-    state = session.get(WorkflowState, case.id)
+    state = command.state if command.state is not None else session.get(WorkflowState, case.id)
     dumped = command.rt.runner.dump(workflow)
     if state is None:
         session.add(WorkflowState(case_id=case.id, state=dumped))
     else:
         state.state = dumped
-    created = _project_tasks(command, workflow, completed_task_id)
-    _project_timers(command, workflow)
     case.updated_at = command.now
-    return created
+    open_tasks = _project_tasks(command, workflow, completed_task_id)
+    _project_timers(command, workflow)
+    return open_tasks
 
 
 def _project_tasks(command, workflow, completed_task_id):
     case, session = command.case, command.session
     views = command.rt.runner.ready_user_tasks(workflow)
     ready_ids = {view.id for view in views}
-    open_rows = {row.id: row for row in session.scalars(
-        select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))}
+    if command.open_tasks is not None:
+        open_rows = {row.id: row for row in command.open_tasks}
+    else:
+        with session.no_autoflush:  # pending changes don't affect this read; flush once at the end
+            open_rows = {row.id: row for row in session.scalars(
+                select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))}
     for row_id, row in open_rows.items():
         if row_id not in ready_ids:
             row.status = "completed" if row_id == completed_task_id else "cancelled"
             row.completed_at = command.now
             if row_id == completed_task_id and command.actor:
                 row.completed_by = command.actor.id
+    still_open = [row for row_id, row in open_rows.items() if row_id in ready_ids]
     created = []
     for view in views:
         if view.id in open_rows:
@@ -67,7 +74,7 @@ def _project_tasks(command, workflow, completed_task_id):
     elif workflow.completed and case.status not in FINAL_STATUSES:
         case.status = "closed"
         case.closed_at = case.closed_at or command.now
-    return created
+    return still_open + created
 
 
 def _unit_for(session, case, view) -> int | None:
@@ -91,8 +98,9 @@ def _deadline(session, case_id, clock):
 def _project_timers(command, workflow) -> None:
     case, session = command.case, command.session
     waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
-    rows = {row.task_id: row for row in session.scalars(
-        select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
+    with session.no_autoflush:
+        rows = {row.task_id: row for row in session.scalars(
+            select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
     for task_id, row in rows.items():
         view = waiting.get(task_id)
         if view is not None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from threading import Lock
 from typing import Any
@@ -48,6 +49,33 @@ class SpecCache:
         return bundle
 
 
+class TtlCache:
+    """A small thread-safe cache whose entries live `seconds` (monotonic time)."""
+
+    def __init__(self, seconds: float, size: int = 10_000):
+        self.seconds, self.size = seconds, size
+        self._items: dict[Any, tuple[float, Any]] = {}
+        self._lock = Lock()
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None or item[0] < time.monotonic():
+                self._items.pop(key, None)
+                return None
+            return item[1]
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[key] = (time.monotonic() + self.seconds, value)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
 class Runtime:
     """Session factory, engine runner, spec cache, clock and settings of one app."""
 
@@ -58,6 +86,7 @@ class Runtime:
         self.specs = specs
         self.settings = settings or {}
         self.clock = clock
+        self.token_cache = TtlCache(seconds=60)
 
     @property
     def clock(self):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 
 from app.clock import iso
-from app.db.models import Case, HumanTask, WorkflowState
+from app.db.models import Case, Enterprise, HumanTask, Unit, WorkflowState
 from app.domain.actor import Actor
 from app.domain.errors import Conflict, NotFound
 from app.engine.runner import TaskNotReady
@@ -15,14 +15,21 @@ from .forms import validate_form
 from .runtime import Runtime
 from .visibility import get_visible_case, get_visible_task, task_filter
 
-SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.created_at.desc()}
+SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.created_at.desc(),
+         # Deadline first; tasks without a deadline last (portable NULLS LAST).
+         "due_at": (HumanTask.due_at.is_(None), HumanTask.due_at.asc())}
 
 
-def describe_task(task: HumanTask, case: Case | None = None, schema: dict | None = None) -> dict:
+def describe_task(task: HumanTask, case: Case | None = None, schema: dict | None = None,
+                  now=None) -> dict:
     data = {"id": task.id, "name": task.spec_name, "title": task.title, "lane": task.lane,
             "role": task.role, "status": task.status, "assignee_id": task.assignee_id,
             "red_list": task.red_list, "form": task.form, "created_at": iso(task.created_at),
-            "completed_at": iso(task.completed_at)}
+            "completed_at": iso(task.completed_at), "deadline_clock": task.deadline_clock,
+            "due_at": iso(task.due_at), "seconds_left": None, "overdue": False}
+    if task.due_at is not None and now is not None and task.status == "ready":
+        data["seconds_left"] = int((task.due_at - now).total_seconds())
+        data["overdue"] = now > task.due_at
     if case is not None:
         data["case"] = {"number": case.number, "kind": case.kind, "status": case.status,
                         "domain": case.domain, "town": case.town,
@@ -37,20 +44,29 @@ def list_tasks(rt: Runtime, actor: Actor, *, scope: str = "all", status: str = "
                sort: str = "created_at", page: int = 1, per_page: int = 20) -> dict:
     """My tasks and my groups' tasks; red-list first, then by `sort`."""
     with rt.uow() as uow:
-        stmt = select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id) \
-            .where(task_filter(actor), HumanTask.status == status)
+        filters = [task_filter(actor), HumanTask.status == status]
         if scope == "mine":
-            stmt = stmt.where(HumanTask.assignee_id == actor.id)
+            filters.append(HumanTask.assignee_id == actor.id)
         elif scope == "group":
-            stmt = stmt.where(HumanTask.assignee_id.is_(None))
+            filters.append(HumanTask.assignee_id.is_(None))
         if name:
-            stmt = stmt.where(HumanTask.spec_name == name)
+            filters.append(HumanTask.spec_name == name)
         if case_number:
-            stmt = stmt.where(Case.number == case_number)
-        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        stmt = stmt.order_by(HumanTask.red_list.desc(), SORTS[sort], HumanTask.id) \
+            filters.append(Case.number == case_number)
+        order = SORTS[sort] if isinstance(SORTS[sort], tuple) else (SORTS[sort],)
+        # The total comes with the page (a window count): one query per list.
+        stmt = select(HumanTask, Case, func.count().over().label("total")) \
+            .join(Case, Case.id == HumanTask.case_id).where(*filters) \
+            .order_by(HumanTask.red_list.desc(), *order, HumanTask.id) \
             .offset((page - 1) * per_page).limit(per_page)
-        items = [describe_task(t, c) for t, c in uow.session.execute(stmt)]
+        rows = uow.session.execute(stmt).all()
+        if rows:
+            total = rows[0].total
+        else:
+            total = uow.session.scalar(select(func.count()).select_from(HumanTask)
+                                       .join(Case, Case.id == HumanTask.case_id).where(*filters))
+        now = rt.clock.now()
+        items = [describe_task(row.HumanTask, row.Case, now=now) for row in rows]
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
@@ -59,7 +75,8 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict:
         task = get_visible_task(uow.session, actor, task_id)
         case = uow.session.get(Case, task.case_id)
         bundle = rt.specs.get(uow.session, case.deployment_id)
-        return describe_task(task, case, bundle.forms.get(task.form) if task.form else None)
+        return describe_task(task, case, bundle.forms.get(task.form) if task.form else None,
+                             now=rt.clock.now())
 
 
 def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:
@@ -102,30 +119,17 @@ def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
 
 def complete(rt: Runtime, actor: Actor, task_id: str, data: dict) -> dict:
     """Validate the form, run the engine to the next wait state, save everything, commit."""
-    from .cases import describe_case
     with rt.uow() as uow:
-        session = uow.session
-        task = get_visible_task(session, actor, task_id)
-        _require_ready(task)
-        if task.assignee_id not in (None, actor.id):
-            raise Conflict("该任务已由他人签收")
-        case = session.get(Case, task.case_id)
-        bundle = rt.specs.get(session, case.deployment_id)
-        form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
-        state = session.get(WorkflowState, case.id)
-        workflow = rt.runner.load(bundle, state.state)
-        command = Command(uow, rt, actor, case, rt.clock.now())
-        before = audit.snapshot(case)
-        audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
-                     before=before, after={"data": form_data})
-        with running(command):
-            try:
-                rt.runner.complete_user_task(workflow, task_id, form_data)
-            except TaskNotReady:
-                raise Conflict("任务已不在待办状态") from None
-            projection.save(command, workflow, completed_task_id=task_id)
-        uow.commit()
-        return describe_case(session, case)
+        # One query for the case's open tasks, marking whether `actor` may act on each; the
+        # projection reuses them. Anything else (unknown, done, not mine) takes the slow path.
+        case_of_task = select(HumanTask.case_id).where(HumanTask.id == task_id).scalar_subquery()
+        rows = uow.session.execute(
+            select(HumanTask, task_filter(actor).label("visible"))
+            .where(HumanTask.case_id == case_of_task, HumanTask.status == "ready")).all()
+        task = next((row.HumanTask for row in rows if row.HumanTask.id == task_id and row.visible), None)
+        if task is None:
+            task = get_visible_task(uow.session, actor, task_id)  # 404, or 409 below
+        return _complete(uow, rt, actor, task, data, [row.HumanTask for row in rows])
 
 
 def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, data: dict) -> dict:
@@ -137,8 +141,38 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
             HumanTask.status == "ready", task_filter(actor)))
         if task is None:
             raise Conflict("该诉求当前不在此环节")
-        task_id = task.id
-    return complete(rt, actor, task_id, data)
+        return _complete(uow, rt, actor, task, data)
+
+
+def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
+              open_rows: list[HumanTask] | None = None) -> dict:
+    from .cases import describe_case
+    session = uow.session
+    _require_ready(task)
+    if task.assignee_id not in (None, actor.id):
+        raise Conflict("该任务已由他人签收")
+    # The case, its workflow state and its reference rows in one round trip.
+    case, state, _enterprise, _unit = session.execute(
+        select(Case, WorkflowState, Enterprise, Unit)
+        .join(WorkflowState, WorkflowState.case_id == Case.id)
+        .join(Enterprise, Enterprise.id == Case.enterprise_id)
+        .outerjoin(Unit, Unit.id == Case.unit_id).where(Case.id == task.case_id)).one()
+    bundle = rt.specs.get(session, case.deployment_id)
+    form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
+    workflow = rt.runner.load(bundle, state.state)
+    command = Command(uow, rt, actor, case, rt.clock.now(), workflow, state, open_rows)
+    audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
+                 before=audit.snapshot(case), after={"data": form_data})
+    with running(command):
+        try:
+            rt.runner.complete_user_task(workflow, task.id, form_data)
+        except TaskNotReady:
+            raise Conflict("任务已不在待办状态") from None
+        open_tasks = projection.save(command, workflow, completed_task_id=task.id)
+    session.flush()  # a concurrent writer fails here (409) before anything is reported
+    result = describe_case(session, case, now=command.now, open_tasks=open_tasks)
+    uow.commit()
+    return result
 
 
 def _require_ready(task: HumanTask) -> None:

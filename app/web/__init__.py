@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES
-from app.services import auth, cases, tasks
+from app.services import auth, cases, supervision, tasks
 
 bp = Blueprint("web", __name__, template_folder="templates")
 
@@ -23,6 +23,34 @@ def _actor():
 @bp.app_context_processor
 def _labels():
     return {"ROLES": ROLES, "CASE_STATUSES": CASE_STATUSES}
+
+
+@bp.app_template_filter("time_left")
+def time_left(seconds):
+    """'剩余 3小时5分' / '超期 2天1小时'."""
+    if seconds is None:
+        return "—"
+    prefix = "剩余 " if seconds >= 0 else "超期 "
+    seconds = abs(int(seconds))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    parts = [f"{days}天" if days else "", f"{hours}小时" if hours else "",
+             f"{minutes}分" if minutes and not days else ""]
+    return prefix + ("".join(parts) or "不足1分")
+
+
+@bp.route("/supervision", endpoint="supervision")
+def supervision_page():
+    actor = _actor()
+    if actor is None:
+        return redirect(url_for("web.login"))
+    if actor.role not in ("supervisor", "leader", "admin"):
+        return render_template("error.html", actor=actor, message="无权访问督办页面"), 403
+    rt = _rt()
+    return render_template("supervision.html", actor=actor, overdue=supervision.overdue(rt),
+                           due_soon=supervision.due_soon(rt), dissatisfied=supervision.dissatisfied(rt),
+                           watch=supervision.watch_list(rt))
 
 
 @bp.route("/")

@@ -32,5 +32,6 @@ def create_app(overrides: dict | None = None) -> Flask:
         auto_deploy(app)
     if os.environ.get("QISU_INPROCESS_WORKER") == "1" and not app.config.get("TESTING"):
         from .worker import start_in_process
-        app.extensions["qisu_worker_stop"] = start_in_process(app.extensions["qisu"])
+        app.extensions["qisu_worker_stop"] = start_in_process(
+            app.extensions["qisu"], app.config["QISU_TIMER_POLL_SECONDS"])
     return app

@@ -48,6 +48,13 @@ def seed() -> None:
         click.echo(f"  {user['username']:<12} {user['role']:<11} {user['password']}")
 
 
+@qisu.command("fire-timers")
+def fire_timers() -> None:
+    """Fire every timer that is due now, once, and exit (for cron-style operation)."""
+    from .services.timers import fire_due
+    click.echo(f"fired {fire_due(current_app.extensions['qisu'])}")
+
+
 @qisu.command("send-messages")
 def send_messages() -> None:
     """Send pending outbox messages with the configured sender (default: log)."""
@@ -56,9 +63,10 @@ def send_messages() -> None:
 
 
 @qisu.command("worker")
-@click.option("--poll", default=1.0, show_default=True, help="seconds between rounds when idle")
-def worker(poll: float) -> None:
-    """Run the background worker until interrupted (outbox delivery)."""
+@click.option("--poll", default=None, type=float,
+              help="longest sleep between rounds in seconds (default QISU_TIMER_POLL_SECONDS)")
+def worker(poll: float | None) -> None:
+    """Run the background worker until interrupted: fire due timers, deliver the outbox."""
     import signal
     import threading
 
@@ -66,6 +74,7 @@ def worker(poll: float) -> None:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        run_forever(current_app.extensions["qisu"], stop, poll)
+        run_forever(current_app.extensions["qisu"], stop,
+                    poll or current_app.config["QISU_TIMER_POLL_SECONDS"])
     except KeyboardInterrupt:
         stop.set()

@@ -19,6 +19,7 @@
       | task_opened   | 派单         | 话务员李敏      | agent      | 2026-11-23 10:00 |
       | complete_task | 派单         | 派单员黄伟      | dispatcher | 2026-11-23 10:10 |
       | dispatch      |              | 派单员黄伟      | dispatcher | 2026-11-23 10:10 |
+      | clocks_started |             | 派单员黄伟      | dispatcher | 2026-11-23 10:10 |
       | task_opened   | 签收         | 派单员黄伟      | dispatcher | 2026-11-23 10:10 |
       | complete_task | 签收         | 城管局专员吴刚  | unit       | 2026-11-23 10:40 |
       | task_opened   | 联系企业     | 城管局专员吴刚  | unit       | 2026-11-23 10:40 |

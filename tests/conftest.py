@@ -18,7 +18,8 @@ from tests.support import ApiClient
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
-CASE_TABLES = (models.OutboxMessage, models.AuditEvent, models.HumanTask, models.WorkflowState,
+CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent,
+               models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter)
 
 
@@ -71,7 +72,9 @@ def database_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False,
-                      "SECRET_KEY": "test"})
+                      "SECRET_KEY": "test",
+                      # Scenarios move the clock by days; session-wide tokens must outlive them.
+                      "QISU_TOKEN_TTL_HOURS": 24 * 365})
     rt = app.extensions["qisu"]
     rt.clock = FixedClock(START)
     seed_demo(rt, password_method=FAST_HASH)

@@ -125,7 +125,8 @@ def _check_form_references(spec, subprocess_specs, forms: dict[str, dict]) -> No
 # Where scripts and expressions live in BPMN and DMN files, and how each is evaluated.
 _SCRIPT_TAGS = {"script": "exec", "preScript": "exec", "postScript": "exec",
                 "conditionExpression": "eval", "loopCardinality": "eval",
-                "completionCondition": "eval"}
+                "completionCondition": "eval", "timeDate": "eval", "timeDuration": "eval",
+                "timeCycle": "eval", "payloadExpression": "eval", "messagePayload": "eval"}
 
 
 def _check_scripts(filename: str, root: etree._Element) -> None:

@@ -26,6 +26,10 @@ def _message(error) -> tuple[str, str]:
         "pattern": lambda: "格式不正确",
         "minimum": lambda: f"不能小于 {value}",
         "maximum": lambda: f"不能大于 {value}",
+        "uniqueItems": lambda: "不能有重复项",
+        "maxItems": lambda: f"最多 {value} 项",
+        "minItems": lambda: f"至少 {value} 项",
+        "const": lambda: f"取值须为 {value}",
     }
     return path or "_", texts.get(validator, lambda: error.message)()
 

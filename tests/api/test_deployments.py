@@ -130,3 +130,10 @@ def test_unknown_file_type_is_refused(api):
 def _code():
     from app.demo_data import ENTERPRISES
     return ENTERPRISES[4]["credit_code"]
+
+
+def test_timer_expressions_are_checked_at_deploy(api):
+    hostile = bpmn(**{'rating_window["due"]': "rating_window.__class__"})
+    response = upload(api, hostile)
+    assert response.status == 422
+    assert any("timer_rating_due" in key for key in response.json["error"]["fields"]), response.json

@@ -15,13 +15,22 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     logging.basicConfig(level=os.environ.get("QISU_LOG_LEVEL", "INFO"))
 
     from .wiring import build_runtime
     app.extensions["qisu"] = build_runtime(app.config)
 
+    from flask_wtf.csrf import CSRFProtect
+
     from .api import init_api
+    csrf = CSRFProtect(app)
     init_api(app)
+    from .api import API_BLUEPRINTS
+    for blueprint in API_BLUEPRINTS:
+        csrf.exempt(blueprint)  # bearer tokens; session use of the API checks CSRF itself
     from .web import bp as web_bp
     app.register_blueprint(web_bp)
     from .cli import qisu

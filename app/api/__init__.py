@@ -10,6 +10,9 @@ from . import auth, cases, catalog, deployments, supervision, tasks
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 
+API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments, supervision))
+
+
 class QisuApi(Api):
     def handle_http_exception(self, error):
         return handle_http_exception(error)
@@ -31,8 +34,8 @@ def init_api(app: Flask) -> Api:
         },
     })
     api = QisuApi(app)
-    for module in (auth, cases, tasks, catalog, deployments, supervision):
-        api.register_blueprint(module.blp)
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)
     return api

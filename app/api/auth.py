@@ -29,9 +29,19 @@ def current_actor():
     if session.get("user_id"):
         actor = auth_service.actor_by_id(runtime(), session["user_id"])
         if actor is not None:
+            if request.method not in ("GET", "HEAD", "OPTIONS"):
+                _check_csrf()  # the browser sends the session cookie by itself
             g.actor = actor
             return actor
     raise Unauthorized()
+
+
+def _check_csrf() -> None:
+    from flask_wtf.csrf import CSRFError, validate_csrf
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken"))
+    except (CSRFError, Exception) as err:  # ValidationError from wtforms
+        raise Forbidden("缺少或无效的 CSRF 令牌") from err
 
 
 def login_required(*roles: str):

@@ -74,6 +74,8 @@ CASE_STATUSES: dict[str, tuple[str, str]] = {
     "awaiting_rating": ("待评价", "Awaiting rating"),
     "supervising": ("督办中", "Under supervision"),
     "escalated": ("领导批示中", "Escalated to leadership"),
+    "reviewing_return": ("退单审核中", "Reviewing a return"),
+    "revisiting": ("回访中", "Revisit by the hotline"),
     "closed": ("已结案", "Closed"),
     "direct_replied": ("已直接答复", "Answered directly"),
 }

@@ -32,7 +32,16 @@ def test_case_statuses():
     assert CASE_STATUSES["dispatching"][0] == "待派单"
     assert CASE_STATUSES["escalated"][0] == "领导批示中"
     assert CASE_STATUSES["direct_replied"][0] == "已直接答复"
-    assert len(CASE_STATUSES) == 12
+    assert CASE_STATUSES["revisiting"][0] == "回访中"
+
+
+def test_every_case_status_in_the_processes_has_a_label():
+    import re
+    from pathlib import Path
+    used = set()
+    for bpmn in (Path(__file__).resolve().parents[2] / "workflows").glob("*.bpmn"):
+        used |= set(re.findall(r'name="caseStatus" value="([^"]+)"', bpmn.read_text(encoding="utf-8")))
+    assert used and used <= set(CASE_STATUSES)
     assert label(CASE_STATUSES, "closed") == "已结案"
     assert label(CASE_STATUSES, "closed", "en") == "Closed"
     assert label(CASE_STATUSES, "nope") == "nope"

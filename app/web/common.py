@@ -1,0 +1,34 @@
+"""Helpers shared by the page modules: the runtime, the logged-in user, role checks."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import current_app, g, redirect, render_template, request, session, url_for
+
+from app.services import auth
+
+
+def rt():
+    return current_app.extensions["qisu"]
+
+
+def current_user():
+    if "page_user" not in g:
+        user_id = session.get("user_id")
+        g.page_user = auth.actor_by_id(rt(), user_id) if user_id else None
+    return g.page_user
+
+
+def page(*roles: str):
+    """A page for logged-in users (optionally of `roles`); passes the user as `actor`."""
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            actor = current_user()
+            if actor is None:
+                return redirect(url_for("web.login", next=request.full_path))
+            if roles and actor.role not in roles:
+                return render_template("error.html", actor=actor, message="无权访问此页面"), 403
+            return fn(actor, *args, **kwargs)
+        return wrapper
+    return decorator

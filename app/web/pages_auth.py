@@ -1,0 +1,56 @@
+"""Log in and out, choose the language, land on the home page of one's role."""
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request, session, url_for
+
+from app.domain.errors import DomainError
+from app.services import auth
+
+from . import bp
+from .common import current_user, rt
+from .i18n import LANGUAGES, gettext
+
+HOME = {"enterprise": "web.task_list", "designer": "web.task_list"}
+
+
+def home_for(actor) -> str:
+    return url_for(HOME.get(actor.role, "web.task_list"))
+
+
+@bp.route("/")
+def index():
+    actor = current_user()
+    return redirect(home_for(actor) if actor else url_for("web.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            actor = auth.check_credentials(rt(), request.form.get("username", ""),
+                                           request.form.get("password", ""))
+        except DomainError:
+            error = gettext("用户名或密码错误")
+        else:
+            session.clear()
+            session["user_id"] = actor.id
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/") and not target.startswith("//")
+                            else home_for(actor))
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("web.login"))
+
+
+@bp.route("/lang/<code>")
+def set_language(code: str):
+    target = request.referrer or url_for("web.index")
+    response = make_response(redirect(target))
+    if code in LANGUAGES:
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+    return response

@@ -1,0 +1,19 @@
+"""Supervisor's page: overdue, soon overdue, dissatisfied, red-list watch list."""
+from __future__ import annotations
+
+from flask import render_template
+
+from app.services import supervision
+
+from . import bp
+from .common import page, rt
+
+
+@bp.route("/supervision", endpoint="supervision")
+@page("supervisor", "leader", "admin")
+def supervision_page(actor):
+    runtime = rt()
+    return render_template("supervision.html", overdue=supervision.overdue(runtime),
+                           due_soon=supervision.due_soon(runtime),
+                           dissatisfied=supervision.dissatisfied(runtime),
+                           watch=supervision.watch_list(runtime))

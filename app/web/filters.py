@@ -1,6 +1,7 @@
 """Template globals and filters: labels, translations, time left."""
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf.csrf import generate_csrf
 
 from app.domain.roles import ROLES
@@ -15,7 +16,8 @@ from .i18n import current_language, gettext
 def _globals():
     return {"ROLES": ROLES, "CASE_STATUSES": CASE_STATUSES, "CLOCKS": CLOCKS,
             "MATTER_CLASSES": MATTER_CLASSES, "_": gettext, "lang": current_language(),
-            "csrf_token": generate_csrf, "actor": current_user()}
+            "csrf_token": generate_csrf, "actor": current_user(),
+            "endpoints": current_app.view_functions}
 
 
 @bp.app_template_filter("label")

@@ -1,7 +1,7 @@
 """Log in and out, choose the language, land on the home page of one's role."""
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request, session, url_for
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
 
 from app.domain.errors import DomainError
 from app.services import auth
@@ -10,11 +10,13 @@ from . import bp
 from .common import current_user, rt
 from .i18n import LANGUAGES, gettext
 
-HOME = {"enterprise": "web.task_list", "designer": "web.task_list"}
+HOME = {"agent": "web.intake", "enterprise": "web.my_cases", "designer": "web.designer",
+        "supervisor": "web.supervision"}
 
 
 def home_for(actor) -> str:
-    return url_for(HOME.get(actor.role, "web.task_list"))
+    endpoint = HOME.get(actor.role, "web.task_list")
+    return url_for(endpoint if endpoint in current_app.view_functions else "web.task_list")
 
 
 @bp.route("/")

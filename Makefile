@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install run test test-pg bench worker clean
+.PHONY: install chromium run test test-pg bench worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -18,6 +18,10 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed node_modules/.installed
 
+# Browser tests drive Debian's chromium (Playwright never downloads a browser here).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
 run: install
 	$(FLASK) qisu migrate
 	$(FLASK) qisu seed
@@ -27,10 +31,10 @@ run: install
 worker: install
 	$(FLASK) qisu worker
 
-test: install
+test: install chromium
 	$(PY) -m pytest
 
-test-pg: install
+test-pg: install chromium
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest
 
 bench: install

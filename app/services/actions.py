@@ -49,7 +49,8 @@ def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     action = "redispatch" if redispatch else "dispatch_override" if overridden else "dispatch"
     audit.record(cmd, action, before=before,
                  after={"unit_code": code, "unit_name": unit.name, "suggested_unit": suggested,
-                        "override_reason": data.get("override_reason") or None,
+                        "override_reason": None if redispatch else data.get("override_reason") or None,
+                        "review_comment": data.get("review_comment") if redispatch else None,
                         "co_units": co_units, "matter_class": cmd.case.matter_class})
     messages.enqueue(cmd, "dispatched", unit_name=unit.name)
     return {"unit_name": unit.name, "overridden": overridden}

@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
-from sqlalchemy import select
+from lxml import etree
+from sqlalchemy import func, select
 
-from app.db.models import Deployment, ProcessFile
+from app.clock import iso
+from app.db.models import Case, Deployment, ProcessFile, User
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 from app.engine.bundle import BundleError, file_kind, parse_bundle
+from app.engine.xml import XmlRejected, parse_xml
 
 
 def sha256(text: str) -> str:
@@ -32,11 +37,9 @@ def latest(session) -> Deployment | None:
 
 def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None) -> tuple[Deployment, bool]:
     """Validate and store `files` as a deployment; returns (deployment, created)."""
-    try:
-        parse_bundle(files)
-    except BundleError as err:
-        where, message = err.as_field()
-        raise ValidationFailed("流程文件校验失败", fields={where: [message]}) from err
+    errors = bundle_errors(files)
+    if errors:
+        raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
     session = uow.session
     manifest = {}
     for name, content in sorted(files.items()):
@@ -68,10 +71,59 @@ def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
         return deployment, created
 
 
+FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
+
+
+def bundle_errors(files: dict[str, str]) -> list[dict]:
+    """Parse `files` as a deployment; the errors found, each naming its file and element."""
+    try:
+        parse_bundle(files)
+    except BundleError as err:
+        filename = err.filename or _file_with_id(files, err.element_id)
+        return [_error(err.message, filename, err.element_id)]
+    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
+        return [_error(f"流程解析失败: {err}", None, None)]
+    return []
+
+
+def _error(message: str, filename: str | None, element_id: str | None) -> dict:
+    where = (filename or "bundle") + (f"#{element_id}" if element_id else "")
+    return {"where": where, "file": filename, "element_id": element_id, "message": message}
+
+
+def _file_with_id(files: dict[str, str], element_id: str | None) -> str | None:
+    """SpiffWorkflow does not always say which file an element is in; find it."""
+    if not element_id:
+        return None
+    pattern = re.compile(r'\bid="' + re.escape(element_id) + '"')
+    found = [name for name in sorted(files) if file_kind(name) != "form" and pattern.search(files[name])]
+    return found[0] if len(found) == 1 else None
+
+
+def errors_by_place(errors: list[dict]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for error in errors:
+        out.setdefault(error["where"], []).append(error["message"])
+    return out
+
+
+def validate_file(rt, filename: str, content: str) -> list[dict]:
+    """The errors the newest deployment would have with `filename` replaced by `content`.
+
+    Nothing is written. Each error is {"where": "file#element", "file", "element_id", "message"}."""
+    if file_kind(filename) is None:
+        return [_error(FILE_TYPES_MESSAGE, filename, None) | {"where": "filename"}]
+    with rt.uow() as uow:
+        base = latest(uow.session)
+        files = bundle_files(uow.session, base) if base is not None else {}
+    files[filename] = content
+    return bundle_errors(files)
+
+
 def update_file(rt, actor, filename: str, content: str) -> dict:
     """A designer replaces one file of the latest deployment; the result is a new deployment."""
     if file_kind(filename) is None:
-        raise ValidationFailed(fields={"filename": ["仅支持 .bpmn、.dmn 和 forms/*.json 文件"]})
+        raise ValidationFailed(fields={"filename": [FILE_TYPES_MESSAGE]})
     with rt.uow() as uow:
         base = latest(uow.session)
         if base is None:
@@ -98,3 +150,269 @@ def list_deployments(rt) -> list[dict]:
     with rt.uow() as uow:
         return [describe(d) for d in
                 uow.session.scalars(select(Deployment).order_by(Deployment.id.desc()))]
+
+
+# -- the designer's views: files and their versions, deployments, differences ----------------
+
+KIND_ORDER = {"bpmn": 0, "dmn": 1, "form": 2}
+
+
+def short_hash(digest: str) -> str:
+    return digest[:10]
+
+
+def designer_overview(rt) -> dict:
+    """The files of the newest deployment, each with every stored version, and all deployments
+    with how many open and closed cases run on each."""
+    with rt.uow() as uow:
+        session = uow.session
+        deployments = list(session.scalars(select(Deployment).order_by(Deployment.id.desc())))
+        newest = deployments[0] if deployments else None
+        users = _user_names(session)
+        included: dict[int, list[int]] = {}  # process file id -> deployment ids, oldest first
+        for deployment in reversed(deployments):
+            for file_id in deployment.manifest.values():
+                included.setdefault(file_id, []).append(deployment.id)
+        files = []
+        names = sorted(newest.manifest, key=lambda n: (KIND_ORDER[file_kind(n) or "form"], n)) \
+            if newest else []
+        rows = session.scalars(select(ProcessFile).where(ProcessFile.filename.in_(names))
+                               .order_by(ProcessFile.created_at, ProcessFile.id)) if names else []
+        by_name: dict[str, list[ProcessFile]] = {}
+        for row in rows:
+            by_name.setdefault(row.filename, []).append(row)
+        for name in names:
+            versions = []
+            previous_deployment = None
+            for number, row in enumerate(by_name.get(name, []), start=1):
+                in_deployments = included.get(row.id, [])
+                versions.append({
+                    "id": row.id, "number": number, "hash": short_hash(row.content_hash),
+                    "created_at": iso(row.created_at), "created_by": users.get(row.created_by),
+                    "deployments": in_deployments, "current": row.id == newest.manifest[name],
+                    # Compare with the previous version that was deployed (deployment ids).
+                    "compare": ({"a": previous_deployment, "b": in_deployments[0]}
+                                if previous_deployment and in_deployments else None),
+                })
+                if in_deployments:
+                    previous_deployment = in_deployments[0]
+            files.append({"filename": name, "kind": file_kind(name),
+                          "versions": list(reversed(versions))})
+        counts = _case_counts(session)
+        return {
+            "newest": newest.id if newest else None,
+            "files": files,
+            "deployments": [{
+                "id": d.id, "created_at": iso(d.created_at), "created_by": users.get(d.created_by),
+                "bundle_hash": short_hash(d.bundle_hash), "files": len(d.manifest),
+                "open_cases": counts.get(d.id, {}).get("open", 0),
+                "closed_cases": counts.get(d.id, {}).get("closed", 0),
+                "changed": _changed_files(d, deployments),
+            } for d in deployments],
+        }
+
+
+def _user_names(session) -> dict[int, str]:
+    return {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
+
+
+def _case_counts(session) -> dict[int, dict[str, int]]:
+    counts: dict[int, dict[str, int]] = {}
+    rows = session.execute(select(Case.deployment_id, Case.status, func.count())
+                           .group_by(Case.deployment_id, Case.status))
+    for deployment_id, status, count in rows:
+        key = "closed" if status in FINAL_STATUSES else "open"
+        counts.setdefault(deployment_id, {"open": 0, "closed": 0})[key] += count
+    return counts
+
+
+def _changed_files(deployment: Deployment, deployments: list[Deployment]) -> list[str]:
+    """Files whose version differs from the deployment just before this one."""
+    older = [d for d in deployments if d.id < deployment.id]
+    if not older:
+        return []
+    before = max(older, key=lambda d: d.id).manifest
+    names = set(before) | set(deployment.manifest)
+    return sorted(n for n in names if before.get(n) != deployment.manifest.get(n))
+
+
+def deployment_cases(rt, deployment_id: int, include_closed: bool = False) -> dict:
+    """The cases that run on one deployment (open ones unless `include_closed`)."""
+    with rt.uow() as uow:
+        session = uow.session
+        deployment = session.get(Deployment, deployment_id)
+        if deployment is None:
+            raise NotFound("部署不存在")
+        query = select(Case).where(Case.deployment_id == deployment_id)
+        if not include_closed:
+            query = query.where(Case.status.not_in(FINAL_STATUSES))
+        cases = session.scalars(query.order_by(Case.created_at.desc(), Case.id.desc()))
+        return {"id": deployment.id, "created_at": iso(deployment.created_at),
+                "cases": [{"number": c.number, "status": c.status,
+                           "status_label": CASE_STATUSES.get(c.status, (c.status, c.status)),
+                           "current_step": c.current_step, "kind": c.kind,
+                           "created_at": iso(c.created_at),
+                           "open": c.status not in FINAL_STATUSES} for c in cases]}
+
+
+def file_content(rt, filename: str, deployment_id: int | None = None) -> str:
+    """The text of `filename` in a deployment (the newest by default)."""
+    with rt.uow() as uow:
+        session = uow.session
+        deployment = session.get(Deployment, deployment_id) if deployment_id else latest(session)
+        if deployment is None:
+            raise NotFound("部署不存在")
+        file_id = deployment.manifest.get(filename)
+        if file_id is None:
+            raise NotFound(f"部署 {deployment.id} 中没有文件 {filename}")
+        return session.get(ProcessFile, file_id).content
+
+
+# Diagram interchange (shapes, edges, bounds) and tool stamps are not part of the model.
+_DI_NAMESPACE = re.compile(r"/(DI|DC|DMNDI)/?$")
+_IGNORED_ATTRIBUTES = {"exporter", "exporterVersion"}
+# A flow node's incoming/outgoing repeat the sequence flows' sourceRef/targetRef.
+_DERIVED_CHILDREN = {"incoming", "outgoing"}
+
+
+def diff_versions(rt, filename: str, a: int, b: int) -> dict:
+    """The elements of `filename` added, removed and changed from deployment `a` to `b`.
+
+    BPMN/DMN: every model element with an id (tag, id, name) is compared by its type, its name
+    and its own content: attributes, text and the children that have no id of their own;
+    diagram interchange (layout) and incoming/outgoing references are ignored. Forms: the
+    top-level properties of the JSON Schema and the rest of the schema."""
+    old = file_content(rt, filename, a)
+    new = file_content(rt, filename, b)
+    try:
+        if file_kind(filename) == "form":
+            before, after = _form_elements(old), _form_elements(new)
+        else:
+            before, after = _xml_elements(old), _xml_elements(new)
+    except (XmlRejected, ValueError) as err:
+        raise ValidationFailed("文件无法解析,不能比较", fields={filename: [str(err)]}) from err
+    added = [_summary(after[key]) for key in after if key not in before]
+    removed = [_summary(before[key]) for key in before if key not in after]
+    changed = []
+    for key in after:
+        if key in before and before[key]["signature"] != after[key]["signature"]:
+            changed.append(_changes(before[key], after[key]))
+    return {"filename": filename, "a": a, "b": b, "identical": old == new,
+            "added": added, "removed": removed, "changed": changed,
+            "unchanged": sum(1 for k in after if k in before) - len(changed)}
+
+
+def _summary(element: dict) -> dict:
+    return {"id": element["id"], "tag": element["tag"], "name": element["name"]}
+
+
+def _changes(old: dict, new: dict) -> dict:
+    attributes = []
+    for name in sorted(set(old["attributes"]) | set(new["attributes"])):
+        if name == "name":
+            continue
+        if old["attributes"].get(name) != new["attributes"].get(name):
+            attributes.append({"name": name, "a": old["attributes"].get(name),
+                               "b": new["attributes"].get(name)})
+    old_lines, new_lines = old["content"], new["content"]
+    return {"id": new["id"], "tag": new["tag"], "name": new["name"],
+            "tag_a": old["tag"], "name_a": old["name"],
+            "type_changed": old["tag"] != new["tag"], "name_changed": old["name"] != new["name"],
+            "attributes": attributes,
+            "content_removed": [line for line in old_lines if line not in new_lines],
+            "content_added": [line for line in new_lines if line not in old_lines]}
+
+
+def _is_model(node) -> bool:
+    if not isinstance(node.tag, str):
+        return False  # comments, processing instructions
+    namespace = etree.QName(node).namespace or ""
+    return not _DI_NAMESPACE.search(namespace)
+
+
+def _is_model_element(node) -> bool:
+    """An element of the BPMN/DMN model itself (not an extension such as spiffworkflow:*)."""
+    return node.get("id") is not None and _is_model_namespace(etree.QName(node).namespace or "")
+
+
+def _xml_elements(content: str) -> dict[str, dict]:
+    root = parse_xml(content)
+    elements: dict[str, dict] = {}
+    for node in root.iter():
+        if not _is_model(node) or not _is_model_element(node):
+            continue
+        if any(not _is_model(ancestor) for ancestor in node.iterancestors()):
+            continue
+        key = node.get("id")
+        while key in elements:  # duplicate ids (invalid, but compare what is there)
+            key += "'"
+        attributes = {_attribute_name(k): v for k, v in node.attrib.items()
+                      if k != "id" and _attribute_name(k) not in _IGNORED_ATTRIBUTES}
+        content_lines = _own_content(node)
+        elements[key] = {
+            "id": node.get("id"), "tag": etree.QName(node).localname, "name": node.get("name"),
+            "attributes": attributes, "content": content_lines,
+            "signature": (etree.QName(node).localname, tuple(sorted(attributes.items())),
+                          tuple(content_lines)),
+        }
+    return elements
+
+
+_PREFIXES = {"http://www.w3.org/2001/XMLSchema-instance": "xsi",
+             "http://spiffworkflow.org/bpmn/schema/1.0/core": "spiffworkflow",
+             "http://camunda.org/schema/1.0/bpmn": "camunda"}
+
+
+def _attribute_name(key: str) -> str:
+    qname = etree.QName(key)
+    if not qname.namespace or _is_model_namespace(qname.namespace):
+        return qname.localname
+    prefix = _PREFIXES.get(qname.namespace)
+    return f"{prefix}:{qname.localname}" if prefix else f"{{{qname.namespace}}}{qname.localname}"
+
+
+def _is_model_namespace(namespace: str) -> bool:
+    return bool(re.search(r"/(BPMN|DMN)/[^/]+/MODEL/?$", namespace))
+
+
+def _own_content(node) -> list[str]:
+    """The element's text and its children without an id, one line per node, as paths."""
+    lines: list[str] = []
+    text = (node.text or "").strip()
+    if text:
+        lines.append(f"text: {text}")
+
+    def walk(parent, path: str) -> None:
+        for child in parent:
+            if not _is_model(child):
+                continue
+            if _is_model_element(child):
+                continue  # compared as an element of its own
+            local = etree.QName(child).localname
+            if local in _DERIVED_CHILDREN and parent is node:
+                continue
+            attributes = " ".join(f'{_attribute_name(k)}="{v}"' for k, v in sorted(child.attrib.items()))
+            here = f"{path}{local}" + (f"[{attributes}]" if attributes else "")
+            child_text = (child.text or "").strip()
+            if attributes or child_text or len(child) == 0:  # bare containers show in their children
+                lines.append(here + (f": {child_text}" if child_text else ""))
+            walk(child, here + "/")
+    walk(node, "")
+    return lines
+
+
+def _form_elements(content: str) -> dict[str, dict]:
+    schema = json.loads(content)
+    if not isinstance(schema, dict):
+        raise ValueError("表单不是 JSON 对象")
+    elements = {}
+    for key, value in (schema.get("properties") or {}).items():
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        title = value.get("title") if isinstance(value, dict) else None
+        elements[key] = {"id": key, "tag": "property", "name": title, "attributes": {},
+                         "content": [text], "signature": ("property", text)}
+    rest = {k: v for k, v in schema.items() if k != "properties"}
+    text = json.dumps(rest, ensure_ascii=False, sort_keys=True)
+    elements["(schema)"] = {"id": "(schema)", "tag": "schema", "name": schema.get("title"),
+                            "attributes": {}, "content": [text], "signature": ("schema", text)}
+    return elements

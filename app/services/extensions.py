@@ -24,9 +24,9 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
             raise Forbidden("只有主办单位可以申请延期")
         clock = current_clock(session, case.id, "resolution")
         now = rt.clock.now()
-        if clock is None or clock.outcome not in ("running",):
+        if clock is None or clock.outcome not in ("running", "violated"):
             raise Conflict("该诉求当前没有进行中的办结时限")
-        if now >= clock.due_at:
+        if now >= clock.due_at or clock.outcome == "violated":
             raise ValidationFailed(fields={"requested_due": ["须在办结时限到期前申请延期"]})
         try:
             new_due = from_iso(requested_due)

@@ -171,13 +171,16 @@ def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, 
     """P14: an approved extension moves the resolution deadline (clock, timers, task deadlines)."""
     cmd = current()
     approved = data.get("extension_decision") == "批准"
+    # The request is consumed here, so a later request starts from a clean slate.
+    request = {key: data.pop(key, None) for key in ("extension_reason", "extension_due")}
     row = current_clock(cmd.session, cmd.case.id, "resolution")
-    detail = {"decision": data.get("extension_decision"), "reason": data.get("extension_reason"),
-              "requested_due": data.get("extension_due"), "comment": data.get("extension_comment")}
-    if not approved or row is None:
+    requested = from_iso(request["extension_due"]) if request["extension_due"] else None
+    detail = {"decision": data.get("extension_decision"), "reason": request["extension_reason"],
+              "requested_due": iso(requested), "comment": data.get("extension_comment")}
+    if not approved or row is None or requested is None:
         audit.record(cmd, "extension_rejected", after=detail)
         return {"approved": False}
-    new_due = from_iso(data["extension_due"])
+    new_due = requested
     before = {"due_at": iso(row.due_at)}
     row.warn_at = row.started_at + (new_due - row.started_at) * 0.75
     row.due_at = new_due

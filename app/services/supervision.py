@@ -19,7 +19,7 @@ def _row(session, case: Case, now, clocks: list[SlaClock] | None = None) -> dict
     enterprise = session.get(Enterprise, case.enterprise_id)
     clocks = clocks if clocks is not None else list(session.scalars(
         select(SlaClock).where(SlaClock.case_id == case.id,
-                               SlaClock.outcome.in_(("running", "violated")))))
+                               SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id)))
     return {
         "number": case.number, "status": case.status,
         "status_label": CASE_STATUSES.get(case.status, (case.status,))[0],
@@ -89,6 +89,7 @@ def watch_list(rt: Runtime) -> list[dict]:
             row["open_tasks"] = [
                 {"id": t.id, "title": t.title, "role": t.role, "due_at": iso(t.due_at)}
                 for t in s.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
-                                                           HumanTask.status == "ready"))]
+                                                           HumanTask.status == "ready")
+                                   .order_by(HumanTask.created_at, HumanTask.id))]
             result.append(row)
         return result

@@ -1,68 +1,30 @@
 """Shared steps of the policy scenarios (features/*.feature, in Chinese).
 
-Everything a scenario does goes through the HTTP API (the `api` fixture); the only direct
-reads of the database are the SMS outbox (P1, P17), which has no API. The case a scenario
+Everything a scenario does goes through the HTTP API (the `api` fixture); the database is read
+directly only where there is no API: the outbox (SMS to enterprises, P1/P17; internal messages
+to units, P5–P8), the stored clock outcomes and the projected timers (P8, P14). The case a scenario
 works on is carried between steps by the `case` fixture (`target_fixture="case"`); the last
 HTTP response and the numbers of all cases taken in the scenario live in `world`.
+
+Vocabulary and helpers are in `common.py`; the steps of the deadline rules (P5–P8, P12) are in
+`steps_deadlines.py` and those of revisit, return, extension and joint handling (P11, P13–P15)
+in `steps_handling.py`, imported at the end of this module so pytest-bdd sees every step.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import pytest
 from pytest_bdd import given, parsers, then, when
-from sqlalchemy import select
 
 from app.clock import FixedClock
-from app.db.models import Case, OutboxMessage
 from app.demo_data import ENTERPRISES, USERS
+from tests.bdd.common import (DEFAULT_DESCRIPTION, DEFAULT_REPLY, ROLE, SEP, SMS_TEMPLATES,
+                              STAFF, UNIT_SPECIALISTS, World, complete, current, dispatch,
+                              enterprise, error_of, events, matter_class, outbox, q, rate,
+                              step_re, table_dict, table_rows, unit_handles)
 from tests.support import Response
-
-# -- vocabulary -------------------------------------------------------------------------------
-
-SEP = r"[，,]\s*"
-ROLE = r"(?:话务员|派单员|督办员|领导|企业用户|专员|用户)?\s*"
-
-
-def q(name: str) -> str:
-    """A quoted step argument."""
-    return f'"(?P<{name}>[^"]*)"'
-
-
-def step_re(pattern: str):
-    return parsers.re(pattern)
-
-
-SMS_TEMPLATES = {"受理回执": "acknowledge", "直接答复": "direct_reply", "转办通知": "dispatched",
-                 "答复通知": "reply", "结案通知": "closed"}
-UNIT_SPECIALISTS = {u["unit_code"]: u["username"] for u in USERS if u["unit_code"]}
-DEFAULT_DESCRIPTION = "厂区门口绿化带影响货车进出,请求协调移植"
-DEFAULT_REPLY = ("解决", "已协调园林部门移植绿化带,车辆进出恢复正常")
-SUPERVISOR, DISPATCHER, STAFF = "supervisor1", "dispatcher1", "agent1"
-
-
-def enterprise(short_name: str) -> dict:
-    """A demo enterprise by (part of) its name, e.g. "榄兴五金"."""
-    found = [e for e in ENTERPRISES if short_name in e["name"]]
-    assert len(found) == 1, f"企业 {short_name!r} 应唯一匹配一家演示企业, 实际 {len(found)} 家"
-    return found[0]
-
-
-@dataclass
-class World:
-    response: Response | None = None
-    numbers: list[str] = field(default_factory=list)
-    snapshot: tuple | None = None
-
-    def remember(self, response: Response) -> dict | None:
-        """Keep the response; a created case joins the cases of the scenario."""
-        self.response = response
-        if response.status == 201 and response.json and "number" in response.json:
-            self.numbers.append(response.json["number"])
-            return response.json
-        return None
 
 
 @pytest.fixture
@@ -70,102 +32,21 @@ def world() -> World:
     return World()
 
 
-# -- helpers ----------------------------------------------------------------------------------
-
-def current(api, number: str) -> dict:
-    """The case as hotline staff see it now."""
-    response = api.as_(STAFF).get(f"/api/cases/{number}")
-    assert response.status == 200, response
-    return response.json
-
-
-def events(api, number: str) -> list[dict]:
-    response = api.as_(STAFF).get(f"/api/cases/{number}/history")
-    assert response.status == 200, response
-    return response.json["events"]
-
-
-def outbox(app, number: str | None = None) -> list[OutboxMessage]:
-    with app.extensions["qisu"].uow() as uow:
-        stmt = select(OutboxMessage).order_by(OutboxMessage.id)
-        if number is not None:
-            stmt = stmt.join(Case, Case.id == OutboxMessage.case_id).where(Case.number == number)
-        rows = list(uow.session.scalars(stmt))
-        uow.session.expunge_all()
-        return rows
-
-
-def open_task(api, number: str, title_or_name: str) -> dict:
-    for task in current(api, number)["open_tasks"]:
-        if title_or_name in (task["title"], task["name"]):
-            return task
-    pytest.fail(f"诉求 {number} 没有待办的 {title_or_name!r} 任务")
-
-
-def complete(api, user: str, number: str, title_or_name: str, data: dict | None = None) -> Response:
-    task = open_task(api, number, title_or_name)
-    return api.as_(user).post(f"/api/tasks/{task['id']}/complete", json={"data": data or {}})
-
-
-def dispatch(api, number: str, unit: str, reason: str | None = None) -> Response:
-    data = {"unit_code": unit}
-    if reason is not None:
-        data["override_reason"] = reason
-    return complete(api, DISPATCHER, number, "dispatch", data)
-
-
-def unit_handles(api, number: str, unit: str, result: str | None = None,
-                 reply_text: str | None = None) -> None:
-    """The unit's specialist signs, contacts the enterprise, proposes and replies."""
-    specialist = UNIT_SPECIALISTS[unit]
-    steps = (("sign", {}),
-             ("contact", {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}),
-             ("propose", {"solution": "会同园林部门现场查看, 移植影响通行的绿化带"}),
-             ("reply", {"result": result or DEFAULT_REPLY[0],
-                        "reply_text": reply_text or DEFAULT_REPLY[1]}))
-    for name, data in steps:
-        response = complete(api, specialist, number, name, data)
-        assert response.status == 200, (name, response)
-
-
-def rate(api, user: str, number: str, rating: str) -> Response:
-    return api.as_(user).post(f"/api/cases/{number}/rating", json={"rating": rating})
-
-
-def table_rows(datatable) -> list[list[str]]:
-    """Data rows of a table whose first row is the header."""
-    return [list(row) for row in datatable[1:]]
-
-
-def table_dict(datatable) -> dict[str, str | None]:
-    """A two-column 字段|值 table; an empty cell means null."""
-    return {key: (value if value != "" else None) for key, value in table_rows(datatable)}
-
-
-def error_of(world: World) -> dict:
-    body = world.response.json
-    assert isinstance(body, dict) and set(body) == {"error"}, world.response
-    error = body["error"]
-    assert set(error) == {"code", "message", "fields"}, error
-    assert isinstance(error["message"], str) and error["message"], error
-    assert isinstance(error["fields"], dict), error
-    return error
-
-
 # -- intake (P1, P2, P3) ----------------------------------------------------------------------
 
 AGENT_INTAKE = (rf'话务员 {q("agent")} 为企业 {q("ent")} 受理一件 {q("kind")} 类诉求'
                 rf'(?:{SEP}领域为 {q("domain")})?(?:{SEP}领域未知)?(?:{SEP}镇街为 {q("town")})?'
                 rf'(?:{SEP}联系电话为 {q("contact_phone")})?(?:{SEP}内容为 {q("description")})?'
-                rf'(?:{SEP}直接答复 {q("direct_reply")})?')
+                rf'(?:{SEP}直接答复 {q("direct_reply")})?(?:{SEP}事项类别为 {q("matter")})?')
 
 
 def _agent_intake(api, world, agent, ent, kind, domain=None, town=None, contact_phone=None,
-                  description=None, direct_reply=None):
+                  description=None, direct_reply=None, matter=None):
     body = {"kind": kind, "description": DEFAULT_DESCRIPTION if description is None else description,
             "credit_code": enterprise(ent)["credit_code"]}
     for key, value in (("domain", domain), ("town", town), ("contact_phone", contact_phone),
-                       ("direct_reply", direct_reply)):
+                       ("direct_reply", direct_reply),
+                       ("matter_class", matter and matter_class(matter))):
         if value is not None:
             body[key] = value
     return world.remember(api.as_(agent).post("/api/cases", json=body))
@@ -173,18 +54,18 @@ def _agent_intake(api, world, agent, ent, kind, domain=None, town=None, contact_
 
 @given(step_re(AGENT_INTAKE), target_fixture="case")
 def given_agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
-                       direct_reply):
+                       direct_reply, matter):
     case = _agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
-                         direct_reply)
+                         direct_reply, matter)
     assert case is not None, world.response
     return case
 
 
 @when(step_re(AGENT_INTAKE), target_fixture="case")
 def when_agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
-                      direct_reply):
+                      direct_reply, matter):
     return _agent_intake(api, world, agent, ent, kind, domain, town, contact_phone, description,
-                         direct_reply)
+                         direct_reply, matter)
 
 
 @when(step_re(rf'话务员 {q("agent")} 为企业 {q("ent")} 连续受理 (?P<count>\d+) 件 {q("kind")} 类诉求'),
@@ -263,17 +144,23 @@ def _case_for(api, world, ent: str, kind: str) -> dict:
     return case
 
 
-def _dispatch_ok(api, number: str, unit: str) -> None:
+def _dispatch_ok(api, number: str, unit: str, matter: str | None = None,
+                 co_units: str | None = None) -> None:
     suggested = current(api, number)["suggested_unit"]
     reason = None if suggested in (None, unit) else "派单员核实后确定承办单位"
-    response = dispatch(api, number, unit, reason)
+    response = dispatch(api, number, unit, reason, matter, co_units)
     assert response.status == 200, response
 
 
-@given(step_re(rf'企业 {q("ent")} 的一件 {q("kind")} 类诉求已派往 {q("unit")}'), target_fixture="case")
-def case_dispatched(api, world, ent, kind, unit):
+# P7, P15: the dispatcher may set the matter class (which picks the deadlines) and co-units.
+DISPATCH_EXTRAS = rf'(?:{SEP}事项类别为 {q("matter")})?(?:{SEP}协办单位为 {q("co_units")})?'
+
+
+@given(step_re(rf'企业 {q("ent")} 的一件 {q("kind")} 类诉求已派往 {q("unit")}{DISPATCH_EXTRAS}'),
+       target_fixture="case")
+def case_dispatched(api, world, ent, kind, unit, matter, co_units):
     case = _case_for(api, world, ent, kind)
-    _dispatch_ok(api, case["number"], unit)
+    _dispatch_ok(api, case["number"], unit, matter, co_units)
     return current(api, case["number"])
 
 
@@ -325,18 +212,18 @@ def case_advanced_to(api, case, stage):
 
 # -- dispatch (P4) ------------------------------------------------------------------------------
 
-DISPATCH = rf'派单员(?:已)?将其派往 {q("unit")}(?:{SEP}改派理由为 {q("reason")})?'
+DISPATCH = rf'派单员(?:已)?将其派往 {q("unit")}(?:{SEP}改派理由为 {q("reason")})?{DISPATCH_EXTRAS}'
 
 
 @given(step_re(DISPATCH))
-def given_dispatched(api, world, case, unit, reason):
-    world.response = dispatch(api, case["number"], unit, reason)
+def given_dispatched(api, world, case, unit, reason, matter, co_units):
+    world.response = dispatch(api, case["number"], unit, reason, matter, co_units)
     assert world.response.status == 200, world.response
 
 
 @when(step_re(DISPATCH))
-def when_dispatched(api, world, case, unit, reason):
-    world.response = dispatch(api, case["number"], unit, reason)
+def when_dispatched(api, world, case, unit, reason, matter, co_units):
+    world.response = dispatch(api, case["number"], unit, reason, matter, co_units)
 
 
 # -- unit handling, rating, supervision, leader (P9, P10) -------------------------------------
@@ -749,3 +636,9 @@ def event_data(api, world, case, action, task, user, part, datatable):
         assert key in data, (key, data)
         actual = data[key] if data[key] is None else str(data[key])
         assert actual == value, (key, value, data)
+
+
+# -- the steps of the other rules (pytest-bdd finds steps among this module's fixtures) ----------
+
+from tests.bdd.steps_deadlines import *  # noqa: E402,F401,F403
+from tests.bdd.steps_handling import *  # noqa: E402,F401,F403

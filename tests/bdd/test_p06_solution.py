@@ -1,0 +1,4 @@
+"""P06: scenarios of features/p06_solution.feature (steps in tests/bdd/)."""
+from pytest_bdd import scenarios
+
+scenarios("p06_solution.feature")

@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install chromium run test test-pg bench worker clean
+.PHONY: install chromium run test test-pg bench bench-timers worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -39,6 +39,9 @@ test-pg: install chromium
 
 bench: install
 	$(PY) bench/loop_rate.py --pg-url $(PG_URL)
+
+bench-timers: install
+	$(PY) bench/timer_lateness.py --pg-url $(PG_URL)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

@@ -22,11 +22,14 @@ def run_once(rt, sender=None) -> int:
     return fired + sent
 
 
+MIN_SLEEP = 0.05  # after an idle round: a row another worker holds locked is "due" but not ours
+
+
 def sleep_seconds(rt, poll_seconds: float) -> float:
     due = next_due(rt)
     if due is None:
         return poll_seconds
-    return max(0.0, min(poll_seconds, (due - rt.clock.now()).total_seconds()))
+    return max(MIN_SLEEP, min(poll_seconds, (due - rt.clock.now()).total_seconds()))
 
 
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:

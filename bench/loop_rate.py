@@ -10,10 +10,14 @@ The loop (one case) is the complaint that goes round once dissatisfied:
 
 (a) raw engine: plain SpiffWorkflow in-process. The workflows/ directory is parsed once with
     SpiffBpmnParser; a plain PythonScriptEngine subclass answers the service tasks with the same
-    JSON shapes as the app's actions; form data is validated against the form JSON Schemas (and
-    defaults applied) like the service does; after every step the workflow is serialized with
-    SpiffWorkflow's standard BpmnWorkflowSerializer (spiff config, specs included) and it is
-    deserialized again before the next step — what any engine persisted as a string must do.
+    JSON shapes as the app's actions (app/services/actions.py and sla.py: start_clocks gives six
+    ISO datetimes computed from real UTC now, await_rating a due time, and so on); the start
+    seeds the same process variables as app/services/intake.process_variables; SpiffWorkflow's
+    own timer definitions (real time, not the app clock) evaluate the boundary timers; form data
+    is validated against the form JSON Schemas (and defaults applied) like the service does;
+    after every step the workflow is serialized with SpiffWorkflow's standard
+    BpmnWorkflowSerializer (spiff config, specs included) and it is deserialized again before
+    the next step — what any engine persisted as a string must do.
 (b) service: the same loop through the HTTP API (Flask test client, JSON bodies, bearer tokens,
     driven by tests/support.py's ApiClient exactly like tests/api/test_dual_loop.py), on a fresh
     migrated + seeded + deployed SQLite file and, with --pg-url, on PostgreSQL: like
@@ -38,6 +42,7 @@ import time
 import uuid
 from collections import defaultdict
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +75,51 @@ def loop_steps():
 # (a) the raw engine
 # --------------------------------------------------------------------------------------------
 
+def _iso_in(minutes: float) -> str:
+    """Real UTC now + `minutes`, ISO 8601 with offset (the form sla.to_iso gives timers)."""
+    return (datetime.now(timezone.utc) + timedelta(minutes=minutes)).isoformat()
+
+
+def _start_clocks(params: dict, data: dict) -> dict:
+    """sla.start_clocks: due and warn times per clock, from the sla.dmn outputs in the data."""
+    ratio = float(data.get("warn_ratio") or 0.75)
+    due = {}
+    for clock in ("response", "solution", "resolution"):
+        minutes = int(data[f"{clock}_minutes"])
+        due[clock] = _iso_in(minutes)
+        due[f"{clock}_warn"] = _iso_in(minutes * ratio)
+    return due
+
+
+def _record_rating(params: dict, data: dict) -> dict:
+    rating = params.get("rating")
+    rounds = (data.get("rating_result") or {}).get("dissatisfied_rounds", 0)
+    if rating in ("不满意", "非常不满意"):
+        rounds += 1
+    return {"satisfied": rating in ("非常满意", "满意", "基本满意"), "dissatisfied_rounds": rounds}
+
+
+# operator → fake with the result shape of app/services/actions.py and app/services/sla.py
+# (assign_unit needs the unit names and is answered by the script engine itself).
+FAKE_ACTIONS = {
+    "notify_enterprise": lambda params, data: {"sent": True},
+    "record_rating": _record_rating,
+    "close_case": lambda params, data: {"status": params.get("status") or "closed"},
+    "start_clocks": _start_clocks,
+    "stop_clock": lambda params, data: {"outcome": "met"},
+    "clock_warning": lambda params, data: {},
+    "clock_violated": lambda params, data: {},
+    "check_return": lambda params, data: {},
+    "record_return": lambda params, data: {"returned": True, "reason": data.get("return_reason") or "",
+                                           "unit_code": data.get("unit_code")},
+    "co_timeout": lambda params, data: {},
+    "decide_extension": lambda params, data: (
+        {"approved": True, "due": data["extension_due"]}
+        if data.get("extension_decision") == "批准" else {"approved": False}),
+    "await_rating": lambda params, data: {"due": _iso_in(72 * 60)},
+}
+
+
 class RawEngine:
     """SpiffWorkflow alone: parsed once, serialized (with specs) after each step."""
 
@@ -94,27 +144,23 @@ class RawEngine:
         enterprise = ENTERPRISES[1]  # the enterprise tests/support.py submits for (ent2)
 
         class BenchScriptEngine(PythonScriptEngine):
-            """Service tasks answer with the JSON shapes of app/services/actions.py."""
+            """Service tasks answer with the JSON shapes of app/services/actions.py and sla.py.
+
+            Deadlines are computed like sla.start_clocks does, in natural minutes from real UTC
+            now (no working calendar), so the plain SpiffWorkflow timer definitions — which
+            compare against datetime.now(timezone.utc) — see future, timezone-aware due times."""
 
             def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):
                 params = {name: p["value"] for name, p in (operation_params or {}).items()}
                 data = task.data
-                if operation_name == "assign_unit":
+                fake = FAKE_ACTIONS.get(operation_name)
+                if fake is not None:
+                    result = fake(params, data)
+                elif operation_name == "assign_unit":
                     code = (params.get("unit_code") or "").strip()
                     suggested = params.get("suggested_unit") or None
                     result = {"unit_name": unit_names[code],
                               "overridden": suggested is not None and suggested != code}
-                elif operation_name == "notify_enterprise":
-                    result = {"sent": True}
-                elif operation_name == "record_rating":
-                    rating = params.get("rating")
-                    rounds = (data.get("rating_result") or {}).get("dissatisfied_rounds", 0)
-                    if rating in ("不满意", "非常不满意"):
-                        rounds += 1
-                    result = {"satisfied": rating in ("非常满意", "满意", "基本满意"),
-                              "dissatisfied_rounds": rounds}
-                elif operation_name == "close_case":
-                    result = {"status": params.get("status") or "closed"}
                 else:
                     raise LookupError(operation_name)
                 return json.dumps(result, ensure_ascii=False, default=str)
@@ -123,7 +169,8 @@ class RawEngine:
         self.variables = {  # what app/services/intake.process_variables seeds
             "kind": "投诉", "channel": "phone", "domain": "城市管理", "town": enterprise["town"],
             "red_list": bool(enterprise["red_list"]), "direct_reply": "",
-            "description": "厂区门口绿化带影响车辆进出,请求协调移植", "max_dissatisfied_rounds": 2}
+            "description": "厂区门口绿化带影响车辆进出,请求协调移植", "max_dissatisfied_rounds": 2,
+            "matter_class": "general", "co_units": [], "handling_round": 0}
         self.steps = loop_steps()
         self.last_state_bytes = 0
 

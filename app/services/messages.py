@@ -59,5 +59,6 @@ def deliver_pending(rt, sender: Sender, limit: int = 100) -> int:
             sender.send(message)
             message.sent_at = rt.clock.now()
             sent += 1
-        uow.commit()
+        if sent:
+            uow.commit()
     return sent

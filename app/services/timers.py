@@ -47,6 +47,8 @@ def fire_one(rt: Runtime) -> Timer | None:
         with running(command):
             rt.runner.fire_timers(workflow)
             projection.save(command, workflow)
+        if timer.status == "fired":
+            timer.fired_at = rt.clock.now()  # after the engine ran, just before the commit
         # A timer whose case ended or whose activity completed meanwhile is now "dropped".
         if timer.status == "waiting":
             # SpiffWorkflow did not consider it due (e.g. it was moved): never spin on it.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from app.db.models import Case, Timer, WorkflowState
 from app.domain.errors import Conflict
@@ -22,8 +22,11 @@ from .runtime import Runtime
 log = logging.getLogger("qisu.timers")
 
 
-def fire_one(rt: Runtime) -> Timer | None:
-    """Fire the earliest due timer (and any others of its case due by now); None when idle."""
+def fire_one(rt: Runtime) -> str | None:
+    """Fire the earliest due timer (and any others of its case due by now).
+
+    Returns "fired", "dropped" (its activity or case ended meanwhile), "skipped" (another
+    worker got there first) or None when nothing is due."""
     now = rt.clock.now()
     with rt.uow() as uow:
         session = uow.session
@@ -32,12 +35,19 @@ def fire_one(rt: Runtime) -> Timer | None:
             .order_by(Timer.due_at, Timer.id).limit(1).with_for_update(skip_locked=True))
         if timer is None:
             return None
+        # Claim it: on SQLite (no row locks) this takes the write lock and re-checks the status,
+        # so a worker that read the row before another fired it backs off instead of firing twice.
+        claimed = session.execute(update(Timer).where(Timer.id == timer.id, Timer.status == "waiting")
+                                  .values(fired_at=None)).rowcount
+        if claimed != 1:
+            return "skipped"
+        session.refresh(timer)
         case = session.get(Case, timer.case_id)
         state = session.get(WorkflowState, case.id)
         if state is None:
             timer.status = "dropped"
             uow.commit()
-            return timer
+            return timer.status
         bundle = rt.specs.get(session, case.deployment_id)
         workflow = rt.runner.load(bundle, state.state)
         command = Command(uow, rt, None, case, now, workflow)
@@ -55,21 +65,22 @@ def fire_one(rt: Runtime) -> Timer | None:
             log.warning("timer %s of case %s not fired by the engine; dropped", timer.name, case.number)
             timer.status = "dropped"
         uow.commit()
-        return timer
+        return timer.status
 
 
 def fire_due(rt: Runtime, limit: int = 1000) -> int:
     """Fire due timers until none is left (or `limit`); conflicts are retried on the next round."""
-    fired = 0
-    while fired < limit:
+    fired = rounds = 0
+    while rounds < limit:
+        rounds += 1
         try:
-            timer = fire_one(rt)
+            outcome = fire_one(rt)
         except Conflict:
             log.info("timer conflicted with a concurrent command; retrying later")
             break
-        if timer is None:
+        if outcome is None:
             break
-        fired += 1
+        fired += outcome == "fired"
     return fired
 
 

@@ -20,7 +20,7 @@ install: $(VENV)/.installed node_modules/.installed
 
 # Browser tests drive Debian's chromium (Playwright never downloads a browser here).
 chromium:
-	@test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei)
 
 run: install
 	$(FLASK) qisu migrate

@@ -271,6 +271,11 @@ def file_content(rt, filename: str, deployment_id: int | None = None) -> str:
 # Diagram interchange (shapes, edges, bounds) and tool stamps are not part of the model.
 _DI_NAMESPACE = re.compile(r"/(DI|DC|DMNDI)/?$")
 _IGNORED_ATTRIBUTES = {"exporter", "exporterVersion"}
+# Attributes whose default the modelers leave out when saving: absent and default are the same.
+_DEFAULTS = {"hitPolicy": "UNIQUE", "preferredOrientation": "Rule-as-Row", "cancelActivity": "true",
+             "isInterrupting": "true", "isSequential": "false", "isForCompensation": "false",
+             "startQuantity": "1", "completionQuantity": "1", "gatewayDirection": "Unspecified",
+             "isClosed": "false", "parallelMultiple": "false"}
 # A flow node's incoming/outgoing repeat the sequence flows' sourceRef/targetRef.
 _DERIVED_CHILDREN = {"incoming", "outgoing"}
 
@@ -282,8 +287,12 @@ def diff_versions(rt, filename: str, a: int, b: int) -> dict:
     and its own content: attributes, text and the children that have no id of their own;
     diagram interchange (layout) and incoming/outgoing references are ignored. Forms: the
     top-level properties of the JSON Schema and the rest of the schema."""
-    old = file_content(rt, filename, a)
-    new = file_content(rt, filename, b)
+    result = diff_contents(filename, file_content(rt, filename, a), file_content(rt, filename, b))
+    return {"filename": filename, "a": a, "b": b} | result
+
+
+def diff_contents(filename: str, old: str, new: str) -> dict:
+    """`diff_versions` of two texts of `filename`."""
     try:
         if file_kind(filename) == "form":
             before, after = _form_elements(old), _form_elements(new)
@@ -297,8 +306,7 @@ def diff_versions(rt, filename: str, a: int, b: int) -> dict:
     for key in after:
         if key in before and before[key]["signature"] != after[key]["signature"]:
             changed.append(_changes(before[key], after[key]))
-    return {"filename": filename, "a": a, "b": b, "identical": old == new,
-            "added": added, "removed": removed, "changed": changed,
+    return {"identical": old == new, "added": added, "removed": removed, "changed": changed,
             "unchanged": sum(1 for k in after if k in before) - len(changed)}
 
 
@@ -346,8 +354,8 @@ def _xml_elements(content: str) -> dict[str, dict]:
         key = node.get("id")
         while key in elements:  # duplicate ids (invalid, but compare what is there)
             key += "'"
-        attributes = {_attribute_name(k): v for k, v in node.attrib.items()
-                      if k != "id" and _attribute_name(k) not in _IGNORED_ATTRIBUTES}
+        attributes = {name: value for name, value in _attributes(node).items()
+                      if name != "id" and name not in _IGNORED_ATTRIBUTES}
         content_lines = _own_content(node)
         elements[key] = {
             "id": node.get("id"), "tag": etree.QName(node).localname, "name": node.get("name"),
@@ -361,6 +369,15 @@ def _xml_elements(content: str) -> dict[str, dict]:
 _PREFIXES = {"http://www.w3.org/2001/XMLSchema-instance": "xsi",
              "http://spiffworkflow.org/bpmn/schema/1.0/core": "spiffworkflow",
              "http://camunda.org/schema/1.0/bpmn": "camunda"}
+
+
+def _attributes(node) -> dict[str, str]:
+    out = {}
+    for key, value in node.attrib.items():
+        name = _attribute_name(key)
+        if _DEFAULTS.get(name) != value:
+            out[name] = value
+    return out
 
 
 def _attribute_name(key: str) -> str:
@@ -391,7 +408,7 @@ def _own_content(node) -> list[str]:
             local = etree.QName(child).localname
             if local in _DERIVED_CHILDREN and parent is node:
                 continue
-            attributes = " ".join(f'{_attribute_name(k)}="{v}"' for k, v in sorted(child.attrib.items()))
+            attributes = " ".join(f'{k}="{v}"' for k, v in sorted(_attributes(child).items()))
             here = f"{path}{local}" + (f"[{attributes}]" if attributes else "")
             child_text = (child.text or "").strip()
             if attributes or child_text or len(child) == 0:  # bare containers show in their children

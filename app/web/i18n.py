@@ -31,6 +31,108 @@ EN: dict[str, str] = {
 }
 
 
+# Process designer (pages_designer.py, designer*.html, modeler.js).
+EN.update({
+    "当前部署": "Current deployment", "尚无已部署的流程": "Nothing is deployed yet",
+    "新诉求按最新部署启动;每件诉求始终按其启动时的部署运行。":
+        "New cases start on the newest deployment; each case keeps the deployment it started on.",
+    "流程 (BPMN)": "Processes (BPMN)", "决策表 (DMN)": "Decision tables (DMN)",
+    "表单 (JSON Schema)": "Forms (JSON Schema)", "个版本": "versions", "编辑": "Edit",
+    "查看": "View", "版本": "Version", "内容哈希": "Content hash", "创建时间": "Created",
+    "创建人": "Created by", "所在部署": "In deployments", "比较": "Compare", "当前": "current",
+    "系统": "system", "与上一版比较": "Compare with previous", "部署": "Deploy",
+    "部署记录": "Deployments", "部署版本": "Deployment",
+    "部署人": "Deployed by", "变更文件": "Changed files", "进行中诉求": "Open cases",
+    "已结案诉求": "Closed cases", "最新": "newest", "查看诉求": "Cases",
+    "比较两个部署中的文件": "Compare a file between two deployments",
+    "按此部署运行的诉求": "Cases on this deployment",
+    "按此部署运行的进行中诉求": "Open cases on this deployment", "只看进行中": "Open cases only",
+    "包括已结案": "Include closed cases", "受理时间": "Received",
+    "没有诉求按此部署运行。": "No cases run on this deployment.",
+    "XML 源码": "XML source", "校验": "Validate", "视图": "Views",
+    "只读:仅流程设计员可以校验和部署。": "Read only: only process designers validate and deploy.",
+    "文件加载失败": "Could not load the file", "导入时有警告": "Imported with warnings",
+    "校验中…": "Validating…", "部署中…": "Deploying…", "校验通过": "Valid",
+    "校验未通过": "Not valid", "已部署为新版本": "Deployed as a new version",
+    "内容未变化,沿用部署": "Nothing changed; still deployment", "部署失败": "Deployment failed",
+    "部署后新诉求将按此版本运行,进行中的诉求不受影响。确定部署?":
+        "New cases will run on this version; running cases are not affected. Deploy?",
+    "请求失败": "Request failed", "查看部署": "See deployments", "图形": "Diagram",
+    "XML 无法导入图形编辑器": "The XML cannot be opened in the modeler",
+    "有未部署的修改": "There are changes not deployed", "元素": "Element", "文件": "File",
+    "请先登录": "Please log in", "无权执行此操作": "Not allowed for your role",
+    '请求需为 JSON: {"filename", "content"}': 'Send JSON: {"filename", "content"}',
+    "版本比较": "Compare versions", "新增": "Added", "删除": "Removed", "修改": "Changed",
+    "未变": "Unchanged", "两个版本内容相同": "the two versions are identical",
+    "只比较模型元素;图形布局(BPMNDI/DMNDI)的变化不计。":
+        "Only model elements are compared; diagram layout (BPMNDI/DMNDI) is ignored.",
+    "模型元素没有差异。": "No differences in the model elements.", "名称": "Name",
+    "内容变化": "Content", "变化": "Changes",
+})
+
+
+# Tasks, task forms and the case page (pages_tasks.py, pages_cases.py, task/case templates).
+EN.update({
+    "全部": "All", "我的": "Mine", "待认领": "Unclaimed", "范围": "Scope", "排序": "Sort",
+    "按优先级": "By priority", "按时限": "By deadline", "红名单企业的任务排在最前。":
+        "Tasks of red-list enterprises come first.", "签收": "Claim", "退回": "Release",
+    "办理": "Handle", "他人已签收": "Claimed by someone else", "已签收任务": "Task claimed",
+    "已退回任务": "Task released", "未找到该任务": "Task not found", "返回待办": "Back to tasks",
+    "诉求概况": "Case summary", "任务": "Task", "待办理": "Open", "已办理": "Done",
+    "已由我签收": "Claimed by me", "已由他人签收": "Claimed by", "未签收": "Not claimed",
+    "退回组内": "Give back to the group", "提交": "Submit", "剩余时间": "Time left",
+    "该任务已由他人签收,不能办理。": "Someone else has claimed this task.",
+    "此任务已办理。": "This task is done.", "诉求详情": "Case details",
+    "此环节无需填写内容,确认即可办理。": "Nothing to fill in; submit to complete this step.",
+    "请选择": "Choose…", "建议": "suggested", "必填": "required",
+    "按住 Ctrl(Mac 上为 ⌘)可多选": "Hold Ctrl (⌘ on a Mac) to choose several",
+    "每行一项": "One per line", "时间格式不正确": "Not a valid date and time",
+    "须为数字": "Must be a number", "建议承办单位": "Suggested unit", "联系人": "Contact",
+    "诉求内容": "Demand", "结案时间": "Closed", "满意度": "Satisfaction", "评价意见": "Comment",
+    "不满意轮次": "Dissatisfied rounds", "尚未评价。": "Not rated yet.", "流程图": "Process diagram",
+    "已完成": "Completed", "流程图加载中…": "Loading the diagram…",
+    "流程图加载失败": "The diagram could not be loaded",
+    "启用 JavaScript 后可查看流程图;办理记录见下表。":
+        "Turn on JavaScript to see the diagram; the history below lists every step.",
+    "详情": "Details", "是": "yes", "否": "no", "领域": "Domain", "渠道": "Channel",
+    "理由": "Reason", "申请期限": "Requested deadline", "响应时限": "Response deadline",
+    "方案时限": "Solution deadline", "办结时限": "Resolution deadline",
+    # Recorded actions.
+    "生成待办": "Task opened", "签收任务": "Task claimed", "退回任务": "Task released",
+    "派单": "Dispatch", "改派": "Dispatch (override)", "转办": "Re-dispatch",
+    "开始计时": "Clocks started", "恢复计时": "Clocks resumed", "催办": "Urged",
+    "时限到达": "Deadline timer", "退单": "Return", "协办超时": "Co-handling timed out",
+    "申请延期": "Extension requested", "批准延期": "Extension approved",
+    "驳回延期": "Extension rejected", "结案": "Closed",
+    # Task names and form fields (workflows/).
+    "表扬确认": "Acknowledge praise", "退单审核": "Review return", "督办回访": "Supervise and revisit",
+    "回访": "Revisit", "领导批示": "Leader's instruction", "联系企业": "Contact the enterprise",
+    "提出解决方案": "Propose a solution", "办结答复": "Reply", "协办": "Co-handle",
+    "超期督办": "Overdue supervision", "延期审批": "Extension approval",
+    "备注": "Note", "审批结果": "Decision", "审批意见": "Comment", "协办意见": "Co-unit's opinion",
+    "联系时间": "Contacted at", "联系方式": "Contact method", "联系情况": "Contact notes",
+    "改派理由": "Reason for the override", "协办单位": "Co-handling units",
+    "事项类别": "Matter class", "批示内容": "Instruction", "解决方案": "Solution",
+    "答复内容": "Reply text", "审核结果": "Decision", "改派承办单位": "New receiving unit",
+    "审核意见": "Comment", "回访记录": "Revisit notes", "签收或退单": "Claim or return",
+    "签收备注": "Note", "退单理由": "Reason for the return", "督办意见": "Instruction",
+    "批准": "Approve", "驳回": "Reject", "电话": "Phone", "上门": "Visit", "短信": "SMS",
+    "视频": "Video", "其他": "Other", "解决": "Resolved", "部分解决": "Partly resolved",
+    "未解决": "Not resolved", "同意退单": "Accept the return", "驳回退单": "Reject the return",
+    "非常满意": "Very satisfied", "满意": "Satisfied", "基本满意": "Basically satisfied",
+    "非常不满意": "Very dissatisfied",
+    # Messages from the services shown on these pages.
+    "该任务已被他人签收": "Someone else has claimed this task",
+    "只能退回自己签收的任务": "You can only release a task you claimed",
+    "任务状态已变化,请刷新": "The task changed; reload the page",
+    "任务已不在待办状态": "The task is no longer open", "该任务已由他人签收": "Someone else has claimed this task",
+    "提交的数据未通过校验": "The form has errors", "未找到该诉求": "Case not found",
+    "改派至非建议单位时须填写改派理由": "Give a reason when dispatching to a unit other than the suggested one",
+    "不能为空": "must not be empty", "不允许的字段": "not allowed",
+    "承办单位名称": "Unit name", "镇街": "Town", "办理角色": "Role",
+})
+
+
 def current_language() -> str:
     if "lang" not in g:
         chosen = request.cookies.get("lang")

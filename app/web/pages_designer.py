@@ -1,0 +1,161 @@
+"""Process designer: the files of the newest deployment and their versions, the deployments and
+the cases on each, a modeler (bpmn-js / dmn-js / text) to validate and deploy a file, and the
+differences between two versions of a file."""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import Response, abort, jsonify, render_template, request
+
+from app.domain.errors import DomainError
+from app.engine.bundle import file_kind
+from app.services import deployments
+
+from . import bp
+from .common import current_user, page, rt
+from .i18n import gettext
+
+VIEW_ROLES = ("designer", "admin")
+DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
+CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
+KIND_LABELS = {"bpmn": "流程 (BPMN)", "dmn": "决策表 (DMN)", "form": "表单 (JSON Schema)"}
+
+
+@bp.app_template_filter("designer_time")
+def designer_time(value: str | None) -> str:
+    """'2026-11-23T10:00:00+08:00' (local ISO time from the services) → '2026-11-23 10:00'."""
+    return value[:16].replace("T", " ") if value else "—"
+
+
+def json_action(*roles: str):
+    """A JSON endpoint of the designer pages: 401/403 as JSON, not a redirect or a page."""
+    def decorator(fn):
+        @wraps(fn)
+        def wrapper(*args, **kwargs):
+            actor = current_user()
+            if actor is None:
+                return jsonify({"ok": False, "message": gettext("请先登录")}), 401
+            if actor.role not in roles:
+                return jsonify({"ok": False, "message": gettext("无权执行此操作")}), 403
+            return fn(actor, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+@bp.route("/designer")
+@page(*VIEW_ROLES)
+def designer(actor):
+    overview = deployments.designer_overview(rt())
+    return render_template("designer.html", overview=overview, kinds=KIND_LABELS,
+                           can_deploy=actor.role in DEPLOY_ROLES)
+
+
+@bp.route("/designer/deployments/<int:deployment_id>")
+@page(*VIEW_ROLES)
+def designer_deployment(actor, deployment_id: int):
+    include_closed = request.args.get("all") == "1"
+    try:
+        data = deployments.deployment_cases(rt(), deployment_id, include_closed)
+    except DomainError as err:
+        return render_template("error.html", message=err.message), err.status
+    return render_template("designer_cases.html", deployment=data, include_closed=include_closed)
+
+
+@bp.route("/designer/edit/<path:filename>")
+@page(*VIEW_ROLES)
+def designer_edit(actor, filename: str):
+    kind = file_kind(filename)
+    try:
+        deployments.file_content(rt(), filename)
+    except DomainError as err:
+        return render_template("error.html", message=err.message), err.status
+    return render_template("designer_edit.html", filename=filename, kind=kind,
+                           kind_label=KIND_LABELS.get(kind, kind),
+                           can_deploy=actor.role in DEPLOY_ROLES)
+
+
+@bp.route("/designer/file/<path:filename>")
+@page(*VIEW_ROLES)
+def designer_file(actor, filename: str):
+    """The raw file of the newest deployment (or of `?deployment=<id>`)."""
+    kind = file_kind(filename)
+    if kind is None:
+        abort(404)
+    deployment_id = request.args.get("deployment", type=int)
+    try:
+        content = deployments.file_content(rt(), filename, deployment_id)
+    except DomainError:
+        abort(404)
+    response = Response(content, content_type=f"{CONTENT_TYPES[kind]}; charset=utf-8")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    # Opened directly, an uploaded XML file must not run as a page of this origin.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _body() -> tuple[str, str] | None:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    filename, content = body.get("filename"), body.get("content")
+    if not isinstance(filename, str) or not isinstance(content, str) or not filename or not content:
+        return None
+    return filename, content
+
+
+def _bad_body():
+    return jsonify({"ok": False, "errors": [{
+        "where": "body", "file": None, "element_id": None,
+        "message": gettext("请求需为 JSON: {\"filename\", \"content\"}")}]}), 400
+
+
+@bp.route("/designer/validate", methods=["POST"])
+@json_action(*DEPLOY_ROLES)
+def designer_validate(actor):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    errors = deployments.validate_file(rt(), *body)
+    return jsonify({"ok": not errors, "errors": errors})
+
+
+@bp.route("/designer/deploy", methods=["POST"])
+@json_action(*DEPLOY_ROLES)
+def designer_deploy(actor):
+    body = _body()
+    if body is None:
+        return _bad_body()
+    try:
+        result = deployments.update_file(rt(), actor, *body)
+    except DomainError as err:
+        errors = [_error_item(where, message, body[0])
+                  for where, messages in err.fields.items() for message in messages]
+        return jsonify({"ok": False, "message": err.message,
+                        "errors": errors or [_error_item("bundle", err.message, body[0])]}), err.status
+    return jsonify({"ok": True, "deployment": result})
+
+
+def _error_item(where: str, message: str, filename: str) -> dict:
+    file, _, element = where.partition("#")
+    if file == "filename":
+        file = filename
+    return {"where": where, "file": file if file != "bundle" else None,
+            "element_id": element or None, "message": message}
+
+
+@bp.route("/designer/diff")
+@page(*VIEW_ROLES)
+def designer_diff(actor):
+    overview = deployments.designer_overview(rt())
+    filename = request.args.get("file", "")
+    a = request.args.get("a", type=int)
+    b = request.args.get("b", type=int)
+    diff, error = None, None
+    if filename and a and b:
+        try:
+            diff = deployments.diff_versions(rt(), filename, a, b)
+        except DomainError as err:
+            error = err.message
+    return render_template("designer_diff.html", overview=overview, filename=filename, a=a, b=b,
+                           diff=diff, error=error)

@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.services import cases, extensions, intake, tasks
+from app.services import cases, diagram, extensions, intake, tasks
 
 from .auth import current_actor, login_required, runtime
-from .schemas import CaseIn, CaseListArgs, CaseOut, CasePage, ExtensionIn, HistoryOut, RatingIn
+from .schemas import (CaseIn, CaseListArgs, CaseOut, CasePage, DiagramOut, ExtensionIn, HistoryOut,
+                      RatingIn)
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="诉求 (Cases)")
 SECURITY = [{"bearerAuth": []}]
@@ -50,6 +51,17 @@ class CaseHistory(MethodView):
     def get(self, number):
         """Every recorded action on the case (全程留痕)."""
         return cases.history(runtime(), current_actor(), number)
+
+
+@blp.route("/<number>/diagram")
+class CaseDiagram(MethodView):
+    @blp.response(200, DiagramOut)
+    @blp.doc(security=SECURITY)
+    @login_required()
+    def get(self, number):
+        """The case's process diagrams (its deployment's BPMN) with its completed, current and
+        overdue elements (流程图)."""
+        return diagram.case_diagram(runtime(), current_actor(), number)
 
 
 @blp.route("/<number>/rating")

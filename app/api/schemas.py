@@ -59,6 +59,8 @@ class CaseIn(Schema):
     channel = fields.String(validate=_choice(("web", "app")), metadata={"description": "企业自助渠道"})
     direct_reply = fields.String(validate=_length(4000), allow_none=True,
                                  metadata={"description": "话务员直接答复内容(仅咨询)"})
+    kb_article_id = fields.Integer(allow_none=True, strict=True,
+                                   metadata={"description": "直接答复所引用的知识库条目(仅直接答复)"})
     matter_class = fields.String(validate=_choice(tuple(MATTER_CLASSES)),
                                  metadata={"description": "事项类别,决定办理时限"})
 
@@ -89,6 +91,11 @@ class TaskRef(Schema):
     role = fields.String(allow_none=True)
 
 
+class KnowledgeRef(Schema):
+    id = fields.Integer()
+    title = fields.String()
+
+
 class CaseOut(Schema):
     number = fields.String()
     status = fields.String()
@@ -104,6 +111,8 @@ class CaseOut(Schema):
     unit = fields.Nested(NamedRef, allow_none=True)
     suggested_unit = fields.String(allow_none=True)
     direct_reply = fields.String(allow_none=True)
+    kb_article = fields.Nested(KnowledgeRef, allow_none=True,
+                               metadata={"description": "直接答复引用的知识库条目"})
     reply = fields.Dict(allow_none=True)
     rating = fields.String(allow_none=True)
     dissatisfied_rounds = fields.Integer()
@@ -254,3 +263,39 @@ class SupervisionCase(Schema):
 
 class DueSoonArgs(Schema):
     hours = fields.Integer(load_default=4, validate=validate.Range(min=1, max=168, error="须在 1–168 之间"))
+
+
+class DiagramProcess(Schema):
+    process_id = fields.String(metadata={"description": "BPMN 流程 id,如 enterprise_demand"})
+    name = fields.String(metadata={"description": "流程名称"})
+    filename = fields.String()
+    xml = fields.String(metadata={"description": "该诉求所用部署中的 BPMN 文件"})
+    completed = fields.List(fields.String(), metadata={"description": "本流程中已完成的元素 id"})
+    current = fields.List(fields.String(), metadata={"description": "当前待办及其所在阶段"})
+    overdue = fields.List(fields.String(), metadata={"description": "已超期的阶段和待办"})
+
+
+class DiagramOut(Schema):
+    number = fields.String()
+    deployment_id = fields.Integer()
+    processes = fields.List(fields.Nested(DiagramProcess),
+                            metadata={"description": "主流程,然后是它调用的流程(承办单位办理)"})
+    completed = fields.List(fields.String())
+    current = fields.List(fields.String())
+    overdue = fields.List(fields.String())
+
+
+class KnowledgeArgs(Schema):
+    q = fields.String(load_default="", validate=_length(200),
+                      metadata={"description": "检索词,空格分隔,须全部出现在标题、答复或标签中"})
+    domain = fields.String(load_default=None, validate=_length(50),
+                           metadata={"description": "诉求领域"})
+
+
+class KnowledgeOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    answer = fields.String()
+    domain = fields.String(allow_none=True)
+    tags = fields.List(fields.String())
+    updated_at = fields.String()

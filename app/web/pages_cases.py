@@ -1,13 +1,104 @@
-"""Case view: summary, clocks, history."""
+"""Case view: summary, enterprise, clocks, rating, the process diagram and the full history."""
 from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
 
 from flask import render_template
 
+from app.clock import SHANGHAI
 from app.domain.errors import DomainError
+from app.domain.roles import ROLES
+from app.domain.vocab import CHANNELS, CLOCKS, MATTER_CLASSES
 from app.services import cases
 
 from . import bp
 from .common import page, rt
+from .i18n import current_language, gettext
+
+# What each recorded action is called on the page (P16: who did what, when).
+ACTION_LABELS = {
+    "intake": "受理", "task_opened": "生成待办", "claim": "签收任务", "unclaim": "退回任务",
+    "complete_task": "办理", "dispatch": "派单", "dispatch_override": "改派",
+    "redispatch": "转办", "clocks_started": "开始计时", "clocks_resumed": "恢复计时",
+    "urge": "催办", "overdue": "超期", "timer_fired": "时限到达", "return": "退单",
+    "co_timeout": "协办超时", "extension_requested": "申请延期", "extension_approved": "批准延期",
+    "extension_rejected": "驳回延期", "rating": "评价", "close": "结案",
+}
+# Labels of recorded values that are not form fields.
+VALUE_LABELS = {
+    "unit_name": "承办单位名称", "suggested_unit": "建议承办单位", "town": "镇街", "role": "办理角色", "clock": "时限", "due_at": "到期",
+    "status": "状态", "comment": "评价意见", "dissatisfied_rounds": "不满意轮次",
+    "response": "响应时限", "solution": "方案时限", "resolution": "办结时限",
+    "reason": "理由", "requested_due": "申请期限", "channel": "渠道", "kind": "类型",
+    "domain": "领域", "description": "诉求内容", "enterprise": "企业", "number": "诉求编号",
+}
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+HIDDEN_KEYS = {"before", "lane", "lateness_s"}
+# Values shown by their label: key → {code: (Chinese, English)}.
+CODED_VALUES = {"channel": CHANNELS, "matter_class": MATTER_CLASSES, "clock": CLOCKS, "role": ROLES}
+
+
+def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
+    """Form field titles (`unit_code` → 承办单位) and BPMN element names (`timer_response_due`
+    → 响应超期) of the case's deployment."""
+    with rt().uow() as uow:
+        bundle = rt().specs.get(uow.session, deployment_id)
+    titles: dict[str, str] = {}
+    for schema in bundle.forms.values():
+        for name, prop in (schema.get("properties") or {}).items():
+            if isinstance(prop, dict) and prop.get("title"):
+                titles.setdefault(name, prop["title"])
+    elements: dict[str, str] = {}
+    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if bpmn_id and getattr(task_spec, "bpmn_name", None):
+                elements.setdefault(bpmn_id, task_spec.bpmn_name)
+    return titles, elements
+
+
+def _label(pair) -> str:
+    return pair[1] if current_language() == "en" else pair[0]
+
+
+def _text(key: str, value) -> str:
+    codes = CODED_VALUES.get(key)
+    if codes and isinstance(value, str) and value in codes:
+        return _label(codes[value])
+    if isinstance(value, str) and ISO_TIME.match(value):
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is None:  # times stored without an offset are UTC
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return str(value)
+
+
+def event_details(event: dict, titles: dict[str, str]) -> list[tuple[str, str]]:
+    """The recorded values of an event as (label, text) pairs, empty values left out."""
+    after = event.get("after") or {}
+    form_data = isinstance(after.get("data"), dict)
+    if form_data:
+        after = after["data"]
+    # Submitted forms are labelled by their fields' titles; the system's records by VALUE_LABELS.
+    first, second = (titles, VALUE_LABELS) if form_data else (VALUE_LABELS, titles)
+    pairs = []
+    for key, value in after.items():
+        if key in HIDDEN_KEYS or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            text = "、".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            text = gettext("是") if value else gettext("否")
+        elif isinstance(value, dict):
+            text = "; ".join(f"{k}: {v}" for k, v in value.items())
+        else:
+            text = _text(key, value)
+        pairs.append((gettext(first.get(key) or second.get(key) or key), text))
+    return pairs
 
 
 @bp.route("/cases/<number>")
@@ -17,5 +108,23 @@ def case_view(actor, number):
         case = cases.get_case(rt(), actor, number)
         trail = cases.history(rt(), actor, number)
     except DomainError as err:
-        return render_template("error.html", message=err.message), err.status
-    return render_template("case.html", case=case, trail=trail)
+        return render_template("error.html", message=gettext(err.message)), err.status
+    titles, elements = _names(case["deployment_id"])
+    ratings = [e for e in trail["events"] if e["action"] == "rating"]
+    return render_template("case.html", case=case, trail=trail, ratings=ratings,
+                           action_labels=ACTION_LABELS, elements=elements,
+                           details=lambda e: event_details(e, titles))
+
+
+@bp.app_template_filter("when")
+def when(value) -> str:
+    """'2026-11-23T11:00:00+08:00' → '2026-11-23 11:00' (times are shown in Beijing time)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(SHANGHAI)
+    return moment.strftime("%Y-%m-%d %H:%M")

@@ -1,16 +1,160 @@
-"""Task list (all roles)."""
+"""Tasks (all roles): the task list, claiming, and the task page with its form."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
-from app.services import tasks
+from app.db.models import Unit, User
+from app.domain.errors import DomainError, NotFound, ValidationFailed
+from app.services import cases, tasks
 
 from . import bp
 from .common import page, rt
+from .i18n import gettext
+from .schema_form import form_fields, initial_values, parse_form, submitted_values
+
+SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
+SORTS = {"created_at": "按优先级", "due_at": "按时限"}
+PER_PAGE = 50
+SOON_SECONDS = 4 * 3600  # the supervisors' "due soon" horizon
+
+
+def due_class(task: dict) -> str:
+    """CSS class of the time left: `overdue` past the deadline, `soon` within four hours."""
+    if task.get("overdue"):
+        return "overdue"
+    left = task.get("seconds_left")
+    return "soon" if left is not None and left < SOON_SECONDS else ""
+
+
+def current_clocks(clocks: list[dict]) -> list[dict]:
+    """The newest row of each clock (the current handling round)."""
+    latest: dict[str, dict] = {}
+    for clock in clocks:
+        latest[clock["clock"]] = clock
+    return [c for c in latest.values() if c["outcome"] != "cancelled"]
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except ValueError:
+        return default
 
 
 @bp.route("/tasks")
 @page()
 def task_list(actor):
-    result = tasks.list_tasks(rt(), actor, per_page=100)
-    return render_template("tasks.html", page=result)
+    scope = request.args.get("scope", "all")
+    scope = scope if scope in SCOPES else "all"
+    sort = request.args.get("sort", "created_at")
+    sort = sort if sort in SORTS else "created_at"
+    result = tasks.list_tasks(rt(), actor, scope=scope, sort=sort, page=_int_arg("page", 1),
+                              per_page=PER_PAGE)
+    pages = max(1, -(-result["total"] // PER_PAGE))
+    return render_template("tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
+                           sorts=SORTS, pages=pages, due_class=due_class)
+
+
+def _is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _back(task_id: str):
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("web.task_view", task_id=task_id))
+
+
+def _claim_action(actor, task_id: str, action, done_message: str):
+    """Claim or unclaim: htmx gets the task's row back; a plain form post is redirected."""
+    runtime = rt()
+    error = None
+    try:
+        action(runtime, actor, task_id)
+    except NotFound as err:
+        if not _is_htmx():
+            return render_template("error.html", message=gettext(err.message)), err.status
+        error = err.message
+    except DomainError as err:
+        error = err.message
+    if _is_htmx():
+        try:
+            task = tasks.get_task(runtime, actor, task_id)
+        except NotFound:
+            return render_template("_task_gone.html", message=error or gettext("未找到该任务"))
+        return render_template("_task_row.html", t=task, row_error=error, due_class=due_class)
+    if error:
+        flash(gettext(error), "error")
+    else:
+        flash(gettext(done_message), "success")
+    return _back(task_id)
+
+
+@bp.route("/tasks/<task_id>/claim", methods=["POST"])
+@page()
+def task_claim(actor, task_id):
+    return _claim_action(actor, task_id, tasks.claim, "已签收任务")
+
+
+@bp.route("/tasks/<task_id>/unclaim", methods=["POST"])
+@page()
+def task_unclaim(actor, task_id):
+    return _claim_action(actor, task_id, tasks.unclaim, "已退回任务")
+
+
+def _units() -> list[tuple[str, str]]:
+    with rt().uow() as uow:
+        return [(u.code, u.name) for u in uow.session.scalars(
+            select(Unit).order_by(Unit.kind, Unit.id))]
+
+
+def _user_name(user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    with rt().uow() as uow:
+        return uow.session.scalar(select(User.display_name).where(User.id == user_id))
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@page()
+def task_view(actor, task_id):
+    runtime = rt()
+    try:
+        task = tasks.get_task(runtime, actor, task_id)
+        case = cases.get_case(runtime, actor, task["case"]["number"])
+    except DomainError as err:
+        return render_template("error.html", message=gettext(err.message)), err.status
+    schema = task.get("form_schema")
+    units = _units()
+    fields = form_fields(schema, units, case.get("suggested_unit"))
+    values = initial_values(schema, fields, runtime.clock.now())
+    errors: dict[str, list[str]] = {}
+    status = 200
+    if request.method == "POST" and task["status"] == "ready":
+        values = submitted_values(fields, request.form)
+        data, errors = parse_form(schema, fields, request.form)
+        if not errors:
+            try:
+                tasks.complete(runtime, actor, task_id, data)
+            except ValidationFailed as err:
+                errors = err.fields or {"_": [err.message]}
+            except DomainError as err:
+                errors = {"_": [err.message]}
+                status = err.status
+            else:
+                flash(gettext("已办理") + f": {case['number']} {gettext(task['title'])}", "success")
+                return redirect(url_for("web.task_list"))
+        if errors and status == 200:
+            status = 422
+    elif request.method == "POST":
+        errors, status = {"_": ["任务已不在待办状态"]}, 409
+    known = {f["name"] for f in fields}
+    general = [m for key, messages in errors.items() if key not in known for m in messages]
+    return render_template("task.html", task=task, case=case, clocks=current_clocks(case["clocks"]),
+                           fields=fields, values=values,
+                           errors=errors, general_errors=general,
+                           assignee=_user_name(task["assignee_id"]), unit_names=dict(units),
+                           due_class=due_class), status
+

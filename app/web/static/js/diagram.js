@@ -1,0 +1,90 @@
+// The case page's process diagrams: bpmn-js NavigatedViewer, one tab per process (the main
+// process and the unit handling process it calls), with the case's completed, current and
+// overdue elements marked. Data: GET <section data-url> (the session cookie; no CSRF for GET).
+// Without JavaScript the section only shows its <noscript> note; the rest of the page is HTML.
+(function () {
+  "use strict";
+
+  const MARKERS = ["done", "current", "overdue"];
+  const KEYS = { done: "completed", current: "current", overdue: "overdue" };
+
+  function start() {
+    const root = document.getElementById("case-diagram");
+    if (!root) return;
+    const status = root.querySelector(".diagram-status");
+    const tabs = root.querySelector(".diagram-tabs");
+    const panels = root.querySelector(".diagram-panels");
+    if (typeof window.BpmnJS !== "function") {
+      status.textContent = root.dataset.failed;
+      return;
+    }
+    status.textContent = root.dataset.loading;
+    fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.status))))
+      .then((data) => render(data, tabs, panels))
+      .then(() => { status.textContent = ""; root.classList.add("ready"); })
+      .catch((err) => {
+        status.textContent = root.dataset.failed + (err && err.message ? " (" + err.message + ")" : "");
+      });
+  }
+
+  async function render(data, tabs, panels) {
+    const views = [];
+    for (const [index, process] of data.processes.entries()) {
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.setAttribute("role", "tab");
+      tab.id = "diagram-tab-" + process.process_id;
+      tab.textContent = process.name || process.process_id;
+      const panel = document.createElement("div");
+      panel.className = "diagram-canvas";
+      panel.id = "diagram-" + process.process_id;
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", tab.id);
+      panel.dataset.processId = process.process_id;
+      tabs.appendChild(tab);
+      panels.appendChild(panel);
+
+      // Import while visible (a hidden container has no size to fit into), hide afterwards.
+      const viewer = new window.BpmnJS({ container: panel });
+      await viewer.importXML(process.xml);
+      const canvas = viewer.get("canvas");
+      const registry = viewer.get("elementRegistry");
+      for (const marker of MARKERS) {
+        for (const id of process[KEYS[marker]] || []) {
+          const element = registry.get(id);
+          if (!element) continue;
+          canvas.addMarker(id, marker);
+          if (element.type === "bpmn:SubProcess" && element.di && element.di.isExpanded) {
+            canvas.addMarker(id, "stage");
+          }
+        }
+      }
+      canvas.zoom("fit-viewport", "auto");
+      views.push({ tab, panel, canvas, index });
+      tab.addEventListener("click", () => show(views, index));
+    }
+    // Open the diagram where the case currently is (the called process while a unit handles it).
+    const active = data.processes.findIndex((p, i) => i > 0 && (p.current || []).length);
+    show(views, active > 0 ? active : 0);
+  }
+
+  function show(views, index) {
+    for (const view of views) {
+      const selected = view.index === index;
+      view.tab.setAttribute("aria-selected", selected ? "true" : "false");
+      view.tab.classList.toggle("active", selected);
+      view.panel.hidden = !selected;
+      if (selected) {
+        view.canvas.resized();
+        view.canvas.zoom("fit-viewport", "auto");
+      }
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -108,6 +108,10 @@ def _project_timers(command, workflow) -> None:
             continue
         row.status = "fired" if _completed(workflow, task_id) else "dropped"
         row.fired_at = command.now if row.status == "fired" else None
+        if row.status == "fired":
+            audit.record(command, "timer_fired", task_id=task_id, task_name=row.name,
+                         after={"due_at": row.due_at.isoformat(), "lateness_s":
+                                round((command.now - row.due_at).total_seconds(), 3)})
     for task_id, view in waiting.items():
         if task_id not in rows:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from app.db.models import Case, Timer, WorkflowState
 from app.domain.errors import Conflict
 
-from . import audit, projection
+from . import projection
 from .command import Command, running
 from .runtime import Runtime
 
@@ -51,9 +51,6 @@ def fire_one(rt: Runtime) -> str | None:
         bundle = rt.specs.get(session, case.deployment_id)
         workflow = rt.runner.load(bundle, state.state)
         command = Command(uow, rt, None, case, now, workflow)
-        audit.record(command, "timer_fired", task_id=timer.task_id, task_name=timer.name,
-                     after={"due_at": timer.due_at.isoformat(), "lateness_s":
-                            round((now - timer.due_at).total_seconds(), 3)})
         with running(command):
             rt.runner.fire_timers(workflow)
             projection.save(command, workflow)

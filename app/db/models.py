@@ -75,6 +75,17 @@ class Deployment(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class KnowledgeArticle(Base):
+    """A policy answer of the knowledge base that an agent can cite in a direct reply (P3)."""
+    __tablename__ = "knowledge_articles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+    answer: Mapped[str] = mapped_column(Text)
+    domain: Mapped[str | None] = mapped_column(String(50), index=True)
+    tags: Mapped[str] = mapped_column(String(300), default="")  # comma-separated keywords
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (Index("ix_cases_status_created", "status", "created_at"),)
@@ -94,6 +105,7 @@ class Case(Base):
     suggested_unit_code: Mapped[str | None] = mapped_column(String(32))
     red_list: Mapped[bool] = mapped_column(Boolean, default=False)
     direct_reply: Mapped[str | None] = mapped_column(Text)
+    kb_article_id: Mapped[int | None] = mapped_column(ForeignKey("knowledge_articles.id"))
     reply_result: Mapped[str | None] = mapped_column(String(10))
     reply_text: Mapped[str | None] = mapped_column(Text)
     rating: Mapped[str | None] = mapped_column(String(10))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.clock import iso
-from app.db.models import AuditEvent, Case, Enterprise, HumanTask, SlaClock, Unit
+from app.db.models import AuditEvent, Case, Enterprise, HumanTask, KnowledgeArticle, SlaClock, Unit
 from app.domain.actor import Actor
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 
@@ -17,6 +17,7 @@ def describe_case(session, case: Case, full: bool = True, now=None,
     """The case as the API shows it. `open_tasks`, when the caller has them, saves a query."""
     enterprise = reference(session, Enterprise, case.enterprise_id)
     unit = reference(session, Unit, case.unit_id)
+    kb_article = reference(session, KnowledgeArticle, case.kb_article_id)
     data = {
         "number": case.number, "status": case.status,
         "status_label": CASE_STATUSES.get(case.status, (case.status,))[0],
@@ -27,6 +28,7 @@ def describe_case(session, case: Case, full: bool = True, now=None,
         "unit": {"code": unit.code, "name": unit.name} if unit else None,
         "suggested_unit": case.suggested_unit_code,
         "direct_reply": case.direct_reply,
+        "kb_article": {"id": kb_article.id, "title": kb_article.title} if kb_article else None,
         "reply": {"result": case.reply_result, "text": case.reply_text} if case.reply_text else None,
         "rating": case.rating, "dissatisfied_rounds": case.dissatisfied_rounds,
         "matter_class": case.matter_class, "overdue": case.overdue,

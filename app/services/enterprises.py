@@ -36,9 +36,14 @@ def search(rt, query: str, limit: int = 20) -> list[dict]:
     with rt.uow() as uow:
         stmt = select(Enterprise).order_by(Enterprise.red_list.desc(), Enterprise.name).limit(limit)
         if query:
-            like = f"%{query}%"
-            stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code == query.upper(),
-                                  Enterprise.phone == normalize_phone(query)))
+            code, phone = query.upper(), normalize_phone(query)
+            conditions = [Enterprise.name.contains(query, autoescape=True),
+                          Enterprise.credit_code == code, Enterprise.phone == phone]
+            if len(query) >= 4:  # as the agent types: the start of a credit code or phone
+                conditions.append(Enterprise.credit_code.startswith(code, autoescape=True))
+                if phone.isdigit():
+                    conditions.append(Enterprise.phone.startswith(phone, autoescape=True))
+            stmt = stmt.where(or_(*conditions))
         return [describe(e) for e in uow.session.scalars(stmt)]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.db.models import Case, Enterprise
+from app.db.models import Case, Enterprise, KnowledgeArticle
 from app.domain.actor import Actor
 from app.domain.errors import Forbidden, ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
@@ -37,6 +37,12 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
         errors["direct_reply"] = ["只有话务员可以直接答复"]
     elif direct_reply and kind != "咨询":
         errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
+    kb_article_id = payload.get("kb_article_id")
+    if kb_article_id is not None and not direct_reply:
+        errors["kb_article_id"] = ["只有直接答复可以引用知识库答复"]
+    elif kb_article_id is not None and (isinstance(kb_article_id, bool)
+                                        or not isinstance(kb_article_id, int)):
+        errors["kb_article_id"] = ["知识库条目编号应为整数"]
     matter_class = payload.get("matter_class") or "general"
     if matter_class not in MATTER_CLASSES:
         errors["matter_class"] = ["事项类别须为 urgent/utilities/general/complex 之一"]
@@ -50,6 +56,12 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
 
     with rt.uow() as uow:
         session = uow.session
+        kb_article = None
+        if kb_article_id is not None:
+            if 0 < kb_article_id < 2**31:  # beyond the column's range: no such article
+                kb_article = session.get(KnowledgeArticle, kb_article_id)
+            if kb_article is None:
+                raise ValidationFailed(fields={"kb_article_id": ["未找到该知识库条目"]})
         if actor.role == "agent":
             channel = "phone"
             enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
@@ -67,7 +79,8 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
             domain=domain, town=payload.get("town") or enterprise.town, description=description,
             contact_name=payload.get("contact_name"),
             contact_phone=contact_phone or enterprise.phone, enterprise_id=enterprise.id,
-            red_list=enterprise.red_list, direct_reply=direct_reply, dissatisfied_rounds=0,
+            red_list=enterprise.red_list, direct_reply=direct_reply,
+            kb_article_id=kb_article.id if kb_article else None, dissatisfied_rounds=0,
             matter_class=matter_class, overdue=False,
             deployment_id=deployment.id, created_by=actor.id, created_at=now, updated_at=now)
         session.add(case)
@@ -76,7 +89,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
         audit.record(command, "intake", after={
             "channel": channel, "kind": kind, "domain": domain, "town": case.town,
             "description": description, "enterprise": enterprise.credit_code,
-            "direct_reply": direct_reply})
+            "direct_reply": direct_reply, "kb_article": kb_article.title if kb_article else None})
         messages.enqueue(command, "acknowledge")
         bundle = rt.specs.get(session, deployment.id)
         with running(command):

@@ -1,17 +1,18 @@
-"""Load the demo data (idempotent): units, enterprises, users for every role."""
+"""Load the demo data (idempotent): units, enterprises, users for every role, knowledge base."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import demo_data
-from app.db.models import Enterprise, Unit, User
+from app import demo_data, demo_knowledge
+from app.db.models import Enterprise, KnowledgeArticle, Unit, User
 
 from .auth import hash_password
+from .knowledge import join_tags
 from .runtime import Runtime
 
 
 def seed_demo(rt: Runtime, password_method: str | None = None) -> dict:
-    counts = {"units": 0, "enterprises": 0, "users": 0}
+    counts = {"units": 0, "enterprises": 0, "users": 0, "knowledge": 0}
     with rt.uow() as uow:
         session = uow.session
         units = {u.code: u for u in session.scalars(select(Unit))}
@@ -40,5 +41,13 @@ def seed_demo(rt: Runtime, password_method: str | None = None) -> dict:
                 unit_id=units[item["unit_code"]].id if item.get("unit_code") else None,
                 enterprise_id=enterprises[index].id if index is not None else None))
             counts["users"] += 1
+        titles = set(session.scalars(select(KnowledgeArticle.title)))
+        now = rt.clock.now()
+        for item in demo_knowledge.ARTICLES:
+            if item["title"] not in titles:
+                session.add(KnowledgeArticle(
+                    title=item["title"], answer=item["answer"], domain=item["domain"],
+                    tags=join_tags(item["tags"]), updated_at=now))
+                counts["knowledge"] += 1
         uow.commit()
     return counts

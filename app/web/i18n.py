@@ -133,6 +133,76 @@ EN.update({
 })
 
 
+# Intake, knowledge base and enterprise pages (pages_intake.py, pages_knowledge.py,
+# pages_enterprise.py, intake.html, knowledge*.html, my_*.html, _intake_*.html, _kb_results.html).
+EN.update({
+    "企诉": "QiSu", "电话受理": "Phone intake", "识别企业": "Identify the enterprise",
+    "统一社会信用代码、企业名称或登记电话": "Credit code, enterprise name or registered phone",
+    "如 9144… 或 好来化工 或 137…": "e.g. 9144…, 好来化工 or 137…", "查询": "Search",
+    "未找到匹配的企业。": "No matching enterprise.", "统一社会信用代码": "Unified social credit code",
+    "镇街": "Town", "登记电话": "Registered phone",
+    "尚未选择企业:按信用代码、名称或电话查询后选择。":
+        "No enterprise chosen yet: search by credit code, name or phone, then choose one.",
+    "红名单企业:优先受理、优先办理,全程强力督办。":
+        "Red-list enterprise: answered and handled first, with strong supervision throughout.",
+    "龙头骨干": "Leading enterprise", "专精特新": "Specialised and innovative",
+    "总部经济": "Headquarters", "诉求信息": "The demand", "诉求类型": "Kind of demand",
+    "诉求领域": "Domain", "(未分类)": "(unclassified)", "(企业所在镇街)": "(the enterprise's town)",
+    "(不确定)": "(not sure)", "联系电话": "Contact phone",
+    "留空则用企业登记电话": "Empty: the enterprise's registered phone",
+    "无建议,由派单员确定": "No suggestion; the dispatcher decides",
+    "选择诉求领域后显示": "Shown once a domain is chosen",
+    "直接答复内容": "Direct reply", "(仅咨询类诉求可直接答复办结)":
+        "(only a consultation can be answered and closed directly)",
+    "引用知识库": "Citing the knowledge base", "取消引用": "Remove the citation",
+    "直接答复办结": "Direct reply and close", "提交派单": "Dispatch",
+    "检索知识库": "Search the knowledge base", "检索": "Search", "全部领域": "All domains",
+    "如 社保 基数": "e.g. 社保 基数", "如 公积金 封存": "e.g. 公积金 封存",
+    "输入关键词检索政策答复,可引用为直接答复。":
+        "Search the policy answers by keyword; cite one as the direct reply.",
+    "引用此答复": "Cite this answer", "没有找到相关的知识库条目。": "No matching articles.",
+    "检索政策答复:标题、内容或标签中包含全部检索词":
+        "Search the policy answers: every word in the title, answer or tags",
+    "返回知识库": "Back to the knowledge base", "更新时间": "Updated",
+    "受理时引用此答复": "Cite this answer at intake",
+    "提交的数据未通过校验": "The form has errors", "请修改标红的项目。": "Correct the fields marked in red.",
+    "已直接答复并办结": "Answered directly and closed", "已受理,等待派单": "Accepted; waiting for dispatch",
+    "去评价": "Rate", "已直接答复": "Answered directly", "上一页": "Previous", "下一页": "Next",
+    "分页": "Pages", "还没有诉求。": "No demands yet.",
+    "请写明遇到的问题、发生地点和希望得到的帮助":
+        "Describe the problem, where it happens and the help you would like",
+    "提交后将收到受理短信,可在“我的诉求”中随时查看办理进度和结果。":
+        "You will get an SMS acknowledgement; follow progress and result under “My demands”.",
+    "诉求已提交,受理短信将发送到联系电话。":
+        "Your demand was submitted; an SMS acknowledgement goes to the contact phone.",
+    # Kinds and domains (app.domain.vocab).
+    "咨询": "Consultation", "求助": "Request for help", "投诉": "Complaint", "表扬": "Praise",
+    "劳动和社会保障": "Labour and social security", "城乡建设": "Urban and rural construction",
+    "教育文体": "Education, culture and sports", "商贸旅游": "Commerce and tourism",
+    "环境保护": "Environmental protection", "卫生计生": "Health", "交通运输": "Transport",
+    "市场监管": "Market regulation", "城市管理": "Urban management", "税务": "Taxation",
+    "医疗保障": "Medical insurance", "公积金": "Housing provident fund",
+    "水电气": "Water, power and gas",
+    # Messages of the services shown in place on these forms.
+    "请先查询并选择企业": "Search for the enterprise and choose it first",
+    "请填写直接答复内容": "Write the direct reply", "请填写诉求内容": "Describe the demand",
+    "诉求类型须为 咨询/求助/投诉/建议/表扬 之一": "Choose the kind of demand",
+    "未知的诉求领域": "Unknown domain", "只有话务员可以直接答复": "Only agents can reply directly",
+    "只有咨询类诉求可以直接答复": "Only a consultation can be answered directly",
+    "事项类别须为 urgent/utilities/general/complex 之一": "Choose a matter class",
+    "只有直接答复可以引用知识库答复": "Only a direct reply can cite the knowledge base",
+    "知识库条目编号应为整数": "The article id must be a number",
+    "未找到该知识库条目": "Article not found", "电话号码不能为空": "The phone number is empty",
+    "电话号码只能包含数字": "A phone number has digits only",
+    "电话号码格式不正确,应为11位手机号或带区号的固定电话":
+        "Not a phone number: 11-digit mobile or landline with area code",
+    "未找到该统一社会信用代码对应的企业": "No enterprise has this credit code",
+    "请提供统一社会信用代码或企业登记电话": "Give the credit code or registered phone",
+    "该电话未登记为企业联系电话": "This phone is not registered for an enterprise",
+    "渠道须为 web 或 app": "The channel must be web or app",
+    "只有话务员或企业用户可以提交诉求": "Only agents and enterprise users submit demands",
+})
+
 def current_language() -> str:
     if "lang" not in g:
         chosen = request.cookies.get("lang")

@@ -27,6 +27,7 @@ ACTION_LABELS = {
 }
 # Labels of recorded values that are not form fields.
 VALUE_LABELS = {
+    "direct_reply": "直接答复", "kb_article": "引用知识库",
     "unit_name": "承办单位名称", "suggested_unit": "建议承办单位", "town": "镇街", "role": "办理角色", "clock": "时限", "due_at": "到期",
     "status": "状态", "comment": "评价意见", "dissatisfied_rounds": "不满意轮次",
     "response": "响应时限", "solution": "方案时限", "resolution": "办结时限",

@@ -1,0 +1,93 @@
+"""Enterprise self-service (P17): my cases with their progress and result, rating, a new demand."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app.db.models import Enterprise, Unit
+from app.demo_data import TOWNS
+from app.domain.errors import DomainError, ValidationFailed
+from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
+from app.services import cases, intake, tasks
+
+from . import bp
+from .common import page, rt
+from .i18n import gettext
+
+ENTERPRISE = ("enterprise",)
+KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
+PER_PAGE = 20
+FIELDS = ("kind", "domain", "town", "description", "contact_name", "contact_phone")
+
+
+def task_url(task_id: str) -> str:
+    """The generic task page (where the enterprise rates)."""
+    if "web.task_view" in current_app.view_functions:
+        return url_for("web.task_view", task_id=task_id)
+    return f"/tasks/{task_id}"
+
+
+def _page_arg() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+@bp.route("/my/cases")
+@page(*ENTERPRISE)
+def my_cases(actor):
+    result = cases.list_cases(rt(), actor, page=_page_arg(), per_page=PER_PAGE)
+    numbers = {c["number"] for c in result["items"]}
+    rate_tasks = {}
+    if numbers:
+        open_tasks = tasks.list_tasks(rt(), actor, name="rate", per_page=100)["items"]
+        rate_tasks = {t["case"]["number"]: task_url(t["id"]) for t in open_tasks
+                      if t["case"]["number"] in numbers}
+    pages = max(1, -(-result["total"] // PER_PAGE))
+    return render_template("my_cases.html", page=result, pages=pages, rate_tasks=rate_tasks,
+                           kinds=KIND_PAIRS)
+
+
+def _towns() -> list[str]:
+    with rt().uow() as uow:
+        return list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
+                                        .order_by(Unit.id))) or list(TOWNS)
+
+
+def _enterprise(actor) -> dict | None:
+    with rt().uow() as uow:
+        e = uow.session.get(Enterprise, actor.enterprise_id) if actor.enterprise_id else None
+        return {"name": e.name, "credit_code": e.credit_code, "town": e.town, "phone": e.phone} \
+            if e else None
+
+
+@bp.route("/my/submit", methods=["GET", "POST"])
+@page(*ENTERPRISE)
+def my_submit(actor):
+    enterprise = _enterprise(actor)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+        payload = {"kind": values["kind"], "description": values["description"],
+                   "domain": values["domain"] or None, "town": values["town"] or None,
+                   "contact_name": values["contact_name"] or None,
+                   "contact_phone": values["contact_phone"] or None, "channel": "web"}
+        try:
+            case = intake.submit_case(rt(), actor, payload)
+        except ValidationFailed as err:
+            errors = err.fields
+        except DomainError as err:
+            errors = {"form": [err.message]}
+        else:
+            flash(gettext("诉求已提交,受理短信将发送到联系电话。"), "success")
+            return redirect(url_for("web.case_view", number=case["number"]))
+    else:
+        values = {"kind": "求助", "town": (enterprise or {}).get("town") or "",
+                  "contact_name": actor.display_name}
+    towns = _towns()
+    if enterprise and enterprise["town"] and enterprise["town"] not in towns:
+        towns.append(enterprise["town"])
+    return render_template("my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
+                           domains=DOMAINS, towns=towns, enterprise=enterprise), \
+        422 if errors else 200

@@ -1,0 +1,181 @@
+"""Agent intake (受理): a phone call becomes a case, or is answered directly from the knowledge base.
+
+The page is one form; htmx fragments help while the caller is on the line: enterprise lookup as
+you type, the enterprise card, the suggested receiving unit (the routing table of the newest
+deployment), knowledge base search and "cite this answer". Without JavaScript the lookups fall
+back to plain GET requests of the same page.
+"""
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from app.db.models import Unit
+from app.demo_data import TOWNS
+from app.domain.errors import DomainError, ValidationFailed
+from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
+from app.services import enterprises, intake, knowledge, routing
+
+from . import bp
+from .common import page, rt
+from .i18n import gettext
+
+AGENT = ("agent",)
+KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
+FIELDS = ("credit_code", "kind", "domain", "town", "matter_class", "description",
+          "contact_name", "contact_phone", "direct_reply", "kb_article_id")
+ACTIONS = ("direct", "dispatch")
+ARTICLE_ID = re.compile(r"[0-9]{1,9}")
+
+
+def towns(extra: str | None = None) -> list[str]:
+    """The towns (镇街) of the receiving units, plus the enterprise's town when it is not one."""
+    with rt().uow() as uow:
+        names = list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
+                                         .order_by(Unit.id))) or list(TOWNS)
+    if extra and extra not in names:
+        names.append(extra)
+    return names
+
+
+def find_enterprise(code: str | None) -> dict | None:
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    return next((e for e in enterprises.search(rt(), code, limit=5) if e["credit_code"] == code),
+                None)
+
+
+def article_or_none(article_id) -> dict | None:
+    if not ARTICLE_ID.fullmatch(str(article_id or "")):
+        return None
+    try:
+        return knowledge.get_article(rt(), int(article_id))
+    except DomainError:
+        return None
+
+
+def _context(values: dict, errors: dict | None = None, **extra) -> dict:
+    enterprise = find_enterprise(values.get("credit_code"))
+    town = values.get("town") or ""
+    return {"values": values, "errors": errors or {}, "enterprise": enterprise,
+            "kinds": KIND_PAIRS, "domains": DOMAINS,
+            "towns": towns(enterprise["town"] if enterprise else town or None),
+            "suggestion": routing.suggest_unit(rt(), values.get("domain"), town or
+                                               (enterprise or {}).get("town"), values.get("kind")),
+            "kb_article": article_or_none(values.get("kb_article_id")), **extra}
+
+
+@bp.route("/intake", methods=["GET", "POST"], endpoint="intake")
+@page(*AGENT)
+def intake_page(actor):
+    if request.method == "GET":
+        values = {"kind": "咨询", "matter_class": "general",
+                  "credit_code": request.args.get("credit_code", "")}
+        cited = article_or_none(request.args.get("kb"))  # 引用此答复 without JavaScript
+        if cited:
+            values.update(direct_reply=cited["answer"], kb_article_id=str(cited["id"]))
+        query = request.args.get("q", "").strip()
+        kb_query = request.args.get("kb_q", "").strip()
+        return render_template(
+            "intake.html", **_context(values), query=query,
+            matches=enterprises.search(rt(), query) if query else None,
+            kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None)
+
+    values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+    action = request.form.get("action")
+    action = action if action in ACTIONS else "dispatch"
+    errors: dict[str, list[str]] = {}
+    if not values["credit_code"]:
+        errors["credit_code"] = ["请先查询并选择企业"]
+    payload = {
+        "kind": values["kind"], "description": values["description"],
+        "credit_code": values["credit_code"], "domain": values["domain"] or None,
+        "town": values["town"] or None, "matter_class": values["matter_class"] or "general",
+        "contact_name": values["contact_name"] or None,
+        "contact_phone": values["contact_phone"] or None,
+    }
+    if action == "direct":
+        payload["direct_reply"] = values["direct_reply"]
+        if not values["direct_reply"]:
+            errors["direct_reply"] = ["请填写直接答复内容"]
+        if values["kb_article_id"]:
+            if ARTICLE_ID.fullmatch(values["kb_article_id"]):
+                payload["kb_article_id"] = int(values["kb_article_id"])
+            else:
+                errors["kb_article_id"] = ["未找到该知识库条目"]
+    if not errors:
+        try:
+            case = intake.submit_case(rt(), actor, payload)
+        except ValidationFailed as err:
+            errors = err.fields
+        except DomainError as err:
+            errors = {"form": [err.message]}
+        else:
+            flash(gettext("已直接答复并办结") if action == "direct" else gettext("已受理,等待派单"),
+                  "success")
+            return redirect(url_for("web.case_view", number=case["number"]))
+    return render_template("intake.html", **_context(values, errors), action=action,
+                           query="", matches=None, kb_query="", articles=None), 422
+
+
+# -- htmx fragments -----------------------------------------------------------------------------
+
+@bp.route("/intake/enterprises")
+@page(*AGENT)
+def intake_enterprises(actor):
+    """Enterprises matching a credit code, name or phone (red list first)."""
+    query = request.args.get("q", "").strip()
+    matches = enterprises.search(rt(), query, limit=10) if query else None
+    return render_template("_intake_enterprises.html", matches=matches, query=query)
+
+
+@bp.route("/intake/enterprise")
+@page(*AGENT)
+def intake_enterprise(actor):
+    """The chosen enterprise's card (with the hidden credit code); out of band: the town select
+    (the enterprise's town unless one was chosen), the routing hint, the emptied match list."""
+    enterprise = find_enterprise(request.args.get("credit_code"))
+    town = request.args.get("town", "").strip() or (enterprise or {}).get("town") or ""
+    domain, kind = request.args.get("domain") or None, request.args.get("kind") or None
+    return render_template(
+        "_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
+        values={"town": town, "domain": domain, "kind": kind},
+        towns=towns(enterprise["town"] if enterprise else None),
+        suggestion=routing.suggest_unit(rt(), domain, town, kind))
+
+
+@bp.route("/intake/suggestion")
+@page(*AGENT)
+def intake_suggestion(actor):
+    """The receiving unit the routing table suggests for the domain, town and kind so far."""
+    town = request.args.get("town", "").strip()
+    if not town:
+        town = (find_enterprise(request.args.get("credit_code")) or {}).get("town") or ""
+    domain = request.args.get("domain") or None
+    return render_template("_intake_suggestion.html", values={"domain": domain},
+                           suggestion=routing.suggest_unit(rt(), domain, town,
+                                                           request.args.get("kind") or None))
+
+
+@bp.route("/intake/knowledge")
+@page(*AGENT)
+def intake_knowledge(actor):
+    """Knowledge base matches for the side panel, each with 引用此答复."""
+    query = request.args.get("kb_q", "").strip()
+    domain = request.args.get("kb_domain") or None
+    articles = knowledge.search(rt(), query, domain if domain in DOMAINS else None, limit=10)
+    return render_template("_kb_results.html", articles=articles, query=query, cite=True)
+
+
+@bp.route("/intake/direct-reply")
+@page(*AGENT)
+def intake_direct_reply(actor):
+    """The direct-reply block, filled with an article's answer when `kb` names one."""
+    article = article_or_none(request.args.get("kb"))
+    values = {"direct_reply": article["answer"] if article else "",
+              "kb_article_id": str(article["id"]) if article else ""}
+    return render_template("_intake_direct_reply.html", values=values, kb_article=article,
+                           errors={})

@@ -1,0 +1,37 @@
+"""Knowledge base (知识库): hotline staff search and read the policy answers."""
+from __future__ import annotations
+
+from flask import render_template, request
+
+from app.domain.errors import DomainError
+from app.domain.vocab import DOMAINS
+from app.services import knowledge
+
+from . import bp
+from .common import page, rt
+from .i18n import gettext
+
+HOTLINE_STAFF = ("agent", "dispatcher", "supervisor", "leader", "admin")
+
+
+@bp.route("/knowledge", endpoint="knowledge")
+@page(*HOTLINE_STAFF)
+def knowledge_list(actor):
+    query = request.args.get("q", "").strip()
+    domain = request.args.get("domain") or None
+    domain = domain if domain in DOMAINS else None
+    articles = knowledge.search(rt(), query, domain, limit=50)
+    if request.headers.get("HX-Request") == "true":
+        return render_template("_kb_results.html", articles=articles, query=query, cite=False)
+    return render_template("knowledge.html", articles=articles, query=query, domain=domain,
+                           domains=DOMAINS)
+
+
+@bp.route("/knowledge/<int:article_id>")
+@page(*HOTLINE_STAFF)
+def knowledge_article(actor, article_id):
+    try:
+        article = knowledge.get_article(rt(), article_id)
+    except DomainError as err:
+        return render_template("error.html", message=gettext(err.message)), err.status
+    return render_template("knowledge_article.html", article=article)

@@ -91,3 +91,21 @@ class ApiClient:
 
     def rate(self, number: str, rating: str, enterprise_user: str = "ent2") -> Response:
         return self.as_(enterprise_user).post(f"/api/cases/{number}/rating", json={"rating": rating})
+
+
+# -- pages ------------------------------------------------------------------------------
+def csrf(client, path: str = "/login") -> str:
+    """The CSRF token a page carries in its <meta name="csrf-token">."""
+    import re
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def logged_in(app, username: str):
+    """A test client logged in through the login form; `client.csrf` is the session's token."""
+    client = app.test_client()
+    response = client.post("/login", data={"username": username, "password": f"qisu-{username}",
+                                           "csrf_token": csrf(client)})
+    assert response.status_code == 302, response.status_code
+    client.csrf = csrf(client, "/tasks")
+    return client

@@ -9,7 +9,7 @@ from flask import Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
-from app.services import deployments
+from app.services import deployments, process_diff
 
 from . import bp
 from .common import current_user, page, rt
@@ -154,7 +154,7 @@ def designer_diff(actor):
     diff, error = None, None
     if filename and a and b:
         try:
-            diff = deployments.diff_versions(rt(), filename, a, b)
+            diff = process_diff.diff_versions(rt(), filename, a, b)
         except DomainError as err:
             error = err.message
     return render_template("designer_diff.html", overview=overview, filename=filename, a=a, b=b,

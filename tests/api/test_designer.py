@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import deployments
+from app.services import deployments, process_diff
+from tests.support import csrf, logged_in
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MAIN = (WORKFLOWS / "enterprise_demand.bpmn").read_text(encoding="utf-8")
@@ -15,20 +16,6 @@ RELABELLED = MAIN.replace('<bpmn:userTask id="dispatch" name="派单">',
                           '<bpmn:userTask id="dispatch" name="派单确认">')
 # A condition the sandbox refuses, on the sequence flow `flow_direct`.
 BROKEN = MAIN.replace('kind == "咨询" and direct_reply != ""', "kind.__class__")
-
-
-def csrf(client, path="/login"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def logged_in(app, username):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": f"qisu-{username}",
-                                           "csrf_token": csrf(client)})
-    assert response.status_code == 302
-    client.csrf = csrf(client, "/tasks")  # the session's token after logging in
-    return client
 
 
 def post_json(client, url, body):
@@ -207,7 +194,7 @@ def test_diff_shows_the_renamed_task_only(app, designer):
     base = app.config["BASE_DEPLOYMENT_ID"]
     new_id = post_json(designer, "/designer/deploy", {"filename": "enterprise_demand.bpmn",
                                                       "content": RELABELLED}).get_json()["deployment"]["id"]
-    diff = deployments.diff_versions(rt, "enterprise_demand.bpmn", base, new_id)
+    diff = process_diff.diff_versions(rt, "enterprise_demand.bpmn", base, new_id)
     assert diff["added"] == [] and diff["removed"] == []
     [changed] = diff["changed"]
     assert changed["id"] == "dispatch" and changed["tag"] == "userTask"
@@ -215,7 +202,7 @@ def test_diff_shows_the_renamed_task_only(app, designer):
     assert changed["name_changed"] and not changed["type_changed"]
     assert changed["attributes"] == [] and changed["content_added"] == changed["content_removed"] == []
     # Other files did not change between the two deployments.
-    same = deployments.diff_versions(rt, "routing.dmn", base, new_id)
+    same = process_diff.diff_versions(rt, "routing.dmn", base, new_id)
     assert same["identical"] and not (same["added"] or same["removed"] or same["changed"])
 
     page = designer.get(f"/designer/diff?file=enterprise_demand.bpmn&a={base}&b={new_id}")
@@ -240,13 +227,13 @@ def test_diff_ignores_layout_and_lists_added_removed_and_changed(app, designer):
     result = post_json(designer, "/designer/deploy", {"filename": "enterprise_demand.bpmn", "content": content})
     assert result.status_code == 200, result.get_json()
     new_id = result.get_json()["deployment"]["id"]
-    diff = deployments.diff_versions(rt, "enterprise_demand.bpmn", base, new_id)
+    diff = process_diff.diff_versions(rt, "enterprise_demand.bpmn", base, new_id)
     assert [e["id"] for e in diff["added"]] == ["note_1"] and diff["removed"] == []
     [changed] = diff["changed"]  # the moved shape (layout) and the exporter stamp do not count
     assert changed["id"] == "dispatch" and not changed["name_changed"]
     assert any("派单员先核对" in line for line in changed["content_added"])
     assert any("派单员确认" in line for line in changed["content_removed"])
-    reverse = deployments.diff_versions(rt, "enterprise_demand.bpmn", new_id, base)
+    reverse = process_diff.diff_versions(rt, "enterprise_demand.bpmn", new_id, base)
     assert [e["id"] for e in reverse["removed"]] == ["note_1"] and reverse["added"] == []
 
 
@@ -260,7 +247,7 @@ def test_diff_of_forms_compares_properties(app, designer):
     response = post_json(designer, "/designer/deploy", {"filename": "forms/sign.schema.json",
                                                         "content": json.dumps(schema, ensure_ascii=False)})
     assert response.status_code == 200, response.get_json()
-    diff = deployments.diff_versions(rt, "forms/sign.schema.json", base, response.get_json()["deployment"]["id"])
+    diff = process_diff.diff_versions(rt, "forms/sign.schema.json", base, response.get_json()["deployment"]["id"])
     assert [(e["id"], e["name"]) for e in diff["added"]] == [("urgent_note", "紧急备注")]
     assert diff["removed"] == [] and diff["changed"] == []
 
@@ -327,9 +314,9 @@ def test_validate_api(api):
 def test_diff_treats_a_default_attribute_as_absent():
     routing = (WORKFLOWS / "routing.dmn").read_text(encoding="utf-8")
     assert 'hitPolicy="UNIQUE"' in routing
-    same = deployments.diff_contents("routing.dmn", routing, routing.replace(' hitPolicy="UNIQUE"', ""))
+    same = process_diff.diff_contents("routing.dmn", routing, routing.replace(' hitPolicy="UNIQUE"', ""))
     assert not same["identical"] and same["changed"] == []
-    first = deployments.diff_contents("routing.dmn", routing, routing.replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"'))
+    first = process_diff.diff_contents("routing.dmn", routing, routing.replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"'))
     [changed] = first["changed"]
     assert changed["id"] == "decision_table_routing"
     assert changed["attributes"] == [{"name": "hitPolicy", "a": None, "b": "FIRST"}]

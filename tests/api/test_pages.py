@@ -1,13 +1,7 @@
 """The minimal pages: log in, see my task list, open a case (escaped output)."""
 from __future__ import annotations
 
-
-import re
-
-
-def csrf(client, path="/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+from tests.support import csrf
 
 
 def login(client, username, password=None):

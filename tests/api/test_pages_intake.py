@@ -1,25 +1,12 @@
 """Agent intake, knowledge base and enterprise pages, through the browser's forms (with CSRF)."""
 from __future__ import annotations
 
-import re
 
 from app.demo_data import ENTERPRISES
+from tests.support import csrf, logged_in
 
 RED = ENTERPRISES[0]      # 中山市好来化工有限公司, 板芙镇, red list (ent1)
 PLAIN = ENTERPRISES[1]    # 中山市榄兴五金制品有限公司, 小榄镇 (ent2)
-
-
-def csrf(client, path="/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
-
-
-def logged_in(app, username):
-    client = app.test_client()
-    response = client.post("/login", data={"username": username, "password": f"qisu-{username}",
-                                            "csrf_token": csrf(client)})
-    assert response.status_code == 302
-    return client
 
 
 def text(response) -> str:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import re
 
 from app.worker import run_once
-
-
-def csrf(client, path="/login"):
-    html = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+from tests.support import csrf
 
 
 def login(client, username):

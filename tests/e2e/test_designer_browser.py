@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import deployments
+from app.services import process_diff
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 READY = "#designer[data-ready='1']"
@@ -29,7 +29,7 @@ def test_saving_from_the_modeler_keeps_the_model(person, filename):
     assert page.locator(".designer-message[data-state='warning']").count() == 0
     saved = page.evaluate("window.qisuDesigner.content()")
     original = (WORKFLOWS / filename).read_text(encoding="utf-8")
-    diff = deployments.diff_contents(filename, original, saved)
+    diff = process_diff.diff_contents(filename, original, saved)
     assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], []), diff
     page.click("#validate")
     page.wait_for_selector(RESULT, timeout=20000)

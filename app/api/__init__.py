@@ -27,7 +27,7 @@ def init_api(app: Flask) -> Api:
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
         "OPENAPI_SWAGGER_UI_PATH": "/docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "OPENAPI_SWAGGER_UI_URL": "/vendor/swagger-ui-dist/",  # from npm, served by the app
         "API_SPEC_OPTIONS": {
             "info": {"description": "企业诉求快速响应平台的开放接口。错误统一为 "
                                     '{"error": {"code", "message", "fields"}}。'},

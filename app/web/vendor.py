@@ -9,7 +9,7 @@ from . import bp
 
 NODE_MODULES = ROOT / "node_modules"
 # Only the built distributions of the packages the pages use.
-ALLOWED = ("bpmn-js/dist/", "dmn-js/dist/", "htmx.org/dist/", "echarts/dist/")
+ALLOWED = ("bpmn-js/dist/", "dmn-js/dist/", "htmx.org/dist/", "echarts/dist/", "swagger-ui-dist/")
 
 
 @bp.route("/vendor/<path:filename>")

@@ -27,6 +27,8 @@ def test_every_flask_api_rule_is_documented(app, api):
             assert rule.rule in documented, rule.rule
 
 
-def test_docs_page_is_served(api):
+def test_docs_page_is_served_with_local_assets(api):
     raw = api.client.get("/api/docs")
     assert raw.status_code == 200 and b"openapi.json" in raw.data
+    assert b"/vendor/swagger-ui-dist/swagger-ui-bundle.js" in raw.data and b"cdn." not in raw.data
+    assert api.client.get("/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200

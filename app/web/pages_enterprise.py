@@ -1,18 +1,15 @@
 """Enterprise self-service (P17): my cases with their progress and result, rating, a new demand."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import current_app, render_template, request, url_for
 
-from app.db.models import Enterprise, Unit
-from app.demo_data import TOWNS
-from app.domain.errors import DomainError, ValidationFailed
+from app.db.models import Enterprise
 from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
-from app.services import cases, intake, tasks
+from app.services import cases, tasks
 
 from . import bp
 from .common import page, rt
-from .i18n import gettext
+from .demand_forms import submit_demand, towns
 
 ENTERPRISE = ("enterprise",)
 KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
@@ -49,12 +46,6 @@ def my_cases(actor):
                            kinds=KIND_PAIRS)
 
 
-def _towns() -> list[str]:
-    with rt().uow() as uow:
-        return list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
-                                        .order_by(Unit.id))) or list(TOWNS)
-
-
 def _enterprise(actor) -> dict | None:
     with rt().uow() as uow:
         e = uow.session.get(Enterprise, actor.enterprise_id) if actor.enterprise_id else None
@@ -73,21 +64,13 @@ def my_submit(actor):
                    "domain": values["domain"] or None, "town": values["town"] or None,
                    "contact_name": values["contact_name"] or None,
                    "contact_phone": values["contact_phone"] or None, "channel": "web"}
-        try:
-            case = intake.submit_case(rt(), actor, payload)
-        except ValidationFailed as err:
-            errors = err.fields
-        except DomainError as err:
-            errors = {"form": [err.message]}
-        else:
-            flash(gettext("诉求已提交,受理短信将发送到联系电话。"), "success")
-            return redirect(url_for("web.case_view", number=case["number"]))
+        done, errors = submit_demand(actor, payload, "诉求已提交,受理短信将发送到联系电话。")
+        if done:
+            return done
     else:
         values = {"kind": "求助", "town": (enterprise or {}).get("town") or "",
                   "contact_name": actor.display_name}
-    towns = _towns()
-    if enterprise and enterprise["town"] and enterprise["town"] not in towns:
-        towns.append(enterprise["town"])
+    town_names = towns(enterprise["town"] if enterprise else None)
     return render_template("my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
-                           domains=DOMAINS, towns=towns, enterprise=enterprise), \
+                           domains=DOMAINS, towns=town_names, enterprise=enterprise), \
         422 if errors else 200

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import render_template, request
 
-from app.db.models import Unit
-from app.demo_data import TOWNS
-from app.domain.errors import DomainError, ValidationFailed
+from app.domain.errors import DomainError
 from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
-from app.services import enterprises, intake, knowledge, routing
+from app.services import enterprises, knowledge, routing
 
 from . import bp
 from .common import page, rt
-from .i18n import gettext
+from .demand_forms import submit_demand, towns
 
 AGENT = ("agent",)
 KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
@@ -28,16 +25,6 @@ FIELDS = ("credit_code", "kind", "domain", "town", "matter_class", "description"
           "contact_name", "contact_phone", "direct_reply", "kb_article_id")
 ACTIONS = ("direct", "dispatch")
 ARTICLE_ID = re.compile(r"[0-9]{1,9}")
-
-
-def towns(extra: str | None = None) -> list[str]:
-    """The towns (镇街) of the receiving units, plus the enterprise's town when it is not one."""
-    with rt().uow() as uow:
-        names = list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
-                                         .order_by(Unit.id))) or list(TOWNS)
-    if extra and extra not in names:
-        names.append(extra)
-    return names
 
 
 def find_enterprise(code: str | None) -> dict | None:
@@ -107,16 +94,10 @@ def intake_page(actor):
             else:
                 errors["kb_article_id"] = ["未找到该知识库条目"]
     if not errors:
-        try:
-            case = intake.submit_case(rt(), actor, payload)
-        except ValidationFailed as err:
-            errors = err.fields
-        except DomainError as err:
-            errors = {"form": [err.message]}
-        else:
-            flash(gettext("已直接答复并办结") if action == "direct" else gettext("已受理,等待派单"),
-                  "success")
-            return redirect(url_for("web.case_view", number=case["number"]))
+        done, errors = submit_demand(actor, payload, "已直接答复并办结" if action == "direct"
+                                     else "已受理,等待派单")
+        if done:
+            return done
     return render_template("intake.html", **_context(values, errors), action=action,
                            query="", matches=None, kb_query="", articles=None), 422
 

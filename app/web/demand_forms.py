@@ -1,0 +1,35 @@
+"""What the agent's intake page and the enterprise's submit page share."""
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from sqlalchemy import select
+
+from app.db.models import Unit
+from app.demo_data import TOWNS
+from app.domain.errors import DomainError, ValidationFailed
+from app.services import intake
+
+from .common import rt
+from .i18n import gettext
+
+
+def towns(extra: str | None = None) -> list[str]:
+    """The towns (镇街) of the receiving units, plus the enterprise's town when it is not one."""
+    with rt().uow() as uow:
+        names = list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
+                                         .order_by(Unit.id))) or list(TOWNS)
+    if extra and extra not in names:
+        names.append(extra)
+    return names
+
+
+def submit_demand(actor, payload: dict, success_message: str):
+    """Submit through the intake service: (a redirect to the new case, {}) or (None, errors)."""
+    try:
+        case = intake.submit_case(rt(), actor, payload)
+    except ValidationFailed as err:
+        return None, err.fields
+    except DomainError as err:
+        return None, {"form": [err.message]}
+    flash(gettext(success_message), "success")
+    return redirect(url_for("web.case_view", number=case["number"])), {}

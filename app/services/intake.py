@@ -1,7 +1,6 @@
 """P1 intake, P2 identification, P3 kinds: a demand becomes a case and its process starts."""
 from __future__ import annotations
 
-from sqlalchemy import select
 
 from app.db.models import Case, Enterprise, KnowledgeArticle
 from app.domain.actor import Actor

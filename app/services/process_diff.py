@@ -11,7 +11,8 @@ import re
 from lxml import etree
 
 from app.engine.bundle import file_kind
-from app.engine.xml import parse_xml
+from app.domain.errors import ValidationFailed
+from app.engine.xml import XmlRejected, parse_xml
 
 from .deployments import file_content
 

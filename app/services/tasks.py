@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 from app.clock import iso
 from app.db.models import Case, Enterprise, HumanTask, Unit, WorkflowState
 from app.domain.actor import Actor
-from app.domain.errors import Conflict, NotFound
+from app.domain.errors import Conflict
 from app.engine.runner import TaskNotReady
 
 from . import audit, projection

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.services import deployments, process_diff
-from tests.support import csrf, logged_in
+from tests.support import logged_in
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 MAIN = (WORKFLOWS / "enterprise_demand.bpmn").read_text(encoding="utf-8")
@@ -320,3 +320,10 @@ def test_diff_treats_a_default_attribute_as_absent():
     [changed] = first["changed"]
     assert changed["id"] == "decision_table_routing"
     assert changed["attributes"] == [{"name": "hitPolicy", "a": None, "b": "FIRST"}]
+
+
+def test_diff_of_an_unreadable_version_is_a_clear_error():
+    from app.domain.errors import ValidationFailed
+    with pytest.raises(ValidationFailed) as caught:
+        process_diff.diff_contents("routing.dmn", "<definitions>", "<definitions/>")
+    assert "routing.dmn" in caught.value.fields

@@ -1,0 +1,194 @@
+"""Unit tests of app.routing_model (P4 routing: the domain classifier), on a small synthetic
+Chinese data set made here — the real benchmark is bench/routing_eval.py."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from app import routing_model
+from app.routing_model import DomainClassifier, evaluate, lowest_threshold_for_precision
+
+DOMAINS = {
+    "教育文体": ["孩子上学难", "学校乱收补课费", "老师在校外培训机构上课", "幼儿园学位不够", "学籍转不过来",
+             "中小学招生划片不合理", "教师工资迟迟不发", "校车安全没人管", "学校食堂饭菜太差", "体育馆不对外开放"],
+    "环境保护": ["工厂污水直排河里", "搅拌站粉尘污染严重", "夜间施工噪音扰民", "垃圾焚烧臭气熏天", "养猪场废水污染水塘",
+             "化工厂排放废气", "河道被倾倒建筑垃圾", "餐馆油烟直排", "采石场破坏山体植被", "小区旁边的废品站污染空气"],
+    "劳动和社会保障": ["公司拖欠工资不发", "单位不给缴纳养老保险", "社保卡无法异地报销", "退休金计算有误", "失业保险金领不到",
+                "劳动合同到期不续签也不补偿", "工伤认定一直拖着", "医保转移接续办不了", "公司不交住房公积金", "灵活就业人员社保断缴"],
+}
+PLACES = ["A市", "B2区", "C4县", "D1区某镇", "E市某街道", "F3县某村"]
+OPENERS = ["尊敬的领导您好，", "你好，", "", "请相关部门关注，", "我想反映一个问题，"]
+CLOSERS = ["请尽快处理。", "希望给予答复，谢谢！", "请有关部门调查。", "盼复。", ""]
+
+
+def make_data(per_domain: int, seed: int):
+    rng = random.Random(seed)
+    texts, labels = [], []
+    for label, issues in DOMAINS.items():
+        for _ in range(per_domain):
+            issue = rng.choice(issues)
+            place = rng.choice(PLACES)
+            texts.append(f"{place}{issue}{rng.choice(OPENERS)}我们这里{issue}已经很久了，"
+                         f"{rng.choice(issues)}的问题一直没有解决，{rng.choice(CLOSERS)}")
+            labels.append(label)
+    return texts, labels
+
+
+TRAIN = make_data(24, seed=1)
+HELD_OUT = make_data(6, seed=2)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    return DomainClassifier().fit(*TRAIN)
+
+
+def test_predict_top_orders_labels_and_probabilities_sum_to_one(fitted):
+    texts, labels = HELD_OUT
+    top = fitted.predict_top(texts, k=3)
+    assert len(top) == len(texts)
+    for row in top:
+        assert len(row) == 3
+        probabilities = [p for _, p in row]
+        assert probabilities == sorted(probabilities, reverse=True)
+        assert math.isclose(sum(probabilities), 1.0, abs_tol=1e-6)  # 3 domains: all of them
+        assert {label for label, _ in row} == set(DOMAINS)
+    accuracy = np.mean([row[0][0] == label for row, label in zip(top, labels)])
+    assert accuracy >= 0.9
+    assert sorted(fitted.labels) == sorted(DOMAINS)
+    assert fitted.n_train == len(TRAIN[0])
+
+
+def test_predict_top_k_is_capped_and_rows_match_predict_proba(fitted):
+    texts = HELD_OUT[0][:3]
+    proba = fitted.predict_proba(texts)
+    assert proba.shape == (3, 3)
+    one = fitted.predict_top(texts, k=1)
+    assert [len(r) for r in one] == [1, 1, 1]
+    many = fitted.predict_top(texts, k=10)
+    assert [len(r) for r in many] == [3, 3, 3]
+    for row, p in zip(many, proba):
+        assert dict(row) == pytest.approx(dict(zip(fitted.labels, p)))
+    with pytest.raises(TypeError):
+        fitted.predict_top("a single string")
+
+
+def test_lowest_threshold_for_precision_hand_checked():
+    conf = [0.9, 0.8, 0.7, 0.6, 0.5]
+    ok = [True, True, False, True, False]
+    # prefix precisions: 1, 1, 2/3, 3/4, 3/5
+    assert lowest_threshold_for_precision(conf, ok, 0.75) == (0.6, 0.8, 0.75)
+    assert lowest_threshold_for_precision(conf, ok, 0.97) == (0.8, 0.4, 1.0)
+    assert lowest_threshold_for_precision(conf, ok, 0.5) == (0.5, 1.0, 0.6)
+    # equal confidences stay together: 0.8 covers one right and one wrong case
+    assert lowest_threshold_for_precision([0.9, 0.8, 0.8], [True, True, False], 0.9) == (0.9, 1 / 3, 1.0)
+    threshold, share, precision = lowest_threshold_for_precision([0.9, 0.8], [False, True], 0.97)
+    assert (threshold, share, precision) == (math.inf, 0.0, 0.0)
+
+
+def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
+    seen = []
+    real = routing_model.cross_val_predict
+
+    def spy(estimator, X, y, **kwargs):
+        seen.append((list(X), list(y), kwargs))
+        assert not hasattr(estimator, "classes_"), "must cross-validate a fresh, unfitted estimator"
+        return real(estimator, X, y, **kwargs)
+
+    monkeypatch.setattr(routing_model, "cross_val_predict", spy)
+    before = fitted.predict_proba(HELD_OUT[0])
+    threshold = fitted.choose_threshold(*TRAIN, target_precision=0.97)
+
+    assert len(seen) == 1
+    X, y, kwargs = seen[0]
+    assert X == TRAIN[0] and y == TRAIN[1]
+    assert not set(X) & set(HELD_OUT[0])
+    assert kwargs["method"] == "predict_proba"
+    assert kwargs["cv"].get_n_splits() == 5
+    assert 0.0 < threshold <= 1.0
+    assert fitted.threshold == threshold
+    info = fitted.threshold_info
+    assert info["target_precision"] == 0.97 and info["n"] == len(TRAIN[0])
+    assert info["cv_auto_precision"] >= 0.97 and 0.0 < info["cv_auto_share"] <= 1.0
+    # the fitted model itself is untouched
+    np.testing.assert_array_equal(before, fitted.predict_proba(HELD_OUT[0]))
+
+
+def test_too_few_examples_per_label_are_refused():
+    texts = [f"第{i}条诉求" for i in range(30)]
+    labels = ["a"] * 21 + ["b"] * 9
+    with pytest.raises(ValueError, match="at least 10 examples per label; too few for: b"):
+        DomainClassifier().fit(texts, labels)
+    with pytest.raises(ValueError, match="too few for: b"):
+        DomainClassifier().choose_threshold(texts, labels)
+
+
+def test_bytes_round_trip_gives_identical_predictions(fitted):
+    fitted.threshold = 0.61
+    data = fitted.to_bytes()
+    assert isinstance(data, bytes)
+    loaded = DomainClassifier.from_bytes(data)
+    np.testing.assert_array_equal(fitted.predict_proba(HELD_OUT[0]), loaded.predict_proba(HELD_OUT[0]))
+    assert loaded.predict_top(HELD_OUT[0]) == fitted.predict_top(HELD_OUT[0])
+    assert loaded.metadata() == fitted.metadata()
+    meta = loaded.metadata()
+    assert meta["labels"] == fitted.labels and meta["threshold"] == 0.61
+    assert meta["n_train"] == len(TRAIN[0]) and "scikit-learn" in meta["versions"]
+    with pytest.raises(ValueError):
+        DomainClassifier.from_bytes(_joblib_bytes({"x": 1}))
+
+
+def _joblib_bytes(obj) -> bytes:
+    import io
+
+    import joblib
+
+    buffer = io.BytesIO()
+    joblib.dump(obj, buffer)
+    return buffer.getvalue()
+
+
+class FixedModel:
+    """A stand-in with known outputs, to check evaluate() by hand."""
+
+    def __init__(self, tops, threshold):
+        self.tops, self.threshold = tops, threshold
+
+    def predict_top(self, texts, k=3):
+        return [self.tops[t][:k] for t in texts]
+
+    def is_auto(self, confidence):
+        return self.threshold is not None and confidence >= self.threshold
+
+
+def test_evaluate_hand_checked():
+    tops = {
+        "t1": [("a", 0.9), ("b", 0.05), ("c", 0.05)],  # truth a: right, auto
+        "t2": [("b", 0.6), ("a", 0.3), ("c", 0.1)],    # truth b: right, not auto
+        "t3": [("a", 0.8), ("c", 0.15), ("b", 0.05)],  # truth c: wrong (in top 3), auto
+        "t4": [("c", 0.5), ("b", 0.3), ("d", 0.2)],    # truth a: wrong, not in top 3, not auto
+    }
+    texts, labels = ["t1", "t2", "t3", "t4"], ["a", "b", "c", "a"]
+    m = evaluate(FixedModel(tops, threshold=0.7), texts, labels)
+    assert m["n"] == 4
+    assert m["accuracy"] == 0.5
+    # F1 per label: a P=1/2 R=1/2 → 0.5; b → 1.0; c P=0 R=0 → 0.0; macro = 0.5
+    assert m["macro_f1"] == pytest.approx(0.5)
+    assert m["top3_accuracy"] == 0.75
+    assert m["auto_share"] == 0.5
+    assert m["auto_precision"] == 0.5
+    assert m["ms_per_demand"] >= 0.0
+
+    none = evaluate(FixedModel(tops, threshold=None), texts, labels)
+    assert none["auto_share"] == 0.0 and none["auto_precision"] is None
+
+
+def test_evaluate_on_the_fitted_model(fitted):
+    fitted.threshold = 0.0  # everything auto-dispatched: auto precision is the accuracy
+    m = evaluate(fitted, *HELD_OUT)
+    assert set(m) == {"n", "accuracy", "macro_f1", "top3_accuracy", "auto_share", "auto_precision",
+                      "ms_per_demand"}
+    assert m["top3_accuracy"] == 1.0  # 3 domains
+    assert m["auto_share"] == 1.0 and m["auto_precision"] == m["accuracy"]

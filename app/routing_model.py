@@ -27,8 +27,10 @@ Configurations (``CONFIGS``):
   TF-IDF; the final estimator is a multinomial logistic regression (C=1) over their
   cross-validated decision values / probabilities.
 
-``bench/routing_eval.py`` and the report that came with this module give the cross-validated
-comparison that chose ``"stacked"``.
+``"stacked"`` was chosen by 5-fold cross-validation on the 70% training split of the benchmark
+(``bench/routing_eval.py --cv``; 1,498 messages, 7 domains), macro-F1 first: baseline 0.875,
+union_svc 0.882, stacked 0.896 (auto-dispatch at 97% precision: 54%, 73%, 68%). Prediction takes
+~5 ms per demand on one CPU core; a trained model stores as ~10 MB (joblib, compressed).
 
 Security: ``from_bytes`` unpickles. Only load bytes this application produced and stored itself.
 """
@@ -49,7 +51,6 @@ from typing import Callable, Iterable, Sequence
 import joblib
 import numpy as np
 import sklearn
-from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -403,7 +404,7 @@ def evaluate(model: DomainClassifier, texts: Sequence[str], labels: Sequence[str
     return {
         "n": len(texts),
         "accuracy": float(accuracy_score(y, predicted)),
-        "macro_f1": float(f1_score(y, predicted, average="macro")),
+        "macro_f1": float(f1_score(y, predicted, average="macro", zero_division=0)),
         "top3_accuracy": float(np.mean([t in {label for label, _ in row} for t, row in zip(y, top)])),
         "auto_share": float(auto.mean()),
         "auto_precision": float(correct[auto].mean()) if auto.any() else None,

@@ -7,13 +7,14 @@ from collections import OrderedDict
 from threading import Lock
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from app.db.models import Deployment, ProcessFile
+from app.db.models import Deployment
 from app.db.uow import UnitOfWork
 from app.engine.bundle import ParsedBundle, parse_bundle
 from app.engine.runner import WorkflowRunner
+
+from .deployments import bundle_files
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,7 @@ class SpecCache:
             if deployment_id in self._items:
                 self._items.move_to_end(deployment_id)
                 return self._items[deployment_id]
-        deployment = session.get(Deployment, deployment_id)
-        ids = list(deployment.manifest.values())
-        files = {f.filename: f.content for f in
-                 session.scalars(select(ProcessFile).where(ProcessFile.id.in_(ids)))}
-        bundle = parse_bundle(files)
+        bundle = parse_bundle(bundle_files(session, session.get(Deployment, deployment_id)))
         with self._lock:
             self.parses += 1
             self._items[deployment_id] = bundle

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        String, Text, UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -86,9 +86,27 @@ class KnowledgeArticle(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class RoutingModel(Base):
+    """P4: one trained version of the domain classifier; exactly one may be active."""
+    __tablename__ = "routing_models"
+    id: Mapped[int] = mapped_column(primary_key=True)              # the model version
+    config: Mapped[str] = mapped_column(String(30))
+    source: Mapped[str] = mapped_column(String(200))               # csv file name and/or "cases"
+    n_samples: Mapped[int] = mapped_column(Integer)
+    labels: Mapped[list[Any]] = mapped_column(JSON)
+    threshold: Mapped[float] = mapped_column(Float)                # auto-dispatch confidence
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON)          # cross-validated, on training data
+    active: Mapped[bool] = mapped_column(Boolean, default=False)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class Case(Base):
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_status_created", "status", "created_at"),)
+    __table_args__ = (Index("ix_cases_status_created", "status", "created_at"),
+                      Index("ix_cases_created_at", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[str] = mapped_column(String(24))
@@ -118,6 +136,20 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # P4: the classifier's suggestion at intake (model version, confidence, top three).
+    predicted_domain: Mapped[str | None] = mapped_column(String(50))
+    domain_confidence: Mapped[float | None] = mapped_column(Float)
+    domain_top3: Mapped[list[Any] | None] = mapped_column(JSON)
+    routing_model_id: Mapped[int | None] = mapped_column(ForeignKey("routing_models.id"))
+    auto_dispatched: Mapped[bool] = mapped_column(Boolean, default=False)
+    # P18: facts kept current by every command, so that insight queries read one table.
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handling_seconds: Mapped[int | None] = mapped_column(Integer)       # closed_at - created_at
+    response_on_time: Mapped[bool | None] = mapped_column(Boolean)      # None: no finished clock
+    solution_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    resolution_on_time: Mapped[bool | None] = mapped_column(Boolean)
+    returns_count: Mapped[int] = mapped_column(Integer, default=0)
+    extensions_count: Mapped[int] = mapped_column(Integer, default=0)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -222,3 +254,24 @@ class Timer(Base):
     due_at: Mapped[datetime] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(String(8), default="waiting")  # waiting|fired|dropped
     fired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SurgeAlert(Base):
+    """P18: a (domain, town) or a unit whose recent count rose well above its baseline."""
+    __tablename__ = "surge_alerts"
+    __table_args__ = (UniqueConstraint("key", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))          # e.g. "domain_town:城乡建设:城关镇", "unit:rsj"
+    day: Mapped[str] = mapped_column(String(8))            # YYYYMMDD of detection: one alert a day
+    scope: Mapped[str] = mapped_column(String(12))         # domain_town | unit
+    domain: Mapped[str | None] = mapped_column(String(50))
+    town: Mapped[str | None] = mapped_column(String(50))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    window_start: Mapped[datetime] = mapped_column(DateTime)
+    window_end: Mapped[datetime] = mapped_column(DateTime)
+    observed: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)            # e.g. Poisson tail probability
+    detected_at: Mapped[datetime] = mapped_column(DateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -1,0 +1,66 @@
+"""CSV and XLSX export of any table the insight pages and API show (P18).
+
+A table is a list of (key, header) columns and a list of row dicts; the headers are the user-facing
+(Chinese) column titles. CSV is UTF-8 with a BOM so that Excel opens it correctly.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
+from urllib.parse import quote
+
+from flask import Response
+from openpyxl import Workbook
+
+EXPORT_FORMATS = ("csv", "xlsx")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+Columns = Sequence[tuple[str, str]]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={v}" for k, v in value.items())
+    return value
+
+
+def to_csv(columns: Columns, rows: Iterable[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([header for _, header in columns])
+    for row in rows:
+        writer.writerow(["" if (v := _cell(row.get(key))) is None else v for key, _ in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> bytes:
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(title=sheet[:31] or "data")
+    ws.append([header for _, header in columns])
+    for row in rows:
+        values = []
+        for key, _ in columns:
+            value = _cell(row.get(key))
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            values.append(value if isinstance(value, (int, float, str, date, type(None))) else str(value))
+        ws.append(values)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_response(columns: Columns, rows: Iterable[dict], fmt: str, filename: str) -> Response:
+    """A download of the table as `filename`.csv or .xlsx (fmt must be one of EXPORT_FORMATS)."""
+    rows = list(rows)
+    if fmt == "xlsx":
+        body, mimetype = to_xlsx(columns, rows, sheet=filename), XLSX_MIME
+    else:
+        body, mimetype = to_csv(columns, rows), "text/csv; charset=utf-8"
+    name = f"{filename}.{fmt}"
+    disposition = f"attachment; filename=\"{fmt}-export.{fmt}\"; filename*=UTF-8''{quote(name)}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})

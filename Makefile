@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
 .PHONY: install chromium run test test-pg bench bench-timers worker clean
@@ -26,6 +27,8 @@ run: install
 	$(FLASK) qisu migrate
 	$(FLASK) qisu seed
 	$(FLASK) qisu deploy
+	@if [ -f $(ROUTING_DATA) ]; then $(FLASK) qisu routing train --csv $(ROUTING_DATA) --activate --if-none; \
+	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see README, P4)"; fi
 	QISU_INPROCESS_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 worker: install

@@ -78,3 +78,78 @@ def worker(poll: float | None) -> None:
                     poll or current_app.config["QISU_TIMER_POLL_SECONDS"])
     except KeyboardInterrupt:
         stop.set()
+
+
+routing_cli = AppGroup("routing", help="P4 domain classifier: train, evaluate, activate, list.")
+qisu.add_command(routing_cli)
+
+
+def _routing_call(fn, *args, **kwargs):
+    from .domain.errors import DomainError
+    try:
+        return fn(current_app.extensions["qisu"], *args, **kwargs)
+    except DomainError as err:
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (err.fields or {}).items())
+        raise click.ClickException(f"{err.message}{' — ' + details if details else ''}") from None
+
+
+@routing_cli.command("train")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="labelled historical orders, columns text,label")
+@click.option("--from-cases", is_flag=True, help="add the closed cases with their final domain")
+@click.option("--config", default=None, help="model configuration (default: the chosen one)")
+@click.option("--target-precision", default=0.97, show_default=True, type=float,
+              help="precision the auto-dispatch threshold must keep in cross-validation")
+@click.option("--activate/--no-activate", default=False, help="make the new version active")
+@click.option("--if-none", is_flag=True, help="do nothing when a model is already stored (demo set-up)")
+def routing_train(csv_path, from_cases, config, target_precision, activate, if_none) -> None:
+    """Train a new model version; the threshold is chosen by cross-validation on the data."""
+    from .routing_model import DEFAULT_CONFIG
+    from .services.routing_models import list_models, train
+    if if_none and _routing_call(list_models):
+        click.echo("a routing model is already stored; not training")
+        return
+    click.echo("training… (cross-validation chooses the auto-dispatch threshold)")
+    result = _routing_call(train, csv_path, from_cases, config=config or DEFAULT_CONFIG,
+                           target_precision=target_precision, activate=activate,
+                           created_by="cli")
+    click.echo(f"model version {result['version']} ({result['config']}, {result['n_samples']} "
+               f"examples from {result['source']}): threshold {result['threshold']:.3f}, "
+               f"cross-validated auto-dispatch {result['cv_auto_share']:.1%} at precision "
+               f"{result['cv_auto_precision']:.1%}{', active' if result['active'] else ''}")
+
+
+@routing_cli.command("eval")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False), required=True)
+@click.option("--version", type=int, default=None, help="model version (default: the active one)")
+def routing_eval(csv_path, version) -> None:
+    """Accuracy, macro-F1, top-3 accuracy and auto-dispatch share/precision on a labelled CSV."""
+    from .services.routing_models import evaluate_csv
+    m = _routing_call(evaluate_csv, csv_path, version)
+    precision = "—" if m["auto_precision"] is None else f"{m['auto_precision']:.3f}"
+    click.echo(f"model version {m['version']} on {m['n']} demands\n"
+               f"accuracy        {m['accuracy']:.3f}\nmacro-F1        {m['macro_f1']:.3f}\n"
+               f"top-3 accuracy  {m['top3_accuracy']:.3f}\n"
+               f"auto-dispatched {m['auto_share']:.1%} at threshold {m['threshold']:.3f}, "
+               f"precision {precision}\nms per demand   {m['ms_per_demand']:.1f}")
+
+
+@routing_cli.command("activate")
+@click.argument("version", type=int)
+@click.option("--threshold", type=float, default=None,
+              help="override the cross-validated auto-dispatch threshold (recorded)")
+def routing_activate(version, threshold) -> None:
+    """Make VERSION the model that suggests domains for new cases."""
+    from .services.routing_models import activate
+    result = _routing_call(activate, version, threshold)
+    click.echo(f"model version {result['version']} active, threshold {result['threshold']:.3f}")
+
+
+@routing_cli.command("list")
+def routing_list() -> None:
+    """The stored model versions."""
+    from .services.routing_models import list_models
+    for m in _routing_call(list_models):
+        click.echo(f"{'*' if m['active'] else ' '} v{m['version']:<4} {m['config']:<10} "
+                   f"{m['n_samples']:>6} examples  threshold {m['threshold']:.3f}  "
+                   f"{m['created_at']}  {m['source']}")

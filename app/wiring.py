@@ -10,7 +10,7 @@ from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
 from .domain.work_calendar import WorkCalendar, parse_hours
-from .services import sla  # noqa: F401  (registers the clock actions)
+from .services import routing_actions, sla  # noqa: F401  (register their actions)
 from .services.actions import ACTIONS
 from .services.runtime import Runtime, SpecCache
 

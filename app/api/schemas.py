@@ -96,6 +96,19 @@ class KnowledgeRef(Schema):
     title = fields.String()
 
 
+class DomainScore(Schema):
+    domain = fields.String()
+    confidence = fields.Float()
+
+
+class RoutingOut(Schema):
+    predicted_domain = fields.String(allow_none=True, metadata={"description": "分类模型建议的领域"})
+    confidence = fields.Float(allow_none=True)
+    top3 = fields.List(fields.Nested(DomainScore))
+    model_version = fields.Integer(allow_none=True)
+    auto_dispatched = fields.Boolean()
+
+
 class CaseOut(Schema):
     number = fields.String()
     status = fields.String()
@@ -127,6 +140,7 @@ class CaseOut(Schema):
     matter_class = fields.String()
     overdue = fields.Boolean()
     clocks = fields.List(fields.Nested(ClockOut))
+    routing = fields.Nested(RoutingOut, metadata={"description": "P4 智能识别领域建议"})
 
 
 class PageArgs(Schema):

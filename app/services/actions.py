@@ -2,7 +2,9 @@
 
 | operator          | used by (enterprise_demand.bpmn)  | rule |
 |-------------------|-----------------------------------|------|
-| assign_unit       | 确定承办单位                        | P4   |
+| assign_unit       | 确定承办单位 / 改派                  | P4, P13 |
+| auto_assign_unit  | 自动派单                            | P4   |
+| classify_domain   | 智能识别领域 (routing_actions.py)    | P4   |
 | notify_enterprise | 答复企业                            | P17  |
 | record_rating     | 记录评价                            | P9, P10 |
 | close_case        | 结案 / 直接答复办结                  | P3, P9 |
@@ -27,33 +29,54 @@ ACTIONS = ActionRegistry()
 @ACTIONS.register("assign_unit")
 def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P4 dispatch (and P13 re-dispatch, 转办): the chosen unit becomes the receiving unit; an
-    override of the suggestion is recorded with its reason; co-units (P15) must exist."""
-    cmd = current()
+    override of the suggestion is recorded with its reason; co-units (P15) must exist; the
+    dispatcher's domain (when the form has one) becomes the case's domain."""
+    return _assign(current(), params, data, auto=False)
+
+
+@ACTIONS.register("auto_assign_unit")
+def auto_assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """P4 automatic dispatch: the routing table's unit for the classifier's confident domain."""
+    return _assign(current(), params, data, auto=True)
+
+
+def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> dict[str, Any]:
     code = (params.get("unit_code") or "").strip()
     unit = _unit(cmd, code)
     if unit is None:
         raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
-    co_units = list(data.get("co_units") or [])
+    co_units = [] if auto else list(data.get("co_units") or [])
     unknown = [c for c in co_units if c == code or _unit(cmd, c) is None]
     if unknown:
         raise ValidationFailed(fields={"co_units": [f"协办单位无效: {', '.join(unknown)}"]})
     suggested = params.get("suggested_unit") or None
     redispatch = cmd.case.unit_id is not None
-    before = audit.snapshot(cmd.case)
+    before = audit.snapshot(cmd.case) | {"domain": cmd.case.domain}
     cmd.case.unit_id = unit.id
     cmd.case.suggested_unit_code = suggested
     cmd.case.matter_class = data.get("matter_class") or cmd.case.matter_class
     overridden = suggested is not None and suggested != code
     if overridden and not redispatch and not (data.get("override_reason") or "").strip():
         raise ValidationFailed(fields={"override_reason": ["改派至非建议单位时须填写改派理由"]})
-    action = "redispatch" if redispatch else "dispatch_override" if overridden else "dispatch"
+    chosen_domain = (data.get("domain") or "").strip() if not (auto or redispatch) else ""
+    predicted = cmd.case.predicted_domain
+    cmd.case.domain = chosen_domain or cmd.case.domain or predicted
+    if not redispatch:
+        cmd.case.auto_dispatched = auto
+    action = ("auto_dispatch" if auto else "redispatch" if redispatch
+              else "dispatch_override" if overridden else "dispatch")
     audit.record(cmd, action, before=before,
                  after={"unit_code": code, "unit_name": unit.name, "suggested_unit": suggested,
                         "override_reason": None if redispatch else data.get("override_reason") or None,
                         "review_comment": data.get("review_comment") if redispatch else None,
-                        "co_units": co_units, "matter_class": cmd.case.matter_class})
+                        "co_units": co_units, "matter_class": cmd.case.matter_class,
+                        "domain": cmd.case.domain, "predicted_domain": predicted,
+                        "domain_overridden": bool(chosen_domain and predicted
+                                                  and chosen_domain != predicted),
+                        "model_version": cmd.case.routing_model_id,
+                        "confidence": cmd.case.domain_confidence}, by_system=auto)
     messages.enqueue(cmd, "dispatched", unit_name=unit.name)
-    return {"unit_name": unit.name, "overridden": overridden}
+    return {"unit_name": unit.name, "overridden": overridden, "auto": auto}
 
 
 def _unit(cmd, code: str) -> Unit | None:

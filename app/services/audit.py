@@ -17,8 +17,10 @@ def snapshot(case: Case) -> dict[str, Any]:
 
 
 def record(command, action: str, *, task_id: str | None = None, task_name: str | None = None,
-           before: dict | None = None, after: dict | None = None) -> AuditEvent:
-    actor = command.actor
+           before: dict | None = None, after: dict | None = None,
+           by_system: bool = False) -> AuditEvent:
+    """`by_system`: the step was the system's own (e.g. automatic dispatch), not the actor's."""
+    actor = None if by_system else command.actor
     event = AuditEvent(
         case_id=command.case.id, at=command.now, action=action,
         actor_id=actor.id if actor else None,

@@ -34,6 +34,7 @@ def describe_case(session, case: Case, full: bool = True, now=None,
         "matter_class": case.matter_class, "overdue": case.overdue,
         "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
         "closed_at": iso(case.closed_at), "version": case.version,
+        "routing": routing_view(case),
     }
     if full:
         from .supervision import clock_view
@@ -49,6 +50,13 @@ def describe_case(session, case: Case, full: bool = True, now=None,
         data["open_tasks"] = [{"id": t.id, "name": t.spec_name, "title": t.title, "role": t.role}
                               for t in open_tasks]
     return data
+
+
+def routing_view(case: Case) -> dict:
+    """P4: the classifier's suggestion recorded at intake, and whether dispatch was automatic."""
+    return {"predicted_domain": case.predicted_domain, "confidence": case.domain_confidence,
+            "top3": [{"domain": d, "confidence": p} for d, p in (case.domain_top3 or [])],
+            "model_version": case.routing_model_id, "auto_dispatched": bool(case.auto_dispatched)}
 
 
 def reference(session, model, key):

@@ -53,7 +53,8 @@ def suggest_unit(rt: Runtime, domain: str | None, town: str | None,
         engine = routing_engine(rt.specs.get(session, deployment.id))
         if engine is None:
             return None
-        data = {"domain": domain or "", "town": town or "", "kind": kind or ""}
+        data = {"domain": domain or "", "town": town or "", "kind": kind or "",
+                "domain_suggestion": {"label": ""}}
         try:
             result = engine.result(_DecisionInput(data, rt.runner.script_engine))
         except Exception:  # a designer's table that fails on these inputs: no hint

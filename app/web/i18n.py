@@ -32,6 +32,20 @@ EN: dict[str, str] = {
 
 
 # Process designer (pages_designer.py, designer*.html, modeler.js).
+# P4 domain classifier
+EN.update({
+    "智能识别领域": "Suggested domain", "智能识别建议": "Domain suggestions",
+    "可自动派单": "Auto-dispatch", "模型版本": "Model version", "置信度": "Confidence",
+    "未启用分类模型": "No classifier is active", "输入诉求内容后显示": "Shown once the demand is typed",
+    "领域": "Domain",
+    "确认或改判智能识别的领域（改判会记录，并用于模型再训练）；不填则沿用建议领域":
+        "Confirm or correct the suggested domain (a correction is recorded and teaches the next "
+        "model); empty keeps the suggestion",
+    "确认或修改诉求领域与智能分拨建议的承办单位（主办），可指定协办单位，并确定事项类别（决定办理时限）。":
+        "Confirm or change the domain and the suggested receiving unit, add co-units if needed, "
+        "and set the matter class (it decides the deadlines).",
+})
+
 EN.update({
     "当前部署": "Current deployment", "尚无已部署的流程": "Nothing is deployed yet",
     "新诉求按最新部署启动;每件诉求始终按其启动时的部署运行。":

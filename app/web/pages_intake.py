@@ -13,7 +13,7 @@ from flask import render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
-from app.services import enterprises, knowledge, routing
+from app.services import enterprises, knowledge, routing, routing_models
 
 from . import bp
 from .common import page, rt
@@ -52,7 +52,9 @@ def _context(values: dict, errors: dict | None = None, **extra) -> dict:
             "towns": towns(enterprise["town"] if enterprise else town or None),
             "suggestion": routing.suggest_unit(rt(), values.get("domain"), town or
                                                (enterprise or {}).get("town"), values.get("kind")),
-            "kb_article": article_or_none(values.get("kb_article_id")), **extra}
+            "kb_article": article_or_none(values.get("kb_article_id")),
+            "domain_suggestion": routing_models.suggest_domain(rt(), values.get("description") or ""),
+            **extra}
 
 
 @bp.route("/intake", methods=["GET", "POST"], endpoint="intake")
@@ -139,6 +141,16 @@ def intake_suggestion(actor):
     return render_template("_intake_suggestion.html", values={"domain": domain},
                            suggestion=routing.suggest_unit(rt(), domain, town,
                                                            request.args.get("kind") or None))
+
+
+@bp.route("/intake/domains")
+@page(*AGENT)
+def intake_domains(actor):
+    """P4: the classifier's top three domains for the demand text typed so far."""
+    text = (request.args.get("description") or "").strip()[:4000]
+    suggestion = routing_models.suggest_domain(rt(), text) if text else None
+    return render_template("_intake_domains.html", domain_suggestion=suggestion,
+                           domain_model_missing=bool(text) and suggestion is None)
 
 
 @bp.route("/intake/knowledge")

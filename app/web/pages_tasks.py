@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.db.models import Unit, User
 from app.domain.errors import DomainError, NotFound, ValidationFailed
-from app.services import cases, tasks
+from app.services import cases, routing, tasks
 
 from . import bp
 from .common import page, rt
@@ -117,6 +117,15 @@ def _user_name(user_id: int | None) -> str | None:
         return uow.session.scalar(select(User.display_name).where(User.id == user_id))
 
 
+def _domain_suggestions(runtime, case: dict) -> list[dict]:
+    """P4: the classifier's top three domains, each with the unit the routing table gives it."""
+    result = []
+    for item in (case.get("routing") or {}).get("top3") or []:
+        unit = routing.suggest_unit(runtime, item["domain"], case.get("town"), case.get("kind"))
+        result.append(item | {"unit": unit})
+    return result
+
+
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
 @page()
 def task_view(actor, task_id):
@@ -128,7 +137,9 @@ def task_view(actor, task_id):
         return render_template("error.html", message=gettext(err.message)), err.status
     schema = task.get("form_schema")
     units = _units()
-    fields = form_fields(schema, units, case.get("suggested_unit"))
+    routing = case.get("routing") or {}
+    fields = form_fields(schema, units, case.get("suggested_unit"),
+                         {"domain": case.get("domain") or routing.get("predicted_domain") or ""})
     values = initial_values(schema, fields, runtime.clock.now())
     errors: dict[str, list[str]] = {}
     status = 200
@@ -152,7 +163,9 @@ def task_view(actor, task_id):
         errors, status = {"_": ["任务已不在待办状态"]}, 409
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
+    suggestions = _domain_suggestions(runtime, case) if task.get("name") == "dispatch" else []
     return render_template("task.html", task=task, case=case, clocks=current_clocks(case["clocks"]),
+                           suggestions=suggestions,
                            fields=fields, values=values,
                            errors=errors, general_errors=general,
                            assignee=_user_name(task["assignee_id"]), unit_names=dict(units),

@@ -41,8 +41,10 @@ def _enum_options(field: str, schema: dict) -> list[tuple[str, str]] | None:
 
 
 def form_fields(schema: dict | None, units: list[tuple[str, str]],
-                suggested_unit: str | None = None) -> list[dict]:
-    """One descriptor per property, in the schema's order."""
+                suggested_unit: str | None = None,
+                suggested: dict[str, str] | None = None) -> list[dict]:
+    """One descriptor per property, in the schema's order. `suggested` maps field names to
+    suggested values (e.g. the classifier's domain), marked in the options and prefilled."""
     if not schema:
         return []
     required = set(schema.get("required") or [])
@@ -72,6 +74,8 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
         elif _enum_options(name, prop) is not None:
             field["options"] = _enum_options(name, prop)
             field["widget"] = "select"
+            field["suggested"] = (suggested or {}).get(name)
+            field["prefill"] = field["suggested"]
         elif prop.get("format") == "date-time":
             field["widget"] = "datetime"
         elif (prop.get("maxLength") or 0) > TEXTAREA_OVER:
@@ -98,6 +102,8 @@ def initial_values(schema: dict | None, fields: list[dict], now: datetime) -> di
             values[name] = str(default)
         elif name == "unit_code" and field["required"] and field["suggested"]:
             values[name] = field["suggested"]
+        elif field.get("prefill"):
+            values[name] = field["prefill"]
         else:
             values[name] = ""
     return values

@@ -1,0 +1,33 @@
+"""P4: the service task 智能识别领域 — the active classifier suggests the case's domain.
+
+The suggestion (top three domains with probabilities, the model version, the threshold and
+whether the confidence clears it) is stored on the case and returned to the process, whose
+gateway `gw_auto` decides between automatic dispatch and the dispatcher.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from . import audit
+from .actions import ACTIONS
+from .command import current
+from .routing_models import active_model
+
+NO_SUGGESTION = {"label": "", "confidence": 0.0, "auto": False, "threshold": None, "top": [],
+                 "model_version": None}
+
+
+@ACTIONS.register("classify_domain")
+def classify_domain(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    cmd = current()
+    model = active_model(cmd.session)
+    if model is None:
+        return dict(NO_SUGGESTION)
+    suggestion = model.suggest(cmd.case.description)
+    case = cmd.case
+    case.predicted_domain = suggestion["label"]
+    case.domain_confidence = suggestion["confidence"]
+    case.domain_top3 = suggestion["top"]
+    case.routing_model_id = suggestion["model_version"]
+    audit.record(cmd, "classify", after=suggestion | {"domain": case.domain}, by_system=True)
+    return suggestion

@@ -1,0 +1,194 @@
+"""P4 domain classifier: trained and chosen by `flask qisu routing`, used at intake, by the
+dispatcher and by the process's automatic dispatch."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from app.db.models import RoutingModel
+from tests.routing_data import write_csv
+from tests.support import logged_in
+
+CLEAR = "我司工厂废气排放超标的问题，请环保部门尽快处理"   # clearly 环境保护
+VAGUE = "今天想问一下情况"                                  # no domain words at all
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=["qisu", "routing", *args])
+
+
+@pytest.fixture
+def labelled(tmp_path):
+    return str(write_csv(tmp_path / "orders.csv"))
+
+
+@pytest.fixture
+def trained(cli, labelled):
+    """A model trained from the CSV and activated by the command an operator would use."""
+    result = cli("train", "--csv", labelled, "--activate")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_train_stores_a_version_with_a_cross_validated_threshold(trained, cli, rt):
+    assert "model version 1" in trained.output and "active" in trained.output
+    with rt.uow() as uow:
+        row = uow.session.scalar(select(RoutingModel))
+        assert row.active and row.n_samples == 120 and row.source == "csv:orders.csv"
+        assert 0 < row.threshold <= 1
+        assert row.metrics["target_precision"] == 0.97 and row.metrics["cv_folds"] == 5
+        assert set(row.labels) == {"劳动和社会保障", "环境保护", "交通运输"}
+    listing = cli("list").output
+    assert listing.startswith("* v1") and "120 examples" in listing
+
+
+def test_a_second_version_is_inactive_until_activated(trained, cli, labelled):
+    second = cli("train", "--csv", labelled)
+    assert second.exit_code == 0 and "model version 2" in second.output
+    assert cli("list").output.splitlines()[0].startswith("* v1")
+    assert cli("activate", "2").exit_code == 0
+    lines = cli("list").output.splitlines()
+    assert lines[0].startswith("  v1") and lines[1].startswith("* v2")
+
+
+def test_eval_prints_the_metrics(trained, cli, labelled):
+    output = cli("eval", "--csv", labelled).output
+    for label in ("accuracy", "macro-F1", "top-3 accuracy", "auto-dispatched", "precision"):
+        assert label in output
+    assert "model version 1 on 120 demands" in output
+
+
+def test_training_data_with_an_unknown_domain_is_refused(cli, tmp_path, rt):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("text,label\n星际旅行的问题,星际旅行\n", encoding="utf-8")
+    result = cli("train", "--csv", str(bad))
+    assert result.exit_code == 1 and "未知的诉求领域" in result.output and "星际旅行" in result.output
+    no_columns = tmp_path / "cols.csv"
+    no_columns.write_text("message,domain\nx,y\n", encoding="utf-8")
+    assert "text 和 label" in cli("train", "--csv", str(no_columns)).output
+    assert "请指定训练数据" in cli("train").output
+    with rt.uow() as uow:
+        assert uow.session.scalar(select(RoutingModel)) is None
+
+
+def test_activating_an_unknown_version_fails_clearly(cli):
+    result = cli("activate", "42")
+    assert result.exit_code == 1 and "分拨模型版本 42 不存在" in result.output
+
+
+def test_suggest_api_gives_three_domains_with_units(trained, api):
+    body = api.as_("agent1").post("/api/routing/suggest", json={"text": CLEAR, "town": "小榄镇"}).json
+    assert body["model_version"] == 1 and len(body["top3"]) == 3
+    best = body["top3"][0]
+    assert best["domain"] == "环境保护" and best["confidence"] >= body["threshold"] and body["auto"]
+    assert best["unit"]["code"]  # the routing table's unit for that domain and town
+    confidences = [d["confidence"] for d in body["top3"]]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_suggest_api_errors(api, trained):
+    agent = api.as_("agent1")
+    assert agent.post("/api/routing/suggest", json={"text": ""}).json["error"]["fields"]["text"]
+    assert api.as_("ent2").post("/api/routing/suggest", json={"text": CLEAR}).status == 403
+    assert api.anonymous().post("/api/routing/suggest", json={"text": CLEAR}).status == 401
+
+
+def test_suggest_api_without_an_active_model(api):
+    response = api.as_("agent1").post("/api/routing/suggest", json={"text": CLEAR})
+    assert response.status == 404 and response.json["error"]["message"] == "没有启用的分拨模型"
+
+
+def test_confident_case_is_dispatched_automatically_with_version_and_confidence(trained, api):
+    case = api.submit(description=CLEAR, domain=None, town="小榄镇")
+    assert case["status"] != "dispatching" and case["unit"] is not None
+    routing = case["routing"]
+    assert routing["auto_dispatched"] and routing["model_version"] == 1
+    assert routing["predicted_domain"] == "环境保护" and case["domain"] == "环境保护"
+    assert [d["domain"] for d in routing["top3"]][0] == "环境保护"
+    events = api.as_("agent1").get(f"/api/cases/{case['number']}/history").json["events"]
+    classify = next(e for e in events if e["action"] == "classify")
+    assert classify["after"]["model_version"] == 1 and classify["after"]["auto"] is True
+    auto = next(e for e in events if e["action"] == "auto_dispatch")
+    assert auto["after"]["unit_code"] == case["unit"]["code"] and auto["role"] == "system" and auto["actor"] == "系统"
+    assert not api.as_("dispatcher1").task_for(case["number"], "dispatch")
+
+
+def test_vague_case_goes_to_the_dispatcher_with_the_top_three(trained, api, app):
+    case = api.submit(description=VAGUE, domain=None, town="小榄镇")
+    assert case["status"] == "dispatching" and not case["routing"]["auto_dispatched"]
+    assert case["routing"]["confidence"] is not None and len(case["routing"]["top3"]) == 3
+    task = api.as_("dispatcher1").task_for(case["number"], "dispatch")
+    client = logged_in(app, "dispatcher1")
+    page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert "智能识别建议" in page
+    for item in case["routing"]["top3"]:
+        assert item["domain"] in page
+
+
+def test_agent_domain_that_disagrees_with_the_model_goes_to_the_dispatcher(trained, api):
+    case = api.submit(description=CLEAR, domain="交通运输", town="小榄镇")
+    assert case["status"] == "dispatching" and case["domain"] == "交通运输"
+    assert case["routing"]["predicted_domain"] == "环境保护"
+
+
+def test_manual_threshold_above_every_confidence_stops_automatic_dispatch(trained, cli, api):
+    assert cli("activate", "1", "--threshold", "1.0").exit_code == 0
+    case = api.submit(description=CLEAR, domain=None, town="小榄镇")
+    assert case["status"] == "dispatching" and not case["routing"]["auto_dispatched"]
+
+
+def test_dispatcher_corrects_the_domain_and_the_next_model_learns_it(trained, api, cli, rt):
+    case = api.submit(description=VAGUE, domain=None, town="小榄镇")
+    number = case["number"]
+    predicted = case["routing"]["predicted_domain"]
+    corrected = "交通运输" if predicted != "交通运输" else "环境保护"
+    dispatcher = api.as_("dispatcher1")
+    done = dispatcher.complete(number, "dispatch", {"unit_code": "cgj", "domain": corrected,
+                                                    "override_reason": "派单员判断"})
+    assert done.status == 200
+    assert dispatcher.get(f"/api/cases/{number}").json["domain"] == corrected
+    events = dispatcher.get(f"/api/cases/{number}/history").json["events"]
+    dispatch = next(e for e in events if e["action"] in ("dispatch", "dispatch_override"))
+    assert dispatch["after"]["domain_overridden"] and dispatch["after"]["predicted_domain"] == predicted
+    api.unit_handles(number)
+    assert api.rate(number, "满意").json["status"] == "closed"
+
+    from app.services.routing_models import closed_case_examples
+    with rt.uow() as uow:
+        assert closed_case_examples(uow.session) == ([VAGUE], [corrected])
+
+
+def test_without_a_model_nothing_changes(api):
+    case = api.submit(description=CLEAR, domain=None, town="小榄镇")
+    assert case["status"] == "dispatching"
+    assert case["routing"] == {"predicted_domain": None, "confidence": None, "top3": [],
+                               "model_version": None, "auto_dispatched": False}
+
+
+def test_intake_page_suggests_domains_as_the_agent_types(trained, app):
+    client = logged_in(app, "agent1")
+    html = client.get("/intake/domains", query_string={"description": CLEAR}).get_data(as_text=True)
+    assert 'data-domain="环境保护"' in html and "可自动派单" in html
+    assert html.count("data-domain=") == 3
+    empty = client.get("/intake/domains").get_data(as_text=True)
+    assert "输入诉求内容后显示" in empty
+
+
+def test_intake_page_says_when_no_model_is_active(app):
+    client = logged_in(app, "agent1")
+    html = client.get("/intake/domains", query_string={"description": CLEAR}).get_data(as_text=True)
+    assert "未启用分类模型" in html
+
+
+def test_models_api(trained, api):
+    admin = api.as_("admin1")
+    listing = admin.get("/api/routing/models").json
+    assert listing[0]["version"] == 1 and listing[0]["active"]
+    changed = admin.post("/api/routing/models/1/activate", json={"threshold": 0.99}).json
+    assert changed["threshold"] == 0.99
+    bad = admin.post("/api/routing/models/1/activate", json={"threshold": 2})
+    assert bad.status == 422 and "threshold" in bad.json["error"]["fields"]
+    assert admin.post("/api/routing/models/9/activate", json={}).status == 404
+    assert api.as_("agent1").get("/api/routing/models").status == 403

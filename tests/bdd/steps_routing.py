@@ -1,0 +1,67 @@
+"""Steps of the P4 classifier scenarios (features/p04_routing.feature): training a model with
+the operator's command, automatic dispatch, the dispatcher's top three and domain corrections."""
+from __future__ import annotations
+
+from pytest_bdd import given, then, when
+
+from tests.bdd.common import complete, current, events, open_task, q, step_re
+from tests.routing_data import write_csv
+from tests.support import logged_in
+
+
+def _routing_cli(app, *args):
+    result = app.test_cli_runner().invoke(args=["qisu", "routing", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@given("已用标注工单训练并启用分类模型")
+def trained_model(app, tmp_path):
+    _routing_cli(app, "train", "--csv", str(write_csv(tmp_path / "orders.csv")), "--activate")
+
+
+@given(step_re(rf'分类模型的自动派单阈值设为 {q("value")}'))
+def model_threshold(app, value):
+    _routing_cli(app, "activate", "1", "--threshold", value)
+
+
+@when(step_re(rf'派单员将其派往 {q("unit")}{"，"}领域改判为 {q("domain")}'))
+def dispatch_with_domain(api, world, case, unit, domain):
+    world.response = complete(api, "dispatcher1", case["number"], "派单",
+                              {"unit_code": unit, "domain": domain, "override_reason": "派单员判断"})
+
+
+@then(step_re(rf'诉求的领域为 {q("domain")}'))
+def domain_is(api, case, domain):
+    assert current(api, case["number"])["domain"] == domain
+
+
+@then("诉求为自动派单，记录了模型版本和置信度")
+def auto_dispatched(api, case):
+    routing = current(api, case["number"])["routing"]
+    assert routing["auto_dispatched"] is True
+    assert routing["model_version"] == 1 and routing["confidence"] > 0.5
+
+
+@then("诉求不是自动派单，记录了模型的前三个领域建议")
+def not_auto(api, case):
+    routing = current(api, case["number"])["routing"]
+    assert routing["auto_dispatched"] is False and len(routing["top3"]) == 3
+    assert routing["model_version"] == 1
+
+
+@then(step_re(rf'派单员 {q("user")} 的派单页面列出该诉求的三个领域建议及建议单位'))
+def dispatch_page_lists_top3(app, api, case, user):
+    task = open_task(api, case["number"], "派单")
+    page = logged_in(app, user).get(f"/tasks/{task['id']}").get_data(as_text=True)
+    assert "智能识别建议" in page
+    for item in current(api, case["number"])["routing"]["top3"]:
+        assert item["domain"] in page
+
+
+@then(step_re(rf'历史中的派单记录标明领域由 {q("before")} 改判为 {q("after")}'))
+def domain_override_recorded(api, case, before, after):
+    dispatch = next(e for e in events(api, case["number"])
+                    if e["action"] in ("dispatch", "dispatch_override"))
+    assert dispatch["after"]["domain_overridden"] is True
+    assert dispatch["after"]["predicted_domain"] == before and dispatch["after"]["domain"] == after

@@ -20,7 +20,8 @@ START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
 CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent,
                models.HumanTask, models.WorkflowState,
-               models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert)
+               models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
+               models.IdempotencyKey, models.ApiKey)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -1,6 +1,8 @@
 """P4 routing: the classifier's domain suggestion, and the stored classifier versions."""
 from __future__ import annotations
 
+import re
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -45,7 +47,7 @@ class Models(MethodView):
         return routing_models.list_models(runtime())
 
 
-@blp.route("/models/<int:version>/activate")
+@blp.route("/models/<version>/activate")
 class Activate(MethodView):
     @blp.arguments(ActivateIn)
     @blp.response(200, ModelOut)
@@ -53,4 +55,6 @@ class Activate(MethodView):
     @login_required("admin")
     def post(self, args, version):
         """Make a version the active classifier, optionally with a manual threshold (启用模型)."""
-        return routing_models.activate(runtime(), version, args["threshold"])
+        if not re.fullmatch(r"[0-9]{1,9}", version):
+            raise NotFound(f"分拨模型版本 {version} 不存在")
+        return routing_models.activate(runtime(), int(version), args["threshold"])

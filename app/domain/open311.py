@@ -33,16 +33,16 @@ KIND_KEYS: dict[str, str] = {
 }
 DEFAULT_KIND = "求助"  # a third-party report that names no kind asks for help
 
-# Attributes of every service definition: code -> (datatype, required, order, description).
+# The attributes of every service definition, their fields in the specification's order.
 ATTRIBUTES: tuple[dict, ...] = (
-    {"code": "credit_code", "datatype": "string", "required": False, "order": 1,
-     "datatype_description": "18 位统一社会信用代码",
+    {"code": "credit_code", "datatype": "string", "required": False,
+     "datatype_description": "18 位统一社会信用代码", "order": 1,
      "description": "提出诉求的企业的统一社会信用代码;未填写时以 phone 参数中的企业登记电话识别企业"},
-    {"code": "kind", "datatype": "singlevaluelist", "required": False, "order": 2,
-     "datatype_description": None,
+    {"code": "kind", "datatype": "singlevaluelist", "required": False,
+     "datatype_description": None, "order": 2,
      "description": f"诉求类型,未填写时为“{DEFAULT_KIND}”"},
-    {"code": "town", "datatype": "singlevaluelist", "required": False, "order": 3,
-     "datatype_description": None,
+    {"code": "town", "datatype": "singlevaluelist", "required": False,
+     "datatype_description": None, "order": 3,
      "description": "诉求发生地所在镇街,未填写时为企业登记的镇街"},
 )
 

@@ -191,3 +191,13 @@ def test_xml_output_escapes_what_the_client_sent(app, key):
     answer = client(app, "xml", key).request(number)
     assert answer.data[0]["description"] == text
     assert "<script>" not in answer.raw and "&lt;script&gt;" in answer.raw
+
+
+def test_the_case_page_shows_what_the_app_sent(app, key):
+    from tests.support import logged_in
+    number = report(app, key, media_url="https://img.example.com/1.jpg").data[0][
+        "service_request_id"]
+    page = logged_in(app, "agent1").get(f"/cases/{number}").get_data(as_text=True)
+    assert "开放接口" in page and "园区企业服务App" in page
+    assert "地址" in page and "小榄镇工业大道 8 号" in page
+    assert "图片链接" in page and "https://img.example.com/1.jpg" in page

@@ -36,4 +36,5 @@ def load_config(instance_path: str) -> dict:
         "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "JSON_AS_ASCII": False,
+        "QISU_OPEN311_JURISDICTION": os.environ.get("QISU_OPEN311_JURISDICTION") or None,
     }

@@ -198,3 +198,7 @@ def _name_things(session, groups: list[dict]) -> None:
         group["unit_codes"] = [units[i].code for i in group["unit_ids"] if i in units]
         for case in group["cases"]:
             case["enterprise"] = names.get(case["enterprise_id"], "")
+
+
+def clear_cache() -> None:
+    _CACHE.clear()

@@ -51,7 +51,7 @@ def _codepoints(texts: list[str], max_chars: int) -> tuple[np.ndarray, np.ndarra
     return chars, doc
 
 
-def sketch(texts: list[str], top_k: int = 20, min_df: int = 2, max_df: float = 0.5,
+def sketch(texts: list[str], top_k: int = 20, min_df: int = 2, max_df: float = 1.0,
            max_chars: int = 160) -> Sketches:
     """The TF-IDF sketches of `texts` (see the module docstring)."""
     n = len(texts)

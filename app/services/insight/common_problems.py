@@ -5,6 +5,8 @@ Method (see README "Common problems and surge alerts"):
    query on `cases.created_at`); older ones are left out and the result says so;
 2. each demand text becomes a TF-IDF sketch of its most distinctive character bigrams
    (`text_sketch.sketch`), and two demands are similar when their sketch cosine is ≥ `similarity`;
+   with filters, the document frequencies also count the period's `reference_texts` most recent
+   other demands, so that "distinctive" means distinctive in the period, not within the filter;
 3. star clustering groups them: the demand with most similar neighbours becomes a centre and takes
    its still ungrouped neighbours, and so on — every member is similar to its centre, which is the
    group's representative text;
@@ -29,7 +31,8 @@ from app.services.runtime import TtlCache
 
 from . import text_sketch
 
-DEFAULTS = {"max_texts": 20_000, "similarity": 0.2, "top_k": 20, "min_enterprises": 2}
+DEFAULTS = {"max_texts": 20_000, "similarity": 0.2, "top_k": 20, "min_enterprises": 2,
+            "reference_texts": 5_000}
 _CACHE = TtlCache(seconds=300, size=256)
 _CLAUSE = re.compile(r"[。！？!?；;，,\n]")
 
@@ -74,7 +77,8 @@ def common_problems(rt, query: ProblemQuery) -> dict[str, Any]:
                          .where(*_filters(query))
                          .order_by(Case.created_at.desc(), Case.id.desc())
                          .limit(conf["max_texts"])).all()
-        groups, total = _group(rows, conf)
+        reference = _reference_texts(s, query, {r.id for r in rows}, conf["reference_texts"])
+        groups, total = _group(rows, reference, conf)
         groups = groups[:query.limit]
         _name_things(s, groups)
     result = {
@@ -97,12 +101,25 @@ def _note(result: dict) -> str:
     return f"分析了本期全部 {result['analysed']} 件诉求。"
 
 
-def _group(rows, conf) -> tuple[list[dict], int]:
+def _reference_texts(session, query: ProblemQuery, taken: set[int], limit: int) -> list[str]:
+    """With filters, the period's other recent demands: the document frequencies (what is
+    common, what is distinctive) come from the whole period, not only from the filtered cases,
+    which may all be about the same thing (e.g. one town during a backlog)."""
+    if limit <= 0 or all(v is None for v in (query.town, query.domain, query.kind, query.unit_id)):
+        return []
+    found = session.execute(select(Case.id, Case.description)
+                            .where(Case.created_at >= query.start, Case.created_at < query.end)
+                            .order_by(Case.created_at.desc(), Case.id.desc()).limit(limit)).all()
+    return [text or "" for case_id, text in found if case_id not in taken]
+
+
+def _group(rows, reference: list[str], conf) -> tuple[list[dict], int]:
     """Star-cluster the texts; keep groups from enough distinct enterprises, largest first."""
     if len(rows) < 2:
         return [], 0
     texts = [r.description or "" for r in rows]
-    sketches = text_sketch.sketch(texts, top_k=conf["top_k"])
+    sketches = text_sketch.sketch(texts + reference, top_k=conf["top_k"])
+    sketches.matrix = sketches.matrix[:len(rows)]
     graph = text_sketch.similar_pairs(sketches.matrix, conf["similarity"])
     groups = []
     for members in text_sketch.star_groups(graph):

@@ -78,8 +78,7 @@ def common_problems(rt, query: ProblemQuery) -> dict[str, Any]:
                          .order_by(Case.created_at.desc(), Case.id.desc())
                          .limit(conf["max_texts"])).all()
         reference = _reference_texts(s, query, {r.id for r in rows}, conf["reference_texts"])
-        groups, total = _group(rows, reference, conf)
-        groups = groups[:query.limit]
+        groups, total = _group(rows, reference, conf, query.limit)
         _name_things(s, groups)
     result = {
         "period": {"start": iso(query.start), "end": iso(query.end)},
@@ -113,22 +112,23 @@ def _reference_texts(session, query: ProblemQuery, taken: set[int], limit: int) 
     return [text or "" for case_id, text in found if case_id not in taken]
 
 
-def _group(rows, reference: list[str], conf) -> tuple[list[dict], int]:
-    """Star-cluster the texts; keep groups from enough distinct enterprises, largest first."""
+def _group(rows, reference: list[str], conf, limit: int) -> tuple[list[dict], int]:
+    """Star-cluster the texts; keep groups from enough distinct enterprises, largest first;
+    describe the first `limit` of them. Returns (described groups, number of groups)."""
     if len(rows) < 2:
         return [], 0
     texts = [r.description or "" for r in rows]
     sketches = text_sketch.sketch(texts + reference, top_k=conf["top_k"])
     sketches.matrix = sketches.matrix[:len(rows)]
     graph = text_sketch.similar_pairs(sketches.matrix, conf["similarity"])
-    groups = []
+    kept = []
     for members in text_sketch.star_groups(graph):
         enterprises = {rows[i].enterprise_id for i in members}
         if len(enterprises) >= conf["min_enterprises"]:
-            groups.append((members, len(enterprises)))
-    groups.sort(key=lambda g: (-len(g[0]), -g[1], -max(rows[i].created_at.timestamp()
-                                                        for i in g[0])))
-    return [_describe(rows, members, sketches) for members, _ in groups], len(groups)
+            newest = max(rows[i].created_at for i in members)
+            kept.append((-len(members), -len(enterprises), -newest.timestamp(), members))
+    kept.sort(key=lambda g: g[:3])
+    return [_describe(rows, g[3], sketches) for g in kept[:limit]], len(kept)
 
 
 def _describe(rows, members: np.ndarray, sketches) -> dict:
@@ -165,38 +165,45 @@ def title_of(text: str, length: int = 30) -> str:
 
 
 def keywords(sketches, members: np.ndarray, texts: list[str], count: int = 6) -> list[str]:
-    """The group's heaviest sketch bigrams, overlapping ones joined (预约 + 约不 → 预约不)."""
-    weights = np.asarray(sketches.matrix[members].sum(axis=0)).ravel()
-    columns = np.argsort(-weights)[:count * 2]
-    present = _bigrams_by_bucket(texts)
+    """The bigrams in most of the group's sketches (ties: heavier first), adjacent ones joined
+    when the joined words occur in the texts (预约 + 约不 → 预约不)."""
+    sub = sketches.matrix[members].tocoo()
+    columns, coverage = np.unique(sub.col, return_counts=True)
+    weight = np.bincount(np.searchsorted(columns, sub.col), weights=sub.data,
+                         minlength=len(columns))
+    wanted = columns[np.lexsort((-weight, -coverage))[:count * 3]]
+    found = _bigrams_of(texts, wanted)
+    sample = texts[:20]
     words: list[str] = []
-    for column in columns:
-        if weights[column] <= 0 or int(column) not in present:
-            continue
-        _merge(words, present[int(column)])
+    for column in wanted:
+        if int(column) in found:
+            _merge(words, found[int(column)], sample)
     return words[:count]
 
 
-def _bigrams_by_bucket(texts: list[str]) -> dict[int, str]:
+def _bigrams_of(texts: list[str], buckets: np.ndarray) -> dict[int, str]:
+    """A bigram of the texts in each of the hash `buckets` (the sketch columns)."""
     chars, _ = text_sketch._codepoints(texts, 10_000)
     first, second = chars[:-1], chars[1:]
     valid = (first != text_sketch.SEPARATOR) & (second != text_sketch.SEPARATOR)
     codes = (first[valid] << text_sketch._SHIFT) | second[valid]
-    buckets = text_sketch._bucket(codes)
+    hashed = text_sketch._bucket(codes)
+    hit = np.isin(hashed, buckets)
     return {int(b): chr(int(c) >> 21) + chr(int(c) & ((1 << 21) - 1))
-            for b, c in zip(buckets, codes)}
+            for b, c in zip(hashed[hit], codes[hit])}
 
 
-def _merge(words: list[str], bigram: str) -> None:
+def _merge(words: list[str], bigram: str, texts: list[str]) -> None:
+    def occurs(word: str) -> bool:
+        return sum(word in t for t in texts) * 2 >= len(texts)
     for i, word in enumerate(words):
         if bigram in word:
             return
-        if word.endswith(bigram[0]):
-            words[i] = word + bigram[1]
-            return
-        if word.startswith(bigram[1]):
-            words[i] = bigram[0] + word
-            return
+        for joined in ((word + bigram[1]) if word.endswith(bigram[0]) else None,
+                       (bigram[0] + word) if word.startswith(bigram[1]) else None):
+            if joined and occurs(joined):
+                words[i] = joined
+                return
     words.append(bigram)
 
 

@@ -95,7 +95,7 @@ def _bucket(codes: np.ndarray) -> np.ndarray:
 
 
 def similar_pairs(matrix: sp.csr_matrix, threshold: float,
-                  budget: float = 4e7) -> sp.csr_matrix:
+                  budget: float = 1.5e7) -> sp.csr_matrix:
     """The symmetric graph of texts whose sketch cosine is ≥ threshold (no self loops).
 
     The product costs Σ df² over the sketch columns; when that exceeds `budget`, the columns in

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from app.domain.errors import NotFound
 from app.services.insight import surges
 from app.services.insight.common_problems import common_problems
 
@@ -53,11 +54,13 @@ class Surges(MethodView):
         return surges.list_alerts(runtime(), args["status"], args["limit"])
 
 
-@blp.route("/surges/<int:alert_id>/acknowledge")
+@blp.route("/surges/<alert_id>/acknowledge")
 class Acknowledge(MethodView):
     @blp.response(200, SurgeOut)
     @blp.doc(security=SECURITY)
     @login_required(*ACKNOWLEDGERS)
     def post(self, alert_id):
         """Acknowledge an alert (确认预警); acknowledging again keeps the first acknowledgement."""
-        return surges.acknowledge(runtime(), alert_id, current_actor())
+        if not alert_id.isdigit():
+            raise NotFound("未找到该预警")
+        return surges.acknowledge(runtime(), int(alert_id), current_actor())

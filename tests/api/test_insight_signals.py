@@ -140,6 +140,7 @@ def test_cli_detects_lists_and_acknowledges(rt, app, api):
     assert api.as_("leader1").get("/api/insight/surges", status="maybe").status == 422
     missing = api.as_("supervisor1").post("/api/insight/surges/999999/acknowledge")
     assert missing.status == 404 and missing.json["error"]["code"] == "not_found"
+    assert api.as_("supervisor1").post("/api/insight/surges/abc/acknowledge").status == 404
 
 
 def test_cli_common_problems(rt, app):

@@ -1,7 +1,7 @@
 """P18 signals at scale: common problems and surge detection on a large PostgreSQL database.
 
     .venv/bin/python bench/signals_bench.py [--rows 1000000] [--days 365] [--repeat 3]
-        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--keep]
+        [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres] [--keep] [--caps 20000,10000]
 
 Creates a private database `qisu_bench_signals` on the server (dropped at the end unless --keep),
 migrates and seeds it, inserts `--rows` synthetic cases with COPY, spread evenly over `--days`
@@ -11,7 +11,7 @@ the last 3 days). Demand texts are random 40–160-character windows of the rout
 Prints timings (median of --repeat runs, and the first, cold run), wall clock and this process's
 CPU time (the SQL part runs in the server; on a busy machine the CPU time is the steadier figure):
 
-* `common_problems` for the last 30 days, with the default cap (20,000 texts), unfiltered and
+* `common_problems` for the last 30 days, with each cap of --caps (default 10,000 texts), unfiltered and
   filtered by town, with the result cache cleared before every run (the page's second load is a
   cache hit);
 * the SQL part alone (count + fetch of the capped texts);
@@ -136,6 +136,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--caps", default="10000",
+                        help="comma-separated caps on the texts analysed (max_texts) to time")
     args = parser.parse_args()
 
     from app import create_app
@@ -155,7 +157,11 @@ def main() -> None:
         seconds = copy_cases(rt, args.rows, args.days, deployment.id)
         print(f"inserted {args.rows + 300:,} cases with COPY in {seconds:.1f} s "
               f"({args.rows / args.days:,.0f} a day over {args.days} days)")
-        run(rt, args.repeat)
+        for cap in (int(c) for c in args.caps.split(",")):
+            rt.settings["common_problems"] = {**rt.settings.get("common_problems", {}),
+                                              "max_texts": cap}
+            print(f"-- cap {cap:,} texts")
+            run(rt, args.repeat)
     finally:
         if not args.keep:
             drop()

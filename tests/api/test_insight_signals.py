@@ -60,11 +60,12 @@ def test_filters_and_cap(rt, app, api):
     assert user.get("/api/insight/common-problems", domain="城乡建设", kind="咨询").json["matched"] == 0
     before = (START - timedelta(days=10)).date().isoformat()
     assert user.get("/api/insight/common-problems", end=before).json["matched"] == 0
-    rt.settings["common_problems"] = {**rt.settings["common_problems"], "max_texts": 6}
+    previous = rt.settings["common_problems"]
+    rt.settings["common_problems"] = {**previous, "max_texts": 6}
     try:
         body = user.get("/api/insight/common-problems").json
     finally:
-        rt.settings["common_problems"]["max_texts"] = 20_000
+        rt.settings["common_problems"] = previous
     assert body["capped"] is True and body["analysed"] == 6 and body["matched"] == 15
     assert "仅分析了最近的 6 件" in body["note"]
 

@@ -31,11 +31,12 @@ ROLE = r"(?:分析员|督办员|领导|话务员|管理员)\s*"
 @pytest.fixture(autouse=True)
 def signals_cleanup(rt):
     """Fresh analysis cache and no alerts (the suite's clean-up leaves surge_alerts alone)."""
+    previous = dict(rt.settings["common_problems"])
     clear_cache()
     yield
     clear_alerts(rt)
     clear_cache()
-    rt.settings["common_problems"].pop("max_texts", None)
+    rt.settings["common_problems"] = previous
 
 
 def _names(text: str) -> list[str]:
@@ -71,7 +72,7 @@ def repeated(rt, app, ent, times, text):
 
 @given(parsers.parse("共性问题最多分析 {cap:d} 件诉求"))
 def cap(rt, cap):
-    rt.settings["common_problems"]["max_texts"] = cap
+    rt.settings["common_problems"] = {**rt.settings["common_problems"], "max_texts": cap}
 
 
 def _problems(api, world, user, **params):

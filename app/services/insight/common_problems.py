@@ -31,7 +31,7 @@ from app.services.runtime import TtlCache
 
 from . import text_sketch
 
-DEFAULTS = {"max_texts": 20_000, "similarity": 0.2, "top_k": 20, "min_enterprises": 2,
+DEFAULTS = {"max_texts": 10_000, "similarity": 0.2, "top_k": 20, "min_enterprises": 2,
             "reference_texts": 5_000}
 _CACHE = TtlCache(seconds=300, size=256)
 _CLAUSE = re.compile(r"[。！？!?；;，,\n]")

@@ -78,10 +78,11 @@ def is_surge(item: dict, conf: dict) -> bool:
             and item["observed"] >= conf["min_ratio"] * item["expected"])
 
 
-def detect_surges(session, now: datetime, **overrides) -> list[SurgeAlert]:
+def detect_surges(session, now: datetime, window_days: int = 3, baseline_days: int = 28,
+                  **thresholds) -> list[SurgeAlert]:
     """Flag the surges at `now`, store new alerts and queue their notifications; returns the
-    alerts this call created (the caller commits). Thresholds: DEFAULTS, overridden by keywords."""
-    conf = {**DEFAULTS, **overrides}
+    alerts this call created (the caller commits). Other thresholds: DEFAULTS, by keyword."""
+    conf = {**DEFAULTS, **thresholds, "window_days": window_days, "baseline_days": baseline_days}
     if not _try_lock(session):
         return []
     day = local(now).strftime("%Y%m%d")

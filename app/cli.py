@@ -188,3 +188,43 @@ def apikey_revoke(key_id) -> None:
     from .services.api_keys import revoke_key
     result = _service_call(revoke_key, key_id)
     click.echo(f"api key {result['id']} ({result['name']}) revoked at {result['revoked_at']}")
+
+
+@qisu.group("insight")
+def insight() -> None:
+    """P18 insight: common problems and surge alerts."""
+
+
+@insight.command("surges")
+@click.option("--list", "show", is_flag=True, help="also list the open alerts")
+def insight_surges(show: bool) -> None:
+    """Run the surge detection once at the current time (store alerts, notify supervisors)."""
+    from .services.insight.surges import list_alerts, run_detection
+    rt = current_app.extensions["qisu"]
+    click.echo(f"new surge alerts: {run_detection(rt)}")
+    if show:
+        for alert in list_alerts(rt, "open"):
+            click.echo(f"  #{alert['id']} {alert['day']} {alert['label']}: {alert['observed']} "
+                       f"(expected {alert['expected']:.1f}, p={alert['p_value']:.1e})")
+
+
+@insight.command("common-problems")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
+              help="the period: the last DAYS days")
+@click.option("--town", default=None)
+@click.option("--domain", default=None)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def insight_common_problems(days: int, town: str | None, domain: str | None, limit: int) -> None:
+    """Print the common problems (共性问题) of the last DAYS days, largest group first."""
+    from datetime import timedelta
+
+    from .services.insight.common_problems import ProblemQuery, common_problems
+    rt = current_app.extensions["qisu"]
+    now = rt.clock.now()
+    result = common_problems(rt, ProblemQuery(start=now - timedelta(days=days), end=now,
+                                              town=town, domain=domain, limit=limit))
+    click.echo(result["note"])
+    for group in result["groups"]:
+        click.echo(f"{group['rank']:>3}. {group['count']} 件 / {group['enterprise_count']} 家企业 "
+                   f"[{'、'.join(group['keywords'])}] {group['title']} "
+                   f"({'、'.join(group['towns'])})")

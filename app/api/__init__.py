@@ -6,12 +6,12 @@ from flask_smorest import Api
 
 from app.domain.errors import DomainError
 
-from . import auth, cases, catalog, deployments, knowledge, supervision, tasks
+from . import auth, cases, catalog, deployments, insight, knowledge, supervision, tasks
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
-                                                  supervision, knowledge))
+                                                  supervision, knowledge, insight))
 
 
 class QisuApi(Api):

@@ -5,7 +5,7 @@ FLASK := $(VENV)/bin/flask
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: install chromium run test test-pg bench bench-timers worker clean
+.PHONY: install chromium run test test-pg bench bench-timers bench-insight worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -45,3 +45,6 @@ bench-timers: install
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules
+
+bench-insight: install
+	$(PY) bench/insight_queries.py

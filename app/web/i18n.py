@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import g, request
 
+from .i18n_insight import EN_INSIGHT
+
 LANGUAGES = ("zh", "en")
 
 EN: dict[str, str] = {
@@ -202,6 +204,7 @@ EN.update({
     "渠道须为 web 或 app": "The channel must be web or app",
     "只有话务员或企业用户可以提交诉求": "Only agents and enterprise users submit demands",
 })
+EN.update(EN_INSIGHT)
 
 def current_language() -> str:
     if "lang" not in g:

@@ -1,13 +1,15 @@
 """P18 breakdowns: the unit ranking, the trend series and the town × domain grid."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from sqlalchemy import func, select
 
 from app.db.models import AuditEvent, Case, Unit
 
 from ..runtime import Runtime
-from .figures import columns, count_if, rates
-from .filters import GRANULARITIES, Filters, auto_granularity, bucket, conditions
+from .figures import add, columns, count_if, empty, rates
+from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
 
 UNCLASSIFIED = "未分类"
 UNIT_SORTS = ("volume", "resolution_on_time_rate", "satisfaction_rate", "returns", "extensions",
@@ -40,30 +42,32 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
             result.append({"unit_code": unit.code, "unit_name": unit.name, **rates(data)})
         for unit_id, count in returns.items():  # returned everything it got in the period
             if unit_id in names:
-                empty = {key: 0 for key in columns()} | {"returns": count, "handling_sum": 0.0}
                 result.append({"unit_code": names[unit_id].code, "unit_name": names[unit_id].name,
-                               **rates(empty)})
+                               **rates(empty() | {"returns": count})})
         key = sort if sort in UNIT_SORTS else "volume"
         result.sort(key=lambda r: (r[key] is None, -(r[key] or 0), r["unit_code"]))
         return result
 
 
 def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict:
+    """The figures by local day, week (from Monday) or month (one pass by day, rolled up)."""
     with rt.uow() as uow:
         session = uow.session
         granularity = granularity if granularity in GRANULARITIES else \
             auto_granularity(filters, rt.clock.now().date())
-        period = bucket(session, granularity).label("period")
+        day = local_day(session)
         cols = columns()
-        rows = session.execute(select(period, *(c.label(k) for k, c in cols.items()))
-                               .where(*conditions(session, filters))
-                               .group_by(period).order_by(period)).all()
-        series = []
-        for row in rows:
-            data = row._asdict()
-            label = data.pop("period")
-            series.append({"period": str(label)[:10], **rates(data)})
-        return {"granularity": granularity, "series": series}
+        rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
+                               .select_from(Case).where(*conditions(session, filters))
+                               .group_by(day)).all()
+    buckets: dict[date, dict] = {}
+    for row in rows:
+        data = row._asdict()
+        value = data.pop("day")
+        first = value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+        add(buckets.setdefault(roll_up(first, granularity), empty()), data)
+    series = [{"period": key.isoformat(), **rates(buckets[key])} for key in sorted(buckets)]
+    return {"granularity": granularity, "series": series}
 
 
 def towns(rt: Runtime, filters: Filters) -> dict:

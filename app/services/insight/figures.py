@@ -1,7 +1,7 @@
 """The aggregate expressions shared by every insight table (one definition per figure)."""
 from __future__ import annotations
 
-from sqlalchemy import Float, case, cast, func
+from sqlalchemy import Float, cast, func
 
 from app.db.models import Case
 from app.domain.vocab import SATISFIED, SATISFIED_STRICT
@@ -10,7 +10,7 @@ CLOCKS = ("response", "solution", "resolution")
 
 
 def count_if(condition):
-    return func.count(case((condition, 1)))
+    return func.count().filter(condition)
 
 
 def columns() -> dict:
@@ -34,6 +34,16 @@ def columns() -> dict:
         cols[f"{clock}_finished"] = func.count(column)
         cols[f"{clock}_on_time"] = count_if(column.is_(True))
     return cols
+
+
+def add(total: dict, row: dict) -> None:
+    """Add one group's counts into `total` (every column of `columns()` is additive)."""
+    for key, value in row.items():
+        total[key] = total.get(key, 0) + (value or 0)
+
+
+def empty() -> dict:
+    return {key: 0 for key in columns()} | {"handling_sum": 0.0}
 
 
 def ratio(part, whole) -> float | None:

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from app.db.models import AuditEvent, Case, Unit
 
 from ..runtime import Runtime
-from .figures import add, columns, count_if, empty, rates
+from .cache import cached
+from .figures import TREND_KEYS, add, columns, count_if, empty, rates
 from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
 
 UNCLASSIFIED = "未分类"
@@ -16,6 +17,7 @@ UNIT_SORTS = ("volume", "resolution_on_time_rate", "satisfaction_rate", "returns
               "avg_handling_seconds")
 
 
+@cached
 def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
     """One row per receiving unit: volume, on-time rates, satisfaction, returns, extensions, time.
 
@@ -49,6 +51,7 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
         return result
 
 
+@cached
 def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict:
     """The figures by local day, week (from Monday) or month (one pass by day, rolled up)."""
     with rt.uow() as uow:
@@ -56,7 +59,7 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         granularity = granularity if granularity in GRANULARITIES else \
             auto_granularity(filters, rt.clock.now().date())
         day = local_day(session)
-        cols = columns()
+        cols = columns(TREND_KEYS)
         rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
                                .select_from(Case).where(*conditions(session, filters))
                                .group_by(day)).all()
@@ -66,10 +69,21 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         value = data.pop("day")
         first = value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
-    series = [{"period": key.isoformat(), **rates(buckets[key])} for key in sorted(buckets)]
+    series = [{"period": key.isoformat(), **_trend_figures(rates(buckets[key]))}
+              for key in sorted(buckets)]
     return {"granularity": granularity, "series": series}
 
 
+NOT_IN_TREND = ("closed", "returns", "extensions", "response_finished", "response_on_time",
+                "response_on_time_rate", "solution_finished", "solution_on_time",
+                "solution_on_time_rate")
+
+
+def _trend_figures(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key not in NOT_IN_TREND}
+
+
+@cached
 def towns(rt: Runtime, filters: Filters) -> dict:
     """Counts by town and domain (the heat map), with each town's total and red-list share."""
     with rt.uow() as uow:

@@ -54,6 +54,7 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         uow.commit()
         if postgres:
             session.execute(text("ANALYZE cases"))
+            session.execute(text("ANALYZE audit_events"))
             session.commit()
     return {"cases": written, "returns": returns, "enterprises": len(ctx.enterprises),
             "seconds": round(time.perf_counter() - started, 1)}

@@ -7,12 +7,14 @@ from sqlalchemy import func, select
 from app.db.models import Case
 
 from ..runtime import Runtime
+from .cache import cached
 from .filters import Filters, conditions, utc_start
 
 HOTSPOT_KINDS = ("咨询", "投诉")
 UNCLASSIFIED = "未分类"
 
 
+@cached
 def hotspots(rt: Runtime, filters: Filters, top: int = 10) -> dict:
     previous = filters.previous()
     kinds = [k for k in HOTSPOT_KINDS if filters.kind in (None, k)]

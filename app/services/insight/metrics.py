@@ -16,10 +16,12 @@ from sqlalchemy import select
 from app.db.models import Case
 
 from ..runtime import Runtime
+from .cache import cached
 from .figures import add, columns, empty, rates
 from .filters import Filters, conditions, handling_hour
 
 
+@cached
 def metrics(rt: Runtime, filters: Filters) -> dict:
     with rt.uow() as uow:
         session = uow.session

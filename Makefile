@@ -26,6 +26,7 @@ run: install
 	$(FLASK) qisu migrate
 	$(FLASK) qisu seed
 	$(FLASK) qisu deploy
+	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
 	QISU_INPROCESS_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 worker: install

@@ -1,10 +1,24 @@
 """P18 synthetic history (`flask qisu generate-history`) and the dashboard page over it."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import delete, func, select
 
-from app.db.models import Case, WorkflowState
+from app.db.models import AuditEvent, Case, Enterprise, WorkflowState
+from app.services.insight.history import SYNTHETIC_PREFIX
 from tests.support import logged_in
+
+
+@pytest.fixture(autouse=True)
+def _drop_synthetic_enterprises(rt):
+    """Generated enterprises outlive the per-test cleanup of cases: remove them too."""
+    yield
+    with rt.uow() as uow:
+        uow.session.execute(delete(AuditEvent))
+        uow.session.execute(delete(Case))
+        uow.session.execute(delete(Enterprise).where(
+            Enterprise.credit_code.like(f"{SYNTHETIC_PREFIX}%")))
+        uow.session.commit()
 
 
 def generate(app, *args):

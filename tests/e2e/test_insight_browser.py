@@ -6,6 +6,8 @@ import io
 
 from openpyxl import load_workbook
 
+from tests.api.test_insight_history import _drop_synthetic_enterprises  # noqa: F401 (fixture)
+
 
 def test_dashboard_charts_and_export(person, app):
     result = app.test_cli_runner().invoke(args=["qisu", "generate-history", "--cases", "600",

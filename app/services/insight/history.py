@@ -105,7 +105,7 @@ def _ensure_enterprises(rt: Runtime, wanted: int, seed: int) -> None:
             town = rng.choices(TOWNS, weights=(22, 18, 30, 30))[0]
             red = rng.random() < 0.06
             rows.append({"credit_code": make(f"{SYNTHETIC_PREFIX}{k:08d}"),
-                         "name": enterprise_name(rng, town), "phone": f"1380000{k:04d}"[-11:],
+                         "name": enterprise_name(rng, town), "phone": None,
                          "town": town, "red_list": red,
                          "red_list_category": rng.choice(RED_CATEGORIES) if red else None})
         if rows:

@@ -228,3 +228,20 @@ def insight_common_problems(days: int, town: str | None, domain: str | None, lim
         click.echo(f"{group['rank']:>3}. {group['count']} 件 / {group['enterprise_count']} 家企业 "
                    f"[{'、'.join(group['keywords'])}] {group['title']} "
                    f"({'、'.join(group['towns'])})")
+@qisu.command("generate-history")
+@click.option("--cases", "count", type=click.IntRange(1, 20_000_000), required=True,
+              help="how many cases to create")
+@click.option("--days", type=click.IntRange(7, 3650), default=365, show_default=True,
+              help="spread over this many days up to now")
+@click.option("--seed", type=int, default=0, show_default=True, help="random seed")
+@click.option("--if-empty", is_flag=True, help="do nothing when synthetic history exists already")
+def generate_history(count: int, days: int, seed: int, if_empty: bool) -> None:
+    """Create realistic synthetic case history (P18 insight demo and benchmark)."""
+    from .services.insight.history import generate, has_history
+    rt = current_app.extensions["qisu"]
+    if if_empty and has_history(rt):
+        click.echo("history exists already; nothing generated")
+        return
+    result = generate(rt, count, days=days, seed=seed, echo=click.echo)
+    click.echo(f"generated {result['cases']:,} cases ({result['returns']:,} returns, "
+               f"{result['enterprises']:,} enterprises) in {result['seconds']} s")

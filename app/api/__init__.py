@@ -6,13 +6,14 @@ from flask_smorest import Api
 
 from app.domain.errors import DomainError
 
-from . import (auth, cases, catalog, deployments, insight_problems, knowledge, routing,
-               supervision, tasks)
+from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
+               routing, supervision, tasks)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
-                                                  supervision, knowledge, routing, insight_problems))
+                                                  supervision, knowledge, routing, insight,
+                                                  insight_problems))
 
 
 class QisuApi(Api):

@@ -10,7 +10,7 @@ from app.services.insight.common_problems import common_problems
 
 from .auth import current_actor, login_required, runtime
 from .export import export_response
-from .insight_schemas import (GROUP_COLUMNS, ProblemArgs, ProblemsOut, SurgeArgs, SurgeOut,
+from .signals_schemas import (GROUP_COLUMNS, ProblemArgs, ProblemsOut, SurgeArgs, SurgeOut,
                               export_rows, problem_query)
 
 blp = Blueprint("insight_problems", __name__, url_prefix="/api/insight",

@@ -132,6 +132,7 @@ class CaseOut(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     closed_at = fields.String(allow_none=True)
+    history = fields.Boolean(metadata={"description": "生成的历史数据(无流程实例, P18)"})
     version = fields.Integer()
     description = fields.String()
     contact_name = fields.String(allow_none=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import g, request
 
+from .i18n_insight import EN_INSIGHT
+
 LANGUAGES = ("zh", "en")
 
 EN: dict[str, str] = {
@@ -220,6 +222,7 @@ EN.update({
     "地址": "Address", "地址编号": "Address id", "纬度": "Latitude", "经度": "Longitude",
     "图片链接": "Media URL", "邮箱": "Email", "设备编号": "Device id", "应用账号": "App account",
 })
+EN.update(EN_INSIGHT)
 
 def current_language() -> str:
     if "lang" not in g:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.api.insight_schemas import ProblemArgs, problem_query
+from app.api.signals_schemas import ProblemArgs, problem_query
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocab import DOMAINS, KINDS
 from app.services.insight import surges

@@ -29,6 +29,7 @@ from sqlalchemy import select
 from app.db.models import KnowledgeArticle, RoutingModel
 from app.demo_data import ENTERPRISES
 from tests.routing_data import write_csv
+from tests.support import logged_in
 
 PRINCIPALS = {"anon": None, "ent": "ent2", "ent_x": "ent1", "agent": "agent1",
               "disp": "dispatcher1", "unit": "spec_cgj", "unit_x": "spec_rsj",
@@ -200,3 +201,46 @@ def test_the_matrix_covers_every_api_rule(app):
             if (method, rule.rule) not in in_table:
                 missing.append(f"{method} {rule.rule}")
     assert not missing, f"add these endpoints to MATRIX: {missing}"
+
+
+# -- pages ----------------------------------------------------------------------------------
+# 302 = redirected to /login; `200+`/`200-` = the page does / does not show the fixture's case.
+#                                   anon ent  ent_x agent disp unit unit_x sup lead design analyst admin
+PAGES = (
+    ("/",                         "302  302  302  302  302  302  302  302  302  302  302  302"),
+    ("/tasks",                    "302 200- 200- 200- 200- 200+ 200- 200- 200- 200- 200- 200-"),
+    ("/tasks/<task_id>",          "302  404  404  404  404  200  404  404  404  404  404  404"),
+    ("/cases/<number>",           "302  200  404  200  200  200  404  200  200  200  200  200"),
+    ("/supervision",              "302  403  403  403  403  403  403  200  200  403  403  200"),
+    ("/designer",                 "302  403  403  403  403  403  403  403  403  200  403  200"),
+    ("/intake",                   "302  403  403  200  403  403  403  403  403  403  403  403"),
+    ("/knowledge",                "302  403  403  200  200  403  403  200  200  403  403  200"),
+    ("/knowledge/<article_id>",   "302  403  403  200  200  403  403  200  200  403  403  200"),
+    ("/my/cases",                 "302 200+ 200- 403  403  403  403  403  403  403  403  403"),
+    ("/my/submit",                "302  200  200  403  403  403  403  403  403  403  403  403"),
+)
+
+
+@pytest.mark.parametrize("principal", COLUMNS)
+def test_every_page_answers_each_principal_as_intended(principal, app, world):
+    client = app.test_client() if PRINCIPALS[principal] is None else logged_in(app, PRINCIPALS[principal])
+    mismatches = {}
+    for path, cells in PAGES:
+        expected = dict(zip(COLUMNS, cells.split()))[principal]
+        response = client.get(_url(path, world))
+        got = str(response.status_code)
+        if got == "302" and PRINCIPALS[principal] is None:
+            assert "/login" in response.headers["Location"], path
+        if got == "200" and expected[-1] in "+-":
+            got += "+" if world["number"].encode() in response.data else "-"
+        if got != expected:
+            mismatches[path] = f"expected {expected}, got {got}"
+    assert not mismatches, f"{principal}: {mismatches}"
+
+
+def test_an_enterprise_cannot_submit_for_another_enterprise(api):
+    body = _case_body(None) | {"channel": "web"}       # ent1 names ent2's credit code
+    created = api.as_("ent1").post("/api/cases", json=body)
+    assert created.status == 201
+    assert created.json["enterprise"]["credit_code"] == ENTERPRISES[0]["credit_code"]
+    assert api.as_("ent2").get(f"/api/cases/{created.json['number']}").status == 404

@@ -9,6 +9,7 @@ from app.domain.errors import DomainError
 from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
                routing, supervision, tasks)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
+from .schemas import ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
@@ -17,6 +18,8 @@ API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, de
 
 
 class QisuApi(Api):
+    ERROR_SCHEMA = ErrorOut  # documents {"error": {"code", "message", "fields"}}
+
     def handle_http_exception(self, error):
         return handle_http_exception(error)
 

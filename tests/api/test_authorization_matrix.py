@@ -26,7 +26,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from app.db.models import KnowledgeArticle, RoutingModel
+from app.db.models import KnowledgeArticle, RoutingModel, SurgeAlert
 from app.demo_data import ENTERPRISES
 from tests.routing_data import write_csv
 from tests.support import logged_in
@@ -104,6 +104,17 @@ MATRIX = (
     Row("POST", "/api/routing/models/<version>/activate",
                                                       "401  403  403  403  403  403  403  403  403  403  403  200",
         body=lambda _: {}, needs_model=True),
+    # P18 insight: leadership, supervision, analysis and administration read; only supervisors
+    # and administrators acknowledge a surge alert.
+    Row("GET", "/api/insight/metrics",                "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/trend",                  "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/units",                  "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/hotspots",               "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/towns",                  "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/common-problems",        "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("GET", "/api/insight/surges",                 "401  403  403  403  403  403  403  200  200  403  200  200"),
+    Row("POST", "/api/insight/surges/<alert_id>/acknowledge",
+                                                      "401  403  403  403  403  403  403  200  403  403  403  200"),
 )
 
 
@@ -117,7 +128,17 @@ def world(api, app, rt, tmp_path):
     form_file = "forms/dispatch.schema.json"
     with open(f"{app.config['QISU_WORKFLOWS_DIR']}/{form_file}", encoding="utf-8") as handle:
         form_content = handle.read()
-    return {"number": number, "task_id": task["id"], "article_id": article_id,
+    with rt.uow() as uow:
+        now = rt.clock.now()
+        alert = SurgeAlert(key="domain_town:城市管理:小榄镇", day=now.strftime("%Y%m%d"),
+                           scope="domain_town", domain="城市管理", town="小榄镇",
+                           window_start=now, window_end=now, observed=12, expected=2.0,
+                           score=1e-6, detected_at=now)
+        uow.session.add(alert)
+        uow.session.flush()
+        alert_id = alert.id
+        uow.commit()
+    return {"number": number, "task_id": task["id"], "article_id": article_id, "alert_id": alert_id,
             "form_file": form_file, "form_content": form_content, "tmp_path": tmp_path}
 
 
@@ -143,7 +164,7 @@ def _train_model(app, tmp_path) -> int:
 
 
 def _url(rule: str, ctx: dict) -> str:
-    for name in ("number", "task_id", "article_id", "version"):
+    for name in ("number", "task_id", "article_id", "version", "alert_id"):
         rule = rule.replace(f"<{name}>", str(ctx.get(name)))
     return rule
 
@@ -218,6 +239,9 @@ PAGES = (
     ("/knowledge/<article_id>",   "302  403  403  200  200  403  403  200  200  403  403  200"),
     ("/my/cases",                 "302 200+ 200- 403  403  403  403  403  403  403  403  403"),
     ("/my/submit",                "302  200  200  403  403  403  403  403  403  403  403  403"),
+    ("/insight",                  "302  403  403  403  403  403  403  200  200  403  200  200"),
+    ("/insight/common-problems",  "302  403  403  403  403  403  403  200  200  403  200  200"),
+    ("/insight/signals",          "302  403  403  403  403  403  403  200  200  403  200  200"),
 )
 
 

@@ -7,10 +7,12 @@ Method (see README "Common problems and surge alerts"):
    (`text_sketch.sketch`), and two demands are similar when their sketch cosine is ≥ `similarity`;
    with filters, the document frequencies also count the period's `reference_texts` most recent
    other demands, so that "distinctive" means distinctive in the period, not within the filter;
-3. star clustering groups them: the demand with most similar neighbours becomes a centre and takes
-   its still ungrouped neighbours, and so on — every member is similar to its centre, which is the
-   group's representative text;
-4. groups with demands from ≥ `min_enterprises` distinct enterprises are kept, largest first.
+3. identical texts are collapsed, then star clustering groups them: the text with most similar
+   neighbours becomes a centre and takes its still ungrouped neighbours, and so on;
+4. stars about the same problem are merged by average linkage on their centroids
+   (`group_merge`); the member nearest the centroid gives the group's title and text, and the
+   keywords are jieba words ranked by coverage² × idf (`group_keywords`);
+5. groups with demands from ≥ `min_enterprises` distinct enterprises are kept, largest first.
 
 Results are cached for a few minutes under the filters and the matching cases' count and newest
 id, so a new or deleted case gives a fresh analysis and repeated page loads are instant.

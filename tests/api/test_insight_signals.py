@@ -47,6 +47,9 @@ def test_appointment_complaints_form_one_group(rt, app, api):
     assert top["count"] == 5 and top["enterprise_count"] == 5
     assert top["towns"] == ["小榄镇"] and top["units"] == ["小榄镇"]
     assert "预约" in "".join(top["keywords"])
+    # keywords are words (jieba), not character-bigram fragments
+    assert any(w in top["keywords"] for w in ("预约", "行政服务中心", "小榄镇")), top["keywords"]
+    assert all(len(w) >= 2 and not any(ch.isdigit() for ch in w) for w in top["keywords"])
     assert all("预约" in c for c in [top["text"]])
     assert len(top["cases"]) == 5 and all(c["number"].startswith("QS") for c in top["cases"])
     assert all(g["count"] < 5 for g in body["groups"][1:])

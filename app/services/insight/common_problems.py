@@ -7,10 +7,12 @@ Method (see README "Common problems and surge alerts"):
    (`text_sketch.sketch`), and two demands are similar when their sketch cosine is ≥ `similarity`;
    with filters, the document frequencies also count the period's `reference_texts` most recent
    other demands, so that "distinctive" means distinctive in the period, not within the filter;
-3. star clustering groups them: the demand with most similar neighbours becomes a centre and takes
-   its still ungrouped neighbours, and so on — every member is similar to its centre, which is the
-   group's representative text;
-4. groups with demands from ≥ `min_enterprises` distinct enterprises are kept, largest first.
+3. identical texts are collapsed, then star clustering groups them: the text with most similar
+   neighbours becomes a centre and takes its still ungrouped neighbours, and so on;
+4. stars about the same problem are merged by average linkage on their centroids
+   (`group_merge`); the member nearest the centroid gives the group's title and text, and the
+   keywords are jieba words ranked by coverage² × idf (`group_keywords`);
+5. groups with demands from ≥ `min_enterprises` distinct enterprises are kept, largest first.
 
 Results are cached for a few minutes under the filters and the matching cases' count and newest
 id, so a new or deleted case gives a fresh analysis and repeated page loads are instant.
@@ -29,10 +31,10 @@ from app.clock import iso
 from app.db.models import Case, Enterprise, Unit
 from app.services.runtime import TtlCache
 
-from . import text_sketch
+from . import group_keywords, group_merge, text_sketch
 
-DEFAULTS = {"max_texts": 10_000, "similarity": 0.2, "top_k": 20, "min_enterprises": 2,
-            "reference_texts": 5_000}
+DEFAULTS = {"max_texts": 10_000, "similarity": 0.25, "merge_similarity": 0.25, "top_k": 20,
+            "min_enterprises": 2, "reference_texts": 5_000}
 _CACHE = TtlCache(seconds=300, size=256)
 _CLAUSE = re.compile(r"[。！？!?；;，,\n]")
 
@@ -120,19 +122,25 @@ def _group(rows, reference: list[str], conf, limit: int) -> tuple[list[dict], in
     texts = [r.description or "" for r in rows]
     sketches = text_sketch.sketch(texts + reference, top_k=conf["top_k"])
     sketches.matrix = sketches.matrix[:len(rows)]
-    graph = text_sketch.similar_pairs(sketches.matrix, conf["similarity"])
+    sketches.full = sketches.full[:len(rows)]
     kept = []
-    for members in text_sketch.star_groups(graph):
+    for members in group_merge.cluster(texts, sketches, conf["similarity"],
+                                       conf["merge_similarity"], text_sketch.star_groups,
+                                       text_sketch.similar_pairs):
         enterprises = {rows[i].enterprise_id for i in members}
         if len(enterprises) >= conf["min_enterprises"]:
             newest = max(rows[i].created_at for i in members)
             kept.append((-len(members), -len(enterprises), -newest.timestamp(), members))
     kept.sort(key=lambda g: g[:3])
-    return [_describe(rows, g[3], sketches) for g in kept[:limit]], len(kept)
+    corpus = len(texts) + len(reference)
+    return [_describe(rows, g[3], sketches, corpus) for g in kept[:limit]], len(kept)
 
 
-def _describe(rows, members: np.ndarray, sketches) -> dict:
-    centre = rows[int(members[0])]
+def _describe(rows, members: np.ndarray, sketches, corpus: int) -> dict:
+    typical = group_merge.by_typicality(sketches.full, members)
+    centre = rows[int(typical[0])]
+    spread = np.unique(np.linspace(0, len(typical) - 1, min(200, len(typical))).astype(int))
+    sample = [rows[int(i)].description or "" for i in typical[spread]]
     chosen = sorted((rows[int(i)] for i in members), key=lambda r: (r.created_at, r.id))
     return {
         "count": len(chosen),
@@ -143,7 +151,7 @@ def _describe(rows, members: np.ndarray, sketches) -> dict:
         "kinds": _distinct(r.kind for r in chosen),
         "title": title_of(centre.description or ""),
         "text": (centre.description or "")[:300],
-        "keywords": keywords(sketches, members, [r.description or "" for r in chosen]),
+        "keywords": group_keywords.keywords(sample, sketches.df, corpus),
         "cases": [{"id": r.id, "number": r.number, "created_at": iso(r.created_at),
                    "enterprise_id": r.enterprise_id} for r in chosen],
         "first_at": iso(chosen[0].created_at), "last_at": iso(chosen[-1].created_at),
@@ -162,49 +170,6 @@ def title_of(text: str, length: int = 30) -> str:
     """The first clause of a demand, as its title."""
     first = _CLAUSE.split(text.strip(), maxsplit=1)[0].strip()
     return first[:length] + ("…" if len(first) > length else "")
-
-
-def keywords(sketches, members: np.ndarray, texts: list[str], count: int = 6) -> list[str]:
-    """The bigrams in most of the group's sketches (ties: heavier first), adjacent ones joined
-    when the joined words occur in the texts (预约 + 约不 → 预约不)."""
-    sub = sketches.matrix[members].tocoo()
-    columns, coverage = np.unique(sub.col, return_counts=True)
-    weight = np.bincount(np.searchsorted(columns, sub.col), weights=sub.data,
-                         minlength=len(columns))
-    wanted = columns[np.lexsort((-weight, -coverage))[:count * 3]]
-    found = _bigrams_of(texts, wanted)
-    sample = texts[:20]
-    words: list[str] = []
-    for column in wanted:
-        if int(column) in found:
-            _merge(words, found[int(column)], sample)
-    return words[:count]
-
-
-def _bigrams_of(texts: list[str], buckets: np.ndarray) -> dict[int, str]:
-    """A bigram of the texts in each of the hash `buckets` (the sketch columns)."""
-    chars, _ = text_sketch._codepoints(texts, 10_000)
-    first, second = chars[:-1], chars[1:]
-    valid = (first != text_sketch.SEPARATOR) & (second != text_sketch.SEPARATOR)
-    codes = (first[valid] << text_sketch._SHIFT) | second[valid]
-    hashed = text_sketch._bucket(codes)
-    hit = np.isin(hashed, buckets)
-    return {int(b): chr(int(c) >> 21) + chr(int(c) & ((1 << 21) - 1))
-            for b, c in zip(hashed[hit], codes[hit])}
-
-
-def _merge(words: list[str], bigram: str, texts: list[str]) -> None:
-    def occurs(word: str) -> bool:
-        return sum(word in t for t in texts) * 2 >= len(texts)
-    for i, word in enumerate(words):
-        if bigram in word:
-            return
-        for joined in ((word + bigram[1]) if word.endswith(bigram[0]) else None,
-                       (bigram[0] + word) if word.startswith(bigram[1]) else None):
-            if joined and occurs(joined):
-                words[i] = joined
-                return
-    words.append(bigram)
 
 
 def _name_things(session, groups: list[dict]) -> None:

@@ -87,12 +87,26 @@ REPLIES = ("已联系企业并现场核实，问题已解决。", "已协调相�
 
 
 def demand_text(rng: random.Random, domain: str) -> str:
+    return labelled_demand_text(rng, domain)[0]
+
+
+def labelled_demand_text(rng: random.Random, domain: str) -> tuple[str, str, str]:
+    """(text, template id, item) — the same text and random draws as `demand_text`; the template
+    id and item are the ground truth of the common-problem benchmark."""
     template = rng.choice(TEMPLATES[domain])
-    return template.format(place=rng.choice(PLACES), item=rng.choice(ITEMS), n=rng.randint(2, 30))
+    place, item, n = rng.choice(PLACES), rng.choice(ITEMS), rng.randint(2, 30)
+    text = template.format(place=place, item=item, n=n)
+    return text, f"{domain}/{TEMPLATES[domain].index(template)}", item if "{item}" in template else ""
 
 
 def surge_text(rng: random.Random) -> str:
-    return rng.choice(SURGE_TEXTS).format(n=rng.randint(3, 15))
+    return labelled_surge_text(rng)[0]
+
+
+def labelled_surge_text(rng: random.Random) -> tuple[str, str]:
+    """(text, template id) — the same text and random draws as `surge_text`."""
+    template = rng.choice(SURGE_TEXTS)
+    return template.format(n=rng.randint(3, 15)), f"surge/{SURGE_TEXTS.index(template)}"
 
 
 NAME_PARTS = ("华", "信", "达", "隆", "泰", "丰", "盛", "联", "创", "新", "宏", "远", "恒", "利",

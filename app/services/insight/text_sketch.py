@@ -31,6 +31,8 @@ BUCKETS = 1 << BUCKET_BITS
 class Sketches:
     matrix: sp.csr_matrix          # n_texts × BUCKETS, rows L2-normalised, ≤ top_k entries a row
     terms: np.ndarray              # a bigram code of each column (hash bucket), for display
+    full: sp.csr_matrix | None = None   # all shared terms of each text, same normalisation
+    df: np.ndarray | None = None   # document frequency of each column
 
     def term_text(self, column: int) -> str:
         code = int(self.terms[column])
@@ -45,7 +47,7 @@ def _codepoints(texts: list[str], max_chars: int) -> tuple[np.ndarray, np.ndarra
     lengths = np.fromiter((len(t) + 1 for t in clipped), dtype=np.int64, count=len(clipped))
     doc = np.repeat(np.arange(len(clipped), dtype=np.int64), lengths)
     word = (((chars >= 0x4E00) & (chars <= 0x9FFF)) | ((chars >= 0x3400) & (chars <= 0x4DBF))
-            | ((chars >= ord("a")) & (chars <= ord("z"))) | ((chars >= ord("0")) & (chars <= ord("9"))))
+            | ((chars >= ord("a")) & (chars <= ord("z"))))
     word &= ~np.isin(chars, np.array([ord(c) for c in STOP_CHARS], dtype=np.int64))
     chars[~word] = SEPARATOR
     return chars, doc
@@ -56,7 +58,8 @@ def sketch(texts: list[str], top_k: int = 20, min_df: int = 2, max_df: float = 1
     """The TF-IDF sketches of `texts` (see the module docstring)."""
     n = len(texts)
     if n == 0:
-        return Sketches(sp.csr_matrix((0, BUCKETS), dtype=np.float32), np.zeros(BUCKETS, np.int64))
+        empty = sp.csr_matrix((0, BUCKETS), dtype=np.float32)
+        return Sketches(empty, np.zeros(BUCKETS, np.int64), empty, np.zeros(BUCKETS, np.int64))
     chars, doc = _codepoints(texts, max_chars)
     first, second = chars[:-1], chars[1:]
     valid = (first != SEPARATOR) & (second != SEPARATOR)
@@ -77,6 +80,7 @@ def sketch(texts: list[str], top_k: int = 20, min_df: int = 2, max_df: float = 1
     norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=n))
     shared = df[cols] >= min_df
     rows, cols, weight = rows[shared], cols[shared], weight[shared]
+    full = sp.csr_matrix(((weight / norms[rows]).astype(np.float32), (rows, cols)), shape=(n, BUCKETS))
     # the top_k heaviest terms of each text: one sort by (row, -weight)
     order = np.argsort(rows - weight / (weight.max() * 1.001), kind="quicksort")
     rows, cols, weight = rows[order], cols[order], weight[order]
@@ -85,7 +89,7 @@ def sketch(texts: list[str], top_k: int = 20, min_df: int = 2, max_df: float = 1
     rows, cols, weight = rows[top], cols[top], weight[top]
     weight = weight / norms[rows]
     matrix = sp.csr_matrix((weight.astype(np.float32), (rows, cols)), shape=(n, BUCKETS))
-    return Sketches(matrix, terms)
+    return Sketches(matrix, terms, full, df)
 
 
 def _bucket(codes: np.ndarray) -> np.ndarray:

@@ -36,4 +36,12 @@ def load_config(instance_path: str) -> dict:
         "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "JSON_AS_ASCII": False,
+        # Running in production (README "Running in production").
+        "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
+        "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),
+        "QISU_TRUSTED_PROXIES": _int("QISU_TRUSTED_PROXIES", 0),
+        "QISU_RATELIMIT_STORAGE": os.environ.get("QISU_RATELIMIT_STORAGE", "memory://"),
+        "QISU_LOGIN_MAX_FAILURES": _int("QISU_LOGIN_MAX_FAILURES", 5),
+        "QISU_LOGIN_WINDOW_MINUTES": _int("QISU_LOGIN_WINDOW_MINUTES", 15),
+        "QISU_IDEMPOTENCY_TTL_HOURS": _int("QISU_IDEMPOTENCY_TTL_HOURS", 24),
     }

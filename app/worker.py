@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from .services.messages import LogSender, deliver_pending
 from .services.timers import fire_due, next_due
@@ -32,10 +33,25 @@ def sleep_seconds(rt, poll_seconds: float) -> float:
     return max(MIN_SLEEP, min(poll_seconds, (due - rt.clock.now()).total_seconds()))
 
 
+PURGE_EVERY_SECONDS = 3600
+
+
+def purge_if_due(rt, last: float) -> float:
+    """Hourly housekeeping: stored Idempotency-Key results past their retention."""
+    if time.monotonic() - last < PURGE_EVERY_SECONDS:
+        return last
+    from .services.idempotency import purge
+    if count := purge(rt):
+        log.info("purged %d idempotency keys", count)
+    return time.monotonic()
+
+
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
     log.info("worker started (poll %.1fs)", poll_seconds)
+    last_purge = -float(PURGE_EVERY_SECONDS)
     while not stop.is_set():
         try:
+            last_purge = purge_if_due(rt, last_purge)
             if run_once(rt, sender):
                 continue  # more may be waiting
             stop.wait(sleep_seconds(rt, poll_seconds))

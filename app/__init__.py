@@ -36,6 +36,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         csrf.exempt(blueprint)  # bearer tokens; session use of the API checks CSRF itself
     from .web import bp as web_bp
     app.register_blueprint(web_bp)
+    from .open311 import bp as open311_bp
+    app.register_blueprint(open311_bp)
+    csrf.exempt(open311_bp)  # third-party apps authenticate with their api_key
     from .cli import qisu
     app.cli.add_command(qisu)
 

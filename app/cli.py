@@ -167,3 +167,95 @@ def routing_list() -> None:
         click.echo(f"{'*' if m['active'] else ' '} v{m['version']:<4} {m['config']:<10} "
                    f"{m['n_samples']:>6} examples  threshold {m['threshold']:.3f}  "
                    f"{m['created_at']}  {m['source']}")
+
+
+apikey_cli = AppGroup("apikey", help="API keys of third-party apps (Open311 GeoReport v2).")
+qisu.add_command(apikey_cli)
+_service_call = _routing_call  # a service's DomainError becomes a click error
+
+
+@apikey_cli.command("create")
+@click.option("--name", required=True, help="the application's name (one api_client user each)")
+def apikey_create(name) -> None:
+    """Create a key; it is printed once and only its hash is stored."""
+    from .services.api_keys import create_key
+    result = _service_call(create_key, name)
+    click.echo(f"api key {result['id']} for {result['name']} (user {result['user']}):")
+    click.echo(result["key"])
+    click.echo("store it now: it cannot be shown again")
+
+
+@apikey_cli.command("list")
+def apikey_list() -> None:
+    """Every key with its application, creation, last use and revocation."""
+    from .services.api_keys import list_keys
+    for k in _service_call(list_keys):
+        state = f"revoked {k['revoked_at']}" if k["revoked_at"] else "active"
+        click.echo(f"{k['id']:>4}  {k['name']}  user {k['user']}  created {k['created_at']}  "
+                   f"last used {k['last_used_at'] or '—'}  {state}")
+
+
+@apikey_cli.command("revoke")
+@click.argument("key_id", type=int)
+def apikey_revoke(key_id) -> None:
+    """Revoke a key at once: requests with it are refused (403)."""
+    from .services.api_keys import revoke_key
+    result = _service_call(revoke_key, key_id)
+    click.echo(f"api key {result['id']} ({result['name']}) revoked at {result['revoked_at']}")
+
+
+@qisu.group("insight")
+def insight() -> None:
+    """P18 insight: common problems and surge alerts."""
+
+
+@insight.command("surges")
+@click.option("--list", "show", is_flag=True, help="also list the open alerts")
+def insight_surges(show: bool) -> None:
+    """Run the surge detection once at the current time (store alerts, notify supervisors)."""
+    from .services.insight.surges import list_alerts, run_detection
+    rt = current_app.extensions["qisu"]
+    click.echo(f"new surge alerts: {run_detection(rt)}")
+    if show:
+        for alert in list_alerts(rt, "open"):
+            click.echo(f"  #{alert['id']} {alert['day']} {alert['label']}: {alert['observed']} "
+                       f"(expected {alert['expected']:.1f}, p={alert['p_value']:.1e})")
+
+
+@insight.command("common-problems")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
+              help="the period: the last DAYS days")
+@click.option("--town", default=None)
+@click.option("--domain", default=None)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+def insight_common_problems(days: int, town: str | None, domain: str | None, limit: int) -> None:
+    """Print the common problems (共性问题) of the last DAYS days, largest group first."""
+    from datetime import timedelta
+
+    from .services.insight.common_problems import ProblemQuery, common_problems
+    rt = current_app.extensions["qisu"]
+    now = rt.clock.now()
+    result = common_problems(rt, ProblemQuery(start=now - timedelta(days=days), end=now,
+                                              town=town, domain=domain, limit=limit))
+    click.echo(result["note"])
+    for group in result["groups"]:
+        click.echo(f"{group['rank']:>3}. {group['count']} 件 / {group['enterprise_count']} 家企业 "
+                   f"[{'、'.join(group['keywords'])}] {group['title']} "
+                   f"({'、'.join(group['towns'])})")
+@qisu.command("generate-history")
+@click.option("--cases", "count", type=click.IntRange(1, 20_000_000), required=True,
+              help="how many cases to create")
+@click.option("--days", type=click.IntRange(7, 3650), default=365, show_default=True,
+              help="spread over this many days up to now")
+@click.option("--seed", type=int, default=0, show_default=True, help="random seed")
+@click.option("--if-empty", is_flag=True, help="do nothing when synthetic history exists already")
+def generate_history(count: int, days: int, seed: int, if_empty: bool) -> None:
+    """Create realistic synthetic case history (P18 insight demo and benchmark)."""
+    from .services.insight.history import generate, has_history
+    rt = current_app.extensions["qisu"]
+    if if_empty and has_history(rt):
+        click.echo("history exists already; nothing generated")
+        return
+    result = generate(rt, count, days=days, seed=seed, echo=click.echo)
+    click.echo(f"generated {result['cases']:,} cases ({result['returns']:,} returns, "
+               f"{result['enterprises']:,} enterprises) in {result['seconds']} s")

@@ -12,6 +12,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value in (None, ""):
@@ -35,7 +40,20 @@ def load_config(instance_path: str) -> dict:
         "QISU_MESSAGE_SENDER": os.environ.get("QISU_MESSAGE_SENDER", "log"),
         "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # P18 common problems and surge alerts (README "Common problems and surge alerts")
+        "QISU_COMMON_PROBLEMS_MAX_TEXTS": _int("QISU_COMMON_PROBLEMS_MAX_TEXTS", 10_000),
+        "QISU_COMMON_PROBLEMS_SIMILARITY": _float("QISU_COMMON_PROBLEMS_SIMILARITY", 0.2),
+        "QISU_COMMON_PROBLEMS_MIN_ENTERPRISES": _int("QISU_COMMON_PROBLEMS_MIN_ENTERPRISES", 2),
+        "QISU_SURGE_WINDOW_DAYS": _int("QISU_SURGE_WINDOW_DAYS", 3),
+        "QISU_SURGE_BASELINE_DAYS": _int("QISU_SURGE_BASELINE_DAYS", 28),
+        "QISU_SURGE_MAX_P": _float("QISU_SURGE_MAX_P", 0.001),
+        "QISU_SURGE_MIN_COUNT": _int("QISU_SURGE_MIN_COUNT", 5),
+        "QISU_SURGE_MIN_RATIO": _float("QISU_SURGE_MIN_RATIO", 2.0),
+        "QISU_SURGE_MIN_EXPECTED": _float("QISU_SURGE_MIN_EXPECTED", 1.0),
+        "QISU_SURGE_COOLDOWN_DAYS": _int("QISU_SURGE_COOLDOWN_DAYS", 3),
+        "QISU_SURGE_INTERVAL_MINUTES": _int("QISU_SURGE_INTERVAL_MINUTES", 60),
         "JSON_AS_ASCII": False,
+        "QISU_OPEN311_JURISDICTION": os.environ.get("QISU_OPEN311_JURISDICTION") or None,
         # Running in production (README "Running in production").
         "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
         "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),

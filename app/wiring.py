@@ -28,7 +28,24 @@ def build_runtime(config, clock=None) -> Runtime:
                   "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"],
                   "rating_timeout_hours": config["QISU_RATING_TIMEOUT_HOURS"],
                   "idempotency_ttl_hours": config.get("QISU_IDEMPOTENCY_TTL_HOURS", 24),
-                  "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"]))})
+                  "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"])),
+                  **insight_settings(config)})
+
+
+def insight_settings(config) -> dict:
+    """P18 thresholds of the common problems and the surge alerts, from QISU_* settings."""
+    return {
+        "common_problems": {"max_texts": config["QISU_COMMON_PROBLEMS_MAX_TEXTS"],
+                            "similarity": config["QISU_COMMON_PROBLEMS_SIMILARITY"],
+                            "min_enterprises": config["QISU_COMMON_PROBLEMS_MIN_ENTERPRISES"]},
+        "surges": {"window_days": config["QISU_SURGE_WINDOW_DAYS"],
+                   "baseline_days": config["QISU_SURGE_BASELINE_DAYS"],
+                   "max_p": config["QISU_SURGE_MAX_P"], "min_count": config["QISU_SURGE_MIN_COUNT"],
+                   "min_ratio": config["QISU_SURGE_MIN_RATIO"],
+                   "min_expected": config["QISU_SURGE_MIN_EXPECTED"],
+                   "cooldown_days": config["QISU_SURGE_COOLDOWN_DAYS"]},
+        "surge_interval_minutes": config["QISU_SURGE_INTERVAL_MINUTES"],
+    }
 
 
 def auto_deploy(app) -> None:

@@ -1,8 +1,11 @@
-"""Background worker: fires due timers and delivers the outbox.
+"""Background worker: fires due timers, delivers the outbox, and looks for surges (P18).
 
 `flask qisu worker` runs it as its own process (any number of them, on any number of machines);
 `make run` starts it as a thread inside the web process. It sleeps until the next due timer or
-the poll interval, whichever comes first.
+the poll interval, whichever comes first. Every `QISU_SURGE_INTERVAL_MINUTES` (0: never) it starts
+the surge detection in a thread of its own, so a slow detection never delays a timer; with several
+workers, each runs it, and the alerts' unique (key, day) (and on PostgreSQL an advisory lock) keep
+it to one alert and one notification.
 """
 from __future__ import annotations
 
@@ -46,12 +49,47 @@ def purge_if_due(rt, last: float) -> float:
     return time.monotonic()
 
 
+class SurgeSchedule:
+    """Starts `run_detection` in a background thread every `interval_minutes` (first: at once)."""
+
+    def __init__(self, rt, interval_minutes: float | None = None, monotonic=time.monotonic):
+        self.rt = rt
+        minutes = rt.settings.get("surge_interval_minutes", 60) if interval_minutes is None \
+            else interval_minutes
+        self.interval = float(minutes) * 60
+        self.monotonic = monotonic
+        self.next_at = monotonic()
+        self.thread: threading.Thread | None = None
+
+    def tick(self) -> bool:
+        """Start a detection if one is due and none is running; True when one was started."""
+        if self.interval <= 0 or self.monotonic() < self.next_at:
+            return False
+        if self.thread is not None and self.thread.is_alive():
+            return False
+        self.next_at = self.monotonic() + self.interval
+        self.thread = threading.Thread(target=self._run, name="qisu-surges", daemon=True)
+        self.thread.start()
+        return True
+
+    def _run(self) -> None:
+        from .services.insight.surges import run_detection
+        try:
+            created = run_detection(self.rt)
+            if created:
+                log.info("surge detection: %d new alert(s)", created)
+        except Exception:  # the next interval retries
+            log.exception("surge detection failed")
+
+
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
     log.info("worker started (poll %.1fs)", poll_seconds)
     last_purge = -float(PURGE_EVERY_SECONDS)
+    surges = SurgeSchedule(rt)
     while not stop.is_set():
         try:
             last_purge = purge_if_due(rt, last_purge)
+            surges.tick()
             if run_once(rt, sender):
                 continue  # more may be waiting
             stop.wait(sleep_seconds(rt, poll_seconds))

@@ -6,15 +6,20 @@ from flask_smorest import Api
 
 from app.domain.errors import DomainError
 
-from . import auth, cases, catalog, deployments, knowledge, routing, supervision, tasks
+from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
+               routing, supervision, tasks)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
+from .schemas import ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
-                                                  supervision, knowledge, routing))
+                                                  supervision, knowledge, routing, insight,
+                                                  insight_problems))
 
 
 class QisuApi(Api):
+    ERROR_SCHEMA = ErrorOut  # documents {"error": {"code", "message", "fields"}}
+
     def handle_http_exception(self, error):
         return handle_http_exception(error)
 

@@ -63,4 +63,4 @@ def export_response(columns: Columns, rows: Iterable[dict], fmt: str, filename: 
         body, mimetype = to_csv(columns, rows), "text/csv; charset=utf-8"
     name = f"{filename}.{fmt}"
     disposition = f"attachment; filename=\"{fmt}-export.{fmt}\"; filename*=UTF-8''{quote(name)}"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+    return Response(body, content_type=mimetype, headers={"Content-Disposition": disposition})

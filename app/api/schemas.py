@@ -26,6 +26,18 @@ def _length(maximum, minimum=None):
                            error=f"长度须在 {minimum or 0}–{maximum} 之间")
 
 
+class ErrorBody(Schema):
+    code = fields.String(required=True, metadata={"description": "机器可读的错误码,如 validation_failed"})
+    message = fields.String(required=True, metadata={"description": "给用户看的说明"})
+    fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
+                          required=True, metadata={"description": "按字段列出的错误"})
+
+
+class ErrorOut(Schema):
+    """The one error shape of every 4xx/5xx answer (documented as each operation's default)."""
+    error = fields.Nested(ErrorBody, required=True)
+
+
 class TokenIn(Schema):
     username = fields.String(required=True, validate=_length(64, 1))
     password = fields.String(required=True, validate=_length(200, 1), load_only=True)
@@ -132,6 +144,7 @@ class CaseOut(Schema):
     created_at = fields.String()
     updated_at = fields.String()
     closed_at = fields.String(allow_none=True)
+    history = fields.Boolean(metadata={"description": "生成的历史数据(无流程实例, P18)"})
     version = fields.Integer()
     description = fields.String()
     contact_name = fields.String(allow_none=True)
@@ -144,7 +157,9 @@ class CaseOut(Schema):
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="须 ≥ 1"))
+    # Bounded so that the offset fits every database's integer (found by fuzzing: a 500).
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000,
+                                                                   error="须在 1–100000 之间"))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100, error="须在 1–100 之间"))
 
 

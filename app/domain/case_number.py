@@ -25,3 +25,11 @@ def parse_case_number(s: str) -> tuple[datetime.date, int] | None:
     except ValueError:
         return None
     return day, int(m.group(2))
+
+# Synthetic history (`flask qisu generate-history`) is numbered LS + yyyymmdd + '-' + id: such
+# cases have no workflow behind them and are shown as 历史数据.
+HISTORY_PREFIX = "LS"
+
+
+def is_history_number(number: str) -> bool:
+    return (number or "").startswith(HISTORY_PREFIX)

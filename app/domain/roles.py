@@ -13,6 +13,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "designer": ("流程设计", "Process designer"),
     "analyst": ("分析", "Analyst"),
     "admin": ("管理员", "Administrator"),
+    "api_client": ("开放接口应用", "Open API client"),
 }
 
 # BPMN lane name -> role code

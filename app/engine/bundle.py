@@ -159,8 +159,9 @@ def _check_scripts(filename: str, root: etree._Element) -> None:
 
 
 def _element_id(node: etree._Element) -> str | None:
+    """The nearest BPMN/DMN element with an id (a service task, not its spiffworkflow parameter)."""
     while node is not None:
-        if node.get("id"):
+        if node.get("id") and "spiffworkflow" not in (etree.QName(node).namespace or ""):
             return node.get("id")
         node = node.getparent()
     return None

@@ -2,7 +2,8 @@
 
 Scripts cannot import, open files, reach the network or touch dunder attributes: `__import__`,
 `open` and friends are simply absent from the builtins, and RestrictedPython's compiler rejects
-names and attributes starting with an underscore.
+names and attributes starting with an underscore. `sandbox_policy.QisuPolicy` narrows the
+language further and bounds CPU and memory (see there).
 """
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
                                      guarded_unpack_sequence, safe_builtins, safer_getattr)
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from .sandbox_policy import QisuPolicy, binop, capped_range, iteration_budget
+
 _EXTRA_BUILTINS = {
     name: obj for name, obj in {
         "dict": dict, "list": list, "set": set, "frozenset": frozenset, "tuple": tuple,
         "sum": sum, "min": min, "max": max, "any": any, "all": all, "sorted": sorted,
         "enumerate": enumerate, "zip": zip, "map": map, "filter": filter, "reversed": reversed,
-        "range": range, "len": len, "abs": abs, "round": round,
+        "range": capped_range, "len": len, "abs": abs, "round": round,
     }.items()
 }
 
@@ -42,6 +45,8 @@ def _inplacevar(op: str, x: Any, y: Any) -> Any:
 def _base_globals() -> dict[str, Any]:
     builtins = dict(safe_builtins)
     builtins.update(_EXTRA_BUILTINS)
+    for name in ("setattr", "delattr", "pow", "__build_class__", "_getattr_"):
+        builtins.pop(name, None)  # refused by QisuPolicy as well; nothing left to reach them
     return {
         "__builtins__": builtins,
         "_getattr_": safer_getattr,
@@ -51,6 +56,7 @@ def _base_globals() -> dict[str, Any]:
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
         "_inplacevar_": _inplacevar,
+        "_binop_": binop,
         # Classes only: the `datetime` module itself exposes `sys`, which would be an escape.
         "date": datetime.date,
         "datetime": datetime.datetime,
@@ -64,7 +70,7 @@ class SandboxError(Exception):
 
 @lru_cache(maxsize=4096)
 def compile_expression(source: str):
-    result = compile_restricted_eval(source.strip(), "<expression>")
+    result = compile_restricted_eval(source.strip(), "<expression>", policy=QisuPolicy)
     if result.errors:
         raise SandboxError("; ".join(result.errors))
     return result.code
@@ -72,7 +78,7 @@ def compile_expression(source: str):
 
 @lru_cache(maxsize=1024)
 def compile_script(source: str):
-    result = compile_restricted_exec(source, "<string>")
+    result = compile_restricted_exec(source, "<string>", policy=QisuPolicy)
     if result.errors:
         raise SandboxError("; ".join(result.errors))
     return result.code
@@ -88,12 +94,14 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
+        scope["_getiter_"] = iteration_budget()
         return eval(compile_expression(expression), scope)  # noqa: S307 - restricted code object
 
     def execute(self, script, context, external_context=None):
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
+        scope["_getiter_"] = iteration_budget()
         exec(compile_script(script), scope)  # noqa: S102 - restricted code object
         reserved = set(self.globals) | set(external_context or {})
         for key in list(context):

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from app.clock import iso
 from app.db.models import AuditEvent, Case, Enterprise, HumanTask, KnowledgeArticle, SlaClock, Unit
 from app.domain.actor import Actor
+from app.domain.case_number import is_history_number
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 
 from .runtime import Runtime
@@ -35,6 +36,7 @@ def describe_case(session, case: Case, full: bool = True, now=None,
         "created_at": iso(case.created_at), "updated_at": iso(case.updated_at),
         "closed_at": iso(case.closed_at), "version": case.version,
         "routing": routing_view(case),
+        "history": is_history_number(case.number),  # synthetic history: no workflow (P18)
     }
     if full:
         from .supervision import clock_view

@@ -18,6 +18,8 @@ from .numbering import next_case_number
 from .runtime import Runtime
 
 ENTERPRISE_CHANNELS = ("web", "app")
+SUBMISSION_KEYS = ("address", "address_id", "lat", "long", "media_url", "email", "device_id",
+                   "account_id")
 
 
 def submit_case(rt: Runtime, actor: Actor, payload: dict,
@@ -68,13 +70,16 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         if actor.role == "agent":
             channel = "phone"
             enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
+        elif actor.role == "api_client":  # a third-party app (Open311): identified like P2
+            channel = "api"
+            enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
         elif actor.role == "enterprise" and actor.enterprise_id:
             channel = payload.get("channel") or "web"
             if channel not in ENTERPRISE_CHANNELS:
                 raise ValidationFailed(fields={"channel": ["渠道须为 web 或 app"]})
             enterprise = session.get(Enterprise, actor.enterprise_id)
         else:
-            raise Forbidden("只有话务员或企业用户可以提交诉求")
+            raise Forbidden("只有话务员、企业用户或开放接口应用可以提交诉求")
         deployment = latest(session)
         now = rt.clock.now()
         case = Case(
@@ -92,7 +97,8 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         audit.record(command, "intake", after={
             "channel": channel, "kind": kind, "domain": domain, "town": case.town,
             "description": description, "enterprise": enterprise.credit_code,
-            "direct_reply": direct_reply, "kb_article": kb_article.title if kb_article else None})
+            "direct_reply": direct_reply, "kb_article": kb_article.title if kb_article else None}
+            | submission_details(channel, payload))
         messages.enqueue(command, "acknowledge")
         bundle = rt.specs.get(session, deployment.id)
         with running(command):
@@ -103,6 +109,15 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         idempotency.finish(key_row, 201, result)
         uow.commit()
         return result
+
+
+def submission_details(channel: str, payload: dict) -> dict:
+    """What a third-party app sent beside the demand (location, media, its own account and
+    device ids), kept in the intake record of the trail (P16) for the handlers and the app."""
+    if channel != "api":
+        return {}
+    return {key: value for key, value in (payload.get("submission") or {}).items()
+            if key in SUBMISSION_KEYS and value not in (None, "")}
 
 
 def process_variables(rt: Runtime, case: Case) -> dict:

@@ -18,6 +18,8 @@ TEMPLATES = {
     "closed": "【企诉】您的诉求 {number} 已结案,感谢您的评价。",
     "urge": "【企诉催办】诉求 {number} 的{clock_label}将于 {due} 到期,请抓紧办理。",
     "overdue": "【企诉督办】诉求 {number} 的{clock_label}已超期(时限 {due}),已转督办。",
+    "surge": "【企诉预警】{label} 近 {days} 天诉求 {observed} 件,按基线预期约 {expected:.1f} 件,"
+             "明显激增,请关注。",
 }
 
 

@@ -10,7 +10,7 @@ from app.db.models import HumanTask, SlaClock, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
-from . import audit
+from . import audit, facts
 
 
 def save(command, workflow, completed_task_id: str | None = None) -> list[HumanTask]:
@@ -27,6 +27,7 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
     case.updated_at = command.now
     open_tasks = _project_tasks(command, workflow, completed_task_id)
     _project_timers(command, workflow)
+    facts.refresh(command)  # P18: the insight columns, in the command's own transaction
     return open_tasks
 
 

@@ -7,11 +7,13 @@ from sqlalchemy import exists, select
 
 from app.clock import iso
 from app.db.models import Case, Enterprise, HumanTask, SlaClock, Unit
+from app.domain.case_number import HISTORY_PREFIX
 from app.domain.vocab import CASE_STATUSES, CLOCKS, FINAL_STATUSES
 
 from .runtime import Runtime
 
-OPEN = Case.status.not_in(tuple(FINAL_STATUSES))
+# Open cases with a workflow: synthetic history (LS…, P18) has no tasks or clocks to supervise.
+OPEN = Case.status.not_in(tuple(FINAL_STATUSES)) & Case.number.not_like(f"{HISTORY_PREFIX}%")
 
 
 def _row(session, case: Case, now, clocks: list[SlaClock] | None = None) -> dict:

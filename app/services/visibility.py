@@ -16,6 +16,8 @@ def case_filter(actor: Actor):
         return or_(Case.unit_id == actor.unit_id, Case.id.in_(co_handled))
     if actor.role == "enterprise" and actor.enterprise_id:
         return Case.enterprise_id == actor.enterprise_id
+    if actor.role == "api_client":  # a third-party app sees the requests it submitted
+        return Case.created_by == actor.id
     return False
 
 

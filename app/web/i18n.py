@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from flask import g, request
 
+from .i18n_insight import EN_INSIGHT
+
 LANGUAGES = ("zh", "en")
 
 EN: dict[str, str] = {
@@ -216,8 +218,13 @@ EN.update({
     "请提供统一社会信用代码或企业登记电话": "Give the credit code or registered phone",
     "该电话未登记为企业联系电话": "This phone is not registered for an enterprise",
     "渠道须为 web 或 app": "The channel must be web or app",
-    "只有话务员或企业用户可以提交诉求": "Only agents and enterprise users submit demands",
+    "只有话务员、企业用户或开放接口应用可以提交诉求":
+        "Only agents, enterprise users and open API clients submit demands",
+    # what a third-party app (Open311) sent with its demand, shown in the case's history
+    "地址": "Address", "地址编号": "Address id", "纬度": "Latitude", "经度": "Longitude",
+    "图片链接": "Media URL", "邮箱": "Email", "设备编号": "Device id", "应用账号": "App account",
 })
+EN.update(EN_INSIGHT)
 
 def current_language() -> str:
     if "lang" not in g:

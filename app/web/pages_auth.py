@@ -12,7 +12,7 @@ from .common import current_user, rt
 from .i18n import LANGUAGES, gettext
 
 HOME = {"agent": "web.intake", "enterprise": "web.my_cases", "designer": "web.designer",
-        "supervisor": "web.supervision"}
+        "supervisor": "web.supervision", "analyst": "web.insight"}
 
 
 def home_for(actor) -> str:

@@ -33,6 +33,9 @@ VALUE_LABELS = {
     "response": "响应时限", "solution": "方案时限", "resolution": "办结时限",
     "reason": "理由", "requested_due": "申请期限", "channel": "渠道", "kind": "类型",
     "domain": "领域", "description": "诉求内容", "enterprise": "企业", "number": "诉求编号",
+    # sent by a third-party app through Open311 (app/open311/)
+    "address": "地址", "address_id": "地址编号", "lat": "纬度", "long": "经度",
+    "media_url": "图片链接", "email": "邮箱", "device_id": "设备编号", "account_id": "应用账号",
 }
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 HIDDEN_KEYS = {"before", "lane", "lateness_s"}

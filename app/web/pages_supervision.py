@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template
 
 from app.services import supervision
+from app.services.insight import surges
 
 from . import bp
 from .common import page, rt
@@ -16,4 +17,6 @@ def supervision_page(actor):
     return render_template("supervision.html", overdue=supervision.overdue(runtime),
                            due_soon=supervision.due_soon(runtime),
                            dissatisfied=supervision.dissatisfied(runtime),
-                           watch=supervision.watch_list(runtime))
+                           watch=supervision.watch_list(runtime),
+                           surge_alerts=surges.list_alerts(runtime, "open"),
+                           can_ack=actor.role in ("supervisor", "admin"))

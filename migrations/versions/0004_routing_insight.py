@@ -66,10 +66,18 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('extensions_count', sa.Integer(), nullable=False, server_default='0'))
         batch_op.create_index('ix_cases_created_at', ['created_at'], unique=False)
         batch_op.create_foreign_key('fk_cases_routing_model_id', 'routing_models', ['routing_model_id'], ['id'])
+    # P18 insight: statistics and lookups for the dashboard queries (app/services/insight/filters.py).
+    op.create_index('ix_cases_handling_hour', 'cases', [sa.text('(handling_seconds / 3600)')])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_index('ix_cases_local_day', 'cases',
+                        [sa.text("date_trunc('day'::text, created_at + '08:00:00'::interval)")])
 
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_cases_local_day', table_name='cases')
+    op.drop_index('ix_cases_handling_hour', table_name='cases')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_constraint('fk_cases_routing_model_id', type_='foreignkey')
         batch_op.drop_index('ix_cases_created_at')

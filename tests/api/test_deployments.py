@@ -137,3 +137,50 @@ def test_timer_expressions_are_checked_at_deploy(api):
     response = upload(api, hostile)
     assert response.status == 422
     assert any("timer_rating_due" in key for key in response.json["error"]["fields"]), response.json
+
+
+XXE = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+       '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">&e;</definitions>')
+EXTERNAL_DTD = ('<?xml version="1.0"?><!DOCTYPE d SYSTEM "http://127.0.0.1:9/evil.dtd">'
+                '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')
+PARAMETER_ENTITY = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY % p SYSTEM "http://127.0.0.1:9/x">%p;]>'
+                    '<definitions/>')
+LAUGHS = '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "lol">' + "".join(
+    f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9)) + "]><l>&j;</l>"
+
+
+@pytest.mark.parametrize("content", [XXE, EXTERNAL_DTD, PARAMETER_ENTITY, LAUGHS],
+                         ids=["xxe", "external-dtd", "parameter-entity", "billion-laughs"])
+@pytest.mark.parametrize("path", ["/api/deployments", "/api/deployments/validate"])
+def test_dtds_are_refused_before_parsing_by_both_endpoints(api, content, path):
+    response = api.as_("designer1").post(path, json={"filename": "enterprise_demand.bpmn",
+                                                      "content": content})
+    errors = response.json["error"]["fields"] if response.status == 422 else response.json["errors"]
+    assert response.status in (200, 422) and errors, response
+    assert any("DOCTYPE" in m for ms in errors.values() for m in ms), errors
+    assert any(key.startswith("enterprise_demand.bpmn") for key in errors)
+    assert "root:" not in str(response.json)  # /etc/passwd was not read
+
+
+@pytest.mark.parametrize("path", ["/api/deployments", "/api/deployments/validate"])
+def test_oversized_upload_gets_a_clear_error(api, path):
+    body = {"filename": "enterprise_demand.bpmn", "content": "<x>" + "a" * (1024 * 1024 + 10) + "</x>"}
+    response = api.as_("designer1").post(path, json=body)
+    assert response.status in (413, 422), response
+    text = str(response.json["error"])
+    assert "content" in response.json["error"]["fields"] or "过大" in text, text
+
+
+def test_multibyte_upload_over_a_mebibyte_is_refused_by_the_xml_check(api):
+    # Under the character limit, over 1 MiB of UTF-8: the XML check counts bytes.
+    content = "<definitions>" + "诉" * 400_000 + "</definitions>"
+    response = upload(api, content)
+    assert response.status == 422
+    assert any("过大" in m for ms in response.json["error"]["fields"].values() for m in ms)
+
+
+def test_malformed_xml_is_named_by_the_validate_endpoint(api):
+    response = api.as_("designer1").post("/api/deployments/validate", json={
+        "filename": "routing.dmn", "content": "<definitions><decision></definitions>"})
+    assert response.status == 200 and response.json["ok"] is False
+    assert any("XML" in m for m in response.json["errors"]["routing.dmn"])

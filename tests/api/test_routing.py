@@ -2,6 +2,8 @@
 dispatcher and by the process's automatic dispatch."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -29,35 +31,35 @@ def trained(cli, labelled):
     """A model trained from the CSV and activated by the command an operator would use."""
     result = cli("train", "--csv", labelled, "--activate")
     assert result.exit_code == 0, result.output
-    return result
+    assert "active" in result.output
+    return int(re.search(r"model version (\d+)", result.output).group(1))
 
 
 def test_train_stores_a_version_with_a_cross_validated_threshold(trained, cli, rt):
-    assert "model version 1" in trained.output and "active" in trained.output
     with rt.uow() as uow:
         row = uow.session.scalar(select(RoutingModel))
-        assert row.active and row.n_samples == 120 and row.source == "csv:orders.csv"
+        assert row.id == trained and row.active and row.n_samples == 120 and row.source == "csv:orders.csv"
         assert 0 < row.threshold <= 1
         assert row.metrics["target_precision"] == 0.97 and row.metrics["cv_folds"] == 5
         assert set(row.labels) == {"劳动和社会保障", "环境保护", "交通运输"}
     listing = cli("list").output
-    assert listing.startswith("* v1") and "120 examples" in listing
+    assert listing.startswith(f"* v{trained}") and "120 examples" in listing
 
 
 def test_a_second_version_is_inactive_until_activated(trained, cli, labelled):
     second = cli("train", "--csv", labelled)
-    assert second.exit_code == 0 and "model version 2" in second.output
-    assert cli("list").output.splitlines()[0].startswith("* v1")
-    assert cli("activate", "2").exit_code == 0
+    assert second.exit_code == 0 and f"model version {trained + 1}" in second.output
+    assert cli("list").output.splitlines()[0].startswith(f"* v{trained}")
+    assert cli("activate", str(trained + 1)).exit_code == 0
     lines = cli("list").output.splitlines()
-    assert lines[0].startswith("  v1") and lines[1].startswith("* v2")
+    assert lines[0].startswith(f"  v{trained}") and lines[1].startswith(f"* v{trained + 1}")
 
 
 def test_eval_prints_the_metrics(trained, cli, labelled):
     output = cli("eval", "--csv", labelled).output
     for label in ("accuracy", "macro-F1", "top-3 accuracy", "auto-dispatched", "precision"):
         assert label in output
-    assert "model version 1 on 120 demands" in output
+    assert f"model version {trained} on 120 demands" in output
 
 
 def test_training_data_with_an_unknown_domain_is_refused(cli, tmp_path, rt):
@@ -74,13 +76,13 @@ def test_training_data_with_an_unknown_domain_is_refused(cli, tmp_path, rt):
 
 
 def test_activating_an_unknown_version_fails_clearly(cli):
-    result = cli("activate", "42")
-    assert result.exit_code == 1 and "分拨模型版本 42 不存在" in result.output
+    result = cli("activate", "424242")
+    assert result.exit_code == 1 and "分拨模型版本 424242 不存在" in result.output
 
 
 def test_suggest_api_gives_three_domains_with_units(trained, api):
     body = api.as_("agent1").post("/api/routing/suggest", json={"text": CLEAR, "town": "小榄镇"}).json
-    assert body["model_version"] == 1 and len(body["top3"]) == 3
+    assert body["model_version"] == trained and len(body["top3"]) == 3
     best = body["top3"][0]
     assert best["domain"] == "环境保护" and best["confidence"] >= body["threshold"] and body["auto"]
     assert best["unit"]["code"]  # the routing table's unit for that domain and town
@@ -104,12 +106,12 @@ def test_confident_case_is_dispatched_automatically_with_version_and_confidence(
     case = api.submit(description=CLEAR, domain=None, town="小榄镇")
     assert case["status"] != "dispatching" and case["unit"] is not None
     routing = case["routing"]
-    assert routing["auto_dispatched"] and routing["model_version"] == 1
+    assert routing["auto_dispatched"] and routing["model_version"] == trained
     assert routing["predicted_domain"] == "环境保护" and case["domain"] == "环境保护"
     assert [d["domain"] for d in routing["top3"]][0] == "环境保护"
     events = api.as_("agent1").get(f"/api/cases/{case['number']}/history").json["events"]
     classify = next(e for e in events if e["action"] == "classify")
-    assert classify["after"]["model_version"] == 1 and classify["after"]["auto"] is True
+    assert classify["after"]["model_version"] == trained and classify["after"]["auto"] is True
     auto = next(e for e in events if e["action"] == "auto_dispatch")
     assert auto["after"]["unit_code"] == case["unit"]["code"] and auto["role"] == "system" and auto["actor"] == "系统"
     assert not api.as_("dispatcher1").task_for(case["number"], "dispatch")
@@ -134,7 +136,7 @@ def test_agent_domain_that_disagrees_with_the_model_goes_to_the_dispatcher(train
 
 
 def test_manual_threshold_above_every_confidence_stops_automatic_dispatch(trained, cli, api):
-    assert cli("activate", "1", "--threshold", "1.0").exit_code == 0
+    assert cli("activate", str(trained), "--threshold", "1.0").exit_code == 0
     case = api.submit(description=CLEAR, domain=None, town="小榄镇")
     assert case["status"] == "dispatching" and not case["routing"]["auto_dispatched"]
 
@@ -185,10 +187,10 @@ def test_intake_page_says_when_no_model_is_active(app):
 def test_models_api(trained, api):
     admin = api.as_("admin1")
     listing = admin.get("/api/routing/models").json
-    assert listing[0]["version"] == 1 and listing[0]["active"]
-    changed = admin.post("/api/routing/models/1/activate", json={"threshold": 0.99}).json
+    assert listing[0]["version"] == trained and listing[0]["active"]
+    changed = admin.post(f"/api/routing/models/{trained}/activate", json={"threshold": 0.99}).json
     assert changed["threshold"] == 0.99
-    bad = admin.post("/api/routing/models/1/activate", json={"threshold": 2})
+    bad = admin.post(f"/api/routing/models/{trained}/activate", json={"threshold": 2})
     assert bad.status == 422 and "threshold" in bad.json["error"]["fields"]
-    assert admin.post("/api/routing/models/9/activate", json={}).status == 404
+    assert admin.post("/api/routing/models/999999/activate", json={}).status == 404
     assert api.as_("agent1").get("/api/routing/models").status == 403

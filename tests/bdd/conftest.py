@@ -486,5 +486,7 @@ def no_tasks(api, case, user):
 
 from tests.bdd.steps_deadlines import *  # noqa: E402,F401,F403
 from tests.bdd.steps_handling import *  # noqa: E402,F401,F403
+from tests.bdd.steps_open311 import *  # noqa: E402,F401,F403
 from tests.bdd.steps_outcomes import *  # noqa: E402,F401,F403
 from tests.bdd.steps_routing import *  # noqa: E402,F401,F403
+from tests.bdd.steps_insight import *  # noqa: E402,F401,F403

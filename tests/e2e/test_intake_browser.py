@@ -107,3 +107,26 @@ def test_knowledge_page(person):
     page.wait_for_url(re.compile(r"/knowledge/\d+"))
     assert "30 日内" in page.content()
     dispatcher.shot("knowledge-article")
+
+
+def test_agent_sees_domain_suggestions_while_typing_and_picks_one(person, app, tmp_path):
+    from tests.routing_data import write_csv
+    trained = app.test_cli_runner().invoke(
+        args=["qisu", "routing", "train", "--csv", str(write_csv(tmp_path / "o.csv")), "--activate"])
+    assert trained.exit_code == 0, trained.output
+    agent = person("agent1")
+    page = agent.page
+    page.goto("/intake")
+    page.fill("#enterprise-q", ENTERPRISES[1]["credit_code"][:10])
+    page.locator("#enterprise-results a").first.click()
+    page.locator("#enterprise-card .enterprise-card").wait_for()
+    page.check("input[name=kind][value=投诉]")
+    page.locator("#description").press_sequentially("工厂夜间废气排放严重，请环保部门处理")
+    chip = page.locator("#domain-hint button[data-domain]").first
+    chip.wait_for()
+    assert page.locator("#domain-hint button[data-domain]").count() == 3
+    assert chip.get_attribute("data-domain") == "环境保护"
+    agent.shot("intake-domain-suggestions")
+    chip.click()
+    assert page.locator("select[name=domain]").input_value() == "环境保护"
+    page.wait_for_function("document.querySelector('#suggestion-hint strong') !== null")

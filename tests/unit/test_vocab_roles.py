@@ -69,7 +69,7 @@ def test_role_for_lane(lane, role):
 def test_lane_roles_are_roles():
     assert set(LANE_ROLES.values()) <= set(ROLES)
     assert ROLES["unit"][0] == "承办单位业务专员"
-    assert len(ROLES) == 9
+    assert len(ROLES) == 10
 
 
 @pytest.mark.parametrize("cls, status, code", [

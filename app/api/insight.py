@@ -1,0 +1,97 @@
+"""Insight for leadership (P18): key figures, trend, unit ranking, hotspots, town grid.
+
+Every endpoint takes the same filters (period, unit, town, kind, domain, channel, red_list); the
+tables also download as CSV or XLSX with `format=csv|xlsx`."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from app.db.models import Unit
+from app.domain.errors import ValidationFailed
+from app.services.insight import breakdowns, hotspots, metrics, tables
+
+from .auth import login_required, runtime
+from .export import export_response
+from .insight_schemas import HotspotArgs, InsightArgs, TrendArgs, UnitArgs, filters_of
+
+blp = Blueprint("insight", __name__, url_prefix="/api/insight",
+                description="决策分析 (Insight for leadership, P18)")
+SECURITY = [{"bearerAuth": []}]
+ROLES = ("leader", "supervisor", "analyst", "admin")
+FILE_DOC = {"200": {"description": "JSON; 或 format=csv/xlsx 时为文件下载"}}
+
+
+def _filters(args):
+    code = args.get("unit")
+    if code is not None:
+        with runtime().uow() as uow:
+            if uow.session.scalar(select(Unit.id).where(Unit.code == code)) is None:
+                raise ValidationFailed(fields={"unit": [f"未知的承办单位编码 {code}"]})
+    return filters_of(args)
+
+
+def _maybe_export(args, columns, rows, name, result):
+    if args.get("format"):
+        return export_response(columns, [tables.display(r) for r in rows], args["format"], name)
+    return result
+
+
+@blp.route("/metrics")
+class Metrics(MethodView):
+    @blp.arguments(InsightArgs, location="query")
+    @blp.doc(security=SECURITY, responses=FILE_DOC)
+    @login_required(*ROLES)
+    def get(self, args):
+        """Key figures, with red-list cases separately (核心指标)."""
+        result = metrics.metrics(runtime(), _filters(args))
+        columns, rows = tables.figures_rows(result)
+        if args.get("format"):
+            return export_response(columns, rows, args["format"], "核心指标")
+        return result
+
+
+@blp.route("/trend")
+class Trend(MethodView):
+    @blp.arguments(TrendArgs, location="query")
+    @blp.doc(security=SECURITY, responses=FILE_DOC)
+    @login_required(*ROLES)
+    def get(self, args):
+        """Figures by day, week or month (趋势)."""
+        result = breakdowns.trend(runtime(), _filters(args), args.get("granularity"))
+        return _maybe_export(args, tables.TREND_COLUMNS, result["series"], "趋势", result)
+
+
+@blp.route("/units")
+class Units(MethodView):
+    @blp.arguments(UnitArgs, location="query")
+    @blp.doc(security=SECURITY, responses=FILE_DOC)
+    @login_required(*ROLES)
+    def get(self, args):
+        """Ranking of the receiving units (承办单位排名)."""
+        rows = breakdowns.units(runtime(), _filters(args), args["sort"])
+        return _maybe_export(args, tables.UNIT_COLUMNS, rows, "承办单位排名", {"items": rows})
+
+
+@blp.route("/hotspots")
+class Hotspots(MethodView):
+    @blp.arguments(HotspotArgs, location="query")
+    @blp.doc(security=SECURITY, responses=FILE_DOC)
+    @login_required(*ROLES)
+    def get(self, args):
+        """Top domains of consultations and of complaints, with the change against the
+        previous period of equal length (热点)."""
+        result = hotspots.hotspots(runtime(), _filters(args), args["top"])
+        return _maybe_export(args, tables.HOTSPOT_COLUMNS, hotspots.rows(result), "热点领域", result)
+
+
+@blp.route("/towns")
+class Towns(MethodView):
+    @blp.arguments(InsightArgs, location="query")
+    @blp.doc(security=SECURITY, responses=FILE_DOC)
+    @login_required(*ROLES)
+    def get(self, args):
+        """Demands by town and domain (镇街 × 领域)."""
+        result = breakdowns.towns(runtime(), _filters(args))
+        return _maybe_export(args, tables.TOWN_COLUMNS, result["cells"], "镇街领域分布", result)

@@ -1,0 +1,145 @@
+"""Query and response schemas of the P18 common problems and surge alerts API."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from app.clock import SHANGHAI, local
+from app.db.models import Unit
+from app.domain.errors import ValidationFailed
+from app.domain.vocab import DOMAINS, KINDS
+from app.services.insight.common_problems import ProblemQuery
+
+from .export import EXPORT_FORMATS
+
+MAX_PERIOD_DAYS = 366
+DEFAULT_PERIOD_DAYS = 30
+
+
+def _choice(values):
+    return validate.OneOf(values, error="取值须为: " + " / ".join(values))
+
+
+class ProblemArgs(Schema):
+    start = fields.Date(metadata={"description": "起始日期(含,北京时间),默认结束日期前 29 天"},
+                        error_messages={"invalid": "应为日期 YYYY-MM-DD"})
+    end = fields.Date(metadata={"description": "结束日期(含,北京时间),默认今天"},
+                      error_messages={"invalid": "应为日期 YYYY-MM-DD"})
+    town = fields.String(validate=validate.Length(max=50, error="长度须在 0–50 之间"))
+    domain = fields.String(validate=_choice(DOMAINS))
+    kind = fields.String(validate=_choice(KINDS))
+    unit = fields.String(validate=validate.Length(max=32, error="长度须在 0–32 之间"),
+                         metadata={"description": "承办单位代码,如 xlz"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="须在 1–500 之间"))
+    format = fields.String(validate=_choice(EXPORT_FORMATS),
+                           metadata={"description": "csv | xlsx: 导出分组表"})
+
+    @validates_schema
+    def _period(self, data, **kwargs):
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise ValidationError("起始日期不能晚于结束日期", "start")
+        if start and end and (end - start).days >= MAX_PERIOD_DAYS:
+            raise ValidationError(f"时间范围不能超过 {MAX_PERIOD_DAYS} 天", "start")
+
+
+def _utc(day: date) -> datetime:
+    return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def problem_query(session, now: datetime, args: dict) -> ProblemQuery:
+    """The ProblemQuery of validated arguments: dates in Beijing time, the unit by its code."""
+    end = args.get("end") or local(now).date()
+    start = args.get("start") or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    if start > end:
+        raise ValidationFailed(fields={"start": "起始日期不能晚于结束日期"})
+    unit_id = None
+    if args.get("unit"):
+        unit_id = session.scalar(select(Unit.id).where(Unit.code == args["unit"]))
+        if unit_id is None:
+            raise ValidationFailed(fields={"unit": f"未知的承办单位: {args['unit']}"})
+    return ProblemQuery(start=_utc(start), end=_utc(end + timedelta(days=1)),
+                        town=args.get("town") or None, domain=args.get("domain"),
+                        kind=args.get("kind"), unit_id=unit_id, limit=args.get("limit", 50))
+
+
+class ProblemCase(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    created_at = fields.String()
+    enterprise = fields.String()
+
+
+class ProblemGroup(Schema):
+    rank = fields.Integer()
+    count = fields.Integer(metadata={"description": "诉求件数"})
+    enterprise_count = fields.Integer()
+    enterprises = fields.List(fields.String())
+    towns = fields.List(fields.String())
+    units = fields.List(fields.String())
+    unit_codes = fields.List(fields.String())
+    domains = fields.List(fields.String())
+    kinds = fields.List(fields.String())
+    title = fields.String(metadata={"description": "代表性诉求的首句"})
+    text = fields.String(metadata={"description": "代表性诉求(组中心)内容"})
+    keywords = fields.List(fields.String())
+    cases = fields.List(fields.Nested(ProblemCase))
+    first_at = fields.String()
+    last_at = fields.String()
+
+
+class ProblemsOut(Schema):
+    period = fields.Dict()
+    filters = fields.Dict()
+    matched = fields.Integer(metadata={"description": "期间内符合条件的诉求数"})
+    analysed = fields.Integer(metadata={"description": "实际分析的诉求数(最近的,至多 cap 件)"})
+    cap = fields.Integer()
+    capped = fields.Boolean()
+    similarity = fields.Float()
+    min_enterprises = fields.Integer()
+    total_groups = fields.Integer()
+    note = fields.String()
+    groups = fields.List(fields.Nested(ProblemGroup))
+
+
+class SurgeArgs(Schema):
+    status = fields.String(load_default="open", validate=_choice(("open", "acknowledged", "all")))
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500, error="须在 1–500 之间"))
+
+
+class SurgeUnit(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class SurgeOut(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    day = fields.String()
+    scope = fields.String(metadata={"description": "domain_town | unit"})
+    label = fields.String()
+    domain = fields.String(allow_none=True)
+    town = fields.String(allow_none=True)
+    unit = fields.Nested(SurgeUnit, allow_none=True)
+    window_start = fields.String()
+    window_end = fields.String()
+    observed = fields.Integer()
+    expected = fields.Float()
+    ratio = fields.Float(allow_none=True)
+    p_value = fields.Float(metadata={"description": "泊松尾概率 P(X ≥ observed)"})
+    detected_at = fields.String()
+    acknowledged = fields.Boolean()
+    acknowledged_at = fields.String(allow_none=True)
+    acknowledged_by = fields.String(allow_none=True)
+
+
+GROUP_COLUMNS = [("rank", "序号"), ("count", "诉求件数"), ("enterprise_count", "企业数"),
+                 ("title", "代表性诉求"), ("keywords", "关键词"), ("enterprises", "企业"),
+                 ("towns", "镇街"), ("units", "承办单位"), ("domains", "领域"),
+                 ("case_numbers", "诉求编号"), ("first_at", "最早受理"), ("last_at", "最近受理")]
+
+
+def export_rows(result: dict) -> list[dict]:
+    return [{**g, "case_numbers": [c["number"] for c in g["cases"]]} for g in result["groups"]]

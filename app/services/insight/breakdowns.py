@@ -1,0 +1,114 @@
+"""P18 breakdowns: the unit ranking, the trend series and the town × domain grid."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+
+from app.db.models import AuditEvent, Case, Unit
+
+from ..runtime import Runtime
+from .cache import cached
+from .figures import TREND_KEYS, add, columns, count_if, empty, rates
+from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
+
+UNCLASSIFIED = "未分类"
+UNIT_SORTS = ("volume", "resolution_on_time_rate", "satisfaction_rate", "returns", "extensions",
+              "avg_handling_seconds")
+
+
+@cached
+def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
+    """One row per receiving unit: volume, on-time rates, satisfaction, returns, extensions, time.
+
+    `returns` are the accepted returns *by* that unit (the unit the case was taken from when the
+    dispatcher approved the return), so they are not counted on the unit that got the case next."""
+    with rt.uow() as uow:
+        session = uow.session
+        where = conditions(session, filters)
+        cols = columns()
+        cols.pop("returns")
+        rows = session.execute(select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
+                               .where(*where, Case.unit_id.is_not(None))
+                               .group_by(Case.unit_id)).all()
+        returned_by = AuditEvent.before["unit_id"].as_integer()
+        returns = dict(session.execute(
+            select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
+            .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
+        names = {u.id: u for u in session.scalars(select(Unit))}
+        result = []
+        for row in rows:
+            data = row._asdict()
+            unit = names[data.pop("unit_id")]
+            data["returns"] = returns.pop(unit.id, 0)
+            result.append({"unit_code": unit.code, "unit_name": unit.name, **rates(data)})
+        for unit_id, count in returns.items():  # returned everything it got in the period
+            if unit_id in names:
+                result.append({"unit_code": names[unit_id].code, "unit_name": names[unit_id].name,
+                               **rates(empty() | {"returns": count})})
+        key = sort if sort in UNIT_SORTS else "volume"
+        result.sort(key=lambda r: (r[key] is None, -(r[key] or 0), r["unit_code"]))
+        return result
+
+
+@cached
+def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict:
+    """The figures by local day, week (from Monday) or month (one pass by day, rolled up)."""
+    with rt.uow() as uow:
+        session = uow.session
+        granularity = granularity if granularity in GRANULARITIES else \
+            auto_granularity(filters, rt.clock.now().date())
+        day = local_day(session)
+        cols = columns(TREND_KEYS)
+        rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
+                               .select_from(Case).where(*conditions(session, filters))
+                               .group_by(day)).all()
+    buckets: dict[date, dict] = {}
+    for row in rows:
+        data = row._asdict()
+        value = data.pop("day")
+        first = value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+        add(buckets.setdefault(roll_up(first, granularity), empty()), data)
+    series = [{"period": key.isoformat(), **_trend_figures(rates(buckets[key]))}
+              for key in sorted(buckets)]
+    return {"granularity": granularity, "series": series}
+
+
+NOT_IN_TREND = ("closed", "returns", "extensions", "response_finished", "response_on_time",
+                "response_on_time_rate", "solution_finished", "solution_on_time",
+                "solution_on_time_rate")
+
+
+def _trend_figures(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key not in NOT_IN_TREND}
+
+
+@cached
+def towns(rt: Runtime, filters: Filters) -> dict:
+    """Counts by town and domain (the heat map), with each town's total and red-list share."""
+    with rt.uow() as uow:
+        session = uow.session
+        where = conditions(session, filters)
+        town = func.coalesce(Case.town, UNCLASSIFIED).label("town")
+        domain = func.coalesce(Case.domain, UNCLASSIFIED).label("domain")
+        rows = session.execute(select(town, domain, func.count().label("n"),
+                                      count_if(Case.red_list.is_(True)).label("red"),
+                                      count_if(Case.kind == "投诉").label("complaints"))
+                               .where(*where).group_by(town, domain)).all()
+    totals: dict[str, dict] = {}
+    cells = []
+    for row in rows:
+        cells.append({"town": row.town, "domain": row.domain, "count": int(row.n),
+                      "complaints": int(row.complaints)})
+        total = totals.setdefault(row.town, {"town": row.town, "volume": 0, "red_list": 0,
+                                             "complaints": 0})
+        total["volume"] += int(row.n)
+        total["red_list"] += int(row.red)
+        total["complaints"] += int(row.complaints)
+    town_rows = sorted(totals.values(), key=lambda t: (-t["volume"], t["town"]))
+    domains = sorted({c["domain"] for c in cells},
+                     key=lambda d: -sum(c["count"] for c in cells if c["domain"] == d))
+    return {"towns": town_rows, "domains": domains,
+            "cells": sorted(cells, key=lambda c: (c["town"], c["domain"]))}
+
+

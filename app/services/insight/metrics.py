@@ -1,0 +1,76 @@
+"""P18 key figures over a filter: volume, dispatch, direct replies, on-time, satisfaction, time.
+
+Every figure is defined in README.md ("Insight (P18)") and in `figures.py`; red-list cases are
+reported beside the total (`red_list`), with the same definitions.
+
+One pass over the cases groups the counts by red list and by whole hours of handling time: the
+sums give the figures, the hour histogram locates the 90th percentile, and one small indexed query
+reads the exact value inside that hour.
+"""
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import select
+
+from app.db.models import Case
+
+from ..runtime import Runtime
+from .cache import cached
+from .figures import add, columns, empty, rates
+from .filters import Filters, conditions, handling_hour
+
+
+@cached
+def metrics(rt: Runtime, filters: Filters) -> dict:
+    with rt.uow() as uow:
+        session = uow.session
+        where = conditions(session, filters)
+        hour = handling_hour(session)
+        cols = columns()
+        rows = session.execute(select(Case.red_list, hour.label("hour"),
+                                      *(c.label(k) for k, c in cols.items()))
+                               .select_from(Case).where(*where)
+                               .group_by(Case.red_list, hour)).all()
+        total, red = empty(), empty()
+        hist_all: dict[int, int] = {}
+        hist_red: dict[int, int] = {}
+        for row in rows:
+            data = row._asdict()
+            is_red, bucket = bool(data.pop("red_list")), data.pop("hour")
+            add(total, data)
+            if is_red:
+                add(red, data)
+            if bucket is not None:
+                hist_all[bucket] = hist_all.get(bucket, 0) + data["handled"]
+                if is_red:
+                    hist_red[bucket] = hist_red.get(bucket, 0) + data["handled"]
+        result = rates(total)
+        result["p90_handling_seconds"] = p90(session, where, hist_all)
+        if filters.red_list is False:
+            result["red_list"] = None
+        else:
+            result["red_list"] = rates(red)
+            result["red_list"]["p90_handling_seconds"] = p90(
+                session, [*where, Case.red_list.is_(True)], hist_red)
+        result["filters"] = filters.as_query()
+        return result
+
+
+def p90(session, where: list, histogram: dict[int, int]) -> int | None:
+    """The 90th percentile of handling time, nearest rank: the smallest handling time such that
+    at least 90 % of the closed cases took no longer (None without closed cases)."""
+    handled = sum(histogram.values())
+    if not handled:
+        return None
+    rank = math.ceil(0.9 * handled)  # 1-based
+    seen = 0
+    for bucket in sorted(histogram):
+        if seen + histogram[bucket] >= rank:
+            hour = handling_hour(session)
+            return session.scalar(select(Case.handling_seconds)
+                                  .where(*where, hour == bucket)
+                                  .order_by(Case.handling_seconds)
+                                  .offset(rank - seen - 1).limit(1))
+        seen += histogram[bucket]
+    return None

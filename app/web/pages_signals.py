@@ -1,0 +1,114 @@
+"""P18 signals pages: common problems (共性问题) for the analysis meeting, and surge alerts."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from app.api.signals_schemas import ProblemArgs, problem_query
+from app.domain.errors import DomainError, NotFound
+from app.domain.vocab import DOMAINS, KINDS
+from app.services.insight import surges
+from app.services.insight.common_problems import common_problems
+
+from . import bp
+from .common import page, rt
+from .i18n import EN, gettext
+
+READERS = ("leader", "supervisor", "analyst", "admin")
+ACKNOWLEDGERS = ("supervisor", "admin")
+FILTERS = ("start", "end", "town", "domain", "kind", "unit")
+
+EN.update({
+    "共性问题": "Common problems", "激增预警": "Surge alerts", "预警与共性问题": "Signals",
+    "起始日期": "From", "结束日期": "To", "镇街": "Town", "领域": "Domain", "承办单位代码": "Unit code",
+    "全部": "All", "查询": "Search", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel",
+    "诉求件数": "Cases", "企业数": "Enterprises", "代表性诉求": "Representative demand",
+    "关键词": "Keywords", "诉求编号": "Case no.", "最早受理": "First received",
+    "最近受理": "Last received", "暂无共性问题。": "No common problems in this period.",
+    "件": "cases", "家企业": "enterprises", "查看全部": "See all", "确认": "Acknowledge",
+    "已确认": "Acknowledged", "待确认": "Open", "暂无激增预警。": "No surge alerts.",
+    "实际": "Observed", "预期": "Expected", "倍数": "Ratio", "发现时间": "Detected",
+    "统计窗口": "Window", "近期确认的预警": "Recently acknowledged", "确认人": "By",
+    "分组方法": "Method", "相似度阈值": "Similarity threshold", "最少企业数": "Min. enterprises",
+    "共性问题前十": "Top 10 common problems", "预警": "Alert",
+    "诉求文本相似(字二元组 TF-IDF 余弦)的诉求归为一组,组内须来自不同企业。":
+        "Demands with similar texts (TF-IDF cosine of character bigrams) form a group; "
+        "a group needs demands from different enterprises.",
+})
+
+
+def _args():
+    """Validated filters of the query string, or (None, field errors)."""
+    raw = {k: v for k, v in request.args.items() if k in (*FILTERS, "limit") and v != ""}
+    try:
+        return ProblemArgs().load(raw), {}
+    except ValidationError as err:
+        return None, err.messages
+
+
+def _analyse(args: dict) -> tuple[dict | None, dict]:
+    runtime = rt()
+    try:
+        with runtime.uow() as uow:
+            query = problem_query(uow.session, runtime.clock.now(), args)
+    except DomainError as err:
+        return None, err.fields
+    return common_problems(runtime, query), {}
+
+
+def _export_url(fmt: str) -> str:
+    """The API's download of the same table (the API accepts the page session for GET)."""
+    params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
+    return url_for("insight_problems.CommonProblems", format=fmt, **params)
+
+
+@bp.route("/insight/common-problems", endpoint="common_problems")
+@page(*READERS)
+def common_problems_page(actor):
+    args, errors = _args()
+    result = None
+    if args is not None:
+        result, errors = _analyse(args)
+    status = 422 if errors else 200
+    return render_template("signals_common_problems.html", result=result, errors=errors,
+                           values=request.args, domains=DOMAINS, kinds=KINDS,
+                           csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx")), status
+
+
+@bp.route("/insight/fragments/common-problems", endpoint="common_problems_fragment")
+@page(*READERS)
+def common_problems_fragment(actor):
+    args, errors = _args()
+    result = None
+    if args is not None:
+        args["limit"] = min(args.get("limit", 10), 10)
+        result, errors = _analyse(args)
+    params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
+    return render_template("_common_problems_top.html", result=result, errors=errors,
+                           more_url=url_for("web.common_problems", **params)), \
+        422 if errors else 200
+
+
+@bp.route("/insight/signals", endpoint="signals")
+@page(*READERS)
+def signals_page(actor):
+    runtime = rt()
+    return render_template("signals.html", open_alerts=surges.list_alerts(runtime, "open"),
+                           acknowledged=surges.list_alerts(runtime, "acknowledged", 20),
+                           can_ack=actor.role in ACKNOWLEDGERS)
+
+
+@bp.route("/insight/surges/<int:alert_id>/acknowledge", methods=["POST"],
+          endpoint="surge_acknowledge")
+@page(*ACKNOWLEDGERS)
+def surge_acknowledge(actor, alert_id):
+    """htmx: acknowledge and return the alert's row; a plain form post goes back to the page."""
+    try:
+        alert = surges.acknowledge(rt(), alert_id, actor)
+    except NotFound as err:
+        return render_template("error.html", message=gettext(err.message)), 404
+    if request.headers.get("HX-Request") == "true":
+        return render_template("_surge_row.html", a=alert, can_ack=True)
+    back = request.form.get("next", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//")
+                    else url_for("web.signals"))

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install chromium run test test-pg bench bench-timers bench-insight worker clean
+.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -30,7 +30,12 @@ run: install
 	@if [ -f $(ROUTING_DATA) ]; then $(FLASK) qisu routing train --csv $(ROUTING_DATA) --activate --if-none; \
 	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see README, P4)"; fi
 	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
-	QISU_INPROCESS_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	QISU_INPROCESS_WORKER=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production-style: gunicorn (QISU_WEB_WORKERS, default 4) + `flask qisu worker` processes
+# (QISU_WORKERS, default 2) against DATABASE_URL; see README "Running in production".
+serve-prod: install
+	bin/serve-prod
 
 worker: install
 	$(FLASK) qisu worker

@@ -1,7 +1,6 @@
 """QiSu (企诉): case management for enterprise demands to a government service hotline."""
 from __future__ import annotations
 
-import logging
 import os
 
 from flask import Flask
@@ -15,13 +14,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    logging.basicConfig(level=os.environ.get("QISU_LOG_LEVEL", "INFO"))
+    if app.config.get("QISU_TRUSTED_PROXIES"):  # behind N reverse proxies: their client address
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["QISU_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from .wiring import build_runtime
     app.extensions["qisu"] = build_runtime(app.config)
+
+    from .ops import init_ops
+    init_ops(app)  # first: request ids and logs cover everything registered after
 
     from flask_wtf.csrf import CSRFProtect
 

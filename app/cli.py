@@ -62,10 +62,21 @@ def send_messages() -> None:
     click.echo(f"sent {deliver_pending(current_app.extensions['qisu'], LogSender())}")
 
 
+@qisu.command("purge-idempotency-keys")
+@click.option("--hours", default=None, type=int,
+              help="keep keys younger than this (default QISU_IDEMPOTENCY_TTL_HOURS, 24)")
+def purge_idempotency_keys(hours: int | None) -> None:
+    """Delete stored Idempotency-Key results older than the retention (the worker does it hourly)."""
+    from .services.idempotency import purge
+    click.echo(f"purged {purge(current_app.extensions['qisu'], hours)} idempotency keys")
+
+
 @qisu.command("worker")
 @click.option("--poll", default=None, type=float,
               help="longest sleep between rounds in seconds (default QISU_TIMER_POLL_SECONDS)")
-def worker(poll: float | None) -> None:
+@click.option("--metrics-port", default=None, type=int, envvar="QISU_WORKER_METRICS_PORT",
+              help="serve this worker's Prometheus metrics on this port (timers fired, lateness)")
+def worker(poll: float | None, metrics_port: int | None) -> None:
     """Run the background worker until interrupted: fire due timers, deliver the outbox."""
     import signal
     import threading
@@ -73,6 +84,9 @@ def worker(poll: float | None) -> None:
     from .worker import run_forever
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    if metrics_port:
+        from prometheus_client import start_http_server
+        start_http_server(metrics_port)
     try:
         run_forever(current_app.extensions["qisu"], stop,
                     poll or current_app.config["QISU_TIMER_POLL_SECONDS"])

@@ -54,4 +54,12 @@ def load_config(instance_path: str) -> dict:
         "QISU_SURGE_INTERVAL_MINUTES": _int("QISU_SURGE_INTERVAL_MINUTES", 60),
         "JSON_AS_ASCII": False,
         "QISU_OPEN311_JURISDICTION": os.environ.get("QISU_OPEN311_JURISDICTION") or None,
+        # Running in production (README "Running in production").
+        "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
+        "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),
+        "QISU_TRUSTED_PROXIES": _int("QISU_TRUSTED_PROXIES", 0),
+        "QISU_RATELIMIT_STORAGE": os.environ.get("QISU_RATELIMIT_STORAGE", "memory://"),
+        "QISU_LOGIN_MAX_FAILURES": _int("QISU_LOGIN_MAX_FAILURES", 5),
+        "QISU_LOGIN_WINDOW_MINUTES": _int("QISU_LOGIN_WINDOW_MINUTES", 15),
+        "QISU_IDEMPOTENCY_TTL_HOURS": _int("QISU_IDEMPOTENCY_TTL_HOURS", 24),
     }

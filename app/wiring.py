@@ -27,6 +27,7 @@ def build_runtime(config, clock=None) -> Runtime:
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
                   "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"],
                   "rating_timeout_hours": config["QISU_RATING_TIMEOUT_HOURS"],
+                  "idempotency_ttl_hours": config.get("QISU_IDEMPOTENCY_TTL_HOURS", 24),
                   "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"])),
                   **insight_settings(config)})
 

@@ -36,6 +36,19 @@ def sleep_seconds(rt, poll_seconds: float) -> float:
     return max(MIN_SLEEP, min(poll_seconds, (due - rt.clock.now()).total_seconds()))
 
 
+PURGE_EVERY_SECONDS = 3600
+
+
+def purge_if_due(rt, last: float) -> float:
+    """Hourly housekeeping: stored Idempotency-Key results past their retention."""
+    if time.monotonic() - last < PURGE_EVERY_SECONDS:
+        return last
+    from .services.idempotency import purge
+    if count := purge(rt):
+        log.info("purged %d idempotency keys", count)
+    return time.monotonic()
+
+
 class SurgeSchedule:
     """Starts `run_detection` in a background thread every `interval_minutes` (first: at once)."""
 
@@ -71,9 +84,11 @@ class SurgeSchedule:
 
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
     log.info("worker started (poll %.1fs)", poll_seconds)
+    last_purge = -float(PURGE_EVERY_SECONDS)
     surges = SurgeSchedule(rt)
     while not stop.is_set():
         try:
+            last_purge = purge_if_due(rt, last_purge)
             surges.tick()
             if run_once(rt, sender):
                 continue  # more may be waiting

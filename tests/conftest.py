@@ -98,6 +98,7 @@ def _clean(request):
     app = request.getfixturevalue("app")
     rt = app.extensions["qisu"]
     rt.clock = FixedClock(START)
+    app.extensions["qisu_login_limiter"].reset()
     base = app.config["BASE_DEPLOYMENT_ID"]
     # Deployments are immutable in production; tests delete theirs, and SQLite reuses ids.
     rt.specs.clear()

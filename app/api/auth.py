@@ -61,9 +61,14 @@ def login_required(*roles: str):
 class Token(MethodView):
     @blp.arguments(TokenIn)
     @blp.response(201, TokenOut)
+    @blp.alt_response(429, description="登录失败次数过多")
     def post(self, body):
-        """Exchange username and password for a bearer token (登录获取令牌)."""
-        return auth_service.issue_token(runtime(), body["username"], body["password"])
+        """Exchange username and password for a bearer token (登录获取令牌). After
+        `QISU_LOGIN_MAX_FAILURES` failures for a username from one address within
+        `QISU_LOGIN_WINDOW_MINUTES`, answers 429 until the window moves on."""
+        from app.ops.login_limit import guarded_login
+        return guarded_login(lambda username, password: auth_service.issue_token(
+            runtime(), username, password), body["username"], body["password"])
 
 
 @blp.route("/me")

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from app.services import cases, diagram, extensions, intake, tasks
 
 from .auth import current_actor, login_required, runtime
+from .idempotency import DOC as IDEMPOTENCY_DOC, idempotent
 from .schemas import (CaseIn, CaseListArgs, CaseOut, CasePage, DiagramOut, ExtensionIn, HistoryOut,
                       RatingIn)
 
@@ -26,11 +27,13 @@ class Cases(MethodView):
 
     @blp.arguments(CaseIn)
     @blp.response(201, CaseOut)
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
     @login_required("agent", "enterprise")
-    def post(self, body):
-        """Submit a demand: agents on the phone, enterprises through web/app (受理)."""
-        return intake.submit_case(runtime(), current_actor(), body)
+    @idempotent(201)
+    def post(self, body, idem):
+        """Submit a demand: agents on the phone, enterprises through web/app (受理).
+        An `Idempotency-Key` header makes a retry return the first result."""
+        return intake.submit_case(runtime(), current_actor(), body, idem=idem)
 
 
 @blp.route("/<number>")

@@ -48,7 +48,9 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
 
 
 def handle_domain_error(err: DomainError):
-    return error_response(err.status, err.code, err.message, err.fields)
+    response, status = error_response(err.status, err.code, err.message, err.fields)
+    response.headers.update(getattr(err, "headers", None) or {})
+    return response, status
 
 
 def handle_http_exception(err: HTTPException):

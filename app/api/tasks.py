@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from app.services import tasks
 
 from .auth import current_actor, login_required, runtime
+from .idempotency import DOC as IDEMPOTENCY_DOC, idempotent
 from .schemas import CaseOut, TaskCompleteIn, TaskListArgs, TaskOut, TaskPage
 
 blp = Blueprint("tasks", __name__, url_prefix="/api/tasks", description="待办任务 (Tasks)")
@@ -58,8 +59,10 @@ class TaskUnclaim(MethodView):
 class TaskComplete(MethodView):
     @blp.arguments(TaskCompleteIn)
     @blp.response(200, CaseOut)
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
     @login_required()
-    def post(self, body, task_id):
-        """Complete a task with its form data; the process moves to its next step (办理)."""
-        return tasks.complete(runtime(), current_actor(), task_id, body["data"])
+    @idempotent(200)
+    def post(self, body, task_id, idem):
+        """Complete a task with its form data; the process moves to its next step (办理).
+        An `Idempotency-Key` header makes a retry return the first result."""
+        return tasks.complete(runtime(), current_actor(), task_id, body["data"], idem=idem)

@@ -1,6 +1,8 @@
 """Engine and session factory, configured for SQLite (embedded) or PostgreSQL (scale-out)."""
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -19,7 +21,17 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=False, pool_size=10, max_overflow=20)
+    # pool_pre_ping: a connection the server closed (restart, admin shutdown) is noticed at
+    # checkout and replaced, so the pool recovers by itself after PostgreSQL comes back.
+    # connect_timeout: while the server is down, requests fail fast (503) instead of hanging.
+    return create_engine(url, pool_pre_ping=True, pool_size=_int("QISU_DB_POOL_SIZE", 10),
+                         max_overflow=_int("QISU_DB_MAX_OVERFLOW", 20),
+                         connect_args={"connect_timeout": _int("QISU_DB_CONNECT_TIMEOUT", 5)})
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

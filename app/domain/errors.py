@@ -63,3 +63,21 @@ class ProcessError(DomainError):
     status = 422
     code = "process_error"
     default_message = "流程执行出错,操作未生效"
+
+
+class TooManyRequests(DomainError):
+    """Too many attempts; `retry_after` seconds until the next one is accepted."""
+    status = 429
+    code = "too_many_requests"
+    default_message = "请求过于频繁,请稍后再试"
+
+    def __init__(self, message: str | None = None, retry_after: int | None = None):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key was sent with a different request."""
+    status = 422
+    code = "idempotency_key_reused"
+    default_message = "该 Idempotency-Key 已用于另一个不同的请求"

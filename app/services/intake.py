@@ -8,11 +8,12 @@ from app.domain.errors import Forbidden, ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
 from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES
 
-from . import audit, messages, projection
+from . import audit, idempotency, messages, projection
 from .cases import describe_case
 from .command import Command, running
 from .deployments import latest
 from .enterprises import identify
+from .idempotency import IdempotencyRequest
 from .numbering import next_case_number
 from .runtime import Runtime
 
@@ -21,8 +22,10 @@ SUBMISSION_KEYS = ("address", "address_id", "lat", "long", "media_url", "email",
                    "account_id")
 
 
-def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
-    """Record a demand: by an agent on the phone, or by the enterprise itself (web/app)."""
+def submit_case(rt: Runtime, actor: Actor, payload: dict,
+                idem: IdempotencyRequest | None = None) -> dict:
+    """Record a demand: by an agent on the phone, or by the enterprise itself (web/app).
+    With `idem`, the result is stored under its key in the same transaction."""
     errors: dict[str, list[str]] = {}
     kind = payload.get("kind")
     if kind not in KINDS:
@@ -57,6 +60,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
 
     with rt.uow() as uow:
         session = uow.session
+        key_row = idempotency.claim(uow, rt, idem)
         kb_article = None
         if kb_article_id is not None:
             if 0 < kb_article_id < 2**31:  # beyond the column's range: no such article
@@ -102,6 +106,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict) -> dict:
             projection.save(command, workflow)
         session.flush()
         result = describe_case(session, case, now=now)
+        idempotency.finish(key_row, 201, result)
         uow.commit()
         return result
 

@@ -9,9 +9,12 @@ from app.domain.actor import Actor
 from app.domain.errors import Conflict
 from app.engine.runner import TaskNotReady
 
-from . import audit, projection
+from app import metrics
+
+from . import audit, idempotency, projection
 from .command import Command, running
 from .forms import validate_form
+from .idempotency import IdempotencyRequest
 from .runtime import Runtime
 from .visibility import get_visible_case, get_visible_task, task_filter
 
@@ -117,9 +120,12 @@ def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
         return describe_task(task)
 
 
-def complete(rt: Runtime, actor: Actor, task_id: str, data: dict) -> dict:
-    """Validate the form, run the engine to the next wait state, save everything, commit."""
+def complete(rt: Runtime, actor: Actor, task_id: str, data: dict,
+             idem: IdempotencyRequest | None = None) -> dict:
+    """Validate the form, run the engine to the next wait state, save everything, commit.
+    With `idem`, the result is stored under its key in the same transaction."""
     with rt.uow() as uow:
+        key_row = idempotency.claim(uow, rt, idem)
         # One query for the case's open tasks, marking whether `actor` may act on each; the
         # projection reuses them. Anything else (unknown, done, not mine) takes the slow path.
         case_of_task = select(HumanTask.case_id).where(HumanTask.id == task_id).scalar_subquery()
@@ -129,7 +135,7 @@ def complete(rt: Runtime, actor: Actor, task_id: str, data: dict) -> dict:
         task = next((row.HumanTask for row in rows if row.HumanTask.id == task_id and row.visible), None)
         if task is None:
             task = get_visible_task(uow.session, actor, task_id)  # 404, or 409 below
-        return _complete(uow, rt, actor, task, data, [row.HumanTask for row in rows])
+        return _complete(uow, rt, actor, task, data, [row.HumanTask for row in rows], key_row)
 
 
 def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, data: dict) -> dict:
@@ -145,7 +151,7 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
 
 
 def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
-              open_rows: list[HumanTask] | None = None) -> dict:
+              open_rows: list[HumanTask] | None = None, key_row=None) -> dict:
     from .cases import describe_case
     session = uow.session
     _require_ready(task)
@@ -171,7 +177,9 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
     session.flush()  # a concurrent writer fails here (409) before anything is reported
     result = describe_case(session, case, now=command.now, open_tasks=open_tasks)
+    idempotency.finish(key_row, 200, result)
     uow.commit()
+    metrics.task_completed(task.spec_name)
     return result
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
+from app import metrics
 from app.db.models import Case, Timer, WorkflowState
 from app.domain.errors import Conflict
 
@@ -62,6 +63,8 @@ def fire_one(rt: Runtime) -> str | None:
             log.warning("timer %s of case %s not fired by the engine; dropped", timer.name, case.number)
             timer.status = "dropped"
         uow.commit()
+        if timer.status == "fired":
+            metrics.timer_fired(timer.name, (timer.fired_at - timer.due_at).total_seconds())
         return timer.status
 
 

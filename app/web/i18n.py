@@ -28,7 +28,9 @@ EN: dict[str, str] = {
     "红名单一跟到底": "Red list, followed to the end", "企业": "Enterprise", "当前环节": "Current step",
     "暂无超期诉求。": "No overdue cases.", "暂无即将超期的诉求。": "Nothing due soon.",
     "暂无不满意诉求。": "No dissatisfied cases.", "暂无进行中的红名单诉求。": "No open red-list cases.",
-    "用户名或密码错误": "Wrong username or password", "无权访问督办页面": "Supervision is not for your role",
+    "用户名或密码错误": "Wrong username or password",
+    "登录失败次数过多,请稍后再试": "Too many failed logins; please try again later",
+    "无权访问督办页面": "Supervision is not for your role",
     "剩余": "left", "未分类": "Unclassified", "语言": "Language",
 }
 

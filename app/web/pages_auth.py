@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import current_app, make_response, redirect, render_template, request, session, url_for
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, TooManyRequests
+from app.ops.login_limit import guarded_login
 from app.services import auth
 
 from . import bp
@@ -27,20 +28,23 @@ def index():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         try:
-            actor = auth.check_credentials(rt(), request.form.get("username", ""),
-                                           request.form.get("password", ""))
+            actor = guarded_login(lambda username, password: auth.check_credentials(
+                rt(), username, password), request.form.get("username", ""),
+                request.form.get("password", ""))
+        except TooManyRequests as err:
+            error, status, headers = gettext("登录失败次数过多,请稍后再试"), 429, err.headers
         except DomainError:
-            error = gettext("用户名或密码错误")
+            error, status = gettext("用户名或密码错误"), 401
         else:
             session.clear()
             session["user_id"] = actor.id
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
-    return render_template("login.html", error=error), 401 if error else 200
+    return render_template("login.html", error=error), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
@@ -54,5 +58,6 @@ def set_language(code: str):
     target = request.referrer or url_for("web.index")
     response = make_response(redirect(target))
     if code in LANGUAGES:
-        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax")
+        response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True,
+                            secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
     return response

@@ -48,6 +48,10 @@ class Person:
                                            viewport={"width": 1360, "height": 900})
         self.page = self.context.new_page()
         self.shots = 0
+        # The Content-Security-Policy must not block anything the pages use.
+        self.csp_violations: list[str] = []
+        self.page.on("console", lambda message: self.csp_violations.append(message.text)
+                     if "Content Security Policy" in message.text else None)
 
     def login(self) -> "Person":
         self.page.goto("/login")
@@ -77,5 +81,7 @@ def person(browser, live_server):
         people.append(Person(browser, live_server, username).login())
         return people[-1]
     yield make
+    violations = [v for p in people for v in p.csp_violations]
     for p in people:
         p.close()
+    assert not violations, violations

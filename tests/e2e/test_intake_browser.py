@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from app.demo_data import ENTERPRISES
 
 
@@ -25,13 +27,13 @@ def test_agent_answers_a_consultation_from_the_knowledge_base(person, api):
 
     page.check("input[name=kind][value=投诉]")
     page.select_option("select[name=domain]", "城市管理")
-    page.wait_for_function("document.querySelector('#suggestion-hint').innerText.includes('板芙镇')")
+    expect(page.locator("#suggestion-hint")).to_contain_text("板芙镇")
     page.select_option("select[name=town]", "小榄镇")
-    page.wait_for_function("document.querySelector('#suggestion-hint').innerText.includes('小榄镇')")
+    expect(page.locator("#suggestion-hint")).to_contain_text("小榄镇")
 
     page.check("input[name=kind][value=咨询]")
     page.select_option("select[name=domain]", "劳动和社会保障")
-    page.wait_for_function("document.querySelector('#suggestion-hint').innerText.includes('人力资源')")
+    expect(page.locator("#suggestion-hint")).to_contain_text("人力资源")
     page.fill("textarea[name=description]", "咨询社保缴费基数如何确定,能否按最低基数缴纳")
     page.fill("#kb-q", "社保 基数")
     cite = page.locator("#kb-results a.cite").first
@@ -100,7 +102,7 @@ def test_knowledge_page(person):
     page = dispatcher.page
     page.goto("/knowledge")
     page.fill("#kb-q", "公积金")
-    page.wait_for_function("!document.querySelector('#kb-results').innerText.includes('社保缴费基数')")
+    expect(page.locator("#kb-results")).not_to_contain_text("社保缴费基数")
     page.locator("#kb-results a", has_text="封存").click()
     page.wait_for_url(re.compile(r"/knowledge/\d+"))
     assert "30 日内" in page.content()

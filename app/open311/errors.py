@@ -64,6 +64,10 @@ def handle_http(err: HTTPException):
 def handle_unexpected(err: Exception):
     if isinstance(err, HTTPException):
         return handle_http(err)
+    from app.ops.db_errors import is_unavailable
+    if is_unavailable(err):
+        log.warning("database unavailable: %s", err.__class__.__name__)
+        return respond(Open311Error(503, "数据库暂时无法连接,请稍后重试"))
     log.exception("unhandled error in the Open311 API")
     return respond(Open311Error(500, "服务器内部错误"))
 

@@ -39,6 +39,8 @@ def test_api_and_pages_answer_503_while_the_database_is_unreachable(tmp_path, ki
     assert raw.status_code == 503 and "服务暂不可用".encode() in raw.data
     assert raw.headers["Retry-After"]
     assert client.get("/healthz").status_code == 200  # the process itself is up
+    raw = client.get("/open311/v2/requests.json", query_string={"api_key": "k"})
+    assert raw.status_code == 503 and raw.get_json()[0]["code"] == 503  # the spec's error format
 
 
 def test_the_pool_replaces_connections_the_server_terminated(app, api, database_url):

@@ -172,6 +172,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_role_status", "role", "status"),
         Index("ix_human_tasks_unit_status", "unit_id", "status"),
+        Index("ix_human_tasks_assignee_status", "assignee_id", "status"),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -211,6 +212,9 @@ class AuditEvent(Base):
 class OutboxMessage(Base):
     """Messages to send (SMS acknowledgements, notifications), written in the command's transaction."""
     __tablename__ = "outbox"
+    # The sender's poll reads only unsent messages; a partial index keeps it O(pending), not O(history).
+    __table_args__ = (Index("ix_outbox_pending", "id", postgresql_where=text("sent_at IS NULL"),
+                            sqlite_where=text("sent_at IS NULL")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     channel: Mapped[str] = mapped_column(String(10), default="sms")

@@ -71,11 +71,13 @@ class CaseDiagram(MethodView):
 class CaseRating(MethodView):
     @blp.arguments(RatingIn)
     @blp.response(200, CaseOut)
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
     @login_required("enterprise")
-    def post(self, body, number):
-        """The enterprise rates the result (好差评)."""
-        return tasks.complete_for_case(runtime(), current_actor(), number, "rate", body)
+    @idempotent(200)
+    def post(self, body, number, idem):
+        """The enterprise rates the result (好差评).
+        An `Idempotency-Key` header makes a retry return the first result."""
+        return tasks.complete_for_case(runtime(), current_actor(), number, "rate", body, idem=idem)
 
 
 @blp.route("/<number>/extension-requests")

@@ -138,16 +138,19 @@ def complete(rt: Runtime, actor: Actor, task_id: str, data: dict,
         return _complete(uow, rt, actor, task, data, [row.HumanTask for row in rows], key_row)
 
 
-def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, data: dict) -> dict:
-    """Complete the open task `spec_name` of a case (e.g. the enterprise's rating)."""
+def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, data: dict,
+                      idem: IdempotencyRequest | None = None) -> dict:
+    """Complete the open task `spec_name` of a case (e.g. the enterprise's rating).
+    With `idem`, the result is stored under its key in the same transaction."""
     with rt.uow() as uow:
+        key_row = idempotency.claim(uow, rt, idem)
         case = get_visible_case(uow.session, actor, number)
         task = uow.session.scalar(select(HumanTask).where(
             HumanTask.case_id == case.id, HumanTask.spec_name == spec_name,
             HumanTask.status == "ready", task_filter(actor)))
         if task is None:
             raise Conflict("该诉求当前不在此环节")
-        return _complete(uow, rt, actor, task, data)
+        return _complete(uow, rt, actor, task, data, key_row=key_row)
 
 
 def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,

@@ -79,9 +79,23 @@ def test_retried_task_completion_returns_the_first_result(api, rt):
     assert raw.status == 409
 
 
+def test_retried_rating_returns_the_first_result_and_rates_once(api, rt):
+    number = api.submit()["number"]
+    api.dispatch(number)
+    api.unit_handles(number)
+    url = f"/api/cases/{number}/rating"
+    first = _post(api, "ent2", url, {"rating": "不满意", "rating_comment": "没解决"}, "rate-1")
+    again = _post(api, "ent2", url, {"rating": "不满意", "rating_comment": "没解决"}, "rate-1")
+    assert first[0] == again[0] == 200 and again[1] == first[1]
+    assert again[2]["Idempotent-Replayed"] == "true"
+    assert first[1]["dissatisfied_rounds"] == 1
+    assert _count(rt, AuditEvent, AuditEvent.action == "rating") == 1
+
+
 def test_the_openapi_document_names_the_header(api):
     doc = api.client.get("/api/openapi.json").get_json()
-    for path, method in (("/api/cases", "post"), ("/api/tasks/{task_id}/complete", "post")):
+    for path, method in (("/api/cases", "post"), ("/api/tasks/{task_id}/complete", "post"),
+                         ("/api/cases/{number}/rating", "post")):
         names = [p["name"] for p in doc["paths"][path][method].get("parameters", [])]
         assert "Idempotency-Key" in names, path
 

@@ -91,7 +91,8 @@ BACKOFF_CAP_SECONDS = 5.0
 
 class DatabaseOutage:
     """While the database is unreachable: one warning, then waits of 1×, 2×, 4× … the poll
-    interval (at most `BACKOFF_CAP_SECONDS`); one info line when a round succeeds again."""
+    interval (at most `BACKOFF_CAP_SECONDS`); one info line when the database answers again
+    (before its next full round, the worker asks it one cheap query)."""
 
     def __init__(self, poll_seconds: float, cap: float = BACKOFF_CAP_SECONDS):
         self.poll_seconds = max(poll_seconds, MIN_SLEEP)
@@ -124,11 +125,12 @@ def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=Non
     outage = DatabaseOutage(poll_seconds)
     while not stop.is_set():
         try:
+            if outage.failures:
+                next_due(rt)  # one cheap query: is the database back?
+                outage.recovered()
             last_purge = purge_if_due(rt, last_purge)
             surges.tick()
-            worked = run_once(rt, sender)
-            outage.recovered()
-            if worked:
+            if run_once(rt, sender):
                 continue  # more may be waiting
             stop.wait(sleep_seconds(rt, poll_seconds))
         except Exception as err:  # keep the worker alive; the next round retries

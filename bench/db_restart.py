@@ -1,8 +1,8 @@
 #!/usr/bin/env python
 """PostgreSQL restarted under load: 503 while it is down, recovery by itself.
 
-    .venv/bin/python bench/db_restart.py [--down 5] [--clients 8] [--web-workers 3]
-                                         [--timers 12] [--stop-mode fast|immediate]
+    .venv/bin/python bench/db_restart.py [--down 5] [--clients 8] [--web-workers 3] [--workers 1]
+                                         [--timers 12] [--stop-mode fast|immediate] [--logs DIR]
 
 Issue 6 (Faults): "PostgreSQL restarted under load: requests fail with 503 and a clear error
 while it is down, and the service recovers by itself."
@@ -10,7 +10,7 @@ while it is down, and the service recovers by itself."
 1. A private throwaway PostgreSQL cluster (bench/pg_cluster.py; never the shared server on 5432,
    which other people's tests use) gets database `qisu`: `flask qisu migrate`, `seed`, `deploy`.
 2. Production processes against it, as bin/serve-prod starts them: gunicorn -c gunicorn.conf.py
-   'app:create_app()' (--web-workers processes) and one `flask qisu worker`.
+   'app:create_app()' (--web-workers processes) and --workers `flask qisu worker` processes.
 3. --timers cases are submitted and dispatched in this process with a shifted clock (like
    bench/timer_lateness.py) so that their response-warning timers fall due half during the
    planned outage and half in the 3 s after it.
@@ -81,12 +81,12 @@ def terminate(proc, log, timeout: float = 30) -> int:
     return code
 
 
-def wait_ready(base: str, worker_log: Path, timeout: float = 90) -> None:
+def wait_ready(base: str, worker_logs: list[Path], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if (requests.get(base + "/readyz", timeout=5).status_code == 200
-                    and "worker started" in worker_log.read_text(errors="replace")):
+                    and all("worker started" in p.read_text(errors="replace") for p in worker_logs)):
                 return
         except requests.RequestException:
             pass
@@ -135,6 +135,7 @@ def main(argv=None) -> int:
     parser.add_argument("--down", type=float, default=5.0, help="seconds PostgreSQL stays down (5)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients (8)")
     parser.add_argument("--web-workers", type=int, default=3, help="gunicorn processes (3)")
+    parser.add_argument("--workers", type=int, default=1, help="`flask qisu worker` processes (1)")
     parser.add_argument("--timers", type=int, default=12, help="timers due during/after (12)")
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds of load before (5)")
     parser.add_argument("--after", type=float, default=10.0, help="seconds of load after (10)")
@@ -168,10 +169,12 @@ def main(argv=None) -> int:
                          "PROMETHEUS_MULTIPROC_DIR": str(tmpdir / "prometheus")}
         web = spawn([_tool("gunicorn"), "-c", "gunicorn.conf.py", "app:create_app()"], web_env,
                     tmpdir / "gunicorn.log")
-        worker = spawn([_tool("flask"), "--app", "app", "qisu", "worker"], env, tmpdir / "worker.log")
+        worker_logs = [tmpdir / f"worker{n + 1}.log" for n in range(args.workers)]
+        workers = [spawn([_tool("flask"), "--app", "app", "qisu", "worker"], env, path)
+                   for path in worker_logs]
         outage = Outage(args=args, pg=pg, setup_s=setup_s)
         try:
-            wait_ready(base, tmpdir / "worker.log")
+            wait_ready(base, worker_logs)
             from app.demo_data import ENTERPRISES
             tokens = login(base, ("agent1", "dispatcher1"))
             load = Load(base, tokens, [e["credit_code"] for e in ENTERPRISES if not e["red_list"]],
@@ -187,17 +190,17 @@ def main(argv=None) -> int:
             time.sleep(args.after)
             outage.stuck_threads = load.finish()
             outage.load_ended = time.monotonic()
-            outage.worker_alive = worker[0].poll() is None
+            outage.worker_alive = [proc.poll() is None for proc, _ in workers]
             outage.web_alive = web[0].poll() is None
             failed = report(outage, load, app, timers, base, tmpdir)
         finally:
             outage.web_exit = terminate(*web)
-            outage.worker_exit = terminate(*worker)
+            outage.worker_exit = [terminate(*w) for w in workers]
         failed += outage.log_checks(tmpdir)
         if args.logs:
             args.logs.mkdir(parents=True, exist_ok=True)
-            for name in ("gunicorn.log", "worker.log"):
-                shutil.copy(tmpdir / name, args.logs / name)
+            for path in [tmpdir / "gunicorn.log", *worker_logs]:
+                shutil.copy(path, args.logs / path.name)
             shutil.copy(pg.log, args.logs / "postgres.log")
         print("checks: " + ("all passed" if not failed else f"{len(failed)} FAILED: " + "; ".join(failed)))
     return 1 if failed else 0

@@ -21,6 +21,7 @@ import requests
 
 INTAKE = {"kind": "投诉", "domain": "城市管理", "town": ""}
 DISPATCH = {"unit_code": "cgj", "override_reason": "断库演练"}
+UNAVAILABLE, UNAVAILABLE_MESSAGE = "database_unavailable", "数据库暂时无法连接,请稍后重试"
 
 
 @dataclass
@@ -84,7 +85,11 @@ class Load:
             body = None
         code = None
         if raw.status_code >= 400:
-            code = (body or {}).get("error", {}).get("code") if isinstance(body, dict) else "not-json"
+            error = body.get("error", {}) if isinstance(body, dict) else {"code": "not-json"}
+            code = error.get("code")
+            if code == UNAVAILABLE and (error.get("message") != UNAVAILABLE_MESSAGE
+                                        or not raw.headers.get("Retry-After")):
+                code += " (other message or no Retry-After)"
         (self.records if sink is None else sink).append(Record(t0, t1, client, kind, raw.status_code, code))
         return raw.status_code, body
 

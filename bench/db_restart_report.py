@@ -33,10 +33,10 @@ class Outage:
     up_at: float = 0.0  # pg_ctl start returned: accepting connections
     wall: dict = field(default_factory=dict)
     stuck_threads: list = field(default_factory=list)
-    worker_alive: bool = False
+    worker_alive: list = field(default_factory=list)
     web_alive: bool = False
     web_exit: int | None = None
-    worker_exit: int | None = None
+    worker_exit: list = field(default_factory=list)
 
     def run(self, pg) -> None:
         self.stop_at, self.wall["stop"] = time.monotonic(), wall()
@@ -50,21 +50,8 @@ class Outage:
     def log_checks(self, tmpdir: Path) -> list[str]:
         """Print and check the worker's and gunicorn's logs (after they stopped)."""
         failed = []
-        text = (tmpdir / "worker.log").read_text(errors="replace")
-        warn = text.count("database unavailable, retrying")
-        again = text.count("database available again")
-        tracebacks = text.count("Traceback")
-        waits = re.findall(r"database available again after ([\d.]+) s \((\d+) failed rounds\)", text)
-        print(f"worker: alive at the end of the load: {'yes' if self.worker_alive else 'NO'}; exit "
-              f"code after SIGTERM {self.worker_exit}; log: {warn}× 'database unavailable, retrying', "
-              f"{again}× 'database available again'"
-              + (f" (after {waits[0][0]} s, {waits[0][1]} failed rounds)" if waits else "")
-              + f", {tracebacks} tracebacks, 'worker stopped': {'yes' if 'worker stopped' in text else 'no'}")
-        if not self.worker_alive:
-            failed.append("worker died")
-        if warn != 1 or again != 1 or tracebacks:
-            failed.append(f"worker log: {warn} warnings, {again} recoveries, {tracebacks} tracebacks "
-                          "(expected 1, 1, 0)")
+        for n, (alive, code) in enumerate(zip(self.worker_alive, self.worker_exit), 1):
+            failed += self._worker_log(n, alive, code, tmpdir / f"worker{n}.log")
         text = (tmpdir / "gunicorn.log").read_text(errors="replace")
         boots = text.count("Booting worker")
         levels = Counter()
@@ -90,6 +77,24 @@ class Outage:
             failed.append("gunicorn logged errors other than 'database unavailable'")
         return failed
 
+    @staticmethod
+    def _worker_log(n: int, alive: bool, code: int, path: Path) -> list[str]:
+        text = path.read_text(errors="replace")
+        warn = text.count("database unavailable, retrying")
+        again = text.count("database available again")
+        tracebacks = text.count("Traceback")
+        waits = re.findall(r"database available again after ([\d.]+) s \((\d+) failed rounds\)", text)
+        print(f"worker {n}: alive at the end of the load: {'yes' if alive else 'NO'}; exit code "
+              f"after SIGTERM {code}; log: {warn}× 'database unavailable, retrying', "
+              f"{again}× 'database available again'"
+              + (f" (after {waits[0][0]} s, {waits[0][1]} failed rounds)" if waits else "")
+              + f", {tracebacks} tracebacks, 'worker stopped': {'yes' if 'worker stopped' in text else 'no'}")
+        failed = [] if alive and code == 0 else [f"worker {n} died or exited with {code}"]
+        if warn != 1 or again != 1 or tracebacks:
+            failed.append(f"worker {n} log: {warn} warnings, {again} recoveries, {tracebacks} "
+                          "tracebacks (expected 1, 1, 0)")
+        return failed
+
 
 def _summary(records) -> str:
     counts = Counter((r.status, r.code or r.error) for r in records)
@@ -102,7 +107,7 @@ def report(o: Outage, load, app, timers: dict, base: str, tmpdir: Path) -> list[
     args = o.args
     records = list(load.records)
     print(f"QiSu PostgreSQL restart under load — private cluster {o.pg.bindir} port {o.pg.port}; "
-          f"gunicorn {args.web_workers} processes (sync), 1 `flask qisu worker`; {args.clients} "
+          f"gunicorn {args.web_workers} processes (sync), {args.workers} `flask qisu worker`; {args.clients} "
           f"clients retrying 503s after {args.retry * 1000:.0f} ms; stop -m {args.stop_mode}")
     print("setup: " + ", ".join(f"flask qisu {k} {v:.1f} s" for k, v in o.setup_s.items())
           + f"; {len(timers)} timer cases "

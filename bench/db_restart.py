@@ -151,9 +151,15 @@ def main(argv=None) -> int:
     except Unavailable as err:
         print(f"skipped: {err}")
         return 0
+    try:
+        pg.init()
+        pg.start()
+    except Unavailable as err:
+        pg.cleanup()
+        print(f"skipped: {err}")
+        return 0
     with tempfile.TemporaryDirectory(prefix="qisu-dbrestart-") as tmp, pg:
         tmpdir = Path(tmp)
-        pg.start()
         url = pg.create_database("qisu")
         env = {k: v for k, v in os.environ.items() if k != "QISU_INPROCESS_WORKER"}
         env |= {"DATABASE_URL": url, "SECRET_KEY": "bench-" + os.urandom(8).hex(),

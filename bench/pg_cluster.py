@@ -75,6 +75,7 @@ class PgCluster:
         self.log = self.root / "postgres.log"
         self.port = port or free_port()
         self.running = False
+        self.initialized = False
         if self.as_root:
             os.chown(self.root, self.owner.pw_uid, self.owner.pw_gid)
 
@@ -91,6 +92,8 @@ class PgCluster:
         return done
 
     def init(self) -> None:
+        if self.initialized:
+            return
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--locale=C", "--no-sync")
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
@@ -100,6 +103,7 @@ class PgCluster:
                        f"unix_socket_directories = '{self.root}'\n"
                        "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
                        "max_connections = 100\nshared_buffers = 64MB\n")
+        self.initialized = True
 
     def start(self, timeout: float = 60) -> float:
         """Start and wait until it accepts connections; returns the seconds it took."""

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight worker clean
+.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -51,6 +51,11 @@ bench: install
 
 bench-timers: install
 	$(PY) bench/timer_lateness.py --pg-url $(PG_URL)
+
+# PostgreSQL stopped for DOWN seconds under load, on a private throwaway cluster (never PG_URL).
+DOWN ?= 5
+bench-db-restart: install
+	$(PY) bench/db_restart.py --down $(DOWN)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 
+from .ops.db_errors import is_unavailable
 from .services.messages import LogSender, deliver_pending
 from .services.timers import fire_due, next_due
 
@@ -78,22 +79,64 @@ class SurgeSchedule:
             created = run_detection(self.rt)
             if created:
                 log.info("surge detection: %d new alert(s)", created)
-        except Exception:  # the next interval retries
-            log.exception("surge detection failed")
+        except Exception as err:  # the next interval retries
+            if is_unavailable(err):
+                log.warning("surge detection skipped: database unavailable")
+            else:
+                log.exception("surge detection failed")
+
+
+BACKOFF_CAP_SECONDS = 5.0
+
+
+class DatabaseOutage:
+    """While the database is unreachable: one warning, then waits of 1×, 2×, 4× … the poll
+    interval (at most `BACKOFF_CAP_SECONDS`); one info line when the database answers again
+    (before its next full round, the worker asks it one cheap query)."""
+
+    def __init__(self, poll_seconds: float, cap: float = BACKOFF_CAP_SECONDS):
+        self.poll_seconds = max(poll_seconds, MIN_SLEEP)
+        self.cap = max(cap, poll_seconds)
+        self.failures = 0
+        self.since = 0.0
+
+    def failed(self, err: BaseException) -> float:
+        """Record a failed round; the seconds to wait before the next one."""
+        if self.failures == 0:
+            self.since = time.monotonic()
+            first = str(getattr(err, "orig", None) or err).strip().splitlines()
+            log.warning("database unavailable, retrying (%s)", first[0][:200] if first else
+                        type(err).__name__)
+        delay = min(self.poll_seconds * 2 ** min(self.failures, 16), self.cap)
+        self.failures += 1
+        return delay
+
+    def recovered(self) -> None:
+        if self.failures:
+            log.info("database available again after %.1f s (%d failed rounds)",
+                     time.monotonic() - self.since, self.failures)
+            self.failures = 0
 
 
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
     log.info("worker started (poll %.1fs)", poll_seconds)
     last_purge = -float(PURGE_EVERY_SECONDS)
     surges = SurgeSchedule(rt)
+    outage = DatabaseOutage(poll_seconds)
     while not stop.is_set():
         try:
+            if outage.failures:
+                next_due(rt)  # one cheap query: is the database back?
+                outage.recovered()
             last_purge = purge_if_due(rt, last_purge)
             surges.tick()
             if run_once(rt, sender):
                 continue  # more may be waiting
             stop.wait(sleep_seconds(rt, poll_seconds))
-        except Exception:  # keep the worker alive; the next round retries
+        except Exception as err:  # keep the worker alive; the next round retries
+            if is_unavailable(err):
+                stop.wait(outage.failed(err))  # one warning per outage, no traceback per round
+                continue
             log.exception("worker round failed")
             stop.wait(poll_seconds)
     log.info("worker stopped")

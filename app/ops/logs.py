@@ -54,6 +54,9 @@ def configure_logging(fmt: str | None = None, level: str | None = None, stream=N
         root.removeHandler(handler)
     root.addHandler(make_handler(fmt, stream))
     root.setLevel(level or os.environ.get("QISU_LOG_LEVEL", "INFO"))
+    # SpiffWorkflow logs every task state change at INFO (thousands of lines per hundred cases);
+    # the audit trail already records what matters. QISU_ENGINE_LOG_LEVEL=INFO brings them back.
+    logging.getLogger("spiff").setLevel(os.environ.get("QISU_ENGINE_LOG_LEVEL", "WARNING"))
 
 
 def _start() -> None:

@@ -70,3 +70,17 @@ def test_text_format_is_available(api):
         configure_logging()
     assert raw.status_code == 200
     assert "plain" in stream.getvalue() and not stream.getvalue().lstrip().startswith("{")
+
+
+def test_engine_state_changes_stay_out_of_the_info_log(api, log_lines):
+    """SpiffWorkflow's per-task INFO lines are quiet by default; the request still logs."""
+    api.submit()
+    lines = log_lines()
+    assert any(line.get("logger") == "qisu.request" for line in lines)
+    assert not [line for line in lines if line.get("logger", "").startswith("spiff")]
+
+
+def test_engine_log_level_is_configurable(monkeypatch, log_lines):
+    monkeypatch.setenv("QISU_ENGINE_LOG_LEVEL", "INFO")
+    configure_logging("json", "INFO", stream=log_lines.stream)
+    assert logging.getLogger("spiff.task").getEffectiveLevel() == logging.INFO

@@ -111,7 +111,8 @@ class Client:
                 return body
             # An earlier attempt may have committed before its process died: look.
             status, now = self.call("GET", f"/api/cases/{number}", rater)
-            if status == 200 and not any(t["name"] == "rate" for t in now.get("open_tasks") or []):
+            if status == 200 and now.get("rating") == rating and not any(
+                    t["name"] == "rate" for t in now.get("open_tasks") or []):
                 self.stats.add("ratings found committed after an error")
                 return now
             time.sleep(0.5)

@@ -19,8 +19,9 @@
    hits (in turn, shuffled) the web process group (gunicorn master and workers), a worker
    process group, or one gunicorn worker process (its master forks a new one); a killed group
    is restarted 0.5–3 s later.
-5. The clients finish their current case; the workers drain every due timer; everything stops
-   with SIGTERM. bench/crash_checks.py then checks the database and prints the counts checked.
+5. The clients stop at their next step boundary (a request being retried is finished first), so
+   cases stay open at every step; the workers drain every due timer; everything stops with
+   SIGTERM. bench/crash_checks.py then checks the database and prints the counts checked.
 
 Exit status 1 when a check fails. The database is left for inspection (dropped by the next run).
 """

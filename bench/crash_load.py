@@ -6,7 +6,9 @@ dissatisfied: supervise, the unit again, then 满意). Task completions carry an
 too; a connection error, a 5xx or a 409 (a concurrent timer, a duplicate still in flight) is
 retried with the same key, so a command that committed before its process died is replayed, not
 run twice. The rating has no key: after a failed attempt the client reads the case to see
-whether it landed. `Acks` records every intake key that got a 2xx and the number it returned.
+whether it landed. When the load ends, a client leaves its case at the next step boundary (a
+request being retried is always finished first). `Stats.acks` records every intake key that got
+a 2xx and the number it returned.
 """
 from __future__ import annotations
 
@@ -30,6 +32,10 @@ class GaveUp(Exception):
     pass
 
 
+class Stopped(Exception):
+    """The load is over: the case stays where it is (the checks advance it)."""
+
+
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
@@ -44,8 +50,10 @@ class Stats:
 
 
 class Client:
-    def __init__(self, base: str, tokens: dict[str, str], stats: Stats, rng: random.Random):
+    def __init__(self, base: str, tokens: dict[str, str], stats: Stats, rng: random.Random,
+                 stop: threading.Event | None = None):
         self.base, self.tokens, self.stats, self.rng = base, tokens, stats, rng
+        self.stop = stop or threading.Event()
         self.http = requests.Session()
 
     def call(self, method: str, path: str, user: str, body=None, key: str | None = None,
@@ -90,6 +98,8 @@ class Client:
         return case
 
     def step(self, case: dict, user: str, name: str, data: dict) -> dict:
+        if self.stop.is_set():
+            raise Stopped
         task = next((t for t in case.get("open_tasks") or [] if t["name"] == name), None)
         if task is None:
             raise GaveUp(f"{case['number']}: no open task {name} (open: "
@@ -103,6 +113,8 @@ class Client:
 
     def rate(self, case: dict, rater: str, rating: str) -> dict:
         number = case["number"]
+        if self.stop.is_set():
+            raise Stopped
         for _ in range(5):
             status, body = self.call("POST", f"/api/cases/{number}/rating", rater,
                                      {"rating": rating}, retry_409=False)
@@ -153,7 +165,7 @@ class Client:
 def run_client(index: int, base: str, tokens: dict, stats: Stats, stop: threading.Event,
                timer_delay: float | None, seed: int) -> None:
     """Case loops until `stop`; first, after `timer_delay` seconds, one timer case (if given)."""
-    client = Client(base, tokens, stats, random.Random(seed * 1000 + index))
+    client = Client(base, tokens, stats, random.Random(seed * 1000 + index), stop)
     n = 0
     try:
         if timer_delay is not None:
@@ -162,6 +174,8 @@ def run_client(index: int, base: str, tokens: dict, stats: Stats, stop: threadin
         while not stop.is_set():
             client.loop(n)
             n += 1
+    except Stopped:
+        stats.add("cases left open at the end")
     except GaveUp as err:
         stats.add("clients that gave up")
         with stats.lock:

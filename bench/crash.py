@@ -25,7 +25,8 @@
 
 Exit status 1 when a check fails. `--intake-without-key` is a control run: intake retries go
 without an Idempotency-Key, and "intake exactly once" is expected to fail when a process died
-after committing an intake but before answering. The database is left for inspection (dropped by the next run).
+after committing an intake but before answering. The database is left for inspection (dropped
+by the next run).
 """
 from __future__ import annotations
 
@@ -49,29 +50,9 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from crash_load import TIMER_KIND, Stats, run_client  # noqa: E402
+from crash_load import TIMER_KIND, Stats, deploy_crash_rule, log_in, run_client  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-USERS = ("agent1", "agent2", "dispatcher1", "supervisor1", "designer1", "spec_cgj", "spec_rsj",
-         "spec_zjj", "spec_scjgj", "ent1", "ent2", "ent3")
-CRASH_RULE = f"""      <rule id="rule_crash">
-        <description>压测(bench/crash.py):{TIMER_KIND}类诉求 1 分钟响应,预警比例 0.5</description>
-        <inputEntry id="rule_crash_red_list"><text></text></inputEntry>
-        <inputEntry id="rule_crash_matter_class"><text></text></inputEntry>
-        <inputEntry id="rule_crash_kind"><text>"{TIMER_KIND}"</text></inputEntry>
-        <outputEntry id="rule_crash_response_minutes"><text>1</text></outputEntry>
-        <outputEntry id="rule_crash_solution_minutes"><text>1440</text></outputEntry>
-        <outputEntry id="rule_crash_resolution_minutes"><text>10080</text></outputEntry>
-        <outputEntry id="rule_crash_response_calendar"><text>"natural"</text></outputEntry>
-        <outputEntry id="rule_crash_solution_calendar"><text>"natural"</text></outputEntry>
-        <outputEntry id="rule_crash_resolution_calendar"><text>"working"</text></outputEntry>
-        <outputEntry id="rule_crash_warn_ratio"><text>0.5</text></outputEntry>
-        <outputEntry id="rule_crash_return_minutes"><text>120</text></outputEntry>
-        <outputEntry id="rule_crash_restart_on_return"><text>True</text></outputEntry>
-      </rule>
-"""
-
-
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -180,29 +161,6 @@ def wait_ready(base: str, web: subprocess.Popen, timeout: float = 60.0) -> None:
             pass
         time.sleep(0.2)
     raise RuntimeError(f"{base} not ready after {timeout:.0f} s")
-
-
-def log_in(base: str) -> dict[str, str]:
-    tokens = {}
-    for user in USERS:
-        raw = requests.post(base + "/api/auth/token", timeout=30,
-                            json={"username": user, "password": f"qisu-{user}"})
-        raw.raise_for_status()
-        tokens[user] = raw.json()["token"]
-    return tokens
-
-
-def deploy_crash_rule(base: str, token: str) -> int:
-    """The designer's change: sla.dmn with CRASH_RULE first (the table takes the first match)."""
-    content = (ROOT / "workflows" / "sla.dmn").read_text(encoding="utf-8")
-    marker = '      <rule id="rule_01">'
-    assert marker in content, "sla.dmn changed: update CRASH_RULE's anchor"
-    raw = requests.post(base + "/api/deployments", timeout=60,
-                        headers={"Authorization": f"Bearer {token}"},
-                        json={"filename": "sla.dmn", "content": content.replace(marker, CRASH_RULE + marker, 1)})
-    if raw.status_code != 201:
-        raise RuntimeError(f"deploying the crash rule: {raw.status_code} {raw.text[:300]}")
-    return raw.json()["id"]
 
 
 def kill_schedule(rng: random.Random, kills: int, duration: float, names: list[str]) -> list[tuple]:

@@ -1,4 +1,5 @@
-"""The crash test's clients: case loops over the HTTP API that survive dead processes.
+"""The crash test's clients: log-in, the designer's SLA rule, and case loops over the HTTP API
+that survive dead processes.
 
 Each client thread drives cases through the real HTTP API (`requests`): intake with an
 `Idempotency-Key`, dispatch, the unit's four steps, rating (every fourth case goes round once
@@ -16,6 +17,7 @@ import random
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import requests
 
@@ -26,6 +28,49 @@ UNIT_STEPS = (("sign", {}), ("contact", CONTACT), ("propose", {"solution": "协�
               ("reply", {"result": "解决", "reply_text": "已协调解决"}))
 TIMER_KIND = "建议"  # the crash test's SLA rule gives this kind a 1-minute response limit
 RETRY_FOR = 120.0    # seconds a client keeps retrying one request before it gives up
+ROOT = Path(__file__).resolve().parent.parent
+USERS = ("agent1", "agent2", "dispatcher1", "supervisor1", "designer1", "spec_cgj", "spec_rsj",
+         "spec_zjj", "spec_scjgj", "ent1", "ent2", "ent3")
+CRASH_RULE = f"""      <rule id="rule_crash">
+        <description>压测(bench/crash.py):{TIMER_KIND}类诉求 1 分钟响应,预警比例 0.5</description>
+        <inputEntry id="rule_crash_red_list"><text></text></inputEntry>
+        <inputEntry id="rule_crash_matter_class"><text></text></inputEntry>
+        <inputEntry id="rule_crash_kind"><text>"{TIMER_KIND}"</text></inputEntry>
+        <outputEntry id="rule_crash_response_minutes"><text>1</text></outputEntry>
+        <outputEntry id="rule_crash_solution_minutes"><text>1440</text></outputEntry>
+        <outputEntry id="rule_crash_resolution_minutes"><text>10080</text></outputEntry>
+        <outputEntry id="rule_crash_response_calendar"><text>"natural"</text></outputEntry>
+        <outputEntry id="rule_crash_solution_calendar"><text>"natural"</text></outputEntry>
+        <outputEntry id="rule_crash_resolution_calendar"><text>"working"</text></outputEntry>
+        <outputEntry id="rule_crash_warn_ratio"><text>0.5</text></outputEntry>
+        <outputEntry id="rule_crash_return_minutes"><text>120</text></outputEntry>
+        <outputEntry id="rule_crash_restart_on_return"><text>True</text></outputEntry>
+      </rule>
+"""
+
+
+def log_in(base: str) -> dict[str, str]:
+    tokens = {}
+    for user in USERS:
+        raw = requests.post(base + "/api/auth/token", timeout=30,
+                            json={"username": user, "password": f"qisu-{user}"})
+        raw.raise_for_status()
+        tokens[user] = raw.json()["token"]
+    return tokens
+
+
+def deploy_crash_rule(base: str, token: str) -> int:
+    """The designer's change: sla.dmn with CRASH_RULE first (the table takes the first match)."""
+    content = (ROOT / "workflows" / "sla.dmn").read_text(encoding="utf-8")
+    marker = '      <rule id="rule_01">'
+    assert marker in content, "sla.dmn changed: update CRASH_RULE's anchor"
+    raw = requests.post(base + "/api/deployments", timeout=60,
+                        headers={"Authorization": f"Bearer {token}"},
+                        json={"filename": "sla.dmn",
+                              "content": content.replace(marker, CRASH_RULE + marker, 1)})
+    if raw.status_code != 201:
+        raise RuntimeError(f"deploying the crash rule: {raw.status_code} {raw.text[:300]}")
+    return raw.json()["id"]
 
 
 class GaveUp(Exception):

@@ -23,9 +23,10 @@
    cases stay open at every step; the workers drain every due timer; everything stops with
    SIGTERM. bench/crash_checks.py then checks the database and prints the counts checked.
 
-Exit status 1 when a check fails. `--intake-without-key` is a control run: intake retries go
-without an Idempotency-Key, and "intake exactly once" is expected to fail when a process died
-after committing an intake but before answering. The database is left for inspection (dropped
+Exit status 1 when a check fails. `--client-timeout S` makes clients give up waiting (and retry)
+after S seconds, so retries overlap requests still running. `--intake-without-key` is a control
+run: intake retries go without an Idempotency-Key, and "intake exactly once" is expected to fail
+when an intake committed but its answer never arrived (e.g. with `--client-timeout 0.5`). The database is left for inspection (dropped
 by the next run).
 """
 from __future__ import annotations
@@ -212,6 +213,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="web port (default: a free one)")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--client-timeout", type=float, default=30.0,
+                        help="seconds a client waits for an answer before it retries (default 30)")
     parser.add_argument("--intake-without-key", action="store_true",
                         help="control run: intakes are retried WITHOUT an Idempotency-Key (the key "
                              "stays in the description), so 'intake exactly once' should fail")
@@ -240,6 +243,7 @@ def main(argv=None) -> int:
 
         stats, stop = Stats(), threading.Event()
         stats.intake_keys = not args.intake_without_key
+        stats.timeout = args.client_timeout
         spread = 15.0 / max(args.timer_cases, 1)
         threads = [threading.Thread(target=run_client, daemon=True, args=(
             i, base, tokens, stats, stop, i * spread if i < args.timer_cases else None, seed))

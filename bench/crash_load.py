@@ -89,6 +89,7 @@ class Stats:
         self.timer_cases: list[str] = []
         self.errors: list[str] = []
         self.intake_keys = True  # False: the control run (--intake-without-key)
+        self.timeout = 30.0      # seconds a client waits for an answer (--client-timeout)
 
     def add(self, name: str, n: int = 1) -> None:
         with self.lock:
@@ -114,7 +115,7 @@ class Client:
             attempt += 1
             try:
                 raw = self.http.request(method, self.base + path, json=body, headers=headers,
-                                        timeout=30)
+                                        timeout=(5, self.stats.timeout))
                 status = raw.status_code
                 if status < 500 and not (status == 409 and retry_409):
                     if attempt > 1:

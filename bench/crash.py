@@ -54,6 +54,8 @@ for path in (ROOT, ROOT / "bench"):
 from crash_load import TIMER_KIND, Stats, deploy_crash_rule, log_in, run_client  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart worker clean
+.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -56,6 +56,10 @@ bench-timers: install
 DOWN ?= 5
 bench-db-restart: install
 	$(PY) bench/db_restart.py --down $(DOWN)
+
+# kill -9 web and worker processes under load, then check nothing was lost or doubled (bench/crash.py)
+bench-crash: install
+	$(PY) bench/crash.py --pg-url $(PG_URL)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

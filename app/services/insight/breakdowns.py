@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.db.models import AuditEvent, Case, Unit
+from app.db.rollup_sql import NONE_UNIT
 
 from ..runtime import Runtime
+from . import rollup
 from .cache import cached
 from .figures import TREND_KEYS, add, columns, count_if, empty, rates
 from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
@@ -26,11 +28,18 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
     with rt.uow() as uow:
         session = uow.session
         where = conditions(session, filters)
-        cols = columns()
-        cols.pop("returns")
-        rows = session.execute(select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
-                               .where(*where, Case.unit_id.is_not(None))
-                               .group_by(Case.unit_id)).all()
+        if rollup.enabled(rt):
+            names = tuple(k for k in columns() if k not in ("consultations", "returns"))
+            rows = session.execute(select(rollup.R.unit_id, *rollup.sums(names))
+                                   .where(*rollup.conditions(session, filters),
+                                          rollup.R.unit_id != NONE_UNIT)
+                                   .group_by(rollup.R.unit_id).having(rollup.nonempty())).all()
+        else:
+            cols = columns()
+            cols.pop("returns")
+            rows = session.execute(select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
+                                   .where(*where, Case.unit_id.is_not(None))
+                                   .group_by(Case.unit_id)).all()
         returned_by = AuditEvent.before["unit_id"].as_integer()
         returns = dict(session.execute(
             select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
@@ -58,16 +67,24 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         session = uow.session
         granularity = granularity if granularity in GRANULARITIES else \
             auto_granularity(filters, rt.clock.now().date())
-        day = local_day(session)
-        cols = columns(TREND_KEYS)
-        rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
-                               .select_from(Case).where(*conditions(session, filters))
-                               .group_by(day)).all()
+        if rollup.enabled(rt):
+            names = tuple(k for k in TREND_KEYS if k != "consultations")
+            where = rollup.conditions(session, filters, months=granularity == "month")
+            rows = session.execute(select(rollup.R.period.label("day"), *rollup.sums(names))
+                                   .where(*where).group_by(rollup.R.period)
+                                   .having(rollup.nonempty())).all()
+        else:
+            day = local_day(session)
+            cols = columns(TREND_KEYS)
+            rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
+                                   .select_from(Case).where(*conditions(session, filters))
+                                   .group_by(day)).all()
     buckets: dict[date, dict] = {}
     for row in rows:
         data = row._asdict()
         value = data.pop("day")
-        first = value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+        first = value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
+            else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
     series = [{"period": key.isoformat(), **_trend_figures(rates(buckets[key]))}
               for key in sorted(buckets)]
@@ -88,13 +105,16 @@ def towns(rt: Runtime, filters: Filters) -> dict:
     """Counts by town and domain (the heat map), with each town's total and red-list share."""
     with rt.uow() as uow:
         session = uow.session
-        where = conditions(session, filters)
-        town = func.coalesce(Case.town, UNCLASSIFIED).label("town")
-        domain = func.coalesce(Case.domain, UNCLASSIFIED).label("domain")
-        rows = session.execute(select(town, domain, func.count().label("n"),
-                                      count_if(Case.red_list.is_(True)).label("red"),
-                                      count_if(Case.kind == "投诉").label("complaints"))
-                               .where(*where).group_by(town, domain)).all()
+        if rollup.enabled(rt):
+            rows = _towns_rollup(session, filters)
+        else:
+            where = conditions(session, filters)
+            town = func.coalesce(Case.town, UNCLASSIFIED).label("town")
+            domain = func.coalesce(Case.domain, UNCLASSIFIED).label("domain")
+            rows = session.execute(select(town, domain, func.count().label("n"),
+                                          count_if(Case.red_list.is_(True)).label("red"),
+                                          count_if(Case.kind == "投诉").label("complaints"))
+                                   .where(*where).group_by(town, domain)).all()
     totals: dict[str, dict] = {}
     cells = []
     for row in rows:
@@ -112,3 +132,14 @@ def towns(rt: Runtime, filters: Filters) -> dict:
             "cells": sorted(cells, key=lambda c: (c["town"], c["domain"]))}
 
 
+def _towns_rollup(session, filters: Filters) -> list:
+    R = rollup.R
+    town = rollup.labelled(R.town).label("town")
+    domain = rollup.labelled(R.domain).label("domain")
+    return session.execute(select(town, domain, func.sum(R.volume).label("n"),
+                                  func.sum(case((R.red_list.is_(True), R.volume), else_=0))
+                                  .label("red"),
+                                  func.sum(case((R.kind == "投诉", R.volume), else_=0))
+                                  .label("complaints"))
+                           .where(*rollup.conditions(session, filters)).group_by(town, domain)
+                           .having(rollup.nonempty())).all()

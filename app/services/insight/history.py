@@ -10,6 +10,7 @@ import time
 from sqlalchemy import func, insert, select, text
 
 from app.db.models import AuditEvent, Case, Enterprise, Unit
+from app.db.rollup_sql import rebuild_statements
 from app.domain.credit_code import make
 
 from ..deployments import deploy_directory, latest
@@ -37,6 +38,8 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         session = uow.session
         postgres = session.get_bind().dialect.name == "postgresql"
         first_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
+        if postgres:  # one rebuild at the end instead of a trigger call per case
+            session.execute(text("ALTER TABLE cases DISABLE TRIGGER insight_rollup_cases"))
         for chunk, audit in case_rows(rng, ctx, cases, days, first_id, batch):
             if postgres:
                 _copy(session, "cases", ("id",) + CASE_COLUMNS, chunk)
@@ -51,10 +54,14 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         if postgres:
             session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
                                  "(SELECT max(id) FROM cases))"))
+            session.execute(text("ALTER TABLE cases ENABLE TRIGGER insight_rollup_cases"))
+            for statement in rebuild_statements(True):
+                session.execute(text(statement))
         uow.commit()
         if postgres:
             session.execute(text("ANALYZE cases"))
             session.execute(text("ANALYZE audit_events"))
+            session.execute(text("ANALYZE insight_rollup"))
             session.commit()
     return {"cases": written, "returns": returns, "enterprises": len(ctx.enterprises),
             "seconds": round(time.perf_counter() - started, 1)}

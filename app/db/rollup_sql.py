@@ -50,7 +50,17 @@ def measures(r: str) -> list[tuple[str, str]]:
     return out
 
 
-MEASURES = tuple(name for name, _ in measures("r"))
+# `returned`: accepted returns *by* the row's unit (audit action `redispatch`, the unit in `before`),
+# for the unit ranking; kept by triggers on audit_events, not from the case row.
+RETURNED = "returned"
+MEASURES = tuple(name for name, _ in measures("r")) + (RETURNED,)
+
+
+def returned_by(a: str, postgres: bool) -> str:
+    """The unit that returned the case, from the audit event row `a`."""
+    if postgres:
+        return f"COALESCE(CAST({a}.before ->> 'unit_id' AS INTEGER), {NONE_UNIT})"
+    return f"COALESCE(CAST(json_extract({a}.before, '$.unit_id') AS INTEGER), {NONE_UNIT})"
 
 
 def keys(r: str, postgres: bool) -> list[str]:
@@ -68,17 +78,24 @@ def keys(r: str, postgres: bool) -> list[str]:
 
 
 def rebuild_statements(postgres: bool) -> list[str]:
-    """Recompute every row from `cases` (run in one transaction with `cases` locked): day rows
-    from the cases, month rows from the day rows."""
+    """Recompute every row from `cases` and the redispatch events (run in one transaction with
+    `cases` locked): day rows in period order, then month rows from the day rows."""
     day, _, *rest = keys("c", postgres)
     sums = ", ".join(f"SUM({e})" for _, e in measures("c"))
+    case_names = ", ".join((*KEYS, *(n for n, _ in measures("c"))))
     names = ", ".join((*KEYS, *MEASURES))
     group = ", ".join(str(i) for i in range(2, 9))
     month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
              else "strftime('%Y-%m-01', period)")
+    unit = returned_by("a", postgres)
     return ["DELETE FROM insight_rollup",
-            f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, {sums} "
-            f"FROM cases c GROUP BY {group}",
+            f"INSERT INTO insight_rollup ({case_names}) SELECT 'd', {day}, {', '.join(rest)}, "
+            f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_rollup ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'd', {day}, {unit}, {', '.join(rest[1:])}, COUNT(*) "
+            f"FROM audit_events a JOIN cases c ON c.id = a.case_id "
+            f"WHERE a.action = 'redispatch' GROUP BY {group} "
+            f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {RETURNED} = excluded.{RETURNED}",
             f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {', '.join(DIMENSIONS)}, "
             f"{', '.join(f'SUM({m})' for m in MEASURES)} FROM insight_rollup WHERE grain = 'd' "
-            f"GROUP BY {group}"]
+            f"GROUP BY {group} ORDER BY 2"]

@@ -6,7 +6,7 @@ write (PostgreSQL: one plpgsql function; SQLite: three triggers); `flask qisu in
 rebuild-rollup` recomputes them from the cases. A partial index on the redispatch audit events
 (the returns of the unit ranking) and an index on handling_seconds (the exact P90 lookup) go with it.
 
-The measure expressions here are frozen copies of `app/services/insight/rollup.py: MEASURES`
+The measure expressions here are frozen copies of `app/db/rollup_sql.py`
 (tests/integration/test_insight_rollup.py checks that triggers and rebuild agree).
 
 Revision ID: 0007
@@ -71,67 +71,150 @@ def keys(r: str, postgres: bool) -> list[str]:
     return [day, month, *rest]
 
 
+RETURNED = "returned"
 WATCHED = ("created_at", "unit_id", "town", "kind", "domain", "channel", "red_list", "status",
            "dispatched_at", "closed_at", "rating", "handling_seconds", "returns_count",
            "extensions_count", "response_on_time", "solution_on_time", "resolution_on_time")
+KEY_COLUMNS = ("created_at", "unit_id", "town", "kind", "domain", "channel", "red_list")
+RETURN_KEY_COLUMNS = ("created_at", "town", "kind", "domain", "channel", "red_list")
 
 
-def upsert(r: str, sign: str, grain: str, postgres: bool) -> str:
-    day, month, *rest = keys(r, postgres)
-    period = day if grain == "d" else month
-    cols = measures(r)
+def returned_by(a: str, postgres: bool) -> str:
+    if postgres:
+        return f"COALESCE(CAST({a}.before ->> 'unit_id' AS INTEGER), 0)"
+    return f"COALESCE(CAST(json_extract({a}.before, '$.unit_id') AS INTEGER), 0)"
+
+
+def _upsert(key_values: list[str], cols: list[tuple[str, str]], select_tail: str = "") -> str:
     names = ", ".join((*KEYS, *(c for c, _ in cols)))
-    values = ", ".join((f"'{grain}'", period, *rest, *(f"{sign} * ({e})" for _, e in cols)))
-    target = "insight_rollup" if postgres else "insight_rollup"
-    sets = ", ".join(f"{c} = {target}.{c} + excluded.{c}" for c, _ in cols)
-    return (f"INSERT INTO insight_rollup ({names}) VALUES ({values}) "
+    values = ", ".join((*key_values, *(e for _, e in cols)))
+    sets = ", ".join(f"{c} = insight_rollup.{c} + excluded.{c}" for c, _ in cols)
+    source = f"SELECT {values} {select_tail}" if select_tail else f"VALUES ({values})"
+    return (f"INSERT INTO insight_rollup ({names}) {source} "
             f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {sets};")
 
 
-def changed(postgres: bool) -> str:
-    if postgres:
-        return " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in WATCHED)
-    return " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
+def _grain_keys(r: str, grain: str, postgres: bool) -> list[str]:
+    day, month, *rest = keys(r, postgres)
+    return [f"'{grain}'", day if grain == "d" else month, *rest]
 
 
-def _pg_trigger() -> list[str]:
-    body = "\n    ".join
+def upsert(r: str, sign: str, grain: str, postgres: bool) -> str:
+    """Add (sign 1) or remove (-1) the case row `r` in its day or month row."""
+    return _upsert(_grain_keys(r, grain, postgres),
+                   [(c, f"{sign} * ({e})") for c, e in measures(r)])
+
+
+def upsert_diff(grain: str, postgres: bool) -> str:
+    """An update that keeps the keys: one upsert of NEW - OLD."""
+    new, old = dict(measures("NEW")), dict(measures("OLD"))
+    return _upsert(_grain_keys("NEW", grain, postgres),
+                   [(c, f"({new[c]}) - ({old[c]})") for c in new if c != "volume"])
+
+
+def move_returns(r: str, sign: str, grain: str, postgres: bool) -> str:
+    """Add or remove the case's accepted returns (its dimensions changed)."""
+    k = _grain_keys(r, grain, postgres)
+    k[2] = returned_by("a", postgres)
+    return _upsert(k, [(RETURNED, f"{sign} * COUNT(*)")],
+                   f"FROM audit_events a WHERE a.case_id = {r}.id AND a.action = 'redispatch' "
+                   f"GROUP BY {k[2]}")
+
+
+def count_return(a: str, sign: str, grain: str, postgres: bool) -> str:
+    """One accepted return (audit event `a`) on the returning unit's row of the case."""
+    k = _grain_keys("c", grain, postgres)
+    k[2] = returned_by(a, postgres)
+    return _upsert(k, [(RETURNED, sign)], f"FROM cases c WHERE c.id = {a}.case_id")
+
+
+def _distinct(columns, postgres: bool) -> str:
+    op_ = "IS DISTINCT FROM" if postgres else "IS NOT"
+    return " OR ".join(f"OLD.{c} {op_} NEW.{c}" for c in columns)
+
+
+def _pg_triggers() -> list[str]:
+    both = "\n    ".join
     return [
         f"""CREATE FUNCTION insight_rollup_cases() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'UPDATE' THEN
-    IF NOT ({changed(True)}) THEN
+    IF NOT ({_distinct(WATCHED, True)}) THEN
+      RETURN NULL;
+    END IF;
+    IF NOT ({_distinct(KEY_COLUMNS, True)}) THEN
+      {both(upsert_diff(g, True) for g in 'dm')}
       RETURN NULL;
     END IF;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    {body(upsert('OLD', '-1', g, True) for g in 'dm')}
+    {both(upsert('OLD', '-1', g, True) for g in 'dm')}
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    {body(upsert('NEW', '1', g, True) for g in 'dm')}
+    {both(upsert('NEW', '1', g, True) for g in 'dm')}
+  END IF;
+  IF TG_OP = 'UPDATE' AND ({_distinct(RETURN_KEY_COLUMNS, True)}) THEN
+    {both(move_returns('OLD', '-1', g, True) for g in 'dm')}
+    {both(move_returns('NEW', '1', g, True) for g in 'dm')}
   END IF;
   RETURN NULL;
 END $$""",
         "CREATE TRIGGER insight_rollup_cases AFTER INSERT OR UPDATE OR DELETE ON cases "
         "FOR EACH ROW EXECUTE FUNCTION insight_rollup_cases()",
+        f"""CREATE FUNCTION insight_rollup_returns() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    {both(count_return('NEW', '1', g, True) for g in 'dm')}
+  ELSE
+    {both(count_return('OLD', '-1', g, True) for g in 'dm')}
+  END IF;
+  RETURN NULL;
+END $$""",
+        "CREATE TRIGGER insight_rollup_returns_insert AFTER INSERT ON audit_events FOR EACH ROW "
+        "WHEN (NEW.action = 'redispatch') EXECUTE FUNCTION insight_rollup_returns()",
+        "CREATE TRIGGER insight_rollup_returns_delete AFTER DELETE ON audit_events FOR EACH ROW "
+        "WHEN (OLD.action = 'redispatch') EXECUTE FUNCTION insight_rollup_returns()",
     ]
 
 
+SQLITE_TRIGGERS = ("insight_rollup_cases_insert", "insight_rollup_cases_delete",
+                   "insight_rollup_cases_update", "insight_rollup_cases_rekey",
+                   "insight_rollup_cases_returns", "insight_rollup_returns_insert",
+                   "insight_rollup_returns_delete")
+
+
 def _sqlite_triggers() -> list[str]:
-    new = " ".join(upsert("NEW", "1", g, False) for g in "dm")
-    old = " ".join(upsert("OLD", "-1", g, False) for g in "dm")
+    def body(statements) -> str:
+        return " ".join(statements)
+    new = body(upsert("NEW", "1", g, False) for g in "dm")
+    old = body(upsert("OLD", "-1", g, False) for g in "dm")
+    watched, keyed = _distinct(WATCHED, False), _distinct(KEY_COLUMNS, False)
     return [
         f"CREATE TRIGGER insight_rollup_cases_insert AFTER INSERT ON cases BEGIN {new} END",
         f"CREATE TRIGGER insight_rollup_cases_delete AFTER DELETE ON cases BEGIN {old} END",
         f"CREATE TRIGGER insight_rollup_cases_update AFTER UPDATE ON cases "
-        f"WHEN {changed(False)} BEGIN {old} {new} END",
+        f"WHEN ({watched}) AND NOT ({keyed}) "
+        f"BEGIN {body(upsert_diff(g, False) for g in 'dm')} END",
+        f"CREATE TRIGGER insight_rollup_cases_rekey AFTER UPDATE ON cases WHEN {keyed} "
+        f"BEGIN {old} {new} END",
+        f"CREATE TRIGGER insight_rollup_cases_returns AFTER UPDATE ON cases "
+        f"WHEN {_distinct(RETURN_KEY_COLUMNS, False)} "
+        f"BEGIN {body(move_returns('OLD', '-1', g, False) for g in 'dm')} "
+        f"{body(move_returns('NEW', '1', g, False) for g in 'dm')} END",
+        f"CREATE TRIGGER insight_rollup_returns_insert AFTER INSERT ON audit_events "
+        f"WHEN NEW.action = 'redispatch' "
+        f"BEGIN {body(count_return('NEW', '1', g, False) for g in 'dm')} END",
+        f"CREATE TRIGGER insight_rollup_returns_delete AFTER DELETE ON audit_events "
+        f"WHEN OLD.action = 'redispatch' "
+        f"BEGIN {body(count_return('OLD', '-1', g, False) for g in 'dm')} END",
     ]
 
 
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     columns = [sa.Column(name, sa.BigInteger() if name == "handling_sum" else sa.Integer(),
-                         nullable=False, server_default="0") for name, _ in measures("r")]
+                         nullable=False, server_default="0")
+               for name in (*(n for n, _ in measures("r")), RETURNED)]
     op.create_table(
         'insight_rollup',
         sa.Column('grain', sa.String(length=1), nullable=False),
@@ -145,30 +228,59 @@ def upgrade() -> None:
         *columns,
         sa.PrimaryKeyConstraint(*KEYS, name='pk_insight_rollup'),
     )
-    op.create_index('ix_cases_handling_seconds', 'cases', ['handling_seconds'], unique=False)
+    # The exact P90 reads one handling-time bucket; on PostgreSQL the filter columns are included
+    # so that the scan is index-only.
+    op.create_index('ix_cases_handling_seconds', 'cases', ['handling_seconds'], unique=False,
+                    postgresql_include=list(INCLUDED))
     op.create_index('ix_audit_events_redispatch', 'audit_events', ['case_id'], unique=False,
                     postgresql_where=sa.text("action = 'redispatch'"),
                     sqlite_where=sa.text("action = 'redispatch'"))
-    for statement in (_pg_trigger() if postgres else _sqlite_triggers()):
+    for statement in (_pg_triggers() if postgres else _sqlite_triggers()):
         op.execute(statement)
-    # Existing cases: the same sums as `flask qisu insight rebuild-rollup`.
-    day, month, *rest = keys("c", postgres)
+    for statement in rebuild_statements(postgres):  # the existing cases
+        op.execute(statement)
+    if postgres:
+        op.execute("ANALYZE insight_rollup")
+
+
+INCLUDED = ("created_at", "unit_id", "town", "kind", "domain", "channel", "red_list")
+
+
+def rebuild_statements(postgres: bool) -> list[str]:
+    """As app/db/rollup_sql.py: rebuild_statements (frozen copy)."""
+    day, _, *rest = keys("c", postgres)
     sums = ", ".join(f"SUM({e})" for _, e in measures("c"))
-    names = ", ".join((*KEYS, *(c for c, _ in measures("c"))))
+    case_names = ", ".join((*KEYS, *(n for n, _ in measures("c"))))
+    all_measures = (*(n for n, _ in measures("c")), RETURNED)
+    names = ", ".join((*KEYS, *all_measures))
     group = ", ".join(str(i) for i in range(2, 9))
-    op.execute(f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, {sums} "
-               f"FROM cases c GROUP BY {group}")
-    op.execute(f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {', '.join(rest)}, "
-               f"{sums} FROM cases c GROUP BY {group}")
+    month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
+             else "strftime('%Y-%m-01', period)")
+    unit = returned_by("a", postgres)
+    return ["DELETE FROM insight_rollup",
+            f"INSERT INTO insight_rollup ({case_names}) SELECT 'd', {day}, {', '.join(rest)}, "
+            f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_rollup ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'd', {day}, {unit}, {', '.join(rest[1:])}, COUNT(*) "
+            f"FROM audit_events a JOIN cases c ON c.id = a.case_id "
+            f"WHERE a.action = 'redispatch' GROUP BY {group} "
+            f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {RETURNED} = excluded.{RETURNED}",
+            f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, "
+            f"unit_id, town, kind, domain, channel, red_list, "
+            f"{', '.join(f'SUM({m})' for m in all_measures)} FROM insight_rollup WHERE grain = 'd' "
+            f"GROUP BY {group} ORDER BY 2"]
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS insight_rollup_returns_insert ON audit_events")
+        op.execute("DROP TRIGGER IF EXISTS insight_rollup_returns_delete ON audit_events")
+        op.execute("DROP FUNCTION IF EXISTS insight_rollup_returns()")
         op.execute("DROP TRIGGER IF EXISTS insight_rollup_cases ON cases")
         op.execute("DROP FUNCTION IF EXISTS insight_rollup_cases()")
     else:
-        for name in ("insert", "delete", "update"):
-            op.execute(f"DROP TRIGGER IF EXISTS insight_rollup_cases_{name}")
+        for name in SQLITE_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index('ix_audit_events_redispatch', table_name='audit_events')
     op.drop_index('ix_cases_handling_seconds', table_name='cases')
     op.drop_table('insight_rollup')

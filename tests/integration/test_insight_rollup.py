@@ -54,6 +54,15 @@ def live_commands(api, rt) -> None:
     assert api.rate(rated, "满意").status == 200
 
 
+def reclassify_returned_case(rt) -> None:
+    with rt.uow() as uow:
+        case = uow.session.scalars(select(Case).where(Case.returns_count > 0,
+                                                      Case.number.like("QS%"))).one()
+        case.town, case.domain, case.red_list = "古镇镇", "市场监管", True
+        case.created_at -= timedelta(days=40)
+        uow.session.commit()
+
+
 def filter_sets(today: date) -> list[Filters]:
     last30 = dict(date_from=today - timedelta(days=29), date_to=today)
     return [
@@ -84,7 +93,7 @@ def answers(rt, today: date, on: bool) -> list:
 def rollup_rows(rt) -> list:
     with rt.uow() as uow:
         rows = uow.session.execute(select(insight_rollup)).all()
-    return sorted(tuple(r) for r in rows if r.volume)
+    return sorted(tuple(r) for r in rows if r.volume or r.returned)
 
 
 def test_rollup_answers_equal_the_reference(app, api, rt):
@@ -95,6 +104,9 @@ def test_rollup_answers_equal_the_reference(app, api, rt):
         reference = answers(rt, today, on=False)
         assert answers(rt, today, on=True) == reference
         assert reference[0]["volume"] == 1504 and reference[0]["returns"] > 0
+        reclassify_returned_case(rt)  # the dimensions of a case with a return change
+        reference = answers(rt, today, on=False)
+        assert answers(rt, today, on=True) == reference
         by_triggers = rollup_rows(rt)
         rebuild(rt)
         assert rollup_rows(rt) == by_triggers

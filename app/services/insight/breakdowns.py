@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from app.db.models import AuditEvent, Case, Unit
 from app.db.rollup_sql import NONE_UNIT
@@ -29,25 +29,19 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
         session = uow.session
         where = conditions(session, filters)
         if rollup.enabled(rt):
-            names = tuple(k for k in columns() if k not in ("consultations", "returns"))
-            rows = session.execute(select(rollup.R.unit_id, *rollup.sums(names))
-                                   .where(*rollup.conditions(session, filters),
-                                          rollup.R.unit_id != NONE_UNIT)
-                                   .group_by(rollup.R.unit_id).having(rollup.nonempty())).all()
+            rows, returns = _units_rollup(session, filters)
+            if filters.unit is not None:  # returns of the cases now at that unit, by any unit
+                returns = _returns(session, where)
         else:
             cols = columns()
             cols.pop("returns")
-            rows = session.execute(select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
-                                   .where(*where, Case.unit_id.is_not(None))
-                                   .group_by(Case.unit_id)).all()
-        returned_by = AuditEvent.before["unit_id"].as_integer()
-        returns = dict(session.execute(
-            select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
-            .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
+            rows = [r._asdict() for r in session.execute(
+                select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
+                .where(*where, Case.unit_id.is_not(None)).group_by(Case.unit_id))]
+            returns = _returns(session, where)
         names = {u.id: u for u in session.scalars(select(Unit))}
         result = []
-        for row in rows:
-            data = row._asdict()
+        for data in rows:
             unit = names[data.pop("unit_id")]
             data["returns"] = returns.pop(unit.id, 0)
             result.append({"unit_code": unit.code, "unit_name": unit.name, **rates(data)})
@@ -143,3 +137,31 @@ def _towns_rollup(session, filters: Filters) -> list:
                                   .label("complaints"))
                            .where(*rollup.conditions(session, filters)).group_by(town, domain)
                            .having(rollup.nonempty())).all()
+
+
+def _returns(session, where: list) -> dict:
+    """{unit id: accepted returns by it} over the cases of `where` (index on redispatch events)."""
+    returned_by = AuditEvent.before["unit_id"].as_integer()
+    return dict(session.execute(
+        select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
+        .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
+
+
+def _units_rollup(session, filters: Filters) -> tuple[list, dict]:
+    """Rows per unit with volume, and {unit id: accepted returns by it} (the `returned` column)."""
+    R = rollup.R
+    names = tuple(k for k in columns() if k not in ("consultations", "returns"))
+    rows = session.execute(select(R.unit_id, func.sum(R.returned).label("returned"),
+                                  *rollup.sums(names))
+                           .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
+                           .group_by(R.unit_id)
+                           .having(or_(rollup.nonempty(), func.sum(R.returned) > 0))).all()
+    out, returns = [], {}
+    for row in rows:
+        data = row._asdict()
+        returned = int(data.pop("returned") or 0)
+        if returned:
+            returns[data["unit_id"]] = returned
+        if data["volume"]:
+            out.append(data)
+    return out, returns

@@ -20,6 +20,8 @@ from .history_texts import enterprise_name
 
 SYNTHETIC_PREFIX = "91442000H"  # credit codes of synthetic enterprises
 RED_CATEGORIES = ("龙头骨干", "专精特新", "总部经济")
+TRIGGERS = ("ALTER TABLE cases {} TRIGGER insight_rollup_cases",  # the rollup's, migration 0007
+            "ALTER TABLE audit_events {} TRIGGER insight_rollup_returns_insert")
 AUDIT_COLUMNS = ("case_id", "at", "actor_name", "actor_role", "action", "before", "after")
 
 
@@ -39,7 +41,8 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         postgres = session.get_bind().dialect.name == "postgresql"
         first_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
         if postgres:  # one rebuild at the end instead of a trigger call per case
-            session.execute(text("ALTER TABLE cases DISABLE TRIGGER insight_rollup_cases"))
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("DISABLE")))
         for chunk, audit in case_rows(rng, ctx, cases, days, first_id, batch):
             if postgres:
                 _copy(session, "cases", ("id",) + CASE_COLUMNS, chunk)
@@ -54,7 +57,8 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         if postgres:
             session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
                                  "(SELECT max(id) FROM cases))"))
-            session.execute(text("ALTER TABLE cases ENABLE TRIGGER insight_rollup_cases"))
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("ENABLE")))
             for statement in rebuild_statements(True):
                 session.execute(text(statement))
         uow.commit()

@@ -119,5 +119,8 @@ def rebuild(rt) -> dict:
             session.execute(text(statement))
         rows = session.scalar(select(func.count()).select_from(insight_rollup))
         uow.commit()
+        if postgres:
+            session.execute(text("ANALYZE insight_rollup"))
+            session.commit()
     return {"rows": rows}
 

@@ -337,3 +337,13 @@ insight_rollup = Table(
              server_default="0") for name in MEASURES),
     PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_rollup"),
 )
+# Accepted returns by the returning unit (`unit_id`) with the returned case's other keys.
+insight_returns = Table(
+    "insight_returns", Base.metadata,
+    Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
+    Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
+    Column("channel", String(10), nullable=False), Column("red_list", Boolean, nullable=False),
+    Column("returned", Integer, nullable=False, server_default="0"),
+    PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_returns"),
+)

@@ -50,10 +50,10 @@ def measures(r: str) -> list[tuple[str, str]]:
     return out
 
 
-# `returned`: accepted returns *by* the row's unit (audit action `redispatch`, the unit in `before`),
-# for the unit ranking; kept by triggers on audit_events, not from the case row.
+# insight_returns.returned: accepted returns *by* the row's unit (audit action `redispatch`, the
+# unit in `before`), for the unit ranking; kept by triggers on audit_events and cases.
 RETURNED = "returned"
-MEASURES = tuple(name for name, _ in measures("r")) + (RETURNED,)
+MEASURES = tuple(name for name, _ in measures("r"))
 
 
 def returned_by(a: str, postgres: bool) -> str:
@@ -82,20 +82,21 @@ def rebuild_statements(postgres: bool) -> list[str]:
     `cases` locked): day rows in period order, then month rows from the day rows."""
     day, _, *rest = keys("c", postgres)
     sums = ", ".join(f"SUM({e})" for _, e in measures("c"))
-    case_names = ", ".join((*KEYS, *(n for n, _ in measures("c"))))
     names = ", ".join((*KEYS, *MEASURES))
     group = ", ".join(str(i) for i in range(2, 9))
     month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
              else "strftime('%Y-%m-01', period)")
-    unit = returned_by("a", postgres)
-    return ["DELETE FROM insight_rollup",
-            f"INSERT INTO insight_rollup ({case_names}) SELECT 'd', {day}, {', '.join(rest)}, "
+    dims = ", ".join(DIMENSIONS)
+    return ["DELETE FROM insight_rollup", "DELETE FROM insight_returns",
+            f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, "
             f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
-            f"INSERT INTO insight_rollup ({', '.join(KEYS)}, {RETURNED}) "
-            f"SELECT 'd', {day}, {unit}, {', '.join(rest[1:])}, COUNT(*) "
-            f"FROM audit_events a JOIN cases c ON c.id = a.case_id "
-            f"WHERE a.action = 'redispatch' GROUP BY {group} "
-            f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {RETURNED} = excluded.{RETURNED}",
-            f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {', '.join(DIMENSIONS)}, "
+            f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {dims}, "
             f"{', '.join(f'SUM({m})' for m in MEASURES)} FROM insight_rollup WHERE grain = 'd' "
-            f"GROUP BY {group} ORDER BY 2"]
+            f"GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_returns ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'd', {day}, {returned_by('a', postgres)}, {', '.join(rest[1:])}, COUNT(*) "
+            f"FROM audit_events a JOIN cases c ON c.id = a.case_id "
+            f"WHERE a.action = 'redispatch' GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_returns ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'm', {month}, {dims}, SUM({RETURNED}) FROM insight_returns "
+            f"WHERE grain = 'd' GROUP BY {group} ORDER BY 2"]

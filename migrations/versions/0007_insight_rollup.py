@@ -85,12 +85,13 @@ def returned_by(a: str, postgres: bool) -> str:
     return f"COALESCE(CAST(json_extract({a}.before, '$.unit_id') AS INTEGER), 0)"
 
 
-def _upsert(key_values: list[str], cols: list[tuple[str, str]], select_tail: str = "") -> str:
+def _upsert(key_values: list[str], cols: list[tuple[str, str]], select_tail: str = "",
+            table: str = "insight_rollup") -> str:
     names = ", ".join((*KEYS, *(c for c, _ in cols)))
     values = ", ".join((*key_values, *(e for _, e in cols)))
-    sets = ", ".join(f"{c} = insight_rollup.{c} + excluded.{c}" for c, _ in cols)
+    sets = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c, _ in cols)
     source = f"SELECT {values} {select_tail}" if select_tail else f"VALUES ({values})"
-    return (f"INSERT INTO insight_rollup ({names}) {source} "
+    return (f"INSERT INTO {table} ({names}) {source} "
             f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {sets};")
 
 
@@ -118,14 +119,15 @@ def move_returns(r: str, sign: str, grain: str, postgres: bool) -> str:
     k[2] = returned_by("a", postgres)
     return _upsert(k, [(RETURNED, f"{sign} * COUNT(*)")],
                    f"FROM audit_events a WHERE a.case_id = {r}.id AND a.action = 'redispatch' "
-                   f"GROUP BY {k[2]}")
+                   f"GROUP BY {k[2]}", "insight_returns")
 
 
 def count_return(a: str, sign: str, grain: str, postgres: bool) -> str:
     """One accepted return (audit event `a`) on the returning unit's row of the case."""
     k = _grain_keys("c", grain, postgres)
     k[2] = returned_by(a, postgres)
-    return _upsert(k, [(RETURNED, sign)], f"FROM cases c WHERE c.id = {a}.case_id")
+    return _upsert(k, [(RETURNED, sign)], f"FROM cases c WHERE c.id = {a}.case_id",
+                   "insight_returns")
 
 
 def _distinct(columns, postgres: bool) -> str:
@@ -214,7 +216,7 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     columns = [sa.Column(name, sa.BigInteger() if name == "handling_sum" else sa.Integer(),
                          nullable=False, server_default="0")
-               for name in (*(n for n, _ in measures("r")), RETURNED)]
+               for name, _ in measures("r")]
     op.create_table(
         'insight_rollup',
         sa.Column('grain', sa.String(length=1), nullable=False),
@@ -227,6 +229,20 @@ def upgrade() -> None:
         sa.Column('red_list', sa.Boolean(), nullable=False),
         *columns,
         sa.PrimaryKeyConstraint(*KEYS, name='pk_insight_rollup'),
+    )
+    # Accepted returns by the returning unit (`unit_id`), with the returned case's other keys.
+    op.create_table(
+        'insight_returns',
+        sa.Column('grain', sa.String(length=1), nullable=False),
+        sa.Column('period', sa.Date(), nullable=False),
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('town', sa.String(length=50), nullable=False),
+        sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('domain', sa.String(length=50), nullable=False),
+        sa.Column('channel', sa.String(length=10), nullable=False),
+        sa.Column('red_list', sa.Boolean(), nullable=False),
+        sa.Column('returned', sa.Integer(), nullable=False, server_default="0"),
+        sa.PrimaryKeyConstraint(*KEYS, name='pk_insight_returns'),
     )
     # The exact P90 reads one handling-time bucket; on PostgreSQL the filter columns are included
     # so that the scan is index-only.
@@ -241,6 +257,7 @@ def upgrade() -> None:
         op.execute(statement)
     if postgres:
         op.execute("ANALYZE insight_rollup")
+        op.execute("ANALYZE insight_returns")
 
 
 INCLUDED = ("created_at", "unit_id", "town", "kind", "domain", "channel", "red_list")
@@ -250,25 +267,24 @@ def rebuild_statements(postgres: bool) -> list[str]:
     """As app/db/rollup_sql.py: rebuild_statements (frozen copy)."""
     day, _, *rest = keys("c", postgres)
     sums = ", ".join(f"SUM({e})" for _, e in measures("c"))
-    case_names = ", ".join((*KEYS, *(n for n, _ in measures("c"))))
-    all_measures = (*(n for n, _ in measures("c")), RETURNED)
-    names = ", ".join((*KEYS, *all_measures))
+    names = ", ".join((*KEYS, *(n for n, _ in measures("c"))))
     group = ", ".join(str(i) for i in range(2, 9))
     month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
              else "strftime('%Y-%m-01', period)")
-    unit = returned_by("a", postgres)
-    return ["DELETE FROM insight_rollup",
-            f"INSERT INTO insight_rollup ({case_names}) SELECT 'd', {day}, {', '.join(rest)}, "
+    dims = "unit_id, town, kind, domain, channel, red_list"
+    return ["DELETE FROM insight_rollup", "DELETE FROM insight_returns",
+            f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, "
             f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
-            f"INSERT INTO insight_rollup ({', '.join(KEYS)}, {RETURNED}) "
-            f"SELECT 'd', {day}, {unit}, {', '.join(rest[1:])}, COUNT(*) "
+            f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {dims}, "
+            f"{', '.join(f'SUM({n})' for n, _ in measures('c'))} FROM insight_rollup "
+            f"WHERE grain = 'd' GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_returns ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'd', {day}, {returned_by('a', postgres)}, {', '.join(rest[1:])}, COUNT(*) "
             f"FROM audit_events a JOIN cases c ON c.id = a.case_id "
-            f"WHERE a.action = 'redispatch' GROUP BY {group} "
-            f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {RETURNED} = excluded.{RETURNED}",
-            f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, "
-            f"unit_id, town, kind, domain, channel, red_list, "
-            f"{', '.join(f'SUM({m})' for m in all_measures)} FROM insight_rollup WHERE grain = 'd' "
-            f"GROUP BY {group} ORDER BY 2"]
+            f"WHERE a.action = 'redispatch' GROUP BY {group} ORDER BY 2",
+            f"INSERT INTO insight_returns ({', '.join(KEYS)}, {RETURNED}) "
+            f"SELECT 'm', {month}, {dims}, SUM({RETURNED}) FROM insight_returns "
+            f"WHERE grain = 'd' GROUP BY {group} ORDER BY 2"]
 
 
 def downgrade() -> None:
@@ -283,4 +299,5 @@ def downgrade() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_index('ix_audit_events_redispatch', table_name='audit_events')
     op.drop_index('ix_cases_handling_seconds', table_name='cases')
+    op.drop_table('insight_returns')
     op.drop_table('insight_rollup')

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from app.db.models import AuditEvent, Case, Enterprise, insight_rollup
+from app.db.models import AuditEvent, Case, Enterprise, insight_returns, insight_rollup
 from app.demo_data import ENTERPRISES
 from app.services.insight import breakdowns, hotspots, metrics
 from app.services.insight.filters import Filters
@@ -25,6 +25,7 @@ def _cleanup(rt):
         for model in CASE_TABLES:
             uow.session.execute(delete(model))
         uow.session.execute(delete(insight_rollup))
+        uow.session.execute(delete(insight_returns))
         uow.session.execute(delete(Enterprise).where(
             Enterprise.credit_code.like(f"{SYNTHETIC_PREFIX}%")))
         uow.session.commit()
@@ -93,7 +94,9 @@ def answers(rt, today: date, on: bool) -> list:
 def rollup_rows(rt) -> list:
     with rt.uow() as uow:
         rows = uow.session.execute(select(insight_rollup)).all()
-    return sorted(tuple(r) for r in rows if r.volume or r.returned)
+        returns = uow.session.execute(select(insight_returns)).all()
+    return (sorted(tuple(r) for r in rows if r.volume)
+            + sorted(tuple(r) for r in returns if r.returned))
 
 
 def test_rollup_answers_equal_the_reference(app, api, rt):

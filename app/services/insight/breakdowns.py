@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 
 from app.db.models import AuditEvent, Case, Unit
 from app.db.rollup_sql import NONE_UNIT
@@ -121,7 +121,7 @@ def towns(rt: Runtime, filters: Filters) -> dict:
         total["complaints"] += int(row.complaints)
     town_rows = sorted(totals.values(), key=lambda t: (-t["volume"], t["town"]))
     domains = sorted({c["domain"] for c in cells},
-                     key=lambda d: -sum(c["count"] for c in cells if c["domain"] == d))
+                     key=lambda d: (-sum(c["count"] for c in cells if c["domain"] == d), d))
     return {"towns": town_rows, "domains": domains,
             "cells": sorted(cells, key=lambda c: (c["town"], c["domain"]))}
 
@@ -148,20 +148,16 @@ def _returns(session, where: list) -> dict:
 
 
 def _units_rollup(session, filters: Filters) -> tuple[list, dict]:
-    """Rows per unit with volume, and {unit id: accepted returns by it} (the `returned` column)."""
-    R = rollup.R
+    """Rows per unit from insight_rollup, and {unit id: accepted returns by it} from
+    insight_returns."""
+    R, T = rollup.R, rollup.RETURNS
     names = tuple(k for k in columns() if k not in ("consultations", "returns"))
-    rows = session.execute(select(R.unit_id, func.sum(R.returned).label("returned"),
-                                  *rollup.sums(names))
-                           .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
-                           .group_by(R.unit_id)
-                           .having(or_(rollup.nonempty(), func.sum(R.returned) > 0))).all()
-    out, returns = [], {}
-    for row in rows:
-        data = row._asdict()
-        returned = int(data.pop("returned") or 0)
-        if returned:
-            returns[data["unit_id"]] = returned
-        if data["volume"]:
-            out.append(data)
-    return out, returns
+    rows = [r._asdict() for r in session.execute(
+        select(R.unit_id, *rollup.sums(names))
+        .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
+        .group_by(R.unit_id).having(rollup.nonempty()))]
+    returns = dict(session.execute(
+        select(T.unit_id, func.sum(T.returned))
+        .where(*rollup.conditions(session, filters, c=T), T.unit_id != NONE_UNIT)
+        .group_by(T.unit_id).having(func.sum(T.returned) > 0)).all())
+    return rows, {unit: int(n) for unit, n in returns.items()}

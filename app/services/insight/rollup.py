@@ -13,12 +13,13 @@ from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, and_, case, cast, func, or_, select, text
 
-from app.db.models import Case, Unit, insight_rollup
+from app.db.models import Case, Unit, insight_returns, insight_rollup
 from app.db.rollup_sql import BUCKETS, MEASURES, NONE_TEXT, bucket_bounds, rebuild_statements
 
 from .filters import Filters
 
 R = insight_rollup.c
+RETURNS = insight_returns.c
 UNCLASSIFIED = "未分类"
 
 
@@ -30,24 +31,24 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def periods(date_from: date | None, date_to: date | None, months: bool = True):
+def periods(date_from: date | None, date_to: date | None, months: bool = True, c=R):
     """The rollup rows covering [date_from, date_to] (None: open): whole months from month rows,
     the other days from day rows (`months` False: day rows only)."""
     if not months:
-        return and_(R.grain == "d", *_range(R.period, date_from, date_to))
+        return and_(c.grain == "d", *_range(c.period, date_from, date_to))
     first = None if date_from is None else (
         date_from if date_from.day == 1 else _next_month(date_from))
     end = None if date_to is None else (
         _next_month(date_to) if _next_month(date_to) - timedelta(days=1) == date_to
         else date_to.replace(day=1))  # months before `end` are whole
     if first is not None and end is not None and first >= end:
-        return and_(R.grain == "d", *_range(R.period, date_from, date_to))
-    parts = [and_(R.grain == "m", *([R.period >= first] if first else []),
-                  *([R.period < end] if end else []))]
+        return and_(c.grain == "d", *_range(c.period, date_from, date_to))
+    parts = [and_(c.grain == "m", *([c.period >= first] if first else []),
+                  *([c.period < end] if end else []))]
     if first is not None and date_from < first:
-        parts.append(and_(R.grain == "d", R.period >= date_from, R.period < first))
+        parts.append(and_(c.grain == "d", c.period >= date_from, c.period < first))
     if end is not None:
-        parts.append(and_(R.grain == "d", R.period >= end, R.period <= date_to))
+        parts.append(and_(c.grain == "d", c.period >= end, c.period <= date_to))
     return or_(*parts)
 
 
@@ -55,14 +56,15 @@ def _range(column, low, high) -> list:
     return [*([column >= low] if low else []), *([column <= high] if high else [])]
 
 
-def conditions(session, filters: Filters, months: bool = True) -> list:
-    where = [periods(filters.date_from, filters.date_to, months)]
+def conditions(session, filters: Filters, months: bool = True, c=R) -> list:
+    """WHERE clauses over the rollup table whose columns are `c` (insight_rollup by default)."""
+    where = [periods(filters.date_from, filters.date_to, months, c)]
     if filters.unit is not None:
         unit_id = session.scalar(select(Unit.id).where(Unit.code == filters.unit))
-        where.append(R.unit_id == (unit_id if unit_id is not None else -1))
-    for column, value in ((R.town, filters.town), (R.kind, filters.kind),
-                          (R.domain, filters.domain), (R.channel, filters.channel),
-                          (R.red_list, filters.red_list)):
+        where.append(c.unit_id == (unit_id if unit_id is not None else -1))
+    for column, value in ((c.town, filters.town), (c.kind, filters.kind),
+                          (c.domain, filters.domain), (c.channel, filters.channel),
+                          (c.red_list, filters.red_list)):
         if value is not None:
             where.append(column == value)
     return where
@@ -113,14 +115,15 @@ def rebuild(rt) -> dict:
     with rt.uow() as uow:
         session = uow.session
         postgres = session.get_bind().dialect.name == "postgresql"
-        if postgres:
-            session.execute(text("LOCK TABLE cases IN SHARE MODE"))
+        if postgres:  # no case or return changes meanwhile (the triggers would race the rebuild)
+            session.execute(text("LOCK TABLE cases, audit_events IN SHARE MODE"))
         for statement in rebuild_statements(postgres):
             session.execute(text(statement))
         rows = session.scalar(select(func.count()).select_from(insight_rollup))
         uow.commit()
         if postgres:
             session.execute(text("ANALYZE insight_rollup"))
+            session.execute(text("ANALYZE insight_returns"))
             session.commit()
     return {"rows": rows}
 

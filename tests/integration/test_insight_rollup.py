@@ -126,3 +126,12 @@ def test_deleting_cases_empties_the_rollup(app, rt):
         uow.session.execute(delete(Case))
         uow.session.commit()
     assert rollup_rows(rt) == []
+
+
+def test_rebuild_command(app, rt):
+    generate(rt, 100, days=20, seed=9, workflows_dir=app.config["QISU_WORKFLOWS_DIR"])
+    before = rollup_rows(rt)
+    result = app.test_cli_runner().invoke(args=["qisu", "insight", "rebuild-rollup"])
+    assert result.exit_code == 0, result.output
+    assert "insight rollup rebuilt" in result.output
+    assert rollup_rows(rt) == before

@@ -87,7 +87,11 @@ def rebuild_statements(postgres: bool) -> list[str]:
     month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
              else "strftime('%Y-%m-01', period)")
     dims = ", ".join(DIMENSIONS)
-    return ["DELETE FROM insight_rollup", "DELETE FROM insight_returns",
+    # PostgreSQL: TRUNCATE (transactional) starts from empty files, so the rebuilt rows lie in
+    # period order without the dead versions a DELETE leaves; readers wait until the commit.
+    empty = (["TRUNCATE insight_rollup, insight_returns"] if postgres
+             else ["DELETE FROM insight_rollup", "DELETE FROM insight_returns"])
+    return [*empty,
             f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, "
             f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
             f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {dims}, "

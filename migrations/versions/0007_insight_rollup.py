@@ -1,13 +1,15 @@
 """insight rollup: day and month counts per unit / town / kind / domain / channel / red list
 
-The P18 dashboard queries read these rows instead of scanning `cases` (1,000,000 cases: all-time
-figures in tens of milliseconds). Triggers on `cases` keep them current in the transaction of every
-write (PostgreSQL: one plpgsql function; SQLite: three triggers); `flask qisu insight
-rebuild-rollup` recomputes them from the cases. A partial index on the redispatch audit events
-(the returns of the unit ranking) and an index on handling_seconds (the exact P90 lookup) go with it.
+The P18 dashboard queries read `insight_rollup` instead of scanning `cases` (1,000,000 cases:
+all-time figures in tens of milliseconds); `insight_returns` holds the accepted returns per
+returning unit (the unit ranking). Triggers on `cases` and `audit_events` keep both current in the
+transaction of every write (PostgreSQL: plpgsql functions; SQLite: CREATE TRIGGER); `flask qisu
+insight rebuild-rollup` recomputes them. Indexes: ix_cases_handling_seconds (the exact P90 inside
+one handling-time bucket), ix_cases_created_at recreated with included columns on PostgreSQL (the
+same within a period, index-only), and a partial index on the redispatch audit events.
 
-The measure expressions here are frozen copies of `app/db/rollup_sql.py`
-(tests/integration/test_insight_rollup.py checks that triggers and rebuild agree).
+The SQL expressions here are frozen copies of `app/db/rollup_sql.py` (tests check that the
+triggers, the rebuild and the direct queries agree).
 
 Revision ID: 0007
 Revises: 0006

@@ -222,6 +222,18 @@ def insight_surges(show: bool) -> None:
                        f"(expected {alert['expected']:.1f}, p={alert['p_value']:.1e})")
 
 
+@insight.command("rebuild-rollup")
+def insight_rebuild_rollup() -> None:
+    """Recompute the insight rollup from the cases (after bulk loads that bypassed the triggers)."""
+    import time
+
+    from .services.insight.rollup import rebuild
+    started = time.perf_counter()
+    result = rebuild(current_app.extensions["qisu"])
+    click.echo(f"insight rollup rebuilt: {result['rows']:,} rows in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
 @insight.command("common-problems")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
               help="the period: the last DAYS days")

@@ -50,6 +50,8 @@ def load_config(instance_path: str) -> dict:
         "QISU_SURGE_MIN_COUNT": _int("QISU_SURGE_MIN_COUNT", 5),
         "QISU_SURGE_MIN_RATIO": _float("QISU_SURGE_MIN_RATIO", 2.0),
         "QISU_SURGE_MIN_EXPECTED": _float("QISU_SURGE_MIN_EXPECTED", 1.0),
+        # P18 key figures from the rollup table (False: straight from `cases`, the reference)
+        "QISU_INSIGHT_ROLLUP": _bool("QISU_INSIGHT_ROLLUP", True),
         "QISU_SURGE_COOLDOWN_DAYS": _int("QISU_SURGE_COOLDOWN_DAYS", 3),
         "QISU_SURGE_INTERVAL_MINUTES": _int("QISU_SURGE_INTERVAL_MINUTES", 60),
         "JSON_AS_ASCII": False,

@@ -45,6 +45,7 @@ def insight_settings(config) -> dict:
                    "min_expected": config["QISU_SURGE_MIN_EXPECTED"],
                    "cooldown_days": config["QISU_SURGE_COOLDOWN_DAYS"]},
         "surge_interval_minutes": config["QISU_SURGE_INTERVAL_MINUTES"],
+        "insight_rollup": config.get("QISU_INSIGHT_ROLLUP", True),
     }
 
 

@@ -6,8 +6,10 @@ Uses its own database `qisu_bench_insight` on the server of --pg-url (created, m
 seeded when missing; kept between runs so the generated history is reused; --fresh drops it).
 Each query runs once "cold" (first call on a new connection pool, so no plan or catalogue cache
 in the backend; the server's shared buffers and the OS page cache may still hold the table)
-and then --repeat times warm. Prints one row per query and filter set, the max, and whether
-each is under 1 s.
+and then --repeat times warm, both from the rollup (`insight_rollup`, the default) and straight
+from `cases` (the reference, setting `insight_rollup` False; --no-reference skips it). Prints one
+row per query and filter set, the max, whether each is under 1 s, the dashboard page (both
+ways), the cost of the rollup trigger per case update and, with --rebuild, the rebuild time.
 """
 from __future__ import annotations
 
@@ -99,6 +101,35 @@ def queries(rt):
             ("hotspots", hotspots.hotspots), ("towns", breakdowns.towns)]
 
 
+def measure(rt, engine, query, filters, repeat: int) -> tuple[float, float, float]:
+    """(cold, warm median, warm max) seconds of the query without the answer cache."""
+    engine.dispose()  # cold: new connections, empty backend caches
+    cold = timed(lambda: query.uncached(rt, filters))
+    warm = [timed(lambda: query.uncached(rt, filters)) for _ in range(repeat)]
+    return cold, statistics.median(warm), max(warm)
+
+
+def trigger_cost(engine, cases: int = 2000) -> tuple[float, float]:
+    """Milliseconds per case UPDATE that changes a counted column, with and without the rollup
+    trigger (in a transaction that is rolled back)."""
+    from sqlalchemy import text
+    out = []
+    for enabled in (True, False):
+        with engine.connect() as conn:
+            with conn.begin() as tx:
+                if not enabled:
+                    conn.execute(text("ALTER TABLE cases DISABLE TRIGGER insight_rollup_cases"))
+                ids = conn.execute(text("SELECT id FROM cases ORDER BY random() LIMIT :n"),
+                                   {"n": cases}).scalars().all()
+                started = time.perf_counter()
+                for case_id in ids:
+                    conn.execute(text("UPDATE cases SET extensions_count = extensions_count + 1 "
+                                      "WHERE id = :id"), {"id": case_id})
+                out.append((time.perf_counter() - started) / cases * 1000)
+                tx.rollback()
+    return out[0], out[1]
+
+
 def timed(fn) -> float:
     started = time.perf_counter()
     fn()
@@ -114,6 +145,10 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--fresh", action="store_true", help="drop and regenerate the database")
+    parser.add_argument("--no-reference", dest="reference", action="store_false",
+                        help="skip the direct queries over cases (setting insight_rollup False)")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="time `flask qisu insight rebuild-rollup` first")
     args = parser.parse_args()
 
     url = ensure_database(args.pg_url, args.database, args.fresh)
@@ -121,42 +156,81 @@ def main() -> None:
     history = ensure_history(app, args.cases, args.days)
     rt = app.extensions["qisu"]
     engine = rt.session_factory.kw["bind"]
+    rebuilt = rebuild(rt) if args.rebuild else None
     today = rt.clock.now().date()
     rows = []
     for label, filters in filter_sets(today):
         for name, query in queries(rt):
-            engine.dispose()  # cold: new connections, empty backend caches
-            cold = timed(lambda: query.uncached(rt, filters))
-            warm = [timed(lambda: query.uncached(rt, filters)) for _ in range(args.repeat)]
+            rt.settings["insight_rollup"] = True
+            fast = measure(rt, engine, query, filters, args.repeat)
             query(rt, filters)  # fills the answer cache
             hit = statistics.median(timed(lambda: query(rt, filters)) for _ in range(args.repeat))
-            rows.append((name, label, cold, statistics.median(warm), max(warm), hit))
-    page = dashboard_page(app, today)
+            slow = None
+            if args.reference:
+                rt.settings["insight_rollup"] = False
+                slow = measure(rt, engine, query, filters, args.repeat)
+            rows.append((name, label, fast, slow, hit))
+    rt.settings["insight_rollup"] = True
+    pages = [("rollup", dashboard_page(app, today, True))]
+    if args.reference:
+        pages.append(("reference", dashboard_page(app, today, False)))
+    rt.settings["insight_rollup"] = True
+    with_trigger, without = trigger_cost(engine)
 
     print(f"# P18 insight queries — {args.cases:,} cases, PostgreSQL ({args.database})")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(f"# data: {history}")
-    print(f"{'query':<10} {'filters':<34} {'cold ms':>8} {'warm med':>9} {'warm max':>9} "
-          f"{'cached':>7}  < 1 s")
-    for name, label, cold, med, top, hit in rows:
+    print(f"# data: {history}; rollup: {rollup_size(engine)}")
+    if rebuilt:
+        print(f"# flask qisu insight rebuild-rollup: {rebuilt}")
+    print(f"{'query':<9} {'filters':<32} {'cold ms':>7} {'warm med':>8} {'warm max':>8} "
+          f"{'cached':>6} | {'ref cold':>8} {'ref warm':>8}  < 1 s")
+    for name, label, (cold, med, top), slow, hit in rows:
         ok = "yes" if max(cold, top) < LIMIT_S else "NO"
-        print(f"{name:<10} {label:<34} {cold * 1000:8.0f} {med * 1000:9.0f} {top * 1000:9.0f} "
-              f"{hit * 1000:7.1f}  {ok}")
-    worst = max(rows, key=lambda r: max(r[2], r[4]))
-    print(f"max: {max(worst[2], worst[4]) * 1000:.0f} ms ({worst[0]}, {worst[1]}); "
-          f"all under 1 s: {'yes' if all(max(r[2], r[4]) < LIMIT_S for r in rows) else 'NO'}")
+        ref = f"{slow[0] * 1000:8.0f} {slow[1] * 1000:8.0f}" if slow else f"{'-':>8} {'-':>8}"
+        print(f"{name:<9} {label:<32} {cold * 1000:7.0f} {med * 1000:8.0f} {top * 1000:8.0f} "
+              f"{hit * 1000:6.1f} | {ref}  {ok}")
+    worst = max(rows, key=lambda r: max(r[2][0], r[2][2]))
+    print(f"max (rollup): {max(worst[2][0], worst[2][2]) * 1000:.0f} ms ({worst[0]}, {worst[1]}); "
+          f"all under 1 s: {'yes' if all(max(r[2][0], r[2][2]) < LIMIT_S for r in rows) else 'NO'}")
+    if args.reference:
+        worst = max(rows, key=lambda r: max(r[3][0], r[3][2]))
+        print(f"max (reference, straight from cases): {max(worst[3][0], worst[3][2]) * 1000:.0f} ms "
+              f"({worst[0]}, {worst[1]})")
     print(f"# load average while measuring: {os.getloadavg()}")
     print("# cold/warm: the query itself (answer cache bypassed); cached: a repeat answered from "
-          "the answer cache (invalidated by any write)")
-    for label, seconds in page:
-        print(f"dashboard page /insight ({label}): {seconds * 1000:.0f} ms (all sections, one request)")
+          "the answer cache (invalidated by any write); ref: the same query straight from cases")
+    for way, page in pages:
+        for label, seconds in page:
+            print(f"dashboard page /insight, {way} ({label}): {seconds * 1000:.0f} ms")
+    print(f"rollup trigger: {with_trigger:.2f} ms per case UPDATE with it, {without:.2f} ms "
+          f"without (+{with_trigger - without:.2f} ms)")
 
 
-def dashboard_page(app, today):
+def rebuild(rt) -> str:
+    from app.services.insight.rollup import rebuild as run
+    started = time.perf_counter()
+    result = run(rt)
+    return f"{result['rows']:,} rows in {time.perf_counter() - started:.1f} s"
+
+
+def rollup_size(engine) -> str:
+    from sqlalchemy import text
+    with engine.connect() as conn:
+        days, months, size = conn.execute(text(
+            "SELECT count(*) FILTER (WHERE grain = 'd'), count(*) FILTER (WHERE grain = 'm'), "
+            "pg_size_pretty(pg_total_relation_size('insight_rollup')) FROM insight_rollup")).one()
+    return f"{days:,} day rows, {months:,} month rows, {size}"
+
+
+def dashboard_page(app, today, use_rollup: bool):
+    """The page with every section, and its common-problems fragment (loaded by htmx)."""
     client = app.test_client()
     client.post("/login", data={"username": "leader1", "password": "qisu-leader1"})
     out = []
-    app.extensions["qisu"].insight_cache.clear()
+    rt = app.extensions["qisu"]
+    rt.settings["insight_rollup"] = use_rollup
+    client.get("/insight?unit=none")  # warm-up: templates, connections (matches no case)
+    rt.insight_cache.clear()
     for label, query in (("default: last 30 days", ""), ("all time", "?from=&to=&all=1")):
         started = time.perf_counter()
         response = client.get(f"/insight{query}")
@@ -164,6 +238,10 @@ def dashboard_page(app, today):
     started = time.perf_counter()
     client.get("/insight")
     out.append(("default again, from the answer cache", time.perf_counter() - started))
+    started = time.perf_counter()
+    response = client.get("/insight/fragments/common-problems")
+    out.append((f"common-problems fragment, last 30 days, HTTP {response.status_code}",
+                time.perf_counter() - started))
     return out
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        String, Text, UniqueConstraint, text)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index,
+                        Integer, LargeBinary, PrimaryKeyConstraint, String, Table, Text,
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .rollup_sql import KEYS as ROLLUP_KEYS
+from .rollup_sql import MEASURES
 
 
 class Base(DeclarativeBase):
@@ -106,9 +110,15 @@ class RoutingModel(Base):
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (Index("ix_cases_status_created", "status", "created_at"),
-                      Index("ix_cases_created_at", "created_at"),
+                      Index("ix_cases_created_at", "created_at",  # P90 in a period, index-only
+                            postgresql_include=["handling_seconds", "unit_id", "town", "kind",
+                                                "domain", "channel", "red_list"]),
                       # P18 insight: the hour histogram of handling time, the local day (PG only).
                       Index("ix_cases_handling_hour", text("(handling_seconds / 3600)")),
+                      # The exact P90 inside one bucket; index-only on PostgreSQL.
+                      Index("ix_cases_handling_seconds", "handling_seconds",
+                            postgresql_include=["created_at", "unit_id", "town", "kind", "domain",
+                                                "channel", "red_list"]),
                       Index("ix_cases_local_day",
                             text("date_trunc('day'::text, created_at + '08:00:00'::interval)"))
                       .ddl_if(dialect="postgresql"))
@@ -196,6 +206,10 @@ class HumanTask(Base):
 class AuditEvent(Base):
     """P16: who did what, when, with the data before and after."""
     __tablename__ = "audit_events"
+    # The unit ranking's returns read only the redispatch events.
+    __table_args__ = (Index("ix_audit_events_redispatch", "case_id",
+                            postgresql_where=text("action = 'redispatch'"),
+                            sqlite_where=text("action = 'redispatch'")),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime)
@@ -311,3 +325,27 @@ class IdempotencyKey(Base):
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+# P18 insight rollup (migration 0007): counts per local day / month and dimensions, kept current
+# by triggers on `cases`; columns from app/db/rollup_sql.py.
+insight_rollup = Table(
+    "insight_rollup", Base.metadata,
+    Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
+    Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
+    Column("channel", String(10), nullable=False), Column("red_list", Boolean, nullable=False),
+    *(Column(name, BigInteger if name == "handling_sum" else Integer, nullable=False,
+             server_default="0") for name in MEASURES),
+    PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_rollup"),
+)
+# Accepted returns by the returning unit (`unit_id`) with the returned case's other keys.
+insight_returns = Table(
+    "insight_returns", Base.metadata,
+    Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
+    Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
+    Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
+    Column("channel", String(10), nullable=False), Column("red_list", Boolean, nullable=False),
+    Column("returned", Integer, nullable=False, server_default="0"),
+    PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_returns"),
+)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from app.db.models import AuditEvent, Case, Unit
+from app.db.rollup_sql import NONE_UNIT
 
 from ..runtime import Runtime
+from . import rollup
 from .cache import cached
 from .figures import TREND_KEYS, add, columns, count_if, empty, rates
 from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
@@ -26,19 +28,20 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
     with rt.uow() as uow:
         session = uow.session
         where = conditions(session, filters)
-        cols = columns()
-        cols.pop("returns")
-        rows = session.execute(select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
-                               .where(*where, Case.unit_id.is_not(None))
-                               .group_by(Case.unit_id)).all()
-        returned_by = AuditEvent.before["unit_id"].as_integer()
-        returns = dict(session.execute(
-            select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
-            .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
+        if rollup.enabled(rt):
+            rows, returns = _units_rollup(session, filters)
+            if filters.unit is not None:  # returns of the cases now at that unit, by any unit
+                returns = _returns(session, where)
+        else:
+            cols = columns()
+            cols.pop("returns")
+            rows = [r._asdict() for r in session.execute(
+                select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
+                .where(*where, Case.unit_id.is_not(None)).group_by(Case.unit_id))]
+            returns = _returns(session, where)
         names = {u.id: u for u in session.scalars(select(Unit))}
         result = []
-        for row in rows:
-            data = row._asdict()
+        for data in rows:
             unit = names[data.pop("unit_id")]
             data["returns"] = returns.pop(unit.id, 0)
             result.append({"unit_code": unit.code, "unit_name": unit.name, **rates(data)})
@@ -58,16 +61,24 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         session = uow.session
         granularity = granularity if granularity in GRANULARITIES else \
             auto_granularity(filters, rt.clock.now().date())
-        day = local_day(session)
-        cols = columns(TREND_KEYS)
-        rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
-                               .select_from(Case).where(*conditions(session, filters))
-                               .group_by(day)).all()
+        if rollup.enabled(rt):
+            names = tuple(k for k in TREND_KEYS if k != "consultations")
+            where = rollup.conditions(session, filters, months=granularity == "month")
+            rows = session.execute(select(rollup.R.period.label("day"), *rollup.sums(names))
+                                   .where(*where).group_by(rollup.R.period)
+                                   .having(rollup.nonempty())).all()
+        else:
+            day = local_day(session)
+            cols = columns(TREND_KEYS)
+            rows = session.execute(select(day.label("day"), *(c.label(k) for k, c in cols.items()))
+                                   .select_from(Case).where(*conditions(session, filters))
+                                   .group_by(day)).all()
     buckets: dict[date, dict] = {}
     for row in rows:
         data = row._asdict()
         value = data.pop("day")
-        first = value.date() if isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+        first = value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
+            else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
     series = [{"period": key.isoformat(), **_trend_figures(rates(buckets[key]))}
               for key in sorted(buckets)]
@@ -88,13 +99,16 @@ def towns(rt: Runtime, filters: Filters) -> dict:
     """Counts by town and domain (the heat map), with each town's total and red-list share."""
     with rt.uow() as uow:
         session = uow.session
-        where = conditions(session, filters)
-        town = func.coalesce(Case.town, UNCLASSIFIED).label("town")
-        domain = func.coalesce(Case.domain, UNCLASSIFIED).label("domain")
-        rows = session.execute(select(town, domain, func.count().label("n"),
-                                      count_if(Case.red_list.is_(True)).label("red"),
-                                      count_if(Case.kind == "投诉").label("complaints"))
-                               .where(*where).group_by(town, domain)).all()
+        if rollup.enabled(rt):
+            rows = _towns_rollup(session, filters)
+        else:
+            where = conditions(session, filters)
+            town = func.coalesce(Case.town, UNCLASSIFIED).label("town")
+            domain = func.coalesce(Case.domain, UNCLASSIFIED).label("domain")
+            rows = session.execute(select(town, domain, func.count().label("n"),
+                                          count_if(Case.red_list.is_(True)).label("red"),
+                                          count_if(Case.kind == "投诉").label("complaints"))
+                                   .where(*where).group_by(town, domain)).all()
     totals: dict[str, dict] = {}
     cells = []
     for row in rows:
@@ -107,8 +121,43 @@ def towns(rt: Runtime, filters: Filters) -> dict:
         total["complaints"] += int(row.complaints)
     town_rows = sorted(totals.values(), key=lambda t: (-t["volume"], t["town"]))
     domains = sorted({c["domain"] for c in cells},
-                     key=lambda d: -sum(c["count"] for c in cells if c["domain"] == d))
+                     key=lambda d: (-sum(c["count"] for c in cells if c["domain"] == d), d))
     return {"towns": town_rows, "domains": domains,
             "cells": sorted(cells, key=lambda c: (c["town"], c["domain"]))}
 
 
+def _towns_rollup(session, filters: Filters) -> list:
+    R = rollup.R
+    town = rollup.labelled(R.town).label("town")
+    domain = rollup.labelled(R.domain).label("domain")
+    return session.execute(select(town, domain, func.sum(R.volume).label("n"),
+                                  func.sum(case((R.red_list.is_(True), R.volume), else_=0))
+                                  .label("red"),
+                                  func.sum(case((R.kind == "投诉", R.volume), else_=0))
+                                  .label("complaints"))
+                           .where(*rollup.conditions(session, filters)).group_by(town, domain)
+                           .having(rollup.nonempty())).all()
+
+
+def _returns(session, where: list) -> dict:
+    """{unit id: accepted returns by it} over the cases of `where` (index on redispatch events)."""
+    returned_by = AuditEvent.before["unit_id"].as_integer()
+    return dict(session.execute(
+        select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
+        .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
+
+
+def _units_rollup(session, filters: Filters) -> tuple[list, dict]:
+    """Rows per unit from insight_rollup, and {unit id: accepted returns by it} from
+    insight_returns."""
+    R, T = rollup.R, rollup.RETURNS
+    names = tuple(k for k in columns() if k not in ("consultations", "returns"))
+    rows = [r._asdict() for r in session.execute(
+        select(R.unit_id, *rollup.sums(names))
+        .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
+        .group_by(R.unit_id).having(rollup.nonempty()))]
+    returns = dict(session.execute(
+        select(T.unit_id, func.sum(T.returned))
+        .where(*rollup.conditions(session, filters, c=T), T.unit_id != NONE_UNIT)
+        .group_by(T.unit_id).having(func.sum(T.returned) > 0)).all())
+    return rows, {unit: int(n) for unit, n in returns.items()}

@@ -10,6 +10,7 @@ import time
 from sqlalchemy import func, insert, select, text
 
 from app.db.models import AuditEvent, Case, Enterprise, Unit
+from app.db.rollup_sql import rebuild_statements
 from app.domain.credit_code import make
 
 from ..deployments import deploy_directory, latest
@@ -19,6 +20,8 @@ from .history_texts import enterprise_name
 
 SYNTHETIC_PREFIX = "91442000H"  # credit codes of synthetic enterprises
 RED_CATEGORIES = ("龙头骨干", "专精特新", "总部经济")
+TRIGGERS = ("ALTER TABLE cases {} TRIGGER insight_rollup_cases",  # the rollup's, migration 0007
+            "ALTER TABLE audit_events {} TRIGGER insight_rollup_returns_insert")
 AUDIT_COLUMNS = ("case_id", "at", "actor_name", "actor_role", "action", "before", "after")
 
 
@@ -37,6 +40,9 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         session = uow.session
         postgres = session.get_bind().dialect.name == "postgresql"
         first_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
+        if postgres:  # one rebuild at the end instead of a trigger call per case
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("DISABLE")))
         for chunk, audit in case_rows(rng, ctx, cases, days, first_id, batch):
             if postgres:
                 _copy(session, "cases", ("id",) + CASE_COLUMNS, chunk)
@@ -51,10 +57,15 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         if postgres:
             session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
                                  "(SELECT max(id) FROM cases))"))
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("ENABLE")))
+            for statement in rebuild_statements(True):
+                session.execute(text(statement))
         uow.commit()
         if postgres:
             session.execute(text("ANALYZE cases"))
             session.execute(text("ANALYZE audit_events"))
+            session.execute(text("ANALYZE insight_rollup"))
             session.commit()
     return {"cases": written, "returns": returns, "enterprises": len(ctx.enterprises),
             "seconds": round(time.perf_counter() - started, 1)}

@@ -45,3 +45,12 @@ def child_exit(server, worker):
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """Load jieba's dictionary before the first request, not during it: the first common-problems
+    or routing answer of a process otherwise pays ~1–2 s for it (QISU_WARM_TEXT=0 skips this)."""
+    if os.environ.get("QISU_WARM_TEXT", "1") != "0":
+        import jieba
+        jieba.setLogLevel("WARNING")
+        jieba.initialize()

@@ -1,0 +1,90 @@
+"""The configurations of the routing classifier (``CONFIGS``), as fresh scikit-learn estimators.
+
+* ``"baseline"`` — TF-IDF of character 1–3-grams (sublinear tf) + LinearSVC, calibrated with
+  ``CalibratedClassifierCV`` (sigmoid) so that it has probabilities.
+* ``"union_svc"`` — the union of char 1–3-grams, jieba words and char 1–3-grams of the first 40
+  characters (title and opening of the message), TF-IDF, the 20,000 features with the highest chi²
+  with the label, + LinearSVC calibrated like the baseline.
+* ``"stacked"`` — ``StackingClassifier`` of [the chi² union + LinearSVC] and [jieba words +
+  ComplementNB] under a logistic regression (the default of format /1).
+* ``"stacked3"`` (default) — ``AgreementEnsemble`` of three diverse base models, see
+  ``_stacked3``; its confidence score is the agreement-gated margin (``confidence.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.ensemble import StackingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.naive_bayes import ComplementNB
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.svm import LinearSVC
+
+from .confidence import AgreementEnsemble
+from .text import TopChi2, char_tfidf, lead_of, word_tfidf
+
+DEFAULT_CONFIG = "stacked3"
+
+
+def _calibrated_svc(random_state: int = 0, **kwargs) -> CalibratedClassifierCV:
+    return CalibratedClassifierCV(LinearSVC(random_state=random_state, **kwargs), cv=5, method="sigmoid")
+
+
+def _baseline(random_state: int = 0):
+    return Pipeline([("tfidf", char_tfidf((1, 3))), ("clf", _calibrated_svc(random_state))])
+
+
+def _union_features() -> FeatureUnion:
+    return FeatureUnion([
+        ("char13", char_tfidf((1, 3))),
+        ("words", word_tfidf()),
+        ("lead_char13", lead_of(char_tfidf((1, 3)))),
+    ])
+
+
+def _union_svc(random_state: int = 0):
+    return Pipeline([("union", _union_features()), ("chi2", TopChi2(20000)),
+                     ("clf", _calibrated_svc(random_state))])
+
+
+def _stacked(random_state: int = 0):
+    bases = [
+        ("union_svc", Pipeline([("union", _union_features()), ("chi2", TopChi2(20000)),
+                                ("svc", LinearSVC(random_state=random_state))])),
+        ("words_nb", Pipeline([("tfidf", word_tfidf()), ("nb", ComplementNB(alpha=0.1))])),
+    ]
+    return StackingClassifier(
+        bases,
+        final_estimator=LogisticRegression(C=1.0, max_iter=3000),
+        cv=StratifiedKFold(5, shuffle=True, random_state=random_state),
+    )
+
+
+def _stacked3(random_state: int = 0):
+    bases = [
+        ("char_svc", Pipeline([("tfidf", char_tfidf((1, 3))), ("clf", _calibrated_svc(random_state))])),
+        ("words_lr", Pipeline([("tfidf", word_tfidf()),
+                               ("clf", LogisticRegression(C=10.0, max_iter=3000))])),
+        ("char_nb", Pipeline([("tfidf", char_tfidf((1, 3))), ("clf", ComplementNB(alpha=0.1))])),
+    ]
+    return AgreementEnsemble(bases)
+
+
+CONFIGS: dict[str, Callable[..., object]] = {
+    "baseline": _baseline,
+    "union_svc": _union_svc,
+    "stacked": _stacked,
+    "stacked3": _stacked3,
+}
+
+
+def build_pipeline(config: str = DEFAULT_CONFIG, random_state: int = 0):
+    """A fresh, unfitted scikit-learn estimator for ``config``."""
+    try:
+        factory = CONFIGS[config]
+    except KeyError:
+        raise ValueError(f"unknown config {config!r}; known: {sorted(CONFIGS)}") from None
+    return factory(random_state=random_state)

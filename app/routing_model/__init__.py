@@ -17,7 +17,7 @@ models stored in format /1 (whose pickles name ``app.routing_model.jieba_words``
 """
 
 from .classifier import FORMAT, MIN_PER_LABEL, READABLE_FORMATS, DomainClassifier
-from .confidence import AgreementEnsemble, proba_and_confidence, top_margin
+from .confidence import AgreementEnsemble, meta_features, proba_and_confidence, top_margin
 from .evaluation import evaluate
 from .pipelines import CONFIGS, DEFAULT_CONFIG, build_pipeline
 from .text import LEAD_CHARS, TopChi2, _jieba_tokens, jieba_words, lead
@@ -39,6 +39,7 @@ __all__ = [
     "jieba_words",
     "lead",
     "lowest_threshold_for_precision",
+    "meta_features",
     "out_of_fold",
     "proba_and_confidence",
     "top_margin",

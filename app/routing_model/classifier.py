@@ -17,7 +17,10 @@ import joblib
 import numpy as np
 import sklearn
 
-from .confidence import proba_and_confidence
+from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from .confidence import meta_features, proba_and_confidence, score_from_bases
 from .pipelines import DEFAULT_CONFIG, build_pipeline
 from .threshold import lowest_threshold_for_precision, out_of_fold
 
@@ -50,6 +53,7 @@ class DomainClassifier:
         self.labels: list[str] = []
         self.threshold: float | None = None
         self.threshold_info: dict = {}
+        self.scorer = None  # the confidence scorer learned by choose_threshold (ensembles)
         self.n_train = 0
         self.trained_at: str | None = None
         self.versions: dict[str, str] = {}
@@ -71,7 +75,11 @@ class DomainClassifier:
         """Sets and returns ``self.threshold`` from cross-validated confidence scores on ``texts`` /
         ``labels`` — pass the training data, never evaluation data: the lowest score whose
         cross-validated auto-dispatched cases keep precision ≥ ``target_precision``. Fresh copies
-        of the pipeline are trained on each fold; the fitted model (if any) is not used nor changed."""
+        of the pipeline are trained on each fold; the fitted pipeline (if any) is not used nor
+        changed. For an ensemble with a ``scorer`` template, the confidence scorer is learned here
+        too (``self.scorer``: fitted on the out-of-fold base probabilities, whether the ensemble's
+        first domain was right); the threshold is then chosen on the scorer's own cross-validated
+        scores (a second, cheap cross-validation over those features)."""
         if not 0.0 < target_precision <= 1.0:
             raise ValueError("target_precision must be in (0, 1]")
         texts, labels = _check_xy(texts, labels)
@@ -79,13 +87,28 @@ class DomainClassifier:
             raise ValueError("n_splits must be ≥ 2")
         y = np.asarray(labels)
         estimator = build_pipeline(self.config, self.random_state)
-        proba, score = out_of_fold(estimator, texts, y, n_splits=n_splits, random_state=self.random_state)
+        proba, score, bases = out_of_fold(estimator, texts, y, n_splits=n_splits,
+                                          random_state=self.random_state)
         predicted = np.unique(y)[proba.argmax(axis=1)]
-        threshold, share, precision = lowest_threshold_for_precision(score, predicted == y, target_precision)
+        correct = predicted == y
+        self.scorer, kind = None, "top probability"
+        template = getattr(estimator, "scorer", None)
+        if bases is not None:
+            kind = "margin"
+            if template is not None and 0 < correct.sum() < correct.size and min(
+                    correct.sum(), correct.size - correct.sum()) >= n_splits:
+                features, _ = meta_features(bases)
+                cv = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
+                cv_scorer = _CrossValScorer(cross_val_predict(
+                    clone(template), features, correct, cv=cv, method="predict_proba")[:, 1])
+                score = score_from_bases(bases, cv_scorer, estimator.require_agreement)
+                self.scorer, kind = clone(template).fit(features, correct), "scorer"
+        threshold, share, precision = lowest_threshold_for_precision(score, correct, target_precision)
         self.threshold = threshold
         self.threshold_info = {
             "target_precision": target_precision,
             "cv_folds": n_splits,
+            "confidence": kind,
             "cv_auto_share": share,
             "cv_auto_precision": precision,
             "cv_accuracy": float(np.mean(predicted == y)),
@@ -109,7 +132,7 @@ class DomainClassifier:
     def predict_scored(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities, confidence scores) in one pass."""
         self._require_fitted()
-        return proba_and_confidence(self.pipeline, _as_texts(texts))
+        return proba_and_confidence(self.pipeline, _as_texts(texts), self.scorer)
 
     def predict_top(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
         """Per text, the ``k`` most likely labels with their probabilities, best first."""
@@ -152,7 +175,8 @@ class DomainClassifier:
     def to_bytes(self) -> bytes:
         self._require_fitted()
         buffer = io.BytesIO()
-        joblib.dump({"meta": self.metadata(), "pipeline": self.pipeline}, buffer, compress=3)
+        joblib.dump({"meta": self.metadata(), "pipeline": self.pipeline, "scorer": self.scorer},
+                    buffer, compress=3)
         return buffer.getvalue()
 
     @classmethod
@@ -173,10 +197,21 @@ class DomainClassifier:
         model.labels = list(meta["labels"])
         model.threshold = meta["threshold"]
         model.threshold_info = dict(meta["threshold_info"])
+        model.scorer = payload.get("scorer")
         model.n_train = meta["n_train"]
         model.trained_at = meta["trained_at"]
         model.versions = dict(meta["versions"])
         return model
+
+
+class _CrossValScorer:
+    """Stands in for a fitted scorer: returns precomputed cross-validated scores in row order."""
+
+    def __init__(self, scores: np.ndarray):
+        self.scores = scores
+
+    def predict_proba(self, features: np.ndarray) -> np.ndarray:
+        return np.column_stack([1.0 - self.scores, self.scores])
 
 
 def _as_texts(texts) -> list[str]:

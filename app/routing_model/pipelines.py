@@ -7,8 +7,11 @@
   with the label, + LinearSVC calibrated like the baseline.
 * ``"stacked"`` — ``StackingClassifier`` of [the chi² union + LinearSVC] and [jieba words +
   ComplementNB] under a logistic regression (the default of format /1).
-* ``"stacked3"`` (default) — ``AgreementEnsemble`` of three diverse base models, see
-  ``_stacked3``; its confidence score is the agreement-gated margin (``confidence.py``).
+* ``"stacked3"`` (default) — ``AgreementEnsemble``: the mean of three base models' probabilities —
+  the ``union_svc`` pipeline, char 1–3-gram TF-IDF + calibrated LinearSVC, jieba-word TF-IDF +
+  logistic regression (C=10); its confidence score comes from a logistic-regression scorer over
+  the base models' margins, probabilities and agreement, learned from out-of-fold predictions on
+  the training data (``confidence.py``, ``DomainClassifier.choose_threshold``).
 """
 
 from __future__ import annotations
@@ -65,12 +68,13 @@ def _stacked(random_state: int = 0):
 
 def _stacked3(random_state: int = 0):
     bases = [
+        ("union_svc", Pipeline([("union", _union_features()), ("chi2", TopChi2(20000)),
+                                ("clf", _calibrated_svc(random_state))])),
         ("char_svc", Pipeline([("tfidf", char_tfidf((1, 3))), ("clf", _calibrated_svc(random_state))])),
         ("words_lr", Pipeline([("tfidf", word_tfidf()),
                                ("clf", LogisticRegression(C=10.0, max_iter=3000))])),
-        ("char_nb", Pipeline([("tfidf", char_tfidf((1, 3))), ("clf", ComplementNB(alpha=0.1))])),
     ]
-    return AgreementEnsemble(bases)
+    return AgreementEnsemble(bases, scorer=LogisticRegression(C=1.0, max_iter=3000), require_agreement=False)
 
 
 CONFIGS: dict[str, Callable[..., object]] = {

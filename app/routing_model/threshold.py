@@ -36,18 +36,28 @@ def lowest_threshold_for_precision(confidences, correct, target_precision: float
 
 
 def out_of_fold(estimator, texts: list[str], y: np.ndarray, n_splits: int = 5,
-                random_state: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Cross-validated (probabilities, confidence scores) of ``estimator`` on ``texts``: a fresh
-    clone is fitted on each training fold and predicts its held-out fold. Probability columns
-    follow ``np.unique(y)``. ``estimator`` itself is neither fitted nor changed."""
+                random_state: int = 0) -> tuple[np.ndarray, np.ndarray, list[np.ndarray] | None]:
+    """Cross-validated (probabilities, confidence scores, base models' probabilities) of
+    ``estimator`` on ``texts``: a fresh clone is fitted on each training fold and predicts its
+    held-out fold. Probability columns follow ``np.unique(y)``. The third item is None unless the
+    estimator is an ensemble (``base_probas``); the scores are the ones without a learned scorer.
+    ``estimator`` itself is neither fitted nor changed."""
     classes = np.unique(y)
     proba = np.zeros((len(texts), classes.size))
     score = np.zeros(len(texts))
+    bases: list[np.ndarray] | None = None
     cv = StratifiedKFold(n_splits, shuffle=True, random_state=random_state)
     for train, test in cv.split(np.zeros(len(texts)), y):
         fold = clone(estimator).fit([texts[i] for i in train], y[train])
         columns = np.searchsorted(classes, fold.classes_)
-        p, s = proba_and_confidence(fold, [texts[i] for i in test])
+        fold_texts = [texts[i] for i in test]
+        p, s = proba_and_confidence(fold, fold_texts)
         proba[np.ix_(test, columns)] = p
         score[test] = s
-    return proba, score
+        if hasattr(fold, "base_probas"):
+            fold_bases = fold.base_probas(fold_texts)
+            if bases is None:
+                bases = [np.zeros_like(proba) for _ in fold_bases]
+            for whole, part in zip(bases, fold_bases):
+                whole[np.ix_(test, columns)] = part
+    return proba, score, bases

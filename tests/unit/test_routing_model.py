@@ -99,7 +99,7 @@ def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
         return real(estimator, X, y, **kwargs)
 
     monkeypatch.setattr(classifier_module, "out_of_fold", spy)
-    before = fitted.predict_scored(HELD_OUT[0])
+    pipeline, before = fitted.pipeline, fitted.predict_proba(HELD_OUT[0])
     threshold = fitted.choose_threshold(*TRAIN, target_precision=0.97)
 
     assert len(seen) == 1
@@ -112,18 +112,19 @@ def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
     info = fitted.threshold_info
     assert info["target_precision"] == 0.97 and info["n"] == len(TRAIN[0]) and info["cv_folds"] == 5
     assert info["cv_auto_precision"] >= 0.97 and 0.0 < info["cv_auto_share"] <= 1.0
-    # the fitted model itself is untouched
-    after = fitted.predict_scored(HELD_OUT[0])
-    np.testing.assert_array_equal(before[0], after[0])
-    np.testing.assert_array_equal(before[1], after[1])
+    # so easy a set that the CV predictions are (almost) all right: too few errors to learn a scorer
+    assert info["confidence"] in ("scorer", "margin")
+    # the fitted pipeline itself is untouched
+    assert fitted.pipeline is pipeline
+    np.testing.assert_array_equal(before, fitted.predict_proba(HELD_OUT[0]))
 
 
 def test_out_of_fold_predicts_every_text_from_a_model_that_did_not_see_it():
     texts, labels = TRAIN
     y = np.asarray(labels)
     estimator = routing_model.build_pipeline("baseline")
-    proba, score = routing_model.out_of_fold(estimator, texts, y, n_splits=3)
-    assert proba.shape == (len(texts), 3) and score.shape == (len(texts),)
+    proba, score, bases = routing_model.out_of_fold(estimator, texts, y, n_splits=3)
+    assert proba.shape == (len(texts), 3) and score.shape == (len(texts),) and bases is None
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(score, proba.max(axis=1))  # a single pipeline: its top probability
     assert not hasattr(estimator, "classes_")
@@ -272,3 +273,33 @@ def test_the_default_configuration_is_the_agreement_ensemble(fitted):
     assert isinstance(fitted.pipeline, routing_model.AgreementEnsemble)
     assert len(fitted.pipeline.estimators_) == 3
     assert fitted.metadata()["format"] == "qisu-routing-model/2"
+
+
+def test_the_confidence_scorer_is_learned_from_out_of_fold_predictions_on_the_training_data():
+    rng = random.Random(5)
+    texts, labels = make_data(24, seed=3)
+    noisy = [rng.choice(list(DOMAINS)) if i % 4 == 0 else label for i, label in enumerate(labels)]
+    model = DomainClassifier().fit(texts, noisy)
+    threshold = model.choose_threshold(texts, noisy, target_precision=0.9)
+    assert model.threshold_info["confidence"] == "scorer" and model.scorer is not None
+    proba, score = model.predict_scored(HELD_OUT[0])
+    bases = model.pipeline.base_probas(HELD_OUT[0])
+    features, _ = routing_model.meta_features(bases)
+    np.testing.assert_allclose(score, model.scorer.predict_proba(features)[:, 1])
+    np.testing.assert_allclose(proba, np.mean(bases, axis=0))
+    assert math.isinf(threshold) or 0.0 < threshold <= 1.0
+    loaded = DomainClassifier.from_bytes(model.to_bytes())
+    np.testing.assert_array_equal(loaded.confidence_scores(HELD_OUT[0]), score)
+
+
+def test_meta_features_hand_checked():
+    one = np.array([[0.8, 0.1, 0.1], [0.5, 0.4, 0.1]])
+    two = np.array([[0.6, 0.3, 0.1], [0.3, 0.6, 0.1]])
+    features, agree = routing_model.meta_features([one, two])
+    # mean: [0.7, 0.2, 0.1] and [0.4, 0.5, 0.1]
+    np.testing.assert_allclose(features[:, 0], [0.5, 0.1])   # margin of the mean
+    np.testing.assert_allclose(features[:, 1], [0.7, 0.5])   # top probability of the mean
+    np.testing.assert_allclose(features[:, 2], [1.0, 0.5])   # share of base models that agree
+    np.testing.assert_allclose(features[:, 4], [0.8, 0.4])   # first model's p of the mean's first
+    np.testing.assert_allclose(features[:, 6], [0.6, 0.6])   # second model's
+    assert list(agree) == [True, False]

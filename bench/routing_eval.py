@@ -51,8 +51,8 @@ DESCRIPTIONS = {
     "baseline": "char 1-3-gram TF-IDF + LinearSVC (sigmoid-calibrated)",
     "union_svc": "char 1-3 + jieba words + lead-40 char 1-3 TF-IDF, chi2 top 20k, LinearSVC (calibrated)",
     "stacked": "stack: [chi2 union + LinearSVC] + [jieba words + ComplementNB] -> LogisticRegression",
-    "stacked3": "mean of [char 1-3 LinearSVC (calibrated)] [jieba words LR] [char 1-3 ComplementNB]; "
-                "score: top1-top2 margin if all three agree, else 0",
+    "stacked3": "mean of [union_svc] [char 1-3 LinearSVC (calibrated)] [jieba words LR]; score: "
+                "logistic scorer on out-of-fold base margins/probabilities/agreement (training split)",
 }
 
 

@@ -120,7 +120,7 @@ def main(argv=None) -> int:
               f"(CV on train: auto {info['cv_auto_share']:.1%} at precision {info['cv_auto_precision']:.4f})")
         print(f"  held out ({m['n']}): accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
               f"top-3 {m['top3_accuracy']:.4f}  auto-dispatched {m['auto_share']:.1%} at precision {precision}  "
-              f"{m['ms_per_demand']:.1f} ms/demand")
+              f"{m['ms_per_demand']:.1f} ms/demand ({m['cpu_ms_per_demand']:.1f} ms CPU)")
 
     m = results[args.chosen]
     auto_ok = m["auto_share"] >= TARGETS["auto_share"] and (m["auto_precision"] or 0.0) >= TARGET_PRECISION
@@ -131,7 +131,8 @@ def main(argv=None) -> int:
     precision = "n/a" if m["auto_precision"] is None else f"{m['auto_precision']:.4f}"
     print(f"  auto-dispatch ≥ 75% at precision ≥ 0.97: {m['auto_share']:.1%} at {precision}  "
           f"{'met' if auto_ok else 'NOT met'}")
-    print(f"  < 20 ms per demand: {m['ms_per_demand']:.1f} ms  {'met' if m['ms_per_demand'] < 20 else 'NOT met'}")
+    print(f"  < 20 ms per demand: {m['ms_per_demand']:.1f} ms wall, {m['cpu_ms_per_demand']:.1f} ms CPU  "
+          f"{'met' if m['ms_per_demand'] < 20 else 'NOT met'} (wall; noisy on a shared machine)")
     return 0
 
 

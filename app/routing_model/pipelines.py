@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+from scipy.special import expit
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import StackingClassifier
 from sklearn.linear_model import LogisticRegression
@@ -26,6 +28,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
 
 from .confidence import AgreementEnsemble
 from .text import TopChi2, char_tfidf, lead_of, word_tfidf
@@ -33,9 +36,31 @@ from .text import TopChi2, char_tfidf, lead_of, word_tfidf
 DEFAULT_CONFIG = "stacked3"
 
 
+class FastSigmoidCalibratedCV(CalibratedClassifierCV):
+    """``CalibratedClassifierCV`` whose ``predict_proba`` for sigmoid calibration of a multi-class
+    classifier computes the same probabilities with plain numpy: scikit-learn validates every
+    per-class calibrator's input, which was about half the prediction time of one demand."""
+
+    def predict_proba(self, X):
+        check_is_fitted(self)
+        n_classes = len(self.classes_)
+        if self.method != "sigmoid" or n_classes < 3:
+            return super().predict_proba(X)
+        mean = np.zeros((X.shape[0], n_classes))
+        for calibrated in self.calibrated_classifiers_:
+            decision = calibrated.estimator.decision_function(X)
+            columns = np.searchsorted(calibrated.classes, calibrated.estimator.classes_)
+            proba = np.zeros_like(mean)
+            for k, values, calibrator in zip(columns, decision.T, calibrated.calibrators):
+                proba[:, k] = expit(-(calibrator.a_ * values + calibrator.b_))
+            total = proba.sum(axis=1)[:, np.newaxis]
+            mean += np.divide(proba, total, out=np.full_like(proba, 1 / n_classes), where=total != 0)
+        return mean / len(self.calibrated_classifiers_)
+
+
 def _calibrated_svc(random_state: int = 0, ensemble: bool = True, **kwargs) -> CalibratedClassifierCV:
-    return CalibratedClassifierCV(LinearSVC(random_state=random_state, **kwargs), cv=5, method="sigmoid",
-                                  ensemble=ensemble)
+    return FastSigmoidCalibratedCV(LinearSVC(random_state=random_state, **kwargs), cv=5, method="sigmoid",
+                                   ensemble=ensemble)
 
 
 def _baseline(random_state: int = 0):

@@ -303,3 +303,18 @@ def test_meta_features_hand_checked():
     np.testing.assert_allclose(features[:, 4], [0.8, 0.4])   # first model's p of the mean's first
     np.testing.assert_allclose(features[:, 6], [0.6, 0.6])   # second model's
     assert list(agree) == [True, False]
+
+
+def test_fast_calibrated_svc_gives_scikit_learns_probabilities():
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from app.routing_model.pipelines import FastSigmoidCalibratedCV
+    from app.routing_model.text import char_tfidf
+
+    vectorizer = char_tfidf().fit(TRAIN[0])
+    X, held_out = vectorizer.transform(TRAIN[0]), vectorizer.transform(HELD_OUT[0])
+    for ensemble in (True, False):
+        fast = FastSigmoidCalibratedCV(routing_model.pipelines.LinearSVC(random_state=0), cv=5,
+                                       method="sigmoid", ensemble=ensemble).fit(X, TRAIN[1])
+        expected = CalibratedClassifierCV.predict_proba(fast, held_out)
+        np.testing.assert_allclose(fast.predict_proba(held_out), expected, rtol=1e-12, atol=1e-15)

@@ -95,8 +95,8 @@ class DomainClassifier:
         template = getattr(estimator, "scorer", None)
         if bases is not None:
             kind = "margin"
-            if template is not None and 0 < correct.sum() < correct.size and min(
-                    correct.sum(), correct.size - correct.sum()) >= n_splits:
+            n_right = int(correct.sum())
+            if template is not None and min(n_right, correct.size - n_right) >= n_splits:
                 features, _ = meta_features(bases)
                 cv = StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
                 cv_scorer = _CrossValScorer(cross_val_predict(

@@ -70,7 +70,7 @@ def cv_scores(config: str, texts, labels, seed: int, folds: int) -> str:
     top3 = np.mean([t in classes[np.argsort(-p)[:3]] for p, t in zip(proba, y)])
     _, share, precision = lowest_threshold_for_precision(score, predicted == y, TARGET_PRECISION)
     return (f"accuracy {accuracy_score(y, predicted):.4f}  macro-F1 {f1_score(y, predicted, average='macro'):.4f}  "
-            f"top-3 {top3:.4f}  auto {share:.1%} at precision {precision:.4f}")
+            f"top-3 {top3:.4f}  auto {share:.1%} at precision {precision:.4f} (score without a learned scorer)")
 
 
 def main(argv=None) -> int:

@@ -24,8 +24,8 @@ class Suggest(MethodView):
     @login_required("agent", "dispatcher", "supervisor", "admin")
     def post(self, args):
         """The active classifier's three most likely domains for a demand text, each with the unit
-        the routing table gives it, and whether the case would be dispatched automatically
-        (智能识别领域)."""
+        the routing table gives it, the confidence score and whether the case would be dispatched
+        automatically (score ≥ threshold) (智能识别领域)."""
         rt = runtime()
         suggestion = routing_models.suggest_domain(rt, args["text"])
         if suggestion is None:
@@ -34,7 +34,7 @@ class Suggest(MethodView):
                  "unit": routing.suggest_unit(rt, d, args["town"], args["kind"])}
                 for d, p in suggestion["top"]]
         return {"model_version": suggestion["model_version"], "threshold": suggestion["threshold"],
-                "auto": suggestion["auto"], "top3": top3}
+                "score": suggestion["score"], "auto": suggestion["auto"], "top3": top3}
 
 
 @blp.route("/models")

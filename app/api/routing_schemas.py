@@ -27,7 +27,8 @@ class SuggestedDomain(Schema):
 class SuggestOut(Schema):
     model_version = fields.Integer()
     threshold = fields.Float(metadata={"description": "自动派单置信度阈值（交叉验证选定）"})
-    auto = fields.Boolean(metadata={"description": "最高置信度是否达到阈值"})
+    score = fields.Float(metadata={"description": "自动派单置信度：各基模型一致时为前两名平均概率之差，否则为 0"})
+    auto = fields.Boolean(metadata={"description": "置信度是否达到阈值"})
     top3 = fields.List(fields.Nested(SuggestedDomain))
 
 

@@ -1,7 +1,7 @@
 """P4: the service task 智能识别领域 — the active classifier suggests the case's domain.
 
-The suggestion (top three domains with probabilities, the model version, the threshold and
-whether the confidence clears it) is stored on the case and returned to the process, whose
+The suggestion (top three domains with probabilities, the model version, the threshold, the
+confidence score and whether it clears the threshold) is stored on the case and returned to the process, whose
 gateway `gw_auto` decides between automatic dispatch and the dispatcher.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .actions import ACTIONS
 from .command import current
 from .routing_models import active_model
 
-NO_SUGGESTION = {"label": "", "confidence": 0.0, "auto": False, "threshold": None, "top": [],
+NO_SUGGESTION = {"label": "", "confidence": 0.0, "score": 0.0, "auto": False, "threshold": None, "top": [],
                  "model_version": None}
 
 

@@ -36,12 +36,13 @@ class ActiveModel:
     classifier: DomainClassifier
 
     def suggest(self, text: str) -> dict:
-        """{"label", "confidence", "auto", "top": [[domain, p], ...], "model_version", "threshold"}"""
-        top = self.classifier.predict_top([text or ""], k=3)[0]
-        label, confidence = top[0]
-        return {"label": label, "confidence": round(confidence, 4),
-                "auto": confidence >= self.threshold, "threshold": self.threshold,
-                "top": [[d, round(p, 4)] for d, p in top], "model_version": self.version}
+        """{"label", "confidence" (its probability), "score" (the confidence score compared with
+        the threshold), "auto", "top": [[domain, p], ...], "model_version", "threshold"}"""
+        suggestion = self.classifier.suggest(text or "", k=3)
+        score = suggestion["score"]
+        return {"label": suggestion["label"], "confidence": round(suggestion["confidence"], 4),
+                "score": round(score, 4), "auto": score >= self.threshold, "threshold": self.threshold,
+                "top": [[d, round(p, 4)] for d, p in suggestion["top"]], "model_version": self.version}
 
 
 class _ModelCache:

@@ -9,6 +9,7 @@ import pytest
 
 from app import routing_model
 from app.routing_model import DomainClassifier, evaluate, lowest_threshold_for_precision
+from app.routing_model import classifier as classifier_module
 
 DOMAINS = {
     "教育文体": ["孩子上学难", "学校乱收补课费", "老师在校外培训机构上课", "幼儿园学位不够", "学籍转不过来",
@@ -90,30 +91,43 @@ def test_lowest_threshold_for_precision_hand_checked():
 
 def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
     seen = []
-    real = routing_model.cross_val_predict
+    real = classifier_module.out_of_fold
 
     def spy(estimator, X, y, **kwargs):
         seen.append((list(X), list(y), kwargs))
         assert not hasattr(estimator, "classes_"), "must cross-validate a fresh, unfitted estimator"
         return real(estimator, X, y, **kwargs)
 
-    monkeypatch.setattr(routing_model, "cross_val_predict", spy)
-    before = fitted.predict_proba(HELD_OUT[0])
+    monkeypatch.setattr(classifier_module, "out_of_fold", spy)
+    pipeline, before = fitted.pipeline, fitted.predict_proba(HELD_OUT[0])
     threshold = fitted.choose_threshold(*TRAIN, target_precision=0.97)
 
     assert len(seen) == 1
     X, y, kwargs = seen[0]
     assert X == TRAIN[0] and y == TRAIN[1]
     assert not set(X) & set(HELD_OUT[0])
-    assert kwargs["method"] == "predict_proba"
-    assert kwargs["cv"].get_n_splits() == 5
+    assert kwargs["n_splits"] == 5
     assert 0.0 < threshold <= 1.0
     assert fitted.threshold == threshold
     info = fitted.threshold_info
-    assert info["target_precision"] == 0.97 and info["n"] == len(TRAIN[0])
+    assert info["target_precision"] == 0.97 and info["n"] == len(TRAIN[0]) and info["cv_folds"] == 5
     assert info["cv_auto_precision"] >= 0.97 and 0.0 < info["cv_auto_share"] <= 1.0
-    # the fitted model itself is untouched
+    # so easy a set that the CV predictions are (almost) all right: too few errors to learn a scorer
+    assert info["confidence"] in ("scorer", "margin")
+    # the fitted pipeline itself is untouched
+    assert fitted.pipeline is pipeline
     np.testing.assert_array_equal(before, fitted.predict_proba(HELD_OUT[0]))
+
+
+def test_out_of_fold_predicts_every_text_from_a_model_that_did_not_see_it():
+    texts, labels = TRAIN
+    y = np.asarray(labels)
+    estimator = routing_model.build_pipeline("baseline")
+    proba, score, bases = routing_model.out_of_fold(estimator, texts, y, n_splits=3)
+    assert proba.shape == (len(texts), 3) and score.shape == (len(texts),) and bases is None
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(score, proba.max(axis=1))  # a single pipeline: its top probability
+    assert not hasattr(estimator, "classes_")
 
 
 def test_too_few_examples_per_label_are_refused():
@@ -189,6 +203,118 @@ def test_evaluate_on_the_fitted_model(fitted):
     fitted.threshold = 0.0  # everything auto-dispatched: auto precision is the accuracy
     m = evaluate(fitted, *HELD_OUT)
     assert set(m) == {"n", "accuracy", "macro_f1", "top3_accuracy", "auto_share", "auto_precision",
-                      "ms_per_demand"}
+                      "ms_per_demand", "cpu_ms_per_demand"}
     assert m["top3_accuracy"] == 1.0  # 3 domains
     assert m["auto_share"] == 1.0 and m["auto_precision"] == m["accuracy"]
+
+
+class FixedProba:
+    """A fitted stand-in base model with known probabilities per text."""
+
+    def __init__(self, rows):
+        self.rows, self.classes_ = rows, np.array(["a", "b", "c"])
+
+    def fit(self, X, y):
+        return self
+
+    def predict_proba(self, X):
+        return np.array([self.rows[x] for x in X])
+
+
+def test_top_margin_hand_checked():
+    proba = np.array([[0.6, 0.3, 0.1], [0.2, 0.4, 0.4], [0.1, 0.1, 0.8]])
+    np.testing.assert_allclose(routing_model.top_margin(proba), [0.3, 0.0, 0.7])
+
+
+def test_agreement_ensemble_averages_and_scores_zero_when_the_models_disagree():
+    one = FixedProba({"x": [0.8, 0.1, 0.1], "y": [0.5, 0.4, 0.1]})
+    two = FixedProba({"x": [0.6, 0.3, 0.1], "y": [0.3, 0.6, 0.1]})
+    ensemble = routing_model.AgreementEnsemble([("one", one), ("two", two)])
+    ensemble.estimators_ = [("one", one), ("two", two)]  # already "fitted" stand-ins
+    ensemble.classes_ = one.classes_
+    proba, score = ensemble.proba_and_confidence(["x", "y"])
+    np.testing.assert_allclose(proba, [[0.7, 0.2, 0.1], [0.4, 0.5, 0.1]])
+    # x: both put a first → margin 0.5; y: a vs b → they disagree → 0
+    np.testing.assert_allclose(score, [0.5, 0.0])
+    assert list(ensemble.predict(["x", "y"])) == ["a", "b"]
+    ensemble.require_agreement = False
+    np.testing.assert_allclose(ensemble.proba_and_confidence(["y"])[1], [0.1])
+
+
+def test_suggest_gives_the_score_that_decides_automatic_dispatch(fitted):
+    text = HELD_OUT[0][0]
+    proba, score = fitted.predict_scored([text])
+    fitted.threshold = float(score[0])
+    suggestion = fitted.suggest(text)
+    assert suggestion["score"] == pytest.approx(score[0]) and suggestion["auto"] is True
+    assert suggestion["confidence"] == pytest.approx(proba[0].max())
+    assert suggestion["label"] == suggestion["top"][0][0] and len(suggestion["top"]) == 3
+    assert 0.0 <= suggestion["score"] <= suggestion["confidence"]
+    fitted.threshold = float(score[0]) + 1e-6
+    assert fitted.suggest(text)["auto"] is False
+
+
+def test_a_format_1_model_still_loads_and_scores_with_its_top_probability():
+    pipeline = routing_model.build_pipeline("baseline").fit(*TRAIN)
+    meta = DomainClassifier("baseline").fit(*TRAIN).metadata() | {"format": "qisu-routing-model/1",
+                                                                  "threshold": 0.5}
+    loaded = DomainClassifier.from_bytes(_joblib_bytes({"meta": meta, "pipeline": pipeline}))
+    proba, score = loaded.predict_scored(HELD_OUT[0])
+    np.testing.assert_array_equal(proba, pipeline.predict_proba(HELD_OUT[0]))
+    np.testing.assert_array_equal(score, proba.max(axis=1))
+    assert loaded.threshold == 0.5 and loaded.metadata()["format"] == routing_model.FORMAT
+    with pytest.raises(ValueError, match="not a QiSu routing model"):
+        DomainClassifier.from_bytes(_joblib_bytes({"meta": meta | {"format": "qisu-routing-model/9"},
+                                                   "pipeline": pipeline}))
+
+
+def test_the_default_configuration_is_the_agreement_ensemble(fitted):
+    assert fitted.config == routing_model.DEFAULT_CONFIG == "stacked3"
+    assert isinstance(fitted.pipeline, routing_model.AgreementEnsemble)
+    assert len(fitted.pipeline.estimators_) == 3
+    assert fitted.metadata()["format"] == "qisu-routing-model/2"
+
+
+def test_the_confidence_scorer_is_learned_from_out_of_fold_predictions_on_the_training_data():
+    rng = random.Random(5)
+    texts, labels = make_data(24, seed=3)
+    noisy = [rng.choice(list(DOMAINS)) if i % 4 == 0 else label for i, label in enumerate(labels)]
+    model = DomainClassifier().fit(texts, noisy)
+    threshold = model.choose_threshold(texts, noisy, target_precision=0.9)
+    assert model.threshold_info["confidence"] == "scorer" and model.scorer is not None
+    proba, score = model.predict_scored(HELD_OUT[0])
+    bases = model.pipeline.base_probas(HELD_OUT[0])
+    features, _ = routing_model.meta_features(bases)
+    np.testing.assert_allclose(score, model.scorer.predict_proba(features)[:, 1])
+    np.testing.assert_allclose(proba, np.mean(bases, axis=0))
+    assert math.isinf(threshold) or 0.0 < threshold <= 1.0
+    loaded = DomainClassifier.from_bytes(model.to_bytes())
+    np.testing.assert_array_equal(loaded.confidence_scores(HELD_OUT[0]), score)
+
+
+def test_meta_features_hand_checked():
+    one = np.array([[0.8, 0.1, 0.1], [0.5, 0.4, 0.1]])
+    two = np.array([[0.6, 0.3, 0.1], [0.3, 0.6, 0.1]])
+    features, agree = routing_model.meta_features([one, two])
+    # mean: [0.7, 0.2, 0.1] and [0.4, 0.5, 0.1]
+    np.testing.assert_allclose(features[:, 0], [0.5, 0.1])   # margin of the mean
+    np.testing.assert_allclose(features[:, 1], [0.7, 0.5])   # top probability of the mean
+    np.testing.assert_allclose(features[:, 2], [1.0, 0.5])   # share of base models that agree
+    np.testing.assert_allclose(features[:, 4], [0.8, 0.4])   # first model's p of the mean's first
+    np.testing.assert_allclose(features[:, 6], [0.6, 0.6])   # second model's
+    assert list(agree) == [True, False]
+
+
+def test_fast_calibrated_svc_gives_scikit_learns_probabilities():
+    from sklearn.calibration import CalibratedClassifierCV
+
+    from app.routing_model.pipelines import FastSigmoidCalibratedCV
+    from app.routing_model.text import char_tfidf
+
+    vectorizer = char_tfidf().fit(TRAIN[0])
+    X, held_out = vectorizer.transform(TRAIN[0]), vectorizer.transform(HELD_OUT[0])
+    for ensemble in (True, False):
+        fast = FastSigmoidCalibratedCV(routing_model.pipelines.LinearSVC(random_state=0), cv=5,
+                                       method="sigmoid", ensemble=ensemble).fit(X, TRAIN[1])
+        expected = CalibratedClassifierCV.predict_proba(fast, held_out)
+        np.testing.assert_allclose(fast.predict_proba(held_out), expected, rtol=1e-12, atol=1e-15)

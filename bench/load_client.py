@@ -9,6 +9,7 @@ connections: one must win (200), the other gets the expected 409, counted apart 
 """
 from __future__ import annotations
 
+import math
 import threading
 import time
 import uuid
@@ -188,7 +189,7 @@ def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered) + 0.5) - 1))
+    index = min(len(ordered) - 1, max(0, math.ceil(q / 100 * len(ordered)) - 1))  # nearest rank
     return ordered[index]
 
 

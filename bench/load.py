@@ -3,7 +3,7 @@
 PostgreSQL, on an empty database and on one with a large case history.
 
     .venv/bin/python bench/load.py [--clients 50] [--racers 4] [--duration 60] [--history N]
-                                   [--compare] [--rebuild] [--pg-url URL]
+                                   [--compare [--rounds R]] [--rebuild] [--pg-url URL]
 
 Each run: a PostgreSQL database on --pg-url's server (`qisu_load_empty`, created afresh every
 run; with --history N, `qisu_load_1m` for N = 1,000,000 — built once with
@@ -14,7 +14,9 @@ QISU_WEB_WORKERS processes, default 4) on `app:create_app()` and one `flask qisu
 run `--warmup` seconds unmeasured, then `--duration` seconds measured. Printed: throughput
 (steps/s and closed cases/s), p50/p95/p99 latency per endpoint, non-2xx counts, the expected
 409s of the racing clients apart, and errors. --compare runs the empty database, then the
-history one, and prints the ratio of the throughputs (target ≥ 80%).
+history one (--rounds R: R times, alternating), and prints the ratio of the throughputs
+(target ≥ 80%). A CPU probe (a fixed loop in a separate process, timed every 5 s while measuring)
+shows how busy the machine was in each run.
 
 Timings only; nothing asserts on them. Run it alone: the machine's other load shows directly.
 """
@@ -152,6 +154,21 @@ class Servers:
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+PROBE = "import time; t = time.perf_counter(); sum(i * i for i in range(300_000)); " \
+        "print(time.perf_counter() - t)"
+
+
+def cpu_probes(results: list):
+    """While measuring: every 5 s a separate process times a fixed CPU-bound loop (wall ms).
+    Its median shows how much CPU the machine left (other processes, the servers, the clients)."""
+    def during(deadline: float) -> None:
+        while time.perf_counter() < deadline - 1:
+            out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True)
+            results.append(1000 * float(out.stdout.strip() or "nan"))
+            time.sleep(max(0.0, min(5.0, deadline - time.perf_counter() - 1)))
+    return during
+
+
 def measure(args, history: int, echo=print) -> dict:
     url = prepare(args.pg_url, history, args.rebuild, echo=echo)
     log = Path(os.environ.get("TMPDIR", "/tmp")) / f"qisu-load-{db_name(history)}.log"
@@ -159,9 +176,15 @@ def measure(args, history: int, echo=print) -> dict:
         load = os.getloadavg()
         echo(f"  servers up ({args.web_workers} gunicorn workers + 1 qisu worker; log {log}); "
              f"load average before: {load[0]:.2f} {load[1]:.2f}")
+        probes: list[float] = []
         stats = run_clients(servers.base, args.clients, args.racers, args.duration, args.warmup,
-                            echo=echo)
-    return report(stats, db_name(history), history, args, echo)
+                            echo=echo, during=cpu_probes(probes))
+    result = report(stats, db_name(history), history, args, echo)
+    result["probe"] = sorted(probes)[len(probes) // 2] if probes else float("nan")
+    load = os.getloadavg()
+    echo(f"  CPU probe (fixed loop in a separate process, median of {len(probes)}): "
+         f"{result['probe']:.0f} ms; load average after: {load[0]:.2f}")
+    return result
 
 
 def report(stats, name: str, history: int, args, echo=print) -> dict:
@@ -200,6 +223,8 @@ def main(argv=None) -> int:
     parser.add_argument("--history", type=int, default=0, help="historical cases (0: empty database)")
     parser.add_argument("--compare", action="store_true",
                         help="run the empty database, then --history (default 1,000,000), and print the ratio")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --compare: alternate empty/history this many times (noisy machines)")
     parser.add_argument("--rebuild", action="store_true", help="build the history database again")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help=f"PostgreSQL server (default {DEFAULT_PG})")
     parser.add_argument("--port", type=int, default=8765)
@@ -211,14 +236,25 @@ def main(argv=None) -> int:
         measure(args, args.history)
         return 0
     history = args.history or 1_000_000
-    empty = measure(args, 0)
-    full = measure(args, history)
-    ratio = full["steps"] / empty["steps"] if empty["steps"] else float("nan")
+    pairs = []
+    for number in range(1, args.rounds + 1):
+        if args.rounds > 1:
+            print(f"=== round {number} of {args.rounds}")
+        pairs.append((measure(args, 0), measure(args, history)))
+    for number, (empty, full) in enumerate(pairs, 1):
+        ratio = full["steps"] / empty["steps"] if empty["steps"] else float("nan")
+        print(f"round {number}: empty {empty['steps']:.1f} steps/s ({empty['cases']:.2f} cases/s, "
+              f"CPU probe {empty['probe']:.0f} ms); {history:,} history {full['steps']:.1f} steps/s "
+              f"({full['cases']:.2f} cases/s, CPU probe {full['probe']:.0f} ms); ratio {ratio:.2f}; "
+              f"errors {empty['errors']} + {full['errors']}")
+    empty_rate = sum(e["steps"] for e, _ in pairs) / len(pairs)
+    full_rate = sum(f["steps"] for _, f in pairs) / len(pairs)
+    ratio = full_rate / empty_rate if empty_rate else float("nan")
     verdict = "MET" if ratio >= TARGET else "NOT MET"
-    print(f"throughput empty: {empty['steps']:.1f} steps/s ({empty['cases']:.2f} cases/s); "
-          f"{history:,} history: {full['steps']:.1f} steps/s ({full['cases']:.2f} cases/s)")
-    print(f"ratio {history:,} history / empty: {ratio:.2f} — target ≥ {TARGET:.0%}: {verdict}; "
-          f"errors {empty['errors']} + {full['errors']}")
+    print(f"throughput empty: {empty_rate:.1f} steps/s; {history:,} history: {full_rate:.1f} steps/s"
+          + (f" (means of {len(pairs)} rounds)" if len(pairs) > 1 else ""))
+    print(f"ratio {history:,} history / empty: {ratio:.2f} — target ≥ {TARGET:.0%}: {verdict} "
+          "(compare the CPU probes: a slower probe means the machine, not the database, was busier)")
     return 0
 
 

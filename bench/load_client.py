@@ -194,7 +194,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run_clients(base: str, clients: int, racers: int, duration: float,
-                warmup: float, echo=print) -> Stats:
+                warmup: float, echo=print, during=None) -> Stats:
+    """`during(deadline)` runs in this thread while measuring (default: sleep until then)."""
     tokens = login(base)
     stats, stop = Stats(), threading.Event()
     threads = [Client(base, tokens, stats, stop, racer=i < racers) for i in range(clients)]
@@ -203,7 +204,8 @@ def run_clients(base: str, clients: int, racers: int, duration: float,
     time.sleep(warmup)
     stats.recording = True
     started = time.perf_counter()
-    time.sleep(duration)
+    (during or (lambda end: time.sleep(max(0.0, end - time.perf_counter()))))(started + duration)
+    time.sleep(max(0.0, started + duration - time.perf_counter()))
     stats.recording = False
     stats.seconds = time.perf_counter() - started
     stop.set()

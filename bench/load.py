@@ -192,8 +192,9 @@ def report(stats, name: str, history: int, args, echo=print) -> dict:
     result = {"steps": stats.steps / seconds, "cases": stats.cases / seconds}
     echo(f"[{name}, {history:,} historical cases] {args.clients} clients ({args.racers} racing), "
          f"{seconds:.1f} s measured")
-    echo(f"  throughput: {result['steps']:.1f} steps/s, {result['cases']:.2f} cases/s "
-         f"({stats.steps:,} steps, {stats.cases:,} closed cases; 13 steps per case)")
+    echo(f"  throughput: {result['steps']:.1f} steps/s, {result['cases']:.2f} cases/s closed in the "
+         f"window, {result['steps'] / 13:.2f} case-equivalents/s (steps/13) ({stats.steps:,} steps, "
+         f"{stats.cases:,} closed cases)")
     echo(f"  {'endpoint':<32} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}  non-2xx")
     for label in sorted(stats.latency):
         values = stats.latency[label]

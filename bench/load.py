@@ -158,14 +158,51 @@ PROBE = "import time; t = time.perf_counter(); sum(i * i for i in range(300_000)
         "print(time.perf_counter() - t)"
 
 
-def cpu_probes(results: list):
-    """While measuring: every 5 s a separate process times a fixed CPU-bound loop (wall ms).
-    Its median shows how much CPU the machine left (other processes, the servers, the clients)."""
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a process (Linux /proc), 0 if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(servers, pg_url: str, name: str) -> dict[str, list[int]]:
+    """The gunicorn workers and the qisu worker; the PostgreSQL backends serving the database."""
+    from sqlalchemy import text
+    app = []
+    for proc in servers.procs:
+        app.append(proc.pid)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
+        if children.exists():
+            app += [int(p) for p in children.read_text().split()]
+    admin = _admin(pg_url)
+    with admin.connect() as conn:
+        pg = [row[0] for row in conn.execute(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+            {"n": name})]
+    admin.dispose()
+    return {"app": app, "pg": pg}
+
+
+def observe(servers, pg_url: str, name: str, results: dict):
+    """While measuring: CPU seconds the app processes and their PostgreSQL backends used (a cost
+    per step that contention hardly changes), and every 5 s a CPU probe — a fixed loop timed in a
+    separate process (wall ms): how much CPU the machine left."""
+    def snapshot() -> dict[int, float]:
+        pids = server_pids(servers, pg_url, name)
+        return {("app", p): _cpu(p) for p in pids["app"]} | {("pg", p): _cpu(p) for p in pids["pg"]}
+
     def during(deadline: float) -> None:
-        while time.perf_counter() < deadline - 1:
+        before = snapshot()
+        while time.perf_counter() < deadline - 1.5:
             out = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True)
-            results.append(1000 * float(out.stdout.strip() or "nan"))
-            time.sleep(max(0.0, min(5.0, deadline - time.perf_counter() - 1)))
+            results["probes"].append(1000 * float(out.stdout.strip() or "nan"))
+            time.sleep(max(0.0, min(5.0, deadline - time.perf_counter() - 1.5)))
+        time.sleep(max(0.0, deadline - time.perf_counter()))
+        after = snapshot()
+        for (kind, pid), seconds in after.items():
+            results[kind] += max(0.0, seconds - before.get((kind, pid), 0.0))
     return during
 
 
@@ -176,11 +213,18 @@ def measure(args, history: int, echo=print) -> dict:
         load = os.getloadavg()
         echo(f"  servers up ({args.web_workers} gunicorn workers + 1 qisu worker; log {log}); "
              f"load average before: {load[0]:.2f} {load[1]:.2f}")
-        probes: list[float] = []
+        seen = {"probes": [], "app": 0.0, "pg": 0.0}
         stats = run_clients(servers.base, args.clients, args.racers, args.duration, args.warmup,
-                            echo=echo, during=cpu_probes(probes))
+                            echo=echo, during=observe(servers, args.pg_url, db_name(history), seen))
     result = report(stats, db_name(history), history, args, echo)
-    result["probe"] = sorted(probes)[len(probes) // 2] if probes else float("nan")
+    probes = sorted(seen["probes"])
+    result["probe"] = probes[len(probes) // 2] if probes else float("nan")
+    steps = max(stats.steps, 1)
+    result["cpu_ms"] = 1000 * (seen["app"] + seen["pg"]) / steps
+    echo(f"  CPU per step: {1000 * seen['app'] / steps:.0f} ms app (gunicorn + worker) + "
+         f"{1000 * seen['pg'] / steps:.0f} ms PostgreSQL = {result['cpu_ms']:.0f} ms "
+         f"(→ at most {os.cpu_count() * 1000 / result['cpu_ms']:.1f} steps/s on {os.cpu_count()} "
+         f"idle cores)")
     load = os.getloadavg()
     echo(f"  CPU probe (fixed loop in a separate process, median of {len(probes)}): "
          f"{result['probe']:.0f} ms; load average after: {load[0]:.2f}")
@@ -247,15 +291,21 @@ def main(argv=None) -> int:
         print(f"round {number}: empty {empty['steps']:.1f} steps/s ({empty['cases']:.2f} cases/s, "
               f"CPU probe {empty['probe']:.0f} ms); {history:,} history {full['steps']:.1f} steps/s "
               f"({full['cases']:.2f} cases/s, CPU probe {full['probe']:.0f} ms); ratio {ratio:.2f}; "
-              f"errors {empty['errors']} + {full['errors']}")
+              f"CPU per step {empty['cpu_ms']:.0f} vs {full['cpu_ms']:.0f} ms "
+              f"(ratio {empty['cpu_ms'] / full['cpu_ms']:.2f}); errors {empty['errors']} + {full['errors']}")
     empty_rate = sum(e["steps"] for e, _ in pairs) / len(pairs)
     full_rate = sum(f["steps"] for _, f in pairs) / len(pairs)
     ratio = full_rate / empty_rate if empty_rate else float("nan")
     verdict = "MET" if ratio >= TARGET else "NOT MET"
     print(f"throughput empty: {empty_rate:.1f} steps/s; {history:,} history: {full_rate:.1f} steps/s"
           + (f" (means of {len(pairs)} rounds)" if len(pairs) > 1 else ""))
+    cpu_empty = sum(e["cpu_ms"] for e, _ in pairs) / len(pairs)
+    cpu_full = sum(f["cpu_ms"] for _, f in pairs) / len(pairs)
     print(f"ratio {history:,} history / empty: {ratio:.2f} — target ≥ {TARGET:.0%}: {verdict} "
           "(compare the CPU probes: a slower probe means the machine, not the database, was busier)")
+    print(f"CPU per step (app + PostgreSQL): empty {cpu_empty:.0f} ms, {history:,} history "
+          f"{cpu_full:.0f} ms — throughput ratio on an otherwise idle machine ≈ "
+          f"{cpu_empty / cpu_full:.2f}")
     return 0
 
 

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash worker clean
+.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -60,6 +60,11 @@ bench-db-restart: install
 # kill -9 web and worker processes under load, then check nothing was lost or doubled (bench/crash.py)
 bench-crash: install
 	$(PY) bench/crash.py --pg-url $(PG_URL)
+
+# 50 clients over HTTP against gunicorn + PostgreSQL, empty database vs. 1M historical cases
+# (bench/load.py; the 1M database qisu_load_1m is built once and kept, LOAD_ARGS=--rebuild).
+bench-load: install
+	$(PY) bench/load.py --compare --history 1000000 $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance *.egg-info node_modules

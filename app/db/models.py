@@ -327,14 +327,20 @@ class IdempotencyKey(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
+def _rollup_keys() -> list[Column]:
+    """The key columns shared by the rollup tables (a Column belongs to one table: new ones)."""
+    return [Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
+            Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
+            Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
+            Column("channel", String(10), nullable=False),
+            Column("red_list", Boolean, nullable=False)]
+
+
 # P18 insight rollup (migration 0007): counts per local day / month and dimensions, kept current
 # by triggers on `cases`; columns from app/db/rollup_sql.py.
 insight_rollup = Table(
     "insight_rollup", Base.metadata,
-    Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
-    Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
-    Column("channel", String(10), nullable=False), Column("red_list", Boolean, nullable=False),
+    *_rollup_keys(),
     *(Column(name, BigInteger if name == "handling_sum" else Integer, nullable=False,
              server_default="0") for name in MEASURES),
     PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_rollup"),
@@ -342,10 +348,7 @@ insight_rollup = Table(
 # Accepted returns by the returning unit (`unit_id`) with the returned case's other keys.
 insight_returns = Table(
     "insight_returns", Base.metadata,
-    Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
-    Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
-    Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
-    Column("channel", String(10), nullable=False), Column("red_list", Boolean, nullable=False),
+    *_rollup_keys(),
     Column("returned", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_returns"),
 )

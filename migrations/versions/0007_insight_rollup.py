@@ -214,6 +214,17 @@ def _sqlite_triggers() -> list[str]:
     ]
 
 
+def _key_columns() -> list:
+    return [sa.Column('grain', sa.String(length=1), nullable=False),
+            sa.Column('period', sa.Date(), nullable=False),
+            sa.Column('unit_id', sa.Integer(), nullable=False),
+            sa.Column('town', sa.String(length=50), nullable=False),
+            sa.Column('kind', sa.String(length=10), nullable=False),
+            sa.Column('domain', sa.String(length=50), nullable=False),
+            sa.Column('channel', sa.String(length=10), nullable=False),
+            sa.Column('red_list', sa.Boolean(), nullable=False)]
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     columns = [sa.Column(name, sa.BigInteger() if name == "handling_sum" else sa.Integer(),
@@ -221,28 +232,14 @@ def upgrade() -> None:
                for name, _ in measures("r")]
     op.create_table(
         'insight_rollup',
-        sa.Column('grain', sa.String(length=1), nullable=False),
-        sa.Column('period', sa.Date(), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=False),
-        sa.Column('town', sa.String(length=50), nullable=False),
-        sa.Column('kind', sa.String(length=10), nullable=False),
-        sa.Column('domain', sa.String(length=50), nullable=False),
-        sa.Column('channel', sa.String(length=10), nullable=False),
-        sa.Column('red_list', sa.Boolean(), nullable=False),
+        *_key_columns(),
         *columns,
         sa.PrimaryKeyConstraint(*KEYS, name='pk_insight_rollup'),
     )
     # Accepted returns by the returning unit (`unit_id`), with the returned case's other keys.
     op.create_table(
         'insight_returns',
-        sa.Column('grain', sa.String(length=1), nullable=False),
-        sa.Column('period', sa.Date(), nullable=False),
-        sa.Column('unit_id', sa.Integer(), nullable=False),
-        sa.Column('town', sa.String(length=50), nullable=False),
-        sa.Column('kind', sa.String(length=10), nullable=False),
-        sa.Column('domain', sa.String(length=50), nullable=False),
-        sa.Column('channel', sa.String(length=10), nullable=False),
-        sa.Column('red_list', sa.Boolean(), nullable=False),
+        *_key_columns(),
         sa.Column('returned', sa.Integer(), nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint(*KEYS, name='pk_insight_returns'),
     )

@@ -29,9 +29,10 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
         session = uow.session
         where = conditions(session, filters)
         if rollup.enabled(rt):
-            rows, returns = _units_rollup(session, filters)
-            if filters.unit is not None:  # returns of the cases now at that unit, by any unit
-                returns = _returns(session, where)
+            rows = _units_rollup(session, filters)
+            # With a unit filter: returns of the cases now at that unit, by any unit (audit trail).
+            returns = _returns(session, where) if filters.unit is not None \
+                else _returns_rollup(session, filters)
         else:
             cols = columns()
             cols.pop("returns")
@@ -147,17 +148,21 @@ def _returns(session, where: list) -> dict:
         .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
 
 
-def _units_rollup(session, filters: Filters) -> tuple[list, dict]:
-    """Rows per unit from insight_rollup, and {unit id: accepted returns by it} from
-    insight_returns."""
-    R, T = rollup.R, rollup.RETURNS
+def _units_rollup(session, filters: Filters) -> list[dict]:
+    """Rows per unit from insight_rollup."""
+    R = rollup.R
     names = tuple(k for k in columns() if k not in ("consultations", "returns"))
-    rows = [r._asdict() for r in session.execute(
+    return [r._asdict() for r in session.execute(
         select(R.unit_id, *rollup.sums(names))
         .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
         .group_by(R.unit_id).having(rollup.nonempty()))]
-    returns = dict(session.execute(
+
+
+def _returns_rollup(session, filters: Filters) -> dict:
+    """{unit id: accepted returns by it} from insight_returns."""
+    T = rollup.RETURNS
+    returns = session.execute(
         select(T.unit_id, func.sum(T.returned))
         .where(*rollup.conditions(session, filters, c=T), T.unit_id != NONE_UNIT)
-        .group_by(T.unit_id).having(func.sum(T.returned) > 0)).all())
-    return rows, {unit: int(n) for unit, n in returns.items()}
+        .group_by(T.unit_id).having(func.sum(T.returned) > 0)).all()
+    return {unit: int(n) for unit, n in returns}

@@ -61,12 +61,19 @@ def conditions(session, filters: Filters) -> list:
         where.append(Case.created_at >= utc_start(filters.date_from))
     if filters.date_to is not None:
         where.append(Case.created_at < utc_start(filters.date_to + timedelta(days=1)))
+    return where + dimension_conditions(session, filters, Case)
+
+
+def dimension_conditions(session, filters: Filters, c) -> list:
+    """The unit, town, kind, domain, channel and red-list filters over the columns of `c` (the
+    Case model or a rollup table's columns); an unknown unit code matches nothing."""
+    where = []
     if filters.unit is not None:
         unit_id = session.scalar(select(Unit.id).where(Unit.code == filters.unit))
-        where.append(Case.unit_id == (unit_id if unit_id is not None else -1))
-    for column, value in ((Case.town, filters.town), (Case.kind, filters.kind),
-                          (Case.domain, filters.domain), (Case.channel, filters.channel),
-                          (Case.red_list, filters.red_list)):
+        where.append(c.unit_id == (unit_id if unit_id is not None else -1))
+    for column, value in ((c.town, filters.town), (c.kind, filters.kind),
+                          (c.domain, filters.domain), (c.channel, filters.channel),
+                          (c.red_list, filters.red_list)):
         if value is not None:
             where.append(column == value)
     return where

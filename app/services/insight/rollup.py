@@ -14,10 +14,10 @@ from datetime import date, timedelta
 
 from sqlalchemy import BigInteger, and_, case, cast, func, or_, select, text
 
-from app.db.models import Case, Unit, insight_returns, insight_rollup
+from app.db.models import Case, insight_returns, insight_rollup
 from app.db.rollup_sql import BUCKETS, MEASURES, NONE_TEXT, bucket_bounds, rebuild_statements
 
-from .filters import Filters
+from .filters import Filters, dimension_conditions
 
 R = insight_rollup.c
 RETURNS = insight_returns.c
@@ -59,16 +59,8 @@ def _range(column, low, high) -> list:
 
 def conditions(session, filters: Filters, months: bool = True, c=R) -> list:
     """WHERE clauses over the rollup table whose columns are `c` (insight_rollup by default)."""
-    where = [periods(filters.date_from, filters.date_to, months, c)]
-    if filters.unit is not None:
-        unit_id = session.scalar(select(Unit.id).where(Unit.code == filters.unit))
-        where.append(c.unit_id == (unit_id if unit_id is not None else -1))
-    for column, value in ((c.town, filters.town), (c.kind, filters.kind),
-                          (c.domain, filters.domain), (c.channel, filters.channel),
-                          (c.red_list, filters.red_list)):
-        if value is not None:
-            where.append(column == value)
-    return where
+    return [periods(filters.date_from, filters.date_to, months, c),
+            *dimension_conditions(session, filters, c)]
 
 
 def sums(names=MEASURES) -> list:

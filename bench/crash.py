@@ -43,15 +43,13 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from crash_load import TIMER_KIND, Stats, deploy_crash_rule, log_in, run_client  # noqa: E402
+from crash_load import TIMER_KIND, USERS, Stats, deploy_crash_rule, run_client  # noqa: E402
+from serving import free_port, login, wait_ready  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -145,27 +143,6 @@ class Processes:
         return [name for name, proc in self.procs.items() if proc.poll() is not None]
 
 
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_ready(base: str, web: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if web.poll() is not None:
-            raise RuntimeError("gunicorn exited at start (see its log)")
-        try:
-            if requests.get(base + "/readyz", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{base} not ready after {timeout:.0f} s")
-
-
 def kill_schedule(rng: random.Random, kills: int, duration: float, names: list[str]) -> list[tuple]:
     """(second, target): one kill in each of `kills` equal slots. Targets rotate (shuffled) over
     the web process group (master and workers), one gunicorn worker process ("web-child"), and a
@@ -237,8 +214,9 @@ def main(argv=None) -> int:
     print(f"database {args.db}: fresh, migrated, seeded, deployed", flush=True)
     procs.start_all()
     try:
-        wait_ready(base, procs.procs["web"])
-        tokens = log_in(base)
+        if not wait_ready(base, 60, exited=lambda: procs.procs["web"].poll() is not None):
+            raise RuntimeError(f"gunicorn not ready at {base} (see its log)")
+        tokens = login(base, USERS)
         deployment = deploy_crash_rule(base, tokens["designer1"])
         print(f"deployment {deployment}: sla.dmn + rule {TIMER_KIND} → 1-minute response limit",
               flush=True)

@@ -48,16 +48,6 @@ CRASH_RULE = f"""      <rule id="rule_crash">
 """
 
 
-def log_in(base: str) -> dict[str, str]:
-    tokens = {}
-    for user in USERS:
-        raw = requests.post(base + "/api/auth/token", timeout=30,
-                            json={"username": user, "password": f"qisu-{user}"})
-        raw.raise_for_status()
-        tokens[user] = raw.json()["token"]
-    return tokens
-
-
 def deploy_crash_rule(base: str, token: str) -> int:
     """The designer's change: sla.dmn with CRASH_RULE first (the table takes the first match)."""
     content = (ROOT / "workflows" / "sla.dmn").read_text(encoding="utf-8")
@@ -102,8 +92,7 @@ class Client:
         self.stop = stop or threading.Event()
         self.http = requests.Session()
 
-    def call(self, method: str, path: str, user: str, body=None, key: str | None = None,
-             retry_409: bool = True):
+    def call(self, method: str, path: str, user: str, body=None, key: str | None = None):
         """The first non-retryable answer (status, json); retries dead-process symptoms."""
         headers = {"Authorization": f"Bearer {self.tokens[user]}"}
         if key:
@@ -116,7 +105,7 @@ class Client:
                 raw = self.http.request(method, self.base + path, json=body, headers=headers,
                                         timeout=(5, self.stats.timeout))
                 status = raw.status_code
-                if status < 500 and not (status == 409 and retry_409):
+                if status < 500 and status != 409:
                     if attempt > 1:
                         self.stats.add("answered after retry")
                     if raw.headers.get("Idempotent-Replayed"):
@@ -152,23 +141,22 @@ class Client:
         if task is None:
             raise GaveUp(f"{case['number']}: no open task {name} (open: "
                          f"{[t['name'] for t in case.get('open_tasks') or []]})")
-        status, body = self.call("POST", f"/api/tasks/{task['id']}/complete", user,
-                                 {"data": data}, key=f"crash-{uuid.uuid4().hex}")
-        if status != 200:
-            raise GaveUp(f"{case['number']} {name} answered {status}: {body}")
-        self.stats.add("tasks completed")
-        return body
+        return self._write(f"/api/tasks/{task['id']}/complete", user, {"data": data},
+                           f"{case['number']} {name}", "tasks completed")
 
     def rate(self, case: dict, rater: str, rating: str) -> dict:
-        number = case["number"]
         if self.stop.is_set():
             raise Stopped
-        status, body = self.call("POST", f"/api/cases/{number}/rating", rater,
-                                 {"rating": rating}, key=f"crash-{uuid.uuid4().hex}")
+        return self._write(f"/api/cases/{case['number']}/rating", rater, {"rating": rating},
+                           f"{case['number']} rating", "ratings")
+
+    def _write(self, path: str, user: str, body: dict, what: str, stat: str) -> dict:
+        """POST with a fresh Idempotency-Key (retries reuse it); the case as answered."""
+        status, answer = self.call("POST", path, user, body, key=f"crash-{uuid.uuid4().hex}")
         if status != 200:
-            raise GaveUp(f"{number}: rating answered {status}: {body}")
-        self.stats.add("ratings")
-        return body
+            raise GaveUp(f"{what} answered {status}: {answer}")
+        self.stats.add(stat)
+        return answer
 
     def handle(self, case: dict, specialist: str) -> dict:
         for name, data in UNIT_STEPS:

@@ -43,11 +43,11 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-import requests  # noqa: E402
 
-from db_restart_load import Load, login  # noqa: E402
+from db_restart_load import Load  # noqa: E402
 from db_restart_report import Outage, report  # noqa: E402
-from pg_cluster import PgCluster, Unavailable, free_port  # noqa: E402
+from pg_cluster import PgCluster, Unavailable  # noqa: E402
+from serving import free_port, login, wait_ready  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -79,19 +79,6 @@ def terminate(proc, log, timeout: float = 30) -> int:
         code = proc.wait()
     log.close()
     return code
-
-
-def wait_ready(base: str, worker_logs: list[Path], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if (requests.get(base + "/readyz", timeout=5).status_code == 200
-                    and all("worker started" in p.read_text(errors="replace") for p in worker_logs)):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn or the worker not ready after {timeout:.0f} s")
 
 
 def make_timers(url: str, count: int, lead_s: float, down_s: float):
@@ -180,7 +167,9 @@ def main(argv=None) -> int:
                    for path in worker_logs]
         outage = Outage(args=args, pg=pg, setup_s=setup_s)
         try:
-            wait_ready(base, worker_logs)
+            if not wait_ready(base, 90, also=lambda: all(
+                    "worker started" in p.read_text(errors="replace") for p in worker_logs)):
+                raise SystemExit("gunicorn or the worker not ready after 90 s")
             from app.demo_data import ENTERPRISES
             tokens = login(base, ("agent1", "dispatcher1"))
             load = Load(base, tokens, [e["credit_code"] for e in ENTERPRISES if not e["red_list"]],

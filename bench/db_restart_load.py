@@ -140,12 +140,3 @@ class Load:
             self.stop.wait(0.2)
         session.close()
 
-
-def login(base: str, users: tuple[str, ...], password=lambda u: f"qisu-{u}") -> dict[str, str]:
-    tokens = {}
-    for user in users:
-        raw = requests.post(f"{base}/api/auth/token",
-                            json={"username": user, "password": password(user)}, timeout=60)
-        raw.raise_for_status()
-        tokens[user] = raw.json()["token"]
-    return tokens

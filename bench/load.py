@@ -38,6 +38,7 @@ for path in (ROOT, ROOT / "bench"):
 
 from load_client import percentile, run_clients  # noqa: E402
 from load_observe import observe  # noqa: E402
+from serving import wait_ready  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET = 0.80
@@ -130,17 +131,8 @@ class Servers:
                     [str(VENV / "bin" / "flask"), "qisu", "worker"]):
             self.procs.append(subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=out,
                                                stderr=subprocess.STDOUT, start_new_session=True))
-        import requests
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.base + "/readyz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                pass
-            if any(p.poll() is not None for p in self.procs):
-                break
-            time.sleep(0.3)
+        if wait_ready(self.base, 60, exited=lambda: any(p.poll() is not None for p in self.procs)):
+            return self
         self.__exit__()
         raise SystemExit(f"servers did not become ready; see {self.log}")
 

@@ -20,6 +20,7 @@ import requests
 
 from app.demo_data import ENTERPRISES  # ent2, who rates, belongs to enterprise 1
 from raw_engine import DISPATCH, SUPERVISE, unit_steps
+from serving import login
 
 USERS = ("agent1", "dispatcher1", "spec_cgj", "ent2", "supervisor1")
 CASE_BODY = {"kind": "投诉", "description": "厂区门口绿化带影响车辆进出,请求协调移植",
@@ -61,16 +62,6 @@ class Stats:
         with self.lock:
             if self.recording:
                 self.race_anomalies[what] += 1
-
-
-def login(base: str) -> dict[str, str]:
-    tokens = {}
-    for user in USERS:
-        raw = requests.post(f"{base}/api/auth/token", timeout=TIMEOUT,
-                            json={"username": user, "password": f"qisu-{user}"})
-        raw.raise_for_status()
-        tokens[user] = raw.json()["token"]
-    return tokens
 
 
 class LoopFailed(Exception):
@@ -196,7 +187,7 @@ def percentile(values: list[float], q: float) -> float:
 def run_clients(base: str, clients: int, racers: int, duration: float,
                 warmup: float, echo=print, during=None) -> Stats:
     """`during(deadline)` runs in this thread while measuring (default: sleep until then)."""
-    tokens = login(base)
+    tokens = login(base, USERS, TIMEOUT)
     stats, stop = Stats(), threading.Event()
     threads = [Client(base, tokens, stats, stop, racer=i < racers) for i in range(clients)]
     for thread in threads:

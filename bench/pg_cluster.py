@@ -17,12 +17,13 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from serving import free_port
 
 OS_USER = "postgres"
 
@@ -48,12 +49,6 @@ def find_bindir() -> Path:
         raise Unavailable("no PostgreSQL server binaries (initdb, pg_ctl) in /usr/lib/postgresql/*/bin "
                           "or from pg_config")
     return Path(max(candidates, key=version))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PgCluster:

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold
 
-from .confidence import proba_and_confidence
+from .confidence import proba_and_confidence, score_from_bases
 
 
 def lowest_threshold_for_precision(confidences, correct, target_precision: float) -> tuple[float, float, float]:
@@ -51,13 +51,16 @@ def out_of_fold(estimator, texts: list[str], y: np.ndarray, n_splits: int = 5,
         fold = clone(estimator).fit([texts[i] for i in train], y[train])
         columns = np.searchsorted(classes, fold.classes_)
         fold_texts = [texts[i] for i in test]
-        p, s = proba_and_confidence(fold, fold_texts)
-        proba[np.ix_(test, columns)] = p
-        score[test] = s
-        if hasattr(fold, "base_probas"):
+        if hasattr(fold, "base_probas"):  # an ensemble: its base models predict once
             fold_bases = fold.base_probas(fold_texts)
+            p = np.mean(fold_bases, axis=0)
+            s = score_from_bases(fold_bases, None, fold.require_agreement)
             if bases is None:
                 bases = [np.zeros_like(proba) for _ in fold_bases]
             for whole, part in zip(bases, fold_bases):
                 whole[np.ix_(test, columns)] = part
+        else:
+            p, s = proba_and_confidence(fold, fold_texts)
+        proba[np.ix_(test, columns)] = p
+        score[test] = s
     return proba, score, bases

@@ -49,24 +49,13 @@ for path in (ROOT, ROOT / "bench"):
         sys.path.insert(0, str(path))
 
 from crash_load import TIMER_KIND, USERS, Stats, deploy_crash_rule, run_client  # noqa: E402
-from serving import free_port, login, wait_ready  # noqa: E402
+from serving import free_port, login, pg_database, wait_ready  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def fresh_database(pg_url: str, name: str) -> str:
-    from sqlalchemy import create_engine, make_url, text
-    base = make_url(pg_url)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
 
 
 class Processes:
@@ -207,7 +196,7 @@ def main(argv=None) -> int:
           f"{args.timer_cases} timer cases, gunicorn × {args.web_workers} + {args.workers} workers; "
           f"seed {seed}; logs {logdir}", flush=True)
 
-    url = fresh_database(args.pg_url, args.db)
+    url = pg_database(args.pg_url, args.db)
     procs = Processes(url, args.port, args.web_workers, args.workers, logdir)
     for step in ("migrate", "seed", "deploy"):
         procs.flask(step)

@@ -26,22 +26,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+from serving import pg_database  # noqa: E402  (bench/ is sys.path[0] when run as a script)
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 LIMIT_S = 1.0
-
-
-def ensure_database(server: str, name: str, fresh: bool) -> str:
-    from sqlalchemy import create_engine, make_url, text
-    base = make_url(server)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if fresh:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def build_app(url: str):
@@ -152,7 +140,7 @@ def main() -> None:
                         help="time `flask qisu insight rebuild-rollup` first")
     args = parser.parse_args()
 
-    url = ensure_database(args.pg_url, args.database, args.fresh)
+    url = pg_database(args.pg_url, args.database, args.fresh)
     app = build_app(url)
     history = ensure_history(app, args.cases, args.days)
     rt = app.extensions["qisu"]

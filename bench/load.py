@@ -38,7 +38,7 @@ for path in (ROOT, ROOT / "bench"):
 
 from load_client import percentile, run_clients  # noqa: E402
 from load_observe import observe  # noqa: E402
-from serving import wait_ready  # noqa: E402
+from serving import pg_database, wait_ready  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET = 0.80
@@ -83,9 +83,8 @@ def prepare(pg_url: str, history: int, rebuild: bool, echo=print) -> str:
         mark = conn.execute(text("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                                  "WHERE datname = :n"), {"n": name}).first()
         reuse = history > 0 and not rebuild and mark is not None and mark[0] == MARK.format(history)
-        if not reuse:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    if not reuse:
+        pg_database(pg_url, name)
     echo(f"database {name}: " + ("kept from an earlier run (--rebuild builds it again)" if reuse
                                  else "created"))
     for args in (("migrate",), ("seed",), ("deploy",)):

@@ -1,5 +1,6 @@
-"""Shared by the benchmarks that run the app over real HTTP (load, crash, db_restart): a free
-port, waiting for `/readyz`, and bearer tokens of the seeded demo users."""
+"""Shared by the benchmarks: a free port, waiting for `/readyz`, bearer tokens of the seeded demo
+users (load, crash, db_restart), and a benchmark's own PostgreSQL database (load, crash,
+insight_queries, signals_bench)."""
 from __future__ import annotations
 
 import socket
@@ -41,3 +42,34 @@ def login(base: str, users: tuple[str, ...], timeout: float = 60) -> dict[str, s
         raw.raise_for_status()
         tokens[user] = raw.json()["token"]
     return tokens
+
+
+def _admin(server: str):
+    from sqlalchemy import create_engine
+    return create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+
+
+def pg_database(server: str, name: str, fresh: bool = True) -> str:
+    """The URL of database ``name`` on the PostgreSQL server of ``server`` (a SQLAlchemy URL of any
+    database there): dropped and created again when ``fresh``, else created only if missing."""
+    from sqlalchemy import make_url, text
+    admin = _admin(server)
+    try:
+        with admin.connect() as conn:
+            if fresh:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_pg_database(server: str, name: str) -> None:
+    from sqlalchemy import text
+    admin = _admin(server)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()

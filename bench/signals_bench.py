@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import io
 import random
 import statistics
 import sys
@@ -34,7 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, make_url, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+from serving import drop_pg_database, pg_database  # noqa: E402
+
+DATABASE = "qisu_bench_signals"
 
 CORPUS = Path("/work/shared/data/routing/train.csv")
 NOW = datetime(2026, 11, 23, 2, 0, 0)
@@ -58,22 +60,6 @@ def window(rnd: random.Random, corpus: list[str]) -> str:
     start = rnd.randrange(max(1, len(t) - 100))
     return t[start:start + rnd.randint(40, 160)].replace("\t", " ").replace("\n", " ") \
         .replace("\\", "/")
-
-
-def create_database(url: str) -> tuple[str, callable]:
-    base = make_url(url)
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text('DROP DATABASE IF EXISTS "qisu_bench_signals" WITH (FORCE)'))
-        conn.execute(text('CREATE DATABASE "qisu_bench_signals"'))
-    admin.dispose()
-
-    def drop():
-        engine = create_engine(base, isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "qisu_bench_signals" WITH (FORCE)'))
-        engine.dispose()
-    return base.set(database="qisu_bench_signals").render_as_string(hide_password=False), drop
 
 
 COLUMNS = ("number", "status", "channel", "kind", "domain", "town", "description", "enterprise_id",
@@ -146,7 +132,7 @@ def main() -> None:
     from app.services.seed import seed_demo
     from tests.conftest import migrate
 
-    url, drop = create_database(args.pg_url)
+    url = pg_database(args.pg_url, DATABASE)
     try:
         migrate(url)
         app = create_app({"TESTING": True, "DATABASE_URL": url, "QISU_AUTO_DEPLOY": False})
@@ -164,7 +150,7 @@ def main() -> None:
             run(rt, args.repeat)
     finally:
         if not args.keep:
-            drop()
+            drop_pg_database(args.pg_url, DATABASE)
 
 
 def run(rt, repeat: int) -> None:

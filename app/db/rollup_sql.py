@@ -87,11 +87,10 @@ def rebuild_statements(postgres: bool) -> list[str]:
     month = ("CAST(date_trunc('month', period) AS DATE)" if postgres
              else "strftime('%Y-%m-01', period)")
     dims = ", ".join(DIMENSIONS)
-    # PostgreSQL: TRUNCATE (transactional) starts from empty files, so the rebuilt rows lie in
-    # period order without the dead versions a DELETE leaves; readers wait until the commit.
-    empty = (["TRUNCATE insight_rollup, insight_returns"] if postgres
-             else ["DELETE FROM insight_rollup", "DELETE FROM insight_returns"])
-    return [*empty,
+    # DELETE, not TRUNCATE: dashboard reads keep answering from the old rows until the commit
+    # (TRUNCATE's ACCESS EXCLUSIVE lock made them wait for the whole rebuild); on PostgreSQL
+    # `rebuild` vacuums the dead versions afterwards.
+    return ["DELETE FROM insight_rollup", "DELETE FROM insight_returns",
             f"INSERT INTO insight_rollup ({names}) SELECT 'd', {day}, {', '.join(rest)}, "
             f"{sums} FROM cases c GROUP BY {group} ORDER BY 2",
             f"INSERT INTO insight_rollup ({names}) SELECT 'm', {month}, {dims}, "

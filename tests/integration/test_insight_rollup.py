@@ -4,6 +4,7 @@ and live commands (intake, direct reply, dispatch, return, handling, rating); a 
 cases gives the same rows as the triggers. Runs on SQLite and on PostgreSQL (DATABASE_URL)."""
 from __future__ import annotations
 
+import os
 from datetime import date, timedelta
 
 import pytest
@@ -135,3 +136,55 @@ def test_rebuild_command(app, rt):
     assert result.exit_code == 0, result.output
     assert "insight rollup rebuilt" in result.output
     assert rollup_rows(rt) == before
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgresql"),
+                    reason="row versions and table locks of PostgreSQL; SQLite has one writer anyway")
+def test_dashboard_reads_go_on_during_a_rebuild(app, rt, monkeypatch):
+    """While `rebuild` runs (held here just before its commit by an advisory lock), another
+    connection reads the old rollup rows at once instead of waiting for the rebuild."""
+    import threading
+
+    from sqlalchemy import text
+
+    from app.services.insight import rollup as rollup_module
+
+    generate(rt, 150, days=20, seed=11, workflows_dir=app.config["QISU_WORKFLOWS_DIR"])
+    before = rollup_rows(rt)
+    statements = rollup_module.rebuild_statements
+    monkeypatch.setattr(rollup_module, "rebuild_statements",
+                        lambda postgres: [*statements(postgres), "SELECT pg_advisory_xact_lock(424242)"])
+    engine = rt.session_factory.kw["bind"]
+    with engine.connect() as gate, engine.connect() as reader:
+        rows_before = reader.scalar(text("SELECT count(*) FROM insight_rollup"))
+        reader.rollback()
+        gate.execute(text("SELECT pg_advisory_lock(424242)"))
+        errors: list[BaseException] = []
+        worker = threading.Thread(target=_capture, args=(errors, rollup_module.rebuild, rt))
+        worker.start()
+        try:
+            waiting = False
+            for _ in range(400):  # until the rebuild has run its statements and waits at the gate
+                waiting = bool(reader.scalar(text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")))
+                reader.rollback()
+                if waiting or not worker.is_alive():
+                    break
+                worker.join(0.05)
+            assert waiting, f"the rebuild never reached the gate: {errors}"
+            reader.execute(text("SET lock_timeout = '1s'"))
+            assert reader.scalar(text("SELECT count(*) FROM insight_rollup")) == rows_before  # no wait
+            reader.rollback()
+        finally:
+            gate.execute(text("SELECT pg_advisory_unlock_all()"))
+            gate.commit()
+            worker.join(60)
+    assert not worker.is_alive() and errors == []
+    assert rollup_rows(rt) == before
+
+
+def _capture(errors: list, function, *args) -> None:
+    try:
+        function(*args)
+    except BaseException as error:  # noqa: BLE001 — reported by the test thread
+        errors.append(error)

@@ -104,19 +104,20 @@ def p90(session, where_cases: list, totals: dict) -> int | None:
 
 
 def rebuild(rt) -> dict:
-    """Recompute the rollup from `cases` in one transaction (writers wait on PostgreSQL)."""
+    """Recompute the rollup from `cases` in one transaction. On PostgreSQL writers of cases and
+    audit events wait for it; readers of the rollup go on seeing the old rows until it commits."""
     with rt.uow() as uow:
         session = uow.session
-        postgres = session.get_bind().dialect.name == "postgresql"
+        bind = session.get_bind()
+        postgres = bind.dialect.name == "postgresql"
         if postgres:  # no case or return changes meanwhile (the triggers would race the rebuild)
             session.execute(text("LOCK TABLE cases, audit_events IN SHARE MODE"))
         for statement in rebuild_statements(postgres):
             session.execute(text(statement))
         rows = session.scalar(select(func.count()).select_from(insight_rollup))
         uow.commit()
-        if postgres:
-            session.execute(text("ANALYZE insight_rollup"))
-            session.execute(text("ANALYZE insight_returns"))
-            session.commit()
+    if postgres:  # the deleted versions' space back, fresh statistics (VACUUM needs autocommit)
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE) insight_rollup, insight_returns"))
     return {"rows": rows}
 

@@ -38,7 +38,7 @@ for path in (ROOT, ROOT / "bench"):
 
 from load_client import percentile, run_clients  # noqa: E402
 from load_observe import observe  # noqa: E402
-from serving import pg_database, wait_ready  # noqa: E402
+from serving import admin_engine, database_url, pg_database, wait_ready  # noqa: E402
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TARGET = 0.80
@@ -50,16 +50,6 @@ def db_name(history: int) -> str:
     if history == 0:
         return "qisu_load_empty"
     return f"qisu_load_{history // 1_000_000}m" if history % 1_000_000 == 0 else f"qisu_load_{history}"
-
-
-def _admin(pg_url: str):
-    from sqlalchemy import create_engine
-    return create_engine(pg_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
-
-
-def _url(pg_url: str, name: str) -> str:
-    from sqlalchemy import make_url
-    return make_url(pg_url).set(database=name).render_as_string(hide_password=False)
 
 
 def _flask(url: str, *args: str, echo=print) -> None:
@@ -77,8 +67,8 @@ def prepare(pg_url: str, history: int, rebuild: bool, echo=print) -> str:
     """The database for a run: fresh when empty; the history one reused when complete."""
     from sqlalchemy import text
     name = db_name(history)
-    url = _url(pg_url, name)
-    admin = _admin(pg_url)
+    url = database_url(pg_url, name)
+    admin = admin_engine(pg_url)
     with admin.connect() as conn:
         mark = conn.execute(text("SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                                  "WHERE datname = :n"), {"n": name}).first()

@@ -44,16 +44,23 @@ def login(base: str, users: tuple[str, ...], timeout: float = 60) -> dict[str, s
     return tokens
 
 
-def _admin(server: str):
+def admin_engine(server: str):
+    """An autocommit engine on ``server`` (for CREATE / DROP / COMMENT ON DATABASE); dispose it."""
     from sqlalchemy import create_engine
     return create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+
+
+def database_url(server: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server``."""
+    from sqlalchemy import make_url
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
 def pg_database(server: str, name: str, fresh: bool = True) -> str:
     """The URL of database ``name`` on the PostgreSQL server of ``server`` (a SQLAlchemy URL of any
     database there): dropped and created again when ``fresh``, else created only if missing."""
-    from sqlalchemy import make_url, text
-    admin = _admin(server)
+    from sqlalchemy import text
+    admin = admin_engine(server)
     try:
         with admin.connect() as conn:
             if fresh:
@@ -62,12 +69,12 @@ def pg_database(server: str, name: str, fresh: bool = True) -> str:
                 conn.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False)
+    return database_url(server, name)
 
 
 def drop_pg_database(server: str, name: str) -> None:
     from sqlalchemy import text
-    admin = _admin(server)
+    admin = admin_engine(server)
     try:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -26,7 +26,8 @@ for path in (ROOT, ROOT / "bench"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from load import DEFAULT_PG, _url  # noqa: E402
+from load import DEFAULT_PG  # noqa: E402
+from serving import database_url  # noqa: E402
 
 BIG_ROWS = 10_000  # a sequential scan over more rows than this is flagged
 
@@ -108,7 +109,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     import logging
     logging.disable(logging.INFO)
-    url = _url(args.pg_url, args.db)
+    url = database_url(args.pg_url, args.db)
     statements = capture(url)
     print(f"{args.db}: {len(statements)} distinct statements in one loop case + one worker round")
     flagged_total = 0

@@ -16,7 +16,8 @@ def test_dashboard_charts_and_export(person, app):
 
     leader = person("leader1")
     leader.page.goto("/insight")
-    leader.page.wait_for_function("window.qisuInsightCharts && Object.keys(window.qisuInsightCharts).length === 4")
+    leader.page.wait_for_function(
+        "() => window.qisuInsightCharts && Object.keys(window.qisuInsightCharts).length === 4")
     for chart in ("chart-trend", "chart-hot-consult", "chart-hot-complaint", "chart-towns"):
         assert leader.page.locator(f"#{chart} canvas").count() >= 1, chart
     series = leader.page.evaluate(

@@ -129,4 +129,4 @@ def test_agent_sees_domain_suggestions_while_typing_and_picks_one(person, app, t
     agent.shot("intake-domain-suggestions")
     chip.click()
     assert page.locator("select[name=domain]").input_value() == "环境保护"
-    page.wait_for_function("document.querySelector('#suggestion-hint strong') !== null")
+    page.wait_for_function("() => document.querySelector('#suggestion-hint strong') !== null")

@@ -94,7 +94,7 @@ def worker(poll: float | None, metrics_port: int | None) -> None:
         stop.set()
 
 
-routing_cli = AppGroup("routing", help="P4 domain classifier: train, evaluate, activate, list.")
+routing_cli = AppGroup("routing", help="P4 domain classifier: train, review labels, evaluate, activate, list.")
 qisu.add_command(routing_cli)
 
 
@@ -131,6 +131,39 @@ def routing_train(csv_path, from_cases, config, target_precision, activate, if_n
                f"examples from {result['source']}): threshold {result['threshold']:.3f}, "
                f"cross-validated auto-dispatch {result['cv_auto_share']:.1%} at precision "
                f"{result['cv_auto_precision']:.1%}{', active' if result['active'] else ''}")
+
+
+@routing_cli.command("review")
+@click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="labelled historical orders, columns text,label")
+@click.option("--from-cases", is_flag=True, help="add the closed cases with their final domain")
+@click.option("--config", default=None, help="model configuration (default: the chosen one)")
+@click.option("--max-proba", default=0.1, show_default=True, type=float,
+              help="list a label when its out-of-fold probability is below this")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(min=0),
+              help="rows to print (the --out file holds them all)")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="write the whole list as CSV (ref,label,suggested,label_proba,suggested_proba,text)")
+def routing_review(csv_path, from_cases, config, max_proba, limit, out_path) -> None:
+    """Training labels to check: the out-of-fold model finds them unlikely and prefers another domain."""
+    from .routing_model import DEFAULT_CONFIG
+    from .services.routing_review import review_labels, write_review_csv
+    click.echo("reviewing… (5-fold cross-validation over the training data)")
+    result = _routing_call(review_labels, csv_path, from_cases, config=config or DEFAULT_CONFIG,
+                           max_label_proba=max_proba)
+    suspects = result["suspects"]
+    click.echo(f"{len(suspects)} of {result['n_examples']} labels to check ({' + '.join(result['sources'])}, "
+               f"{result['config']}): out-of-fold probability of the label < {max_proba:g} "
+               f"and another domain first")
+    for row in suspects[:limit]:
+        text = " ".join(row["text"].split())
+        click.echo(f"  {row['ref']:<20} {row['label']} → {row['suggested']}  "
+                   f"p {row['label_proba']:.3f} / {row['suggested_proba']:.3f}  {text[:40]}")
+    if len(suspects) > limit:
+        click.echo(f"  … {len(suspects) - limit} more{' (all in the --out file)' if out_path else ''}")
+    if out_path:
+        _routing_call(lambda rt: write_review_csv(out_path, suspects))
+        click.echo(f"written: {out_path}")
 
 
 @routing_cli.command("eval")

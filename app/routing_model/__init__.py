@@ -10,6 +10,7 @@ by ``bench/routing_eval.py`` and stored by the application as bytes (``to_bytes`
 * ``classifier`` — ``DomainClassifier``: fit, choose_threshold (cross-validation on the training
   data only), predict_top, suggest, to_bytes / from_bytes (format /2; /1 still loads).
 * ``evaluation`` — ``evaluate``: accuracy, macro-F1, top-3, auto-dispatch share and precision, time.
+* ``review`` — ``suspect_labels``: training labels the out-of-fold model finds unlikely (for review).
 
 Importing ``app.routing_model`` gives the same names as the former single module, so that code and
 models stored in format /1 (whose pickles name ``app.routing_model.jieba_words``, ``lead`` and
@@ -20,6 +21,7 @@ from .classifier import FORMAT, MIN_PER_LABEL, READABLE_FORMATS, DomainClassifie
 from .confidence import AgreementEnsemble, meta_features, proba_and_confidence, top_margin
 from .evaluation import evaluate
 from .pipelines import CONFIGS, DEFAULT_CONFIG, build_pipeline
+from .review import Suspect, suspect_labels
 from .text import LEAD_CHARS, TopChi2, _jieba_tokens, jieba_words, lead
 from .threshold import lowest_threshold_for_precision, out_of_fold
 
@@ -32,6 +34,7 @@ __all__ = [
     "LEAD_CHARS",
     "MIN_PER_LABEL",
     "READABLE_FORMATS",
+    "Suspect",
     "TopChi2",
     "_jieba_tokens",
     "build_pipeline",
@@ -42,5 +45,6 @@ __all__ = [
     "meta_features",
     "out_of_fold",
     "proba_and_confidence",
+    "suspect_labels",
     "top_margin",
 ]

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from app.db.models import Case, RoutingModel
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
-from app.routing_model import DEFAULT_CONFIG, DomainClassifier, evaluate
+from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
 
 from .runtime import Runtime
 
@@ -73,6 +73,14 @@ MODELS = _ModelCache()
 
 def read_labelled_csv(path_or_text: str, *, is_text: bool = False) -> tuple[list[str], list[str]]:
     """(texts, labels) of a CSV with columns text,label; every label must be a known domain."""
+    texts, labels, _ = read_labelled_rows(path_or_text, is_text=is_text)
+    return texts, labels
+
+
+def read_labelled_rows(path_or_text: str, *,
+                       is_text: bool = False) -> tuple[list[str], list[str], list[int]]:
+    """``read_labelled_csv`` plus each example's row as a spreadsheet shows it (the header is row
+    1; a text with line breaks is still one row), for review lists."""
     if is_text:
         content = path_or_text
     else:
@@ -86,8 +94,8 @@ def read_labelled_csv(path_or_text: str, *, is_text: bool = False) -> tuple[list
     reader = csv.DictReader(io.StringIO(content))
     if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
         raise ValidationFailed(fields={"csv": ["CSV 须包含 text 和 label 两列"]})
-    texts, labels, unknown = [], [], Counter()
-    for row in reader:
+    texts, labels, rows, unknown = [], [], [], Counter()
+    for row_number, row in enumerate(reader, start=2):
         text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
         if not text or not label:
             continue
@@ -96,40 +104,65 @@ def read_labelled_csv(path_or_text: str, *, is_text: bool = False) -> tuple[list
             continue
         texts.append(text)
         labels.append(label)
+        rows.append(row_number)
     if unknown:
         names = "、".join(f"{k}（{n} 行）" for k, n in unknown.most_common(5))
         raise ValidationFailed(fields={"label": [f"未知的诉求领域: {names}"]})
-    return texts, labels
+    return texts, labels, rows
 
 
 def closed_case_examples(session) -> tuple[list[str], list[str]]:
     """The system's own closed cases with the domain they finally had (overrides included)."""
-    rows = session.execute(select(Case.description, Case.domain).where(
-        Case.status.in_(CLOSED_STATUSES), Case.domain.is_not(None), Case.domain != ""))
-    texts, labels = [], []
-    for text, label in rows:
+    texts, labels, _ = closed_case_rows(session)
+    return texts, labels
+
+
+def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
+    """``closed_case_examples`` plus each case's number (for review lists)."""
+    rows = session.execute(select(Case.description, Case.domain, Case.number).where(
+        Case.status.in_(CLOSED_STATUSES), Case.domain.is_not(None), Case.domain != "")
+        .order_by(Case.id))
+    texts, labels, numbers = [], [], []
+    for text, label, number in rows:
         if label in DOMAINS and text:
             texts.append(text)
             labels.append(label)
-    return texts, labels
+            numbers.append(number)
+    return texts, labels, numbers
+
+
+def check_config(config: str) -> None:
+    if config not in CONFIGS:
+        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选: {'、'.join(sorted(CONFIGS))}"]})
+
+
+def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
+                      ) -> tuple[list[str], list[str], list[str], list[str]]:
+    """(texts, labels, where each comes from, sources) of the training data: the CSV's rows
+    (``csv:<row>``, the header being row 1) and/or the closed cases (their numbers)."""
+    if not csv_path and not from_cases:
+        raise ValidationFailed(fields={"csv": ["请指定训练数据：CSV 文件或已办结工单"]})
+    texts, labels, refs, sources = [], [], [], []
+    if csv_path:
+        texts, labels, rows = read_labelled_rows(csv_path)
+        refs = [f"csv:{row}" for row in rows]
+        sources.append(f"csv:{csv_path.rsplit('/', 1)[-1]}")
+    if from_cases:
+        with rt.uow() as uow:
+            case_texts, case_labels, numbers = closed_case_rows(uow.session)
+        texts += case_texts
+        labels += case_labels
+        refs += numbers
+        sources.append(f"cases:{len(case_texts)}")
+    return texts, labels, refs, sources
 
 
 def train(rt: Runtime, csv_path: str | None = None, from_cases: bool = False, *,
           config: str = DEFAULT_CONFIG, target_precision: float = 0.97, activate: bool = False,
           created_by: str | None = None) -> dict:
     """Train a new version; store it (and activate it if asked). Returns its summary."""
-    if not csv_path and not from_cases:
-        raise ValidationFailed(fields={"csv": ["请指定训练数据：CSV 文件或已办结工单"]})
-    texts, labels, sources = [], [], []
-    if csv_path:
-        texts, labels = read_labelled_csv(csv_path)
-        sources.append(f"csv:{csv_path.rsplit('/', 1)[-1]}")
-    if from_cases:
-        with rt.uow() as uow:
-            case_texts, case_labels = closed_case_examples(uow.session)
-        texts += case_texts
-        labels += case_labels
-        sources.append(f"cases:{len(case_texts)}")
+    check_config(config)
+    texts, labels, _, sources = labelled_examples(rt, csv_path, from_cases)
     classifier = DomainClassifier(config)
     try:
         classifier.fit(texts, labels)

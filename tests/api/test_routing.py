@@ -196,3 +196,79 @@ def test_models_api(trained, api):
     assert bad.status == 422 and "threshold" in bad.json["error"]["fields"]
     assert admin.post("/api/routing/models/999999/activate", json={}).status == 404
     assert api.as_("agent1").get("/api/routing/models").status == 403
+
+
+def _flipped_csv(tmp_path, flips: dict[int, str]):
+    """The labelled set with some labels replaced: {index of the data row: wrong label}."""
+    import csv as csv_module
+
+    from tests.routing_data import rows
+    data = [[text, flips.get(i, label)] for i, (text, label) in enumerate(rows())]
+    path = tmp_path / "noisy.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(["text", "label"])
+        writer.writerows(data)
+    return str(path), [text for text, _ in rows()], [label for _, label in rows()]
+
+
+def test_review_lists_the_wrong_labels_with_their_rows_and_writes_them_out(cli, tmp_path, rt):
+    flips = {5: "交通运输", 47: "劳动和社会保障", 100: "环境保护"}
+    path, texts, truth = _flipped_csv(tmp_path, flips)
+    out = tmp_path / "review.csv"
+    result = cli("review", "--csv", path, "--max-proba", "0.5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "labels to check (csv:noisy.csv, stacked3)" in result.output
+    listed = [line.split() for line in result.output.splitlines() if line.startswith("  csv:")]
+    # the data row i is spreadsheet row i + 2 (the header is row 1)
+    assert {row[0]: (row[1], row[3]) for row in listed[:3]} == {
+        f"csv:{i + 2}": (wrong, truth[i]) for i, wrong in flips.items()}
+    import csv as csv_module
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        written = list(csv_module.DictReader(handle))
+    assert len(written) == len(listed)
+    assert {r["ref"]: r["text"] for r in written[:3]} == {f"csv:{i + 2}": texts[i] for i in flips}
+    assert all(float(r["label_proba"]) < 0.5 and float(r["suggested_proba"]) > float(r["label_proba"])
+               for r in written)
+    with rt.uow() as uow:  # reviewing stores nothing
+        assert uow.session.scalar(select(RoutingModel)) is None
+
+
+def test_review_limit_prints_fewer_rows_but_says_how_many_more(cli, tmp_path):
+    path, _, _ = _flipped_csv(tmp_path, {5: "交通运输", 47: "劳动和社会保障", 100: "环境保护"})
+    result = cli("review", "--csv", path, "--max-proba", "0.5", "--limit", "1")
+    assert result.exit_code == 0, result.output
+    total = int(re.search(r"(\d+) of 120 labels to check", result.output).group(1))
+    assert total >= 3
+    assert sum(line.startswith("  csv:") for line in result.output.splitlines()) == 1
+    assert f"… {total - 1} more" in result.output
+
+
+def test_review_lists_a_closed_case_by_its_number(trained, api, cli, labelled):
+    assert cli("activate", str(trained), "--threshold", "1.0").exit_code == 0  # to the dispatcher
+    case = api.submit(description=CLEAR, domain=None, town="小榄镇")
+    number = case["number"]
+    assert case["status"] == "dispatching"
+    # a wrong correction: the demand is about exhaust fumes (环境保护)
+    assert api.as_("dispatcher1").complete(number, "dispatch", {
+        "unit_code": "cgj", "domain": "交通运输", "override_reason": "误判"}).status == 200
+    api.unit_handles(number)
+    assert api.rate(number, "满意").json["status"] == "closed"
+    result = cli("review", "--csv", labelled, "--from-cases", "--max-proba", "0.5")
+    assert result.exit_code == 0, result.output
+    assert "(csv:orders.csv + cases:1, stacked3)" in result.output
+    line = next(line for line in result.output.splitlines() if line.strip().startswith(number))
+    assert line.split()[1:4] == ["交通运输", "→", "环境保护"]
+
+
+def test_review_errors_are_clear(cli, tmp_path, labelled):
+    assert "请指定训练数据" in cli("review").output
+    bad_config = cli("review", "--csv", labelled, "--config", "gpt")
+    assert bad_config.exit_code == 1 and "未知的模型配置 gpt" in bad_config.output
+    bad_cut = cli("review", "--csv", labelled, "--max-proba", "0")
+    assert bad_cut.exit_code == 1 and "max_label_proba" in bad_cut.output
+    few = tmp_path / "few.csv"
+    few.write_text("text,label\n工厂废气,环境保护\n货车通行证,交通运输\n", encoding="utf-8")
+    assert "训练数据不足" in cli("review", "--csv", str(few)).output
+    unwritable = cli("review", "--csv", labelled, "--out", str(tmp_path / "no" / "such" / "dir.csv"))
+    assert unwritable.exit_code == 1 and "无法写入文件" in unwritable.output

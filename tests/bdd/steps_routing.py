@@ -1,5 +1,6 @@
 """Steps of the P4 classifier scenarios (features/p04_routing.feature): training a model with
-the operator's command, automatic dispatch, the dispatcher's top three and domain corrections."""
+the operator's command, reviewing its labels, automatic dispatch, the dispatcher's top three and
+domain corrections."""
 from __future__ import annotations
 
 from pytest_bdd import given, then, when
@@ -69,3 +70,33 @@ def domain_override_recorded(api, case, before, after):
                     if e["action"] in ("dispatch", "dispatch_override"))
     assert dispatch["after"]["domain_overridden"] is True
     assert dispatch["after"]["predicted_domain"] == before and dispatch["after"]["domain"] == after
+
+
+@given(step_re(rf'标注工单第 (?P<row>\d+) 行的领域被误标为 {q("label")}'))
+def mislabelled_orders(world, tmp_path, row, label):
+    import csv
+
+    from tests.routing_data import rows
+    data = rows()
+    index = int(row) - 2  # row 1 is the header
+    data[index] = (data[index][0], label)
+    world.orders = tmp_path / "noisy.csv"
+    with open(world.orders, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([("text", "label"), *data])
+
+
+@when(step_re(rf'运维人员运行训练标注复核，所标领域的概率低于 {q("cut")} 即列出'))
+def review_labels(app, world, cut):
+    world.output = _routing_cli(app, "review", "--csv", str(world.orders), "--max-proba", cut)
+
+
+@then(step_re(rf'复核清单第一条是第 (?P<row>\d+) 行，所标领域 {q("label")}，建议领域 {q("suggested")}'))
+def first_suspect(world, row, label, suggested):
+    first = next(line for line in world.output.splitlines() if line.startswith("  csv:"))
+    assert first.split()[:4] == [f"csv:{row}", label, "→", suggested], world.output
+
+
+@then("复核不保存新的分类模型")
+def review_stores_nothing(rt):
+    with rt.uow() as uow:
+        assert uow.session.scalar(select(RoutingModel)) is None

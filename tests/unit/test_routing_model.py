@@ -318,3 +318,27 @@ def test_fast_calibrated_svc_gives_scikit_learns_probabilities():
                                        method="sigmoid", ensemble=ensemble).fit(X, TRAIN[1])
         expected = CalibratedClassifierCV.predict_proba(fast, held_out)
         np.testing.assert_allclose(fast.predict_proba(held_out), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_suspect_labels_puts_the_flipped_labels_first():
+    texts, labels = TRAIN
+    labels = list(labels)
+    domains = sorted(DOMAINS)
+    flipped = {3: None, 40: None, 70: None}
+    for i in flipped:
+        flipped[i] = labels[i]
+        labels[i] = next(d for d in domains if d != labels[i])
+    suspects = routing_model.suspect_labels(texts, labels, max_label_proba=0.5)
+    # the three least likely labels are the flipped ones, each with its true domain suggested
+    # (a clean twin of a flipped text may follow: the flip makes its own label less likely)
+    assert {s.index: s.suggested for s in suspects[:3]} == flipped
+    assert all(s.label == labels[s.index] and s.suggested_proba > s.label_proba for s in suspects)
+    assert [s.label_proba for s in suspects] == sorted(s.label_proba for s in suspects)
+    assert routing_model.suspect_labels(*TRAIN, max_label_proba=0.5) == []  # clean labels
+
+
+def test_suspect_labels_refuses_a_bad_cut_and_too_little_data():
+    with pytest.raises(ValueError, match="max_label_proba"):
+        routing_model.suspect_labels(*TRAIN, max_label_proba=0.0)
+    with pytest.raises(ValueError, match="at least"):
+        routing_model.suspect_labels(["某个问题"] * 4, ["环境保护", "交通运输"] * 2)

@@ -35,7 +35,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # bearer tokens; session use of the API checks CSRF itself
     from .web import bp as web_bp
+    from .web.errors import init_page_errors
     app.register_blueprint(web_bp)
+    init_page_errors(app)  # browsers get HTML error pages; the API keeps its JSON errors
     from .open311 import bp as open311_bp
     app.register_blueprint(open311_bp)
     csrf.exempt(open311_bp)  # third-party apps authenticate with their api_key

@@ -65,6 +65,9 @@ def handle_http_exception(err: HTTPException):
         status, code, message = 400, "bad_request", "请求体不是合法的 JSON"
         fields = {"_": [message]}
     response, status = error_response(status, code, message, fields)
+    for name, value in err.get_headers():  # e.g. Allow of a 405, Retry-After of a 429/503
+        if name.lower() != "content-type":
+            response.headers[name] = value
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
     return response, status

@@ -65,6 +65,7 @@ def test_404_unknown_case_task_and_route(api):
 def test_405_wrong_method(api):
     response = api.as_("agent1").post("/api/units", json={})
     assert response.status == 405 and response.json["error"]["code"] == "method_not_allowed"
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}  # RFC 9110
 
 
 def test_409_completing_a_task_twice(api, rt):

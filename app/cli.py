@@ -287,6 +287,22 @@ def insight_common_problems(days: int, town: str | None, domain: str | None, lim
         click.echo(f"{group['rank']:>3}. {group['count']} 件 / {group['enterprise_count']} 家企业 "
                    f"[{'、'.join(group['keywords'])}] {group['title']} "
                    f"({'、'.join(group['towns'])})")
+
+
+@qisu.command("demo-cases")
+@click.option("--if-empty", is_flag=True, help="do nothing when live cases exist already (demo set-up)")
+def demo_cases(if_empty: bool) -> None:
+    """Create live demo cases in every state (needs `seed` and `deploy` first)."""
+    from .services.demo_cases import create_demo_cases, has_live_cases
+    rt = current_app.extensions["qisu"]
+    if if_empty and has_live_cases(rt):
+        click.echo("live cases exist already; no demo cases created")
+        return
+    result = _service_call(lambda runtime: create_demo_cases(runtime))
+    click.echo(f"created {result['cases']} demo cases ({', '.join(result['numbers'])}); "
+               f"{result['timers_fired']} timers were due and fired")
+
+
 @qisu.command("generate-history")
 @click.option("--cases", "count", type=click.IntRange(1, 20_000_000), required=True,
               help="how many cases to create")

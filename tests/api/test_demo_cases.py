@@ -1,0 +1,54 @@
+"""`flask qisu demo-cases` (make run): live cases in every state, made through the real use
+cases, so every demo user finds work — checked here through the API each role uses."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.conftest import START
+
+
+@pytest.fixture
+def created(app):
+    result = app.test_cli_runner().invoke(args=["qisu", "demo-cases", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"created (\d+) demo cases \(([^)]*)\); (\d+) timers were due and fired", result.output)
+    assert match, result.output
+    return match.group(2).split(", ")
+
+
+def test_every_role_finds_its_work(created, api, rt):
+    assert len(created) == 11
+    dispatch = [t for t in api.as_("dispatcher1").tasks(per_page=100) if t["name"] == "dispatch"]
+    assert len(dispatch) == 4  # three with a domain, one for the classifier (none in tests)
+    assert [t["name"] for t in api.as_("spec_zjj").tasks()] == ["sign"]
+    supervisor = api.as_("supervisor1")
+    overdue = supervisor.get("/api/supervision/overdue").json
+    due_soon = supervisor.get("/api/supervision/due-soon").json
+    dissatisfied = supervisor.get("/api/supervision/dissatisfied").json
+    watch = supervisor.get("/api/supervision/watch").json
+    assert [c["unit"] for c in overdue] == ["市住房和城乡建设局"]  # three hours unsigned
+    assert [c["unit"] for c in due_soon] == ["市城市管理和综合执法局"]
+    assert len(dissatisfied) == 1 and dissatisfied[0]["dissatisfied_rounds"] == 1
+    assert {c["enterprise"] for c in watch} >= {"中山市好来化工有限公司"}  # red list, in progress
+    mine = api.as_("ent2").get("/api/cases", per_page=100).json["items"]
+    assert sorted(c["status"] for c in mine) == ["awaiting_rating", "signing", "supervising"]
+    assert rt.clock.now() == START  # the clock set back for the earlier steps is restored
+
+
+def test_the_history_looks_like_real_work(created, api):
+    closed = next(n for n in created if api.as_("admin1").get(f"/api/cases/{n}").json["status"] == "closed")
+    events = api.as_("admin1").get(f"/api/cases/{closed}/history").json["events"]
+    actions = [e["action"] for e in events]
+    assert actions[0] == "intake" and "dispatch_override" in actions
+    done = [e["task"] for e in events if e["action"] == "complete_task"]
+    assert done == ["派单", "签收", "联系企业", "提出解决方案", "办结答复", "评价"], done
+    times = [e["at"] for e in events]
+    assert times == sorted(times) and times[0] < times[-1]
+
+
+def test_if_empty_creates_nothing_the_second_time(created, app, api):
+    again = app.test_cli_runner().invoke(args=["qisu", "demo-cases", "--if-empty"])
+    assert again.exit_code == 0 and "live cases exist already" in again.output
+    assert api.as_("admin1").get("/api/cases", per_page=100).json["total"] == 11

@@ -24,10 +24,6 @@ from .runtime import Runtime
 from .tasks import complete_for_case
 from .timers import fire_due
 
-SPECIALISTS = {"rsj": "spec_rsj", "zjj": "spec_zjj", "cgj": "spec_cgj", "scjgj": "spec_scjgj",
-               "bfz": "spec_bfz", "glz": "spec_glz"}
-
-
 @dataclass(frozen=True)
 class DemoCase:
     enterprise: int            # index into demo_data.ENTERPRISES
@@ -117,6 +113,13 @@ def _step(rt: Runtime, at, name: str):
     return at
 
 
+def _specialist(rt: Runtime, actors: dict, number: str):
+    """A demo user of the case's lead unit, if there is one."""
+    with rt.uow() as uow:
+        unit_id = uow.session.scalar(select(Case.unit_id).where(Case.number == number))
+    return next((a for a in actors.values() if a.role == "unit" and a.unit_id == unit_id), None)
+
+
 def _actors(rt: Runtime) -> dict:
     with rt.uow() as uow:
         return {u.username: to_actor(u) for u in uow.session.scalars(select(User))}
@@ -135,11 +138,14 @@ def _play(rt: Runtime, actors: dict, item: DemoCase, now) -> str:
     if item.unit is None:
         return number
     at = _step(rt, at, "dispatch")
-    dispatch = {"unit_code": item.unit}
-    if case.get("suggested_unit") != item.unit:
-        dispatch["override_reason"] = "按企业诉求涉及的职责派往主管部门"
-    complete_for_case(rt, actors["dispatcher1"], number, "dispatch", dispatch)
-    specialist = actors[SPECIALISTS[item.unit]]
+    if case["status"] == "dispatching":  # else the classifier dispatched it by itself (P4)
+        dispatch = {"unit_code": item.unit}
+        if case.get("suggested_unit") != item.unit:
+            dispatch["override_reason"] = "按企业诉求涉及的职责派往主管部门"
+        complete_for_case(rt, actors["dispatcher1"], number, "dispatch", dispatch)
+    specialist = _specialist(rt, actors, number)
+    if specialist is None:  # at a unit without a demo user: it waits there
+        return number
     for name in item.steps:
         at = _step(rt, at, name)
         complete_for_case(rt, specialist, number, name, UNIT_DATA[name](at))

@@ -52,3 +52,24 @@ def test_if_empty_creates_nothing_the_second_time(created, app, api):
     again = app.test_cli_runner().invoke(args=["qisu", "demo-cases", "--if-empty"])
     assert again.exit_code == 0 and "live cases exist already" in again.output
     assert api.as_("admin1").get("/api/cases", per_page=100).json["total"] == 11
+
+
+def test_cases_the_classifier_dispatches_by_itself_still_play_through(app, api, tmp_path):
+    """With an active model that dispatches nearly every demand it agrees on, the demo
+    skips the dispatcher for those and goes on with the unit the routing table chose."""
+    from tests.routing_data import write_csv
+    cli = app.test_cli_runner()
+    trained = cli.invoke(args=["qisu", "routing", "train", "--csv", str(write_csv(tmp_path / "o.csv")),
+                               "--activate"])
+    assert trained.exit_code == 0, trained.output
+    version = re.search(r"model version (\d+)", trained.output).group(1)
+    assert cli.invoke(args=["qisu", "routing", "activate", version, "--threshold", "0.01"]).exit_code == 0
+    result = cli.invoke(args=["qisu", "demo-cases"])
+    assert result.exit_code == 0, result.output
+    numbers = re.search(r"\(([^)]*)\)", result.output).group(1).split(", ")
+    admin = api.as_("admin1")
+    auto = [n for n in numbers
+            if any(e["action"] == "auto_dispatch" for e in admin.get(f"/api/cases/{n}/history").json["events"])]
+    assert auto, "no demo case was dispatched by the classifier"
+    dissatisfied = [n for n in numbers if admin.get(f"/api/cases/{n}").json["status"] == "supervising"]
+    assert len(dissatisfied) == 1  # the 劳动和社会保障 complaint, auto-dispatched to rsj, still rated

@@ -27,9 +27,21 @@ class SuggestedDomain(Schema):
 class SuggestOut(Schema):
     model_version = fields.Integer()
     threshold = fields.Float(metadata={"description": "自动派单置信度阈值（交叉验证选定）"})
-    score = fields.Float(metadata={"description": "自动派单置信度：各基模型一致时为前两名平均概率之差，否则为 0"})
+    score = fields.Float(metadata={"description": "自动派单置信度，与阈值比较（默认配置 stacked3：评分模型估计的首选领域正确的概率）"})
     auto = fields.Boolean(metadata={"description": "置信度是否达到阈值"})
     top3 = fields.List(fields.Nested(SuggestedDomain))
+
+
+class ModelUsage(Schema):
+    suggested = fields.Integer(metadata={"description": "该版本给出领域建议的诉求数"})
+    dispatched = fields.Integer(metadata={"description": "其中已派单（确定了承办单位）的诉求数"})
+    agreed = fields.Integer(metadata={"description": "已派单且最终领域与首选建议一致的诉求数"})
+    agreement = fields.Float(allow_none=True, metadata={"description": "agreed / dispatched"})
+    auto = fields.Integer(metadata={"description": "自动派单的诉求数"})
+    auto_share = fields.Float(allow_none=True, metadata={"description": "auto / suggested"})
+    auto_kept = fields.Integer(metadata={"description": "自动派单且领域未被改判的诉求数"})
+    auto_kept_rate = fields.Float(allow_none=True, metadata={
+        "description": "auto_kept / auto：线上精确率的上限（未被发现的错判也计为保持）"})
 
 
 class ModelOut(Schema):
@@ -46,6 +58,7 @@ class ModelOut(Schema):
     cv_auto_share = fields.Float(allow_none=True)
     cv_auto_precision = fields.Float(allow_none=True)
     cv_accuracy = fields.Float(allow_none=True)
+    usage = fields.Nested(ModelUsage, metadata={"description": "在本系统诉求上的实际表现"})
 
 
 class ActivateIn(Schema):

@@ -211,9 +211,16 @@ def activate(rt: Runtime, version: int, threshold: float | None = None) -> dict:
 
 
 def list_models(rt: Runtime) -> list[dict]:
+    """Every version with its cross-validated figures and its live ``usage`` on the cases."""
+    from .routing_usage import usage_by_version
     with rt.uow() as uow:
+        usage = usage_by_version(uow.session)
         rows = uow.session.scalars(select(RoutingModel).order_by(RoutingModel.id))
-        return [summary(row) for row in rows]
+        return [summary(row) | {"usage": usage.get(row.id, EMPTY_USAGE)} for row in rows]
+
+
+EMPTY_USAGE = {"suggested": 0, "dispatched": 0, "agreed": 0, "agreement": None, "auto": 0,
+               "auto_share": None, "auto_kept": 0, "auto_kept_rate": None}
 
 
 def summary(row: RoutingModel) -> dict:

@@ -160,6 +160,27 @@ EN.update({
     "请求过于频繁": "Too many requests", "服务暂不可用,请稍后重试": "Service unavailable; try again later",
 })
 
+# P4 classifier versions (pages_routing.py, routing_models.html).
+EN.update({
+    "分拨模型": "Routing models", "配置": "Configuration", "训练样本": "Training examples",
+    "阈值": "Threshold", "交叉验证自动派单": "Auto-dispatch in cross-validation", "精确率": "precision",
+    "建议次数": "Suggestions", "领域一致率": "Domain agreement", "自动派单": "Auto-dispatched",
+    "自动派单未改判": "Auto-dispatched, kept",
+    "启用中": "Active", "启用": "Activate", "重新启用": "Activate again", "尚无分拨模型。": "No routing model yet.",
+    "已启用分拨模型版本": "Activated routing model version",
+    "置信度达到阈值的诉求按分拨规则自动派单，其余由派单员参考前三个建议派单。阈值在训练数据上交叉验证选定（目标精确率 97%）。":
+        "Demands whose confidence reaches the threshold are dispatched by the routing table; the dispatcher "
+        "decides the others with the top three suggestions. The threshold is chosen by cross-validation on "
+        "the training data (target precision 97%).",
+    "领域一致率：已派单诉求中最终领域与模型首选建议一致的比例。自动派单未改判：自动派单后领域未被改判的比例，是线上精确率的上限（未被发现的错判也计为未改判）。阈值留空则使用交叉验证选定的阈值。":
+        "Domain agreement: the share of dispatched demands whose final domain is the model's first suggestion. "
+        "Auto-dispatched, kept: the share of automatic dispatches whose domain was not corrected later — an upper "
+        "bound of the live precision (a wrong domain nobody corrected counts as kept). Leave the threshold empty "
+        "to use the cross-validated one.",
+    "训练与复核标注在服务器上运行：": "Training and label review run on the server:",
+    "阈值须在 (0, 1] 之间": "The threshold must be in (0, 1]",
+})
+
 # Intake, knowledge base and enterprise pages (pages_intake.py, pages_knowledge.py,
 # pages_enterprise.py, intake.html, knowledge*.html, my_*.html, _intake_*.html, _kb_results.html).
 EN.update({

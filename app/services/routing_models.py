@@ -17,6 +17,7 @@ from threading import Lock
 
 from sqlalchemy import select, update
 
+from app.clock import iso
 from app.db.models import Case, RoutingModel
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
@@ -228,7 +229,7 @@ def summary(row: RoutingModel) -> dict:
     return {"version": row.id, "config": row.config, "source": row.source,
             "n_samples": row.n_samples, "labels": list(row.labels), "threshold": row.threshold,
             "active": row.active, "size_bytes": row.size_bytes,
-            "created_at": row.created_at.isoformat(timespec="seconds"),
+            "created_at": iso(row.created_at),
             "created_by": row.created_by,
             "cv_auto_share": metrics.get("cv_auto_share"),
             "cv_auto_precision": metrics.get("cv_auto_precision"),

@@ -162,7 +162,7 @@ EN.update({
 
 # P4 classifier versions (pages_routing.py, routing_models.html).
 EN.update({
-    "分拨模型": "Routing models", "配置": "Configuration", "训练样本": "Training examples",
+    "分拨模型": "Routing models", "训练样本": "Training examples",
     "阈值": "Threshold", "交叉验证自动派单": "Auto-dispatch in cross-validation", "精确率": "precision",
     "建议次数": "Suggestions", "领域一致率": "Domain agreement", "自动派单": "Auto-dispatched",
     "自动派单未改判": "Auto-dispatched, kept",

@@ -23,7 +23,7 @@ def versions(app, tmp_path):
 
 
 def _row(html: str, version: int) -> str:
-    return re.search(rf"<tr[^>]*>\s*<td>v{version}</td>(.*?)</tr>", html, re.S).group(1)
+    return re.search(rf"<tr[^>]*>\s*<td>v{version}<br>(.*?)</tr>", html, re.S).group(1)
 
 
 def test_live_figures_count_suggestions_agreement_and_kept_auto_dispatches(versions, api, app):
@@ -38,6 +38,7 @@ def test_live_figures_count_suggestions_agreement_and_kept_auto_dispatches(versi
     assert usage[active] == {"suggested": 2, "dispatched": 2, "agreed": 1, "agreement": 0.5, "auto": 1,
                              "auto_share": 0.5, "auto_kept": 1, "auto_kept_rate": 1.0}
     assert usage[versions[1]]["suggested"] == 0 and usage[versions[1]]["agreement"] is None
+    assert {m["created_at"] for m in models} == {"2026-11-23T10:00:00+08:00"}
     html = logged_in(app, "analyst1").get("/routing/models").get_data(as_text=True)
     row = _row(html, active)
     assert "50.0%" in row and "1 / 2" in row and "100.0%" in row and "启用中" in row
@@ -48,6 +49,7 @@ def test_an_administrator_activates_a_version_from_the_page(versions, app, api):
     client = logged_in(app, "admin1")
     page = client.get("/routing/models").get_data(as_text=True)
     assert 'href="/routing/models"' in page and "分拨模型" in page
+    assert "2026-11-23 10:00" in _row(page, versions[0])  # trained at START, shown in Beijing time
     response = client.post(f"/routing/models/{versions[1]}/activate",
                            data={"csrf_token": client.csrf, "threshold": "0.9"}, follow_redirects=True)
     html = response.get_data(as_text=True)

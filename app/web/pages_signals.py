@@ -28,6 +28,8 @@ EN.update({
     "件": "cases", "家企业": "enterprises", "查看全部": "See all", "确认": "Acknowledge",
     "已确认": "Acknowledged", "待确认": "Open", "暂无激增预警。": "No surge alerts.",
     "实际": "Observed", "预期": "Expected", "倍数": "Ratio", "发现时间": "Detected",
+    "偶然概率 p": "Chance p", "按基线出现这么多诉求的概率（泊松检验），越小越异常":
+        "How likely so many demands are under the baseline (Poisson test); the smaller, the more unusual",
     "统计窗口": "Window", "近期确认的预警": "Recently acknowledged", "确认人": "By",
     "分组方法": "Method", "相似度阈值": "Similarity threshold", "最少企业数": "Min. enterprises",
     "共性问题前十": "Top 10 common problems", "预警": "Alert",

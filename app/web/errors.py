@@ -13,6 +13,7 @@ from app.api.errors import handle_http_exception, handle_unexpected
 
 log = logging.getLogger("qisu.web")
 NOT_PAGES = ("/api/", "/open311/", "/vendor/", "/static/")
+PAGE_NOT_FOUND = "页面不存在，请检查地址"
 
 
 def wants_page() -> bool:
@@ -28,6 +29,8 @@ def _page_or_json(json_handler):
         if not wants_page():
             return response, status
         message = (response.get_json(silent=True) or {}).get("error", {}).get("message", "")
+        if status == 404 and request.url_rule is None:  # no such address (not a record hidden from the user)
+            message = PAGE_NOT_FOUND
         try:
             from .common import current_user
             actor = current_user()

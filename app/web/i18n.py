@@ -154,6 +154,7 @@ EN.update({
 # Error pages (app/web/errors.py, error.html; the messages of app/api/errors.py HTTP_CODES).
 EN.update({
     "出错了": "Something went wrong", "返回首页": "Back to the home page",
+    "页面不存在，请检查地址": "There is no such page; check the address",
     "未找到对应记录": "Not found", "不支持该请求方法": "This method is not allowed here",
     "服务器内部错误": "Internal server error", "无权访问此页面": "You may not open this page",
     "请求无效": "Bad request", "请求内容过大": "The request is too large",

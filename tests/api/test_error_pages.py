@@ -14,8 +14,8 @@ def test_a_browser_gets_an_html_404_page_with_the_navigation(app):
     page = client.get("/no/such/page", headers=BROWSER)
     html = page.get_data(as_text=True)
     assert page.status_code == 404 and page.mimetype == "text/html"
-    assert "<title>未找到对应记录 - 企诉</title>" in html
-    assert '<p class="error">未找到对应记录</p>' in html and "返回首页" in html
+    assert "<title>页面不存在，请检查地址 - 企诉</title>" in html
+    assert '<p class="error">页面不存在，请检查地址</p>' in html and "返回首页" in html
     assert 'href="/tasks"' in html  # the header's navigation of a logged-in user
 
 
@@ -23,7 +23,8 @@ def test_the_404_page_in_english_and_for_an_anonymous_visitor(app):
     client = app.test_client()
     client.set_cookie("lang", "en")
     html = client.get("/no/such/page", headers=BROWSER).get_data(as_text=True)
-    assert '<p class="error">Not found</p>' in html and "Back to the home page" in html
+    assert '<p class="error">There is no such page; check the address</p>' in html
+    assert "Back to the home page" in html
     assert 'href="/tasks"' not in html
 
 

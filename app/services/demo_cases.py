@@ -4,8 +4,10 @@ waiting for the enterprise's rating, rated 不满意 (back to supervision), clos
 
 The cases go through the real use cases (intake, task completion, rating) and the deployed
 process, like users' own; only the clock is set back for the steps that happened earlier, so
-that deadlines, overdue timers and the history look as they would. Plain data lives in
-`app/demo_data.py`; `generate-history` makes the statistical history (LS… numbers) separately.
+that deadlines, overdue timers and the history look as they would. The cases are listed here
+(`CASES`); units, enterprises and users come from `app/demo_data.py`; `generate-history` makes
+the statistical history (LS… numbers) separately. Because it moves the runtime's clock while it
+plays, it runs as its own command, never inside a serving process.
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from .intake import submit_case
 from .runtime import Runtime
 from .tasks import complete_for_case
 from .timers import fire_due
+
 
 @dataclass(frozen=True)
 class DemoCase:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.api.errors import handle_http_exception, handle_unexpected
@@ -14,6 +15,7 @@ from app.api.errors import handle_http_exception, handle_unexpected
 log = logging.getLogger("qisu.web")
 NOT_PAGES = ("/api/", "/open311/", "/vendor/", "/static/")
 PAGE_NOT_FOUND = "页面不存在，请检查地址"
+STALE_FORM = "页面已过期，请刷新后重新提交"
 
 
 def wants_page() -> bool:
@@ -31,6 +33,8 @@ def _page_or_json(json_handler):
         message = (response.get_json(silent=True) or {}).get("error", {}).get("message", "")
         if status == 404 and request.url_rule is None:  # no such address (not a record hidden from the user)
             message = PAGE_NOT_FOUND
+        elif isinstance(err, CSRFError):  # a form from an old page (or from another site)
+            message = STALE_FORM
         try:
             from .common import current_user
             actor = current_user()

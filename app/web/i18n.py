@@ -155,6 +155,7 @@ EN.update({
 EN.update({
     "出错了": "Something went wrong", "返回首页": "Back to the home page",
     "页面不存在，请检查地址": "There is no such page; check the address",
+    "页面已过期，请刷新后重新提交": "This page has expired; reload it and submit again",
     "未找到对应记录": "Not found", "不支持该请求方法": "This method is not allowed here",
     "服务器内部错误": "Internal server error", "无权访问此页面": "You may not open this page",
     "请求无效": "Bad request", "请求内容过大": "The request is too large",

@@ -64,3 +64,10 @@ def test_a_failing_page_gets_an_html_500_and_the_error_is_logged(app, caplog, mo
     assert any(r.message == "unhandled error" and "kaputt" in (r.exc_text or "") for r in caplog.records)
     api_style = client.get("/knowledge", headers={"Accept": "application/json"})
     assert api_style.status_code == 500 and api_style.get_json()["error"]["code"] == "internal_error"
+
+
+def test_a_form_without_a_valid_csrf_token_says_the_page_expired(app):
+    client = logged_in(app, "supervisor1")
+    page = client.post("/insight/surges/1/acknowledge", data={"csrf_token": "stale"}, headers=BROWSER)
+    assert page.status_code == 400 and page.mimetype == "text/html"
+    assert "页面已过期，请刷新后重新提交" in page.get_data(as_text=True)

@@ -19,3 +19,5 @@ def demo_cases(if_empty: bool) -> None:
     result = service_call(create_demo_cases)
     click.echo(f"created {result['cases']} demo cases ({', '.join(result['numbers'])}); "
                f"{result['timers_fired']} timers were due and fired")
+    for problem in result["problems"]:
+        click.echo(f"warning: a demo case stopped early: {problem}", err=True)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app import demo_data
 from app.clock import FixedClock, local
 from app.db.models import Case, User
+from app.domain.errors import DomainError
 
 from .auth import to_actor
 from .intake import submit_case
@@ -96,18 +97,24 @@ def has_live_cases(rt: Runtime) -> bool:
         return uow.session.scalar(select(Case.id).where(Case.number.not_like("LS%")).limit(1)) is not None
 
 
-def create_demo_cases(rt: Runtime) -> dict:
-    """Submit and advance the demo cases; fire the timers that are due by now. Returns counts."""
+def create_demo_cases(rt: Runtime, cases: tuple[DemoCase, ...] = CASES) -> dict:
+    """Submit and advance the demo cases; fire the timers that are due by now. A case whose step
+    the deployed process refuses (say, a designer renamed a task) stops where it is and is
+    reported in ``problems``; the others go on, so that `make run` still serves the demo."""
     actors = _actors(rt)
     real_clock = rt.clock
-    numbers = []
+    numbers, problems = [], []
     try:
-        for item in CASES:
-            numbers.append(_play(rt, actors, item, real_clock.now()))
+        for item in cases:
+            try:
+                numbers.append(_play(rt, actors, item, real_clock.now()))
+            except DomainError as err:
+                details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (err.fields or {}).items())
+                problems.append(f"{item.description[:16]}… — {err.message}{' (' + details + ')' if details else ''}")
     finally:
         rt.clock = real_clock
     fired = fire_due(rt)
-    return {"cases": len(numbers), "timers_fired": fired, "numbers": numbers}
+    return {"cases": len(numbers), "timers_fired": fired, "numbers": numbers, "problems": problems}
 
 
 def _step(rt: Runtime, at, name: str):

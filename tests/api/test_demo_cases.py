@@ -73,3 +73,18 @@ def test_cases_the_classifier_dispatches_by_itself_still_play_through(app, api, 
     assert auto, "no demo case was dispatched by the classifier"
     dissatisfied = [n for n in numbers if admin.get(f"/api/cases/{n}").json["status"] == "supervising"]
     assert len(dissatisfied) == 1  # the 劳动和社会保障 complaint, auto-dispatched to rsj, still rated
+
+
+def test_a_step_the_process_refuses_stops_that_case_only(app, rt, api, monkeypatch):
+    from app.services import demo_cases
+    good, broken = demo_cases.CASES[3], demo_cases.CASES[4]
+    broken = demo_cases.DemoCase(broken.enterprise, broken.kind, broken.domain, broken.description,
+                                 broken.minutes_ago, unit="nosuch")  # no such unit: dispatch refused
+    monkeypatch.setattr(demo_cases.create_demo_cases, "__defaults__", ((good, broken),))
+    result = app.test_cli_runner().invoke(args=["qisu", "demo-cases"])
+    assert result.exit_code == 0, result.output
+    assert "created 1 demo cases" in result.output
+    assert "warning: a demo case stopped early: 新厂房工地临时用电报装两周仍未接" in result.output
+    assert "承办单位 'nosuch' 不存在" in result.output
+    statuses = sorted(c["status"] for c in api.as_("admin1").get("/api/cases", per_page=100).json["items"])
+    assert statuses == ["dispatching", "signing"]  # the refused case waits for the dispatcher

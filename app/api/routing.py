@@ -44,7 +44,7 @@ class Models(MethodView):
     @login_required("admin", "designer", "analyst")
     def get(self):
         """The stored classifier versions; `flask qisu routing train` adds one (分拨模型版本)."""
-        return routing_models.list_models(runtime())
+        return routing_models.list_models(runtime(), with_usage=True)
 
 
 @blp.route("/models/<version>/activate")

@@ -24,5 +24,4 @@ def service_call(fn, *args, **kwargs):
     try:
         return fn(current_app.extensions["qisu"], *args, **kwargs)
     except DomainError as err:
-        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (err.fields or {}).items())
-        raise click.ClickException(f"{err.message}{' — ' + details if details else ''}") from None
+        raise click.ClickException(err.describe()) from None

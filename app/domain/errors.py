@@ -15,6 +15,11 @@ class DomainError(Exception):
         }
         super().__init__(self.message)
 
+    def describe(self) -> str:
+        """One line for a terminal or a log: the message, then each field's messages."""
+        details = "; ".join(f"{k}: {' '.join(v)}" for k, v in self.fields.items())
+        return f"{self.message}{' — ' + details if details else ''}"
+
     def to_dict(self) -> dict:
         body: dict = {"code": self.code, "message": self.message}
         if self.fields:

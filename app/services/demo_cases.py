@@ -109,8 +109,7 @@ def create_demo_cases(rt: Runtime, cases: tuple[DemoCase, ...] = CASES) -> dict:
             try:
                 numbers.append(_play(rt, actors, item, real_clock.now()))
             except DomainError as err:
-                details = "; ".join(f"{k}: {' '.join(v)}" for k, v in (err.fields or {}).items())
-                problems.append(f"{item.description[:16]}… — {err.message}{' (' + details + ')' if details else ''}")
+                problems.append(f"{item.description[:16]}… — {err.describe()}")
     finally:
         rt.clock = real_clock
     fired = fire_due(rt)

@@ -112,14 +112,9 @@ def read_labelled_rows(path_or_text: str, *,
     return texts, labels, rows
 
 
-def closed_case_examples(session) -> tuple[list[str], list[str]]:
-    """The system's own closed cases with the domain they finally had (overrides included)."""
-    texts, labels, _ = closed_case_rows(session)
-    return texts, labels
-
-
 def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
-    """``closed_case_examples`` plus each case's number (for review lists)."""
+    """The system's own closed cases with the domain they finally had (overrides included), and
+    each case's number (for review lists)."""
     rows = session.execute(select(Case.description, Case.domain, Case.number).where(
         Case.status.in_(CLOSED_STATUSES), Case.domain.is_not(None), Case.domain != "")
         .order_by(Case.id))
@@ -211,13 +206,15 @@ def activate(rt: Runtime, version: int, threshold: float | None = None) -> dict:
     return result
 
 
-def list_models(rt: Runtime) -> list[dict]:
-    """Every version with its cross-validated figures and its live ``usage`` on the cases."""
+def list_models(rt: Runtime, with_usage: bool = False) -> list[dict]:
+    """Every version with its cross-validated figures; ``with_usage`` adds its live ``usage`` on
+    the cases (one GROUP BY over `cases`, so only for the views that show it)."""
     from .routing_usage import usage_by_version
     with rt.uow() as uow:
-        usage = usage_by_version(uow.session)
+        usage = usage_by_version(uow.session) if with_usage else None
         rows = uow.session.scalars(select(RoutingModel).order_by(RoutingModel.id))
-        return [summary(row) | {"usage": usage.get(row.id, EMPTY_USAGE)} for row in rows]
+        return [summary(row) | ({"usage": usage.get(row.id, EMPTY_USAGE)} if with_usage else {})
+                for row in rows]
 
 
 EMPTY_USAGE = {"suggested": 0, "dispatched": 0, "agreed": 0, "agreement": None, "auto": 0,

@@ -18,7 +18,7 @@ MANAGERS = ("admin",)
 @bp.route("/routing/models", endpoint="routing_models")
 @page(*READERS)
 def models_page(actor):
-    return render_template("routing_models.html", models=routing_models.list_models(rt())[::-1],
+    return render_template("routing_models.html", models=routing_models.list_models(rt(), with_usage=True)[::-1],
                            can_activate=actor.role in MANAGERS)
 
 

@@ -18,7 +18,7 @@ from tests.support import ApiClient
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
-CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent,
+CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
                models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
                models.IdempotencyKey, models.ApiKey)

@@ -7,10 +7,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
-from app.services import routing, routing_models
+from app.services import routing, routing_audit, routing_models
 
-from .auth import login_required, runtime
-from .routing_schemas import ActivateIn, ModelOut, SuggestIn, SuggestOut
+from .auth import current_actor, login_required, runtime
+from .routing_schemas import (ActivateIn, AuditOut, DrawIn, DrawOut, JudgeIn, ModelOut, SampleOut,
+                              SuggestIn, SuggestOut)
 
 blp = Blueprint("routing", __name__, url_prefix="/api/routing", description="智能分拨 (Routing)")
 SECURITY = [{"bearerAuth": []}]
@@ -55,6 +56,50 @@ class Activate(MethodView):
     @login_required("admin")
     def post(self, args, version):
         """Make a version the active classifier, optionally with a manual threshold (启用模型)."""
-        if not re.fullmatch(r"[0-9]{1,9}", version):
-            raise NotFound(f"分拨模型版本 {version} 不存在")
-        return routing_models.activate(runtime(), int(version), args["threshold"])
+        return routing_models.activate(runtime(), _version(version), args["threshold"])
+
+
+AUDIT_READERS = ("supervisor", "analyst", "admin")
+AUDITORS = ("supervisor", "admin")
+
+
+@blp.route("/models/<version>/audits")
+class Audits(MethodView):
+    @blp.response(200, SampleOut)
+    @blp.doc(security=SECURITY)
+    @login_required(*AUDIT_READERS)
+    def get(self, version):
+        """A version's audit sample (分拨抽检): the drawn automatically dispatched cases, those to
+        judge first, and the precision of the judged ones with its 95% interval."""
+        return routing_audit.list_audits(runtime(), _version(version))
+
+    @blp.arguments(DrawIn)
+    @blp.response(201, DrawOut)
+    @blp.doc(security=SECURITY)
+    @login_required(*AUDITORS)
+    def post(self, args, version):
+        """Draws up to `size` more of the version's automatically dispatched cases at random into
+        its sample; a case is drawn at most once (抽样)."""
+        return routing_audit.draw_sample(runtime(), current_actor(), _version(version), args["size"])
+
+
+@blp.route("/audits/<audit_id>")
+class Judge(MethodView):
+    @blp.arguments(JudgeIn)
+    @blp.response(200, AuditOut)
+    @blp.doc(security=SECURITY)
+    @login_required(*AUDITORS)
+    def post(self, args, audit_id):
+        """Judges a drawn case: `correct`, or `wrong` with the domain it should have had. Final:
+        a second verdict is 409. The verdict goes into the case's trail and is its training
+        label (判定)."""
+        if not re.fullmatch(r"[0-9]{1,9}", audit_id):
+            raise NotFound(f"抽检记录 {audit_id} 不存在")
+        return routing_audit.judge(runtime(), current_actor(), int(audit_id), args["verdict"],
+                                   args["domain"], args["note"])
+
+
+def _version(version: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,9}", version):
+        raise NotFound(f"分拨模型版本 {version} 不存在")
+    return int(version)

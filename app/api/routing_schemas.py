@@ -44,6 +44,18 @@ class ModelUsage(Schema):
         "description": "auto_kept / auto：线上精确率的上限（未被发现的错判也计为保持）"})
 
 
+class AuditSummary(Schema):
+    auto = fields.Integer(metadata={"description": "该版本自动派单的诉求数（抽样总体）"})
+    sampled = fields.Integer(metadata={"description": "已抽取的诉求数"})
+    judged = fields.Integer(metadata={"description": "已判定的诉求数"})
+    pending = fields.Integer(metadata={"description": "待判定的诉求数"})
+    correct = fields.Integer(metadata={"description": "判定领域正确的诉求数"})
+    wrong = fields.Integer(metadata={"description": "判定领域错误的诉求数"})
+    precision = fields.Float(allow_none=True, metadata={"description": "correct / judged：抽检精确率"})
+    ci_low = fields.Float(allow_none=True, metadata={"description": "抽检精确率 95% 置信区间下限（Wilson）"})
+    ci_high = fields.Float(allow_none=True, metadata={"description": "抽检精确率 95% 置信区间上限（Wilson）"})
+
+
 class ModelOut(Schema):
     version = fields.Integer()
     config = fields.String()
@@ -59,8 +71,53 @@ class ModelOut(Schema):
     cv_auto_precision = fields.Float(allow_none=True)
     cv_accuracy = fields.Float(allow_none=True)
     usage = fields.Nested(ModelUsage, metadata={"description": "在本系统诉求上的实际表现"})
+    audit = fields.Nested(AuditSummary, metadata={"description": "分拨抽检：自动派单的随机抽样判定"})
 
 
 class ActivateIn(Schema):
     threshold = fields.Float(load_default=None, validate=validate.Range(
         min=0, max=1, min_inclusive=False, error="阈值须在 (0, 1] 之间"))
+
+
+class DrawIn(Schema):
+    size = fields.Integer(load_default=20, strict=True, validate=validate.Range(
+        min=1, max=100, error="抽样数须为 1–100"), metadata={"description": "本次抽取的诉求数"})
+
+
+class DrawOut(Schema):
+    version = fields.Integer()
+    drawn = fields.Integer(metadata={"description": "本次抽到的诉求数（可抽的不足时少于 size）"})
+    summary = fields.Nested(AuditSummary)
+
+
+class AuditOut(Schema):
+    id = fields.Integer()
+    case_number = fields.String()
+    description = fields.String(metadata={"description": "诉求内容（前 300 字）"})
+    auto_domain = fields.String(allow_none=True, metadata={"description": "模型自动派单的领域"})
+    confidence = fields.Float(allow_none=True)
+    domain = fields.String(allow_none=True, metadata={"description": "诉求当前的领域"})
+    unit = fields.String(allow_none=True)
+    status = fields.String()
+    drawn_at = fields.String()
+    drawn_by = fields.String()
+    verdict = fields.String(allow_none=True, metadata={"description": "correct | wrong；null 为待判定"})
+    audited_domain = fields.String(allow_none=True, metadata={"description": "判定的正确领域"})
+    note = fields.String(allow_none=True)
+    judged_at = fields.String(allow_none=True)
+    judged_by = fields.String(allow_none=True)
+
+
+class SampleOut(Schema):
+    version = fields.Integer()
+    summary = fields.Nested(AuditSummary)
+    audits = fields.List(fields.Nested(AuditOut), metadata={"description": "待判定的在前"})
+
+
+class JudgeIn(Schema):
+    verdict = fields.String(required=True, validate=validate.OneOf(
+        ("correct", "wrong"), error="判定须为 correct（正确）或 wrong（错误）"))
+    domain = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50),
+                           metadata={"description": "判定为 wrong 时必填：正确的领域"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(
+        max=500, error="备注不超过 500 字"))

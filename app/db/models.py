@@ -300,6 +300,22 @@ class SurgeAlert(Base):
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class RoutingAudit(Base):
+    """P4: one automatically dispatched case drawn at random for a supervisor to check its domain
+    (抽检); the judged ones estimate the live precision of their model version."""
+    __tablename__ = "routing_audits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    model_version: Mapped[int] = mapped_column(ForeignKey("routing_models.id"), index=True)
+    drawn_at: Mapped[datetime] = mapped_column(DateTime)
+    drawn_by: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str | None] = mapped_column(String(10))        # correct | wrong; None: to judge
+    audited_domain: Mapped[str | None] = mapped_column(String(50))  # the right domain, as judged
+    note: Mapped[str | None] = mapped_column(String(500))
+    judged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    judged_by: Mapped[str | None] = mapped_column(String(64))
+
+
 class ApiKey(Base):
     """A third-party application's key for the open API (Open311); it acts as `user_id`."""
     __tablename__ = "api_keys"

@@ -20,12 +20,20 @@ def record(command, action: str, *, task_id: str | None = None, task_name: str |
            before: dict | None = None, after: dict | None = None,
            by_system: bool = False) -> AuditEvent:
     """`by_system`: the step was the system's own (e.g. automatic dispatch), not the actor's."""
-    actor = None if by_system else command.actor
-    event = AuditEvent(
-        case_id=command.case.id, at=command.now, action=action,
+    return event(command.session, command.case.id, command.now, None if by_system else command.actor,
+                 action, task_id=task_id, task_name=task_name, before=before, after=after)
+
+
+def event(session, case_id: int, at, actor, action: str, *, task_id: str | None = None,
+          task_name: str | None = None, before: dict | None = None,
+          after: dict | None = None) -> AuditEvent:
+    """One trail entry on a case; `actor` None is the system. For writes outside a case command
+    (e.g. a routing audit's verdict), in the caller's transaction."""
+    entry = AuditEvent(
+        case_id=case_id, at=at, action=action,
         actor_id=actor.id if actor else None,
         actor_name=actor.display_name if actor else "系统",
         actor_role=actor.role if actor else "system",
         task_id=task_id, task_name=task_name, before=before, after=after)
-    command.session.add(event)
-    return event
+    session.add(entry)
+    return entry

@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from threading import Lock
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.clock import iso
-from app.db.models import Case, RoutingModel
+from app.db.models import Case, RoutingAudit, RoutingModel
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
@@ -113,10 +113,13 @@ def read_labelled_rows(path_or_text: str, *,
 
 
 def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
-    """The system's own closed cases with the domain they finally had (overrides included), and
+    """The system's own closed cases with the domain they finally had (overrides included) — or,
+    for a case judged in a routing audit (分拨抽检), the domain the auditor judged right — and
     each case's number (for review lists)."""
-    rows = session.execute(select(Case.description, Case.domain, Case.number).where(
-        Case.status.in_(CLOSED_STATUSES), Case.domain.is_not(None), Case.domain != "")
+    rows = session.execute(
+        select(Case.description, func.coalesce(RoutingAudit.audited_domain, Case.domain), Case.number)
+        .outerjoin(RoutingAudit, RoutingAudit.case_id == Case.id)
+        .where(Case.status.in_(CLOSED_STATUSES), Case.domain.is_not(None), Case.domain != "")
         .order_by(Case.id))
     texts, labels, numbers = [], [], []
     for text, label, number in rows:
@@ -208,12 +211,18 @@ def activate(rt: Runtime, version: int, threshold: float | None = None) -> dict:
 
 def list_models(rt: Runtime, with_usage: bool = False) -> list[dict]:
     """Every version with its cross-validated figures; ``with_usage`` adds its live ``usage`` on
-    the cases (one GROUP BY over `cases`, so only for the views that show it)."""
+    the cases (one GROUP BY over `cases`, so only for the views that show it) and its sample
+    ``audit`` (分拨抽检)."""
+    from .routing_audit import EMPTY_SUMMARY, summaries
     from .routing_usage import usage_by_version
     with rt.uow() as uow:
-        usage = usage_by_version(uow.session) if with_usage else None
+        usage = audits = None
+        if with_usage:
+            usage = usage_by_version(uow.session)
+            audits = summaries(uow.session, {v: u["auto"] for v, u in usage.items()})
         rows = uow.session.scalars(select(RoutingModel).order_by(RoutingModel.id))
-        return [summary(row) | ({"usage": usage.get(row.id, EMPTY_USAGE)} if with_usage else {})
+        return [summary(row) | ({"usage": usage.get(row.id, EMPTY_USAGE),
+                                 "audit": audits.get(row.id, EMPTY_SUMMARY)} if with_usage else {})
                 for row in rows]
 
 

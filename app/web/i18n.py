@@ -183,6 +183,33 @@ EN.update({
     "阈值须在 (0, 1] 之间": "The threshold must be in (0, 1]",
 })
 
+# P4 sample audit of automatic dispatches (pages_routing.py, routing_audit.html).
+EN.update({
+    "分拨抽检": "Routing audit", "抽检精确率": "Audited precision",
+    "件": "cases", "已抽取": "drawn", "已判定": "judged", "待判定": "to judge", "正确": "right",
+    "错误": "wrong", "95% 置信区间": "95% interval", "抽取": "Draw", "抽样数": "Sample size",
+    "随机抽样": "Draw at random", "自动派单领域": "Auto-dispatched domain", "判定": "Verdict",
+    "置信度": "Confidence", "当前领域": "Current domain", "领域正确": "Domain right",
+    "领域错误": "Domain wrong", "正确领域": "Right domain", "正确领域…": "Right domain…",
+    "备注（可选）": "Note (optional)", "该版本尚未抽样。": "Nothing drawn for this version yet.",
+    "本次抽取": "Drawn now:", "没有可抽取的自动派单诉求": "no automatic dispatch left to draw",
+    "抽检精确率：分拨抽检中判定领域正确的比例及其 95% 置信区间，是线上精确率的无偏估计。":
+        "Audited precision: the share of audited automatic dispatches judged to have the right domain, with its "
+        "95% interval — an unbiased estimate of the live precision.",
+    "从某一版本自动派单的诉求中随机抽取，由督办员逐件判定领域是否正确，得到该版本在线上的精确率及其 95% 置信区间。抽到的诉求在判定前一直留在样本中；判定不改变诉求本身，记入办理记录，并作为该诉求的训练标注。":
+        "Draw a version's automatically dispatched demands at random; a supervisor judges each one's domain, "
+        "which gives the version's live precision with its 95% interval. A drawn demand stays in the sample "
+        "until judged; a verdict does not change the demand itself, goes into its history and becomes its "
+        "training label.",
+    "抽样数须为 1–100": "The sample size must be 1–100",
+    "判定为错误时须选择正确的领域": "Choose the right domain when the domain was wrong",
+    "正确领域与自动派单领域相同；请判定为正确": "That is the auto-dispatched domain; judge it right instead",
+    "判定为正确时不填领域": "Leave the domain empty when the domain was right",
+    "判定须为 correct（正确）或 wrong（错误）": "The verdict must be correct or wrong",
+    "该抽检已判定，不能重复判定": "This case has already been judged",
+    "备注不超过 500 字": "The note may have at most 500 characters",
+})
+
 # Intake, knowledge base and enterprise pages (pages_intake.py, pages_knowledge.py,
 # pages_enterprise.py, intake.html, knowledge*.html, my_*.html, _intake_*.html, _kb_results.html).
 EN.update({

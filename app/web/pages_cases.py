@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "urge": "催办", "overdue": "超期", "timer_fired": "时限到达", "return": "退单",
     "co_timeout": "协办超时", "extension_requested": "申请延期", "extension_approved": "批准延期",
     "extension_rejected": "驳回延期", "rating": "评价", "close": "结案",
+    "auto_dispatch": "自动派单", "routing_audit": "分拨抽检",
 }
 # Labels of recorded values that are not form fields.
 VALUE_LABELS = {

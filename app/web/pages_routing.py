@@ -1,11 +1,13 @@
-"""P4 page for administrators and analysts: the classifier versions with their cross-validated
-and live figures; an administrator activates a version (optionally with a manual threshold)."""
+"""P4 pages: the classifier versions with their cross-validated, live and audited figures (an
+administrator activates a version, optionally with a manual threshold); the sample audit of
+automatic dispatches (分拨抽检), where supervisors draw and judge."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError
-from app.services import routing_models
+from app.domain.vocab import DOMAINS
+from app.services import routing_audit, routing_models
 
 from . import bp
 from .common import page, rt
@@ -13,6 +15,8 @@ from .i18n import gettext
 
 READERS = ("admin", "analyst")
 MANAGERS = ("admin",)
+AUDIT_READERS = ("supervisor", "analyst", "admin")
+AUDITORS = ("supervisor", "admin")
 
 
 @bp.route("/routing/models", endpoint="routing_models")
@@ -33,9 +37,65 @@ def activate(actor, version):
     try:
         result = routing_models.activate(rt(), version, threshold)
     except DomainError as err:
-        details = " ".join(m for messages in (err.fields or {}).values() for m in messages)
-        flash(gettext(details or err.message), "error")
+        _flash_error(err)
     else:
         flash(f"{gettext('已启用分拨模型版本')} {result['version']} "
               f"({gettext('阈值')} {result['threshold']:.3f})", "success")
     return redirect(url_for("web.routing_models"))
+
+
+@bp.route("/routing/audit", endpoint="routing_audit")
+@page(*AUDIT_READERS)
+def audit_page(actor):
+    models = routing_models.list_models(rt(), with_usage=True)[::-1]
+    raw = request.args.get("version", "")
+    version = int(raw) if raw.isdigit() else next((m["version"] for m in models if m["active"]),
+                                                   models[0]["version"] if models else None)
+    sample = None
+    if version is not None:
+        try:
+            sample = routing_audit.list_audits(rt(), version)
+        except DomainError as err:
+            _flash_error(err)
+    return render_template("routing_audit.html", models=models, version=version, sample=sample,
+                           domains=DOMAINS, can_judge=actor.role in AUDITORS)
+
+
+@bp.route("/routing/audit/<int:version>/draw", methods=["POST"], endpoint="routing_audit_draw")
+@page(*AUDITORS)
+def draw(actor, version):
+    raw = (request.form.get("size") or "").strip()
+    try:
+        result = routing_audit.draw_sample(rt(), actor, version, int(raw) if raw.isdigit() else -1)
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(f"{gettext('本次抽取')} {result['drawn']} {gettext('件')}"
+              + ("" if result["drawn"] else f"（{gettext('没有可抽取的自动派单诉求')}）"),
+              "success" if result["drawn"] else "info")
+    return redirect(url_for("web.routing_audit", version=version))
+
+
+@bp.route("/routing/audit/judge/<int:audit_id>", methods=["POST"], endpoint="routing_audit_judge")
+@page(*AUDITORS)
+def judge(actor, audit_id):
+    form = request.form
+    try:
+        result = routing_audit.judge(rt(), actor, audit_id, form.get("verdict", ""),
+                                     form.get("domain"), form.get("note"))
+    except DomainError as err:
+        _flash_error(err)
+    else:
+        flash(f"{result['case_number']} {gettext('已判定')}：{gettext(VERDICT_LABELS[result['verdict']])}",
+              "success")
+    version = form.get("version", "")
+    return redirect(url_for("web.routing_audit", version=version) if version.isdigit()
+                    else url_for("web.routing_audit"))
+
+
+VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}
+
+
+def _flash_error(err: DomainError) -> None:
+    details = " ".join(gettext(m) for messages in (err.fields or {}).values() for m in messages)
+    flash(details or gettext(err.message), "error")

@@ -26,7 +26,7 @@ from typing import Callable
 import pytest
 from sqlalchemy import select
 
-from app.db.models import KnowledgeArticle, RoutingModel, SurgeAlert
+from app.db.models import Case, KnowledgeArticle, RoutingAudit, RoutingModel, SurgeAlert
 from app.demo_data import ENTERPRISES
 from tests.routing_data import write_csv
 from tests.support import logged_in
@@ -46,6 +46,7 @@ class Row:
     cells: str                               # one cell per column, separated by spaces
     body: Callable[[dict], dict] | None = None
     needs_model: bool = False
+    needs_audit: bool = False                # the fixture's case drawn into the model's audit sample
 
     def expected(self) -> dict[str, str]:
         cells = self.cells.split()
@@ -104,6 +105,17 @@ MATRIX = (
     Row("POST", "/api/routing/models/<version>/activate",
                                                       "401  403  403  403  403  403  403  403  403  403  403  200",
         body=lambda _: {}, needs_model=True),
+    # P4 sample audit: supervisors, analysts and administrators read; supervisors and
+    # administrators draw and judge (here with an unknown domain: a verdict is final, so the
+    # authorized answer is the service's own 422, which writes nothing, for both).
+    Row("GET", "/api/routing/models/<version>/audits",
+                                                      "401  403  403  403  403  403  403  200  403  403  200  200",
+        needs_model=True),
+    Row("POST", "/api/routing/models/<version>/audits",
+                                                      "401  403  403  403  403  403  403  201  403  403  403  201",
+        body=lambda _: {"size": 5}, needs_model=True),
+    Row("POST", "/api/routing/audits/<audit_id>",     "401  403  403  403  403  403  403  422  403  403  403  422",
+        body=lambda _: {"verdict": "wrong", "domain": "星际旅行"}, needs_model=True, needs_audit=True),
     # P18 insight: leadership, supervision, analysis and administration read; only supervisors
     # and administrators acknowledge a surge alert.
     Row("GET", "/api/insight/metrics",                "401  403  403  403  403  403  403  200  200  403  200  200"),
@@ -163,8 +175,22 @@ def _train_model(app, tmp_path) -> int:
     return _TRAINED["id"]
 
 
+def _draw(app, ctx) -> int:
+    """The fixture's case in the audit sample of the model version (as if it had been dispatched
+    automatically and drawn)."""
+    rt = app.extensions["qisu"]
+    with rt.uow() as uow:
+        case = uow.session.scalar(select(Case).where(Case.number == ctx["number"]))
+        audit = RoutingAudit(case_id=case.id, model_version=ctx["version"], drawn_at=rt.clock.now(),
+                             drawn_by="supervisor1")
+        uow.session.add(audit)
+        uow.session.flush()
+        uow.commit()
+        return audit.id
+
+
 def _url(rule: str, ctx: dict) -> str:
-    for name in ("number", "task_id", "article_id", "version", "alert_id"):
+    for name in ("number", "task_id", "article_id", "version", "alert_id", "audit_id"):
         rule = rule.replace(f"<{name}>", str(ctx.get(name)))
     return rule
 
@@ -196,6 +222,8 @@ def test_every_principal_gets_the_intended_answer(row, api, app, world):
     ctx = dict(world)
     if row.needs_model:
         ctx["version"] = _train_model(app, ctx["tmp_path"])
+    if row.needs_audit:
+        ctx["audit_id"] = _draw(app, ctx)
     expected = row.expected()
     # Refusals first (they must change nothing), then the principals the endpoint is for.
     order = sorted(COLUMNS, key=lambda p: not expected[p].startswith(("4", "5")))
@@ -243,6 +271,7 @@ PAGES = (
     ("/insight/common-problems",  "302  403  403  403  403  403  403  200  200  403  200  200"),
     ("/insight/signals",          "302  403  403  403  403  403  403  200  200  403  200  200"),
     ("/routing/models",           "302  403  403  403  403  403  403  403  403  403  200  200"),
+    ("/routing/audit",            "302  403  403  403  403  403  403  200  403  403  200  200"),
 )
 
 

@@ -3,10 +3,13 @@ the operator's command, reviewing its labels, automatic dispatch, the dispatcher
 domain corrections."""
 from __future__ import annotations
 
+import re
+
 from pytest_bdd import given, then, when
 from sqlalchemy import select
 
 from app.db.models import RoutingModel
+from app.demo_data import USERS
 from tests.bdd.common import complete, current, events, open_task, q, step_re
 from tests.routing_data import write_csv
 from tests.support import logged_in
@@ -100,3 +103,63 @@ def first_suspect(world, row, label, suggested):
 def review_stores_nothing(rt):
     with rt.uow() as uow:
         assert uow.session.scalar(select(RoutingModel)) is None
+
+
+# -- sample audit of automatic dispatches (分拨抽检), on the supervisor's page ------------------
+def _audit_page(app, world, user) -> str:
+    client = world.audit_client = getattr(world, "audit_client", None) or logged_in(app, user)
+    return client.get("/routing/audit").get_data(as_text=True)
+
+
+@when(step_re(rf'督办员 {q("user")} 在分拨抽检页面随机抽取 {q("size")} 件'))
+def draw_on_page(app, rt, world, user, size):
+    _audit_page(app, world, user)
+    with rt.uow() as uow:
+        version = uow.session.scalar(select(RoutingModel.id).where(RoutingModel.active))
+    client = world.audit_client
+    world.page = client.post(f"/routing/audit/{version}/draw", data={"csrf_token": client.csrf, "size": size},
+                             follow_redirects=True).get_data(as_text=True)
+
+
+@then(step_re(r'分拨抽检页面显示自动派单 (?P<auto>\d+) 件，已抽取 (?P<drawn>\d+) 件，待判定 (?P<pending>\d+) 件'))
+def audit_counts(world, auto, drawn, pending):
+    summary = re.search(r'id="audit-summary">(.*?)</section>', world.page, re.S).group(1)
+    assert f"自动派单 {auto} 件" in summary and f"已抽取 {drawn} 件" in summary
+    assert f"待判定 {pending} 件" in summary, summary
+
+
+@when(step_re(rf'督办员 {q("user")} 在分拨抽检页面判定一件领域正确，另一件领域错误、应为 {q("domain")}'))
+def judge_on_page(app, world, user, domain):
+    client = world.audit_client
+    rows = re.findall(r'<tr data-audit="(\d+)">\s*<td><a href="[^"]+">([^<]+)</a>', world.page)
+    (right_id, _), (wrong_id, wrong_number) = rows[:2]
+    for audit_id, data in ((right_id, {"verdict": "correct"}), (wrong_id, {"verdict": "wrong", "domain": domain})):
+        world.page = client.post(f"/routing/audit/judge/{audit_id}", follow_redirects=True,
+                                 data={"csrf_token": client.csrf, **data}).get_data(as_text=True)
+    world.wrong = (wrong_id, wrong_number)
+
+
+@then(step_re(rf'分拨抽检页面显示抽检精确率 {q("precision")}，95% 置信区间 {q("interval")}'))
+def audited_precision(world, precision, interval):
+    summary = re.search(r'id="audit-summary">(.*?)</section>', world.page, re.S).group(1)
+    assert f"抽检精确率 {precision}" in summary and f"95% 置信区间 {interval}" in summary, summary
+
+
+@then(step_re(rf'判定为错误的诉求历史中有督办员 {q("user")} 的 {q("action")} 记录，正确领域为 {q("domain")}'))
+def audit_in_trail(api, world, user, action, domain):
+    event = next(e for e in events(api, world.wrong[1]) if e["action"] == action)
+    name = next(u["display_name"] for u in USERS if u["username"] == user)
+    assert (event["actor"], event["role"], event["after"]["domain"]) == (name, "supervisor", domain)
+
+
+@then(step_re(rf'判定为错误的诉求领域仍为 {q("domain")}'))
+def live_domain_unchanged(api, world, domain):
+    assert current(api, world.wrong[1])["domain"] == domain
+
+
+@then(step_re(rf'再次判定该诉求被拒绝，提示 {q("message")}'))
+def judged_twice(world, message):
+    client = world.audit_client
+    page = client.post(f"/routing/audit/judge/{world.wrong[0]}", follow_redirects=True,
+                       data={"csrf_token": client.csrf, "verdict": "correct"}).get_data(as_text=True)
+    assert message in page

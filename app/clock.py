@@ -32,3 +32,9 @@ def local(dt: datetime | None) -> datetime | None:
 def iso(dt: datetime | None) -> str | None:
     value = local(dt)
     return None if value is None else value.isoformat(timespec="seconds")
+
+
+def spoken(dt: datetime | None) -> str:
+    """A time as a message to a person reads it, in Beijing time: '11月23日 11:00'."""
+    value = local(dt)
+    return "" if value is None else f"{value.month}月{value.day}日 {value:%H:%M}"

@@ -109,3 +109,10 @@ def logged_in(app, username: str):
     assert response.status_code == 302, response.status_code
     client.csrf = csrf(client, "/tasks")
     return client
+
+
+def page_figures(html: str) -> dict[str, str]:
+    """The figures a page shows as tiles: `data-figure="name"` … `<… class="kpi-value">value</…>`."""
+    import re
+    return {name: re.sub(r"<[^>]+>", "", value).strip() for name, value in
+            re.findall(r'data-figure="(\w+)">.*?class="kpi-value">(.*?)</(?:div|span)>', html, re.S)}

@@ -105,7 +105,8 @@ class AuditOut(Schema):
     audited_domain = fields.String(allow_none=True, metadata={"description": "判定的正确领域"})
     note = fields.String(allow_none=True)
     judged_at = fields.String(allow_none=True)
-    judged_by = fields.String(allow_none=True)
+    judged_by = fields.String(allow_none=True, metadata={"description": "判定人的用户名"})
+    judged_by_name = fields.String(allow_none=True, metadata={"description": "判定人的姓名"})
 
 
 class SampleOut(Schema):

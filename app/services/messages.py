@@ -11,15 +11,15 @@ from app.db.models import OutboxMessage
 log = logging.getLogger("qisu.messages")
 
 TEMPLATES = {
-    "acknowledge": "【企诉】您的诉求已受理,编号 {number}。我们将尽快办理,可随时凭编号查询进度。",
-    "direct_reply": "【企诉】您的诉求 {number} 已答复:{direct_reply}",
+    "acknowledge": "【企诉】您的诉求已受理，编号 {number}。我们将尽快办理，可随时凭编号查询进度。",
+    "direct_reply": "【企诉】您的诉求 {number} 已答复：{direct_reply}",
     "dispatched": "【企诉】您的诉求 {number} 已转交 {unit_name} 办理。",
-    "reply": "【企诉】您的诉求 {number} 已办结答复:{reply_text} 请对办理结果进行评价。",
-    "closed": "【企诉】您的诉求 {number} 已结案,感谢您的评价。",
-    "urge": "【企诉催办】诉求 {number} 的{clock_label}将于 {due} 到期,请抓紧办理。",
-    "overdue": "【企诉督办】诉求 {number} 的{clock_label}已超期(时限 {due}),已转督办。",
-    "surge": "【企诉预警】{label} 近 {days} 天诉求 {observed} 件,按基线预期约 {expected:.1f} 件,"
-             "明显激增,请关注。",
+    "reply": "【企诉】您的诉求 {number} 已办结，答复：{reply_text} 请对办理结果进行评价。",
+    "closed": "【企诉】您的诉求 {number} 已结案，感谢您的评价。",
+    "urge": "【企诉催办】诉求 {number} 的{clock_label}将于 {due} 到期，请抓紧办理。",
+    "overdue": "【企诉督办】诉求 {number} 的{clock_label}已超期（时限 {due}），已转督办。",
+    "surge": "【企诉预警】{label} 近 {days} 天诉求 {observed} 件，按基线预期约 {expected:.1f} 件，"
+             "明显激增，请关注。",
 }
 
 

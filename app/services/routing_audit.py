@@ -16,7 +16,7 @@ from sqlalchemy import case as when, func, select, update
 from scipy.stats import binomtest
 
 from app.clock import iso
-from app.db.models import Case, RoutingAudit, RoutingModel, Unit
+from app.db.models import Case, RoutingAudit, RoutingModel, Unit, User
 from app.domain.actor import Actor
 from app.domain.errors import Conflict, NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
@@ -86,7 +86,7 @@ def judge(rt: Runtime, actor: Actor, audit_id: int, verdict: str, domain: str | 
                     before={"domain": case.predicted_domain},
                     after={"verdict": verdict, "domain": audited, "note": note})
         s.expire(row)
-        result = _view(s, row, case)
+        result = _view(s, row, case, {actor.username: actor.display_name})
         uow.commit()
     return result
 
@@ -119,8 +119,10 @@ def list_audits(rt: Runtime, version: int) -> dict:
                          .where(RoutingAudit.model_version == version)).all()
         pending = sorted((r for r in rows if r[0].verdict is None), key=lambda r: r[0].id)
         judged = sorted((r for r in rows if r[0].verdict is not None), key=lambda r: -r[0].id)
+        people = {a.drawn_by for a, _ in rows} | {a.judged_by for a, _ in rows if a.judged_by}
+        names = dict(s.execute(select(User.username, User.display_name).where(User.username.in_(people))).all())
         return {"version": version, "summary": _summary_of(s, version),
-                "audits": [_view(s, a, c) for a, c in pending + judged]}
+                "audits": [_view(s, a, c, names) for a, c in pending + judged]}
 
 
 def summaries(session, auto_counts: dict[int, int]) -> dict[int, dict]:
@@ -163,7 +165,7 @@ def _summary(sampled: int, judged: int, correct: int, auto: int) -> dict:
 EMPTY_SUMMARY = _summary(0, 0, 0, 0)
 
 
-def _view(session, row: RoutingAudit, case: Case) -> dict:
+def _view(session, row: RoutingAudit, case: Case, names: dict[str, str]) -> dict:
     unit = session.get(Unit, case.unit_id) if case.unit_id else None
     text = case.description or ""
     return {"id": row.id, "case_number": case.number,
@@ -172,4 +174,5 @@ def _view(session, row: RoutingAudit, case: Case) -> dict:
             "domain": case.domain, "unit": unit.name if unit else None, "status": case.status,
             "drawn_at": iso(row.drawn_at), "drawn_by": row.drawn_by, "verdict": row.verdict,
             "audited_domain": row.audited_domain, "note": row.note,
-            "judged_at": iso(row.judged_at), "judged_by": row.judged_by}
+            "judged_at": iso(row.judged_at), "judged_by": row.judged_by,
+            "judged_by_name": names.get(row.judged_by, row.judged_by) if row.judged_by else None}

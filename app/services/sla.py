@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.clock import iso
+from app.clock import iso, spoken
 from app.db.models import HumanTask, SlaClock, Unit
 from app.domain.errors import ValidationFailed
 
@@ -106,7 +106,7 @@ def clock_warning(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
         row.warned_at = cmd.now
     due = iso(row.due_at) if row else ""
     audit.record(cmd, "urge", after={"clock": clock, "due_at": due})
-    _notify_units(cmd, "urge", clock_label=CLOCK_LABELS[clock], due=due)
+    _notify_units(cmd, "urge", clock_label=CLOCK_LABELS[clock], due=spoken(row.due_at) if row else "")
     return {}
 
 
@@ -123,7 +123,7 @@ def clock_violated(params: dict[str, Any], data: dict[str, Any]) -> dict[str, An
     cmd.case.overdue = True
     due = iso(row.due_at) if row else ""
     audit.record(cmd, "overdue", before=before, after={"clock": clock, "due_at": due})
-    _notify_units(cmd, "overdue", clock_label=CLOCK_LABELS[clock], due=due)
+    _notify_units(cmd, "overdue", clock_label=CLOCK_LABELS[clock], due=spoken(row.due_at) if row else "")
     return {}
 
 

@@ -186,13 +186,16 @@ EN.update({
 # P4 sample audit of automatic dispatches (pages_routing.py, routing_audit.html).
 EN.update({
     "分拨抽检": "Routing audit", "抽检精确率": "Audited precision",
-    "件": "cases", "已抽取": "drawn", "已判定": "judged", "待判定": "to judge", "正确": "right",
-    "错误": "wrong", "95% 置信区间": "95% interval", "抽取": "Draw", "抽样数": "Sample size",
+    "件": "cases", "已抽取": "Drawn", "判定正确": "Judged right", "判定错误": "Judged wrong",
+    "待判定": "To judge", "95% 置信区间": "95% interval", "抽取": "Draw", "抽样数": "Sample size",
     "随机抽样": "Draw at random", "自动派单领域": "Auto-dispatched domain", "判定": "Verdict",
     "置信度": "Confidence", "当前领域": "Current domain", "领域正确": "Domain right",
     "领域错误": "Domain wrong", "正确领域": "Right domain", "正确领域…": "Right domain…",
     "备注（可选）": "Note (optional)", "该版本尚未抽样。": "Nothing drawn for this version yet.",
-    "本次抽取": "Drawn now:", "没有可抽取的自动派单诉求": "no automatic dispatch left to draw",
+    "本次抽取 {n} 件": "{n} drawn",
+    "没有可抽取的自动派单诉求：该版本的自动派单均已抽取过":
+        "Nothing left to draw: every automatic dispatch of this version has been drawn already",
+    "{number} 已判定：{verdict}": "{number} judged: {verdict}",
     "抽检精确率：分拨抽检中判定领域正确的比例及其 95% 置信区间，是线上精确率的无偏估计。":
         "Audited precision: the share of audited automatic dispatches judged to have the right domain, with its "
         "95% interval — an unbiased estimate of the live precision.",

@@ -70,9 +70,10 @@ def draw(actor, version):
     except DomainError as err:
         _flash_error(err)
     else:
-        flash(f"{gettext('本次抽取')} {result['drawn']} {gettext('件')}"
-              + ("" if result["drawn"] else f"（{gettext('没有可抽取的自动派单诉求')}）"),
-              "success" if result["drawn"] else "info")
+        if result["drawn"]:
+            flash(gettext("本次抽取 {n} 件").format(n=result["drawn"]), "success")
+        else:
+            flash(gettext("没有可抽取的自动派单诉求：该版本的自动派单均已抽取过"), "info")
     return redirect(url_for("web.routing_audit", version=version))
 
 
@@ -86,8 +87,8 @@ def judge(actor, audit_id):
     except DomainError as err:
         _flash_error(err)
     else:
-        flash(f"{result['case_number']} {gettext('已判定')}：{gettext(VERDICT_LABELS[result['verdict']])}",
-              "success")
+        flash(gettext("{number} 已判定：{verdict}").format(
+            number=result["case_number"], verdict=gettext(VERDICT_LABELS[result["verdict"]])), "success")
     version = form.get("version", "")
     return redirect(url_for("web.routing_audit", version=version) if version.isdigit()
                     else url_for("web.routing_audit"))

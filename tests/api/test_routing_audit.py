@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import RoutingAudit
+from app.demo_data import USERS
 from tests.routing_data import write_csv
-from tests.support import logged_in
+from tests.support import logged_in, page_figures
 
 CLEAR = "我司工厂废气排放超标的问题，请环保部门尽快处理"   # 环境保护, confidently
 
@@ -63,6 +64,9 @@ def test_a_supervisor_draws_the_auto_dispatches_judges_them_and_gets_the_audited
     assert wrong.status == 200, wrong
     assert (wrong.json["verdict"], wrong.json["audited_domain"], wrong.json["judged_by"]) == (
         "wrong", "城乡建设", "supervisor1")
+    listed = supervisor.get(f"/api/routing/models/{version}/audits").json["audits"]
+    name = next(u["display_name"] for u in USERS if u["username"] == "supervisor1")
+    assert {a["judged_by_name"] for a in listed if a["verdict"]} == {name} == {wrong.json["judged_by_name"]}
     assert wrong.json["judged_at"] == "2026-11-23T10:00:00+08:00"
 
     summary = supervisor.get(f"/api/routing/models/{version}/audits").json["summary"]
@@ -155,7 +159,9 @@ def test_a_supervisor_draws_and_judges_on_the_page(version, auto_cases, app):
     assert 'href="/routing/audit"' in page and "该版本尚未抽样" in page and f"v{version}" in page
     drawn = client.post(f"/routing/audit/{version}/draw", data={"csrf_token": client.csrf, "size": "2"},
                         follow_redirects=True).get_data(as_text=True)
-    assert "本次抽取 2 件" in drawn and "已抽取 2 件" in drawn and "待判定 2 件" in drawn
+    assert "本次抽取 2 件" in drawn
+    assert page_figures(drawn) == {"auto": "3", "sampled": "2", "correct": "0", "wrong": "0", "pending": "2",
+                                   "precision": "—"}
     ids = re.findall(r'data-audit="(\d+)"', drawn)
     assert len(ids) == 2
     right = client.post(f"/routing/audit/judge/{ids[0]}",
@@ -170,8 +176,9 @@ def test_a_supervisor_draws_and_judges_on_the_page(version, auto_cases, app):
                         data={"csrf_token": client.csrf, "version": version, "verdict": "wrong",
                               "domain": "城乡建设", "note": ""}, follow_redirects=True).get_data(as_text=True)
     assert "已判定：领域错误" in wrong and "→ 城乡建设" in wrong
-    summary = re.search(r"<section class=\"card\" id=\"audit-summary\">(.*?)</section>", wrong, re.S).group(1)
-    assert "抽检精确率 50.0%" in summary and "9.4% – 90.5%" in summary
+    figures = page_figures(wrong)
+    assert (figures["correct"], figures["wrong"], figures["pending"]) == ("1", "1", "0")
+    assert (figures["precision"], figures["interval"]) == ("50.0%", "9.4% – 90.5%")
     again = client.post(f"/routing/audit/judge/{ids[1]}",
                         data={"csrf_token": client.csrf, "version": version, "verdict": "correct"},
                         follow_redirects=True).get_data(as_text=True)
@@ -187,7 +194,7 @@ def test_analysts_read_the_audit_and_only_supervisors_and_admins_judge(version, 
     api.as_("supervisor1").post(f"/api/routing/models/{version}/audits", json={"size": 3})
     analyst = logged_in(app, "analyst1")
     page = analyst.get(f"/routing/audit?version={version}").get_data(as_text=True)
-    assert "待判定 3 件" in page and "/routing/audit/judge/" not in page and "随机抽样" not in page
+    assert page_figures(page)["pending"] == "3" and "/routing/audit/judge/" not in page and "随机抽样" not in page
     assert analyst.post(f"/routing/audit/{version}/draw",
                         data={"csrf_token": analyst.csrf, "size": "2"}).status_code == 403
     assert logged_in(app, "dispatcher1").get("/routing/audit").status_code == 403
@@ -195,6 +202,10 @@ def test_analysts_read_the_audit_and_only_supervisors_and_admins_judge(version, 
     english.get("/lang/en")
     html = english.get(f"/routing/audit?version={version}").get_data(as_text=True)
     assert "Routing audit" in html and "Domain right" in html and "Draw at random" in html
+    assert '<div class="kpi-label">To judge</div>' in html and '<div class="kpi-label">Audited precision</div>' in html
+    drawn = english.post(f"/routing/audit/{version}/draw", data={"csrf_token": english.csrf, "size": "5"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Nothing left to draw: every automatic dispatch of this version has been drawn already" in drawn
 
 
 def test_the_page_without_models(app):

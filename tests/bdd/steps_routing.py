@@ -12,7 +12,7 @@ from app.db.models import RoutingModel
 from app.demo_data import USERS
 from tests.bdd.common import complete, current, events, open_task, q, step_re
 from tests.routing_data import write_csv
-from tests.support import logged_in
+from tests.support import logged_in, page_figures
 
 
 def _routing_cli(app, *args):
@@ -123,9 +123,8 @@ def draw_on_page(app, rt, world, user, size):
 
 @then(step_re(r'分拨抽检页面显示自动派单 (?P<auto>\d+) 件，已抽取 (?P<drawn>\d+) 件，待判定 (?P<pending>\d+) 件'))
 def audit_counts(world, auto, drawn, pending):
-    summary = re.search(r'id="audit-summary">(.*?)</section>', world.page, re.S).group(1)
-    assert f"自动派单 {auto} 件" in summary and f"已抽取 {drawn} 件" in summary
-    assert f"待判定 {pending} 件" in summary, summary
+    figures = page_figures(world.page)
+    assert (figures["auto"], figures["sampled"], figures["pending"]) == (auto, drawn, pending), figures
 
 
 @when(step_re(rf'督办员 {q("user")} 在分拨抽检页面判定一件领域正确，另一件领域错误、应为 {q("domain")}'))
@@ -141,8 +140,8 @@ def judge_on_page(app, world, user, domain):
 
 @then(step_re(rf'分拨抽检页面显示抽检精确率 {q("precision")}，95% 置信区间 {q("interval")}'))
 def audited_precision(world, precision, interval):
-    summary = re.search(r'id="audit-summary">(.*?)</section>', world.page, re.S).group(1)
-    assert f"抽检精确率 {precision}" in summary and f"95% 置信区间 {interval}" in summary, summary
+    figures = page_figures(world.page)
+    assert (figures["precision"], figures["interval"]) == (precision, interval), figures
 
 
 @then(step_re(rf'判定为错误的诉求历史中有督办员 {q("user")} 的 {q("action")} 记录，正确领域为 {q("domain")}'))

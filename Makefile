@@ -31,7 +31,7 @@ run: install
 	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see README, P4)"; fi
 	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
 	$(FLASK) qisu demo-cases --if-empty
-	QISU_INPROCESS_WORKER=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
+	QISU_INPROCESS_WORKER=1 QISU_WARM_ROUTING=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production-style: gunicorn (QISU_WEB_WORKERS, default 4) + `flask qisu worker` processes
 # (QISU_WORKERS, default 2) against DATABASE_URL; see README "Running in production".

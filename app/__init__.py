@@ -51,4 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         from .worker import start_in_process
         app.extensions["qisu_worker_stop"] = start_in_process(
             app.extensions["qisu"], app.config["QISU_TIMER_POLL_SECONDS"])
+    if os.environ.get("QISU_WARM_ROUTING") == "1" and not app.config.get("TESTING"):
+        from .wiring import warm_routing_model
+        warm_routing_model(app.extensions["qisu"])
     return app

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from sqlalchemy import inspect
 
@@ -63,3 +64,20 @@ def auto_deploy(app) -> None:
         deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])
     if created:
         log.info("deployed workflows as deployment %s", deployment.id)
+
+
+def warm_routing_model(rt) -> threading.Thread:
+    """Loads the active domain classifier in the background, so that the first demand of a new
+    server process does not wait seconds for it (`QISU_WARM_ROUTING=1`: `make run`, serve-prod)."""
+    def warm() -> None:
+        from .services import routing_models
+        try:
+            version = routing_models.warm_up(rt)
+        except Exception:  # a missing table or a broken model: the first request will say so
+            log.exception("routing model warm-up failed")
+        else:
+            if version is not None:
+                log.info("routing model %s loaded", version)
+    thread = threading.Thread(target=warm, name="qisu-routing-warm-up", daemon=True)
+    thread.start()
+    return thread

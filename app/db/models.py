@@ -102,7 +102,7 @@ class RoutingModel(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSON)          # cross-validated, on training data
     active: Mapped[bool] = mapped_column(Boolean, default=False)
     size_bytes: Mapped[int] = mapped_column(Integer)
-    blob: Mapped[bytes] = mapped_column(LargeBinary)
+    blob: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)   # tens of MB: read only to load
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str | None] = mapped_column(String(64))
 

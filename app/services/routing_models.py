@@ -47,21 +47,31 @@ class ActiveModel:
 
 
 class _ModelCache:
-    """Loaded classifiers by version (a version never changes, so entries never go stale)."""
+    """Loaded classifiers by version (a version never changes, so entries never go stale).
+
+    Loading one takes seconds (tens of MB to unpickle): the first request for a version loads it
+    while the others asking for the same version wait for that one load instead of repeating it."""
 
     def __init__(self):
         self._items: dict[int, DomainClassifier] = {}
         self._lock = Lock()
+        self._loading: dict[int, Lock] = {}
 
     def get(self, row: RoutingModel) -> DomainClassifier:
         with self._lock:
             if row.id in self._items:
                 return self._items[row.id]
-        classifier = DomainClassifier.from_bytes(row.blob)
-        with self._lock:
-            if len(self._items) >= 4:
-                self._items.clear()
-            self._items[row.id] = classifier
+            loading = self._loading.setdefault(row.id, Lock())
+        with loading:
+            with self._lock:
+                if row.id in self._items:
+                    return self._items[row.id]
+            classifier = DomainClassifier.from_bytes(row.blob)
+            with self._lock:
+                if len(self._items) >= 4:
+                    self._items.clear()
+                self._items[row.id] = classifier
+                self._loading.pop(row.id, None)
         return classifier
 
     def clear(self) -> None:
@@ -255,10 +265,23 @@ def active_model(session) -> ActiveModel | None:
 
 
 def suggest_domain(rt: Runtime, text: str) -> dict | None:
-    """The active model's suggestion for a text, or None when no model is active."""
+    """The active model's suggestion for a text, or None when no model is active or no text."""
+    if not (text or "").strip():
+        return None
     with rt.uow() as uow:
         model = active_model(uow.session)
-    return model.suggest(text) if model is not None and (text or "").strip() else None
+    return model.suggest(text) if model is not None else None
+
+
+def warm_up(rt: Runtime) -> int | None:
+    """Loads the active model and tokenizer ahead of the first demand (a server calls this in the
+    background at start); returns its version."""
+    with rt.uow() as uow:
+        model = active_model(uow.session)
+    if model is None:
+        return None
+    model.suggest("企业用电报装")
+    return model.version
 
 
 def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict:

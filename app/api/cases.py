@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.services import cases, diagram, extensions, intake, tasks
+from app.services import cases, diagram, extensions, intake, progress, tasks
 
 from .auth import current_actor, login_required, runtime
 from .idempotency import DOC as IDEMPOTENCY_DOC, idempotent
 from .schemas import (CaseIn, CaseListArgs, CaseOut, CasePage, DiagramOut, ExtensionIn, HistoryOut,
-                      RatingIn)
+                      ProgressOut, RatingIn)
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="诉求 (Cases)")
 SECURITY = [{"bearerAuth": []}]
@@ -54,6 +54,17 @@ class CaseHistory(MethodView):
     def get(self, number):
         """Every recorded action on the case (全程留痕)."""
         return cases.history(runtime(), current_actor(), number)
+
+
+@blp.route("/<number>/progress")
+class CaseProgress(MethodView):
+    @blp.response(200, ProgressOut)
+    @blp.doc(security=SECURITY)
+    @login_required()
+    def get(self, number):
+        """The case and the key steps of its handling in plain words, as the enterprise sees
+        them (进度查询, P17): no staff names, internal notes or classifier figures."""
+        return progress.progress(runtime(), current_actor(), number)
 
 
 @blp.route("/<number>/diagram")

@@ -148,12 +148,47 @@ class CaseOut(Schema):
     version = fields.Integer()
     description = fields.String()
     contact_name = fields.String(allow_none=True)
+    contact_phone = fields.String(allow_none=True)
+    enterprise_phone = fields.String(allow_none=True, metadata={"description": "企业登记的联系电话"})
     deployment_id = fields.Integer()
     open_tasks = fields.List(fields.Nested(TaskRef))
     matter_class = fields.String()
     overdue = fields.Boolean()
     clocks = fields.List(fields.Nested(ClockOut))
     routing = fields.Nested(RoutingOut, metadata={"description": "P4 智能识别领域建议"})
+
+
+class ProgressCase(Schema):
+    number = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    closed = fields.Boolean()
+    current_step = fields.String(allow_none=True)
+    channel = fields.String()
+    kind = fields.String()
+    domain = fields.String(allow_none=True)
+    town = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True, metadata={"description": "承办单位名称"})
+    description = fields.String()
+    direct_reply = fields.String(allow_none=True)
+    reply = fields.Dict(allow_none=True)
+    rating = fields.String(allow_none=True)
+    dissatisfied_rounds = fields.Integer()
+    overdue = fields.Boolean()
+    created_at = fields.String()
+    closed_at = fields.String(allow_none=True)
+    rate_task_id = fields.String(allow_none=True, metadata={"description": "待评价时的评价任务"})
+
+
+class ProgressStep(Schema):
+    at = fields.String()
+    step = fields.String(metadata={"description": "办理进展，如 已转交 市城市管理局 办理"})
+    text = fields.String(allow_none=True, metadata={"description": "告知企业的内容（解决方案、答复、评价）"})
+
+
+class ProgressOut(Schema):
+    case = fields.Nested(ProgressCase)
+    steps = fields.List(fields.Nested(ProgressStep))
 
 
 class PageArgs(Schema):

@@ -45,12 +45,14 @@ def describe_case(session, case: Case, full: bool = True, now=None,
             select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id))]
         data["description"] = case.description
         data["contact_name"] = case.contact_name
+        data["contact_phone"] = case.contact_phone
+        data["enterprise_phone"] = enterprise.phone
         data["deployment_id"] = case.deployment_id
         if open_tasks is None:
             open_tasks = session.scalars(select(HumanTask).where(
                 HumanTask.case_id == case.id, HumanTask.status == "ready"))
-        data["open_tasks"] = [{"id": t.id, "name": t.spec_name, "title": t.title, "role": t.role}
-                              for t in open_tasks]
+        data["open_tasks"] = [{"id": t.id, "name": t.spec_name, "title": t.title, "role": t.role,
+                               "unit_id": t.unit_id, "assignee_id": t.assignee_id} for t in open_tasks]
     return data
 
 

@@ -5,17 +5,20 @@ from flask import current_app
 from flask_wtf.csrf import generate_csrf
 
 from app.domain.roles import ROLES
-from app.domain.vocab import CASE_STATUSES, CLOCKS, MATTER_CLASSES
+from app.domain.vocab import CASE_STATUSES, CLOCKS, KIND_LABELS_EN, KINDS, MATTER_CLASSES
 
 from . import bp
 from .common import current_user
 from .i18n import current_language, gettext
 
 
+KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
+
+
 @bp.app_context_processor
 def _globals():
     return {"ROLES": ROLES, "CASE_STATUSES": CASE_STATUSES, "CLOCKS": CLOCKS,
-            "MATTER_CLASSES": MATTER_CLASSES, "_": gettext, "lang": current_language(),
+            "MATTER_CLASSES": MATTER_CLASSES, "KINDS": KIND_PAIRS, "_": gettext, "lang": current_language(),
             "csrf_token": generate_csrf, "actor": current_user(),
             "endpoints": current_app.view_functions}
 

@@ -10,7 +10,7 @@ from app.clock import SHANGHAI
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
 from app.domain.vocab import CHANNELS, CLOCKS, MATTER_CLASSES
-from app.services import cases
+from app.services import cases, progress
 
 from . import bp
 from .common import page, rt
@@ -109,6 +109,8 @@ def event_details(event: dict, titles: dict[str, str]) -> list[tuple[str, str]]:
 @bp.route("/cases/<number>")
 @page()
 def case_view(actor, number):
+    if actor.role == "enterprise":
+        return _enterprise_view(actor, number)
     try:
         case = cases.get_case(rt(), actor, number)
         trail = cases.history(rt(), actor, number)
@@ -119,6 +121,23 @@ def case_view(actor, number):
     return render_template("case.html", case=case, trail=trail, ratings=ratings,
                            action_labels=ACTION_LABELS, elements=elements,
                            details=lambda e: event_details(e, titles))
+
+
+def _enterprise_view(actor, number):
+    """P17: the enterprise sees its case's progress in plain words, not the staff's trail."""
+    try:
+        result = progress.progress(rt(), actor, number)
+    except DomainError as err:
+        return render_template("error.html", message=gettext(err.message)), err.status
+    return render_template("my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
+
+
+def _step_label(step: str) -> str:
+    """'已转交 市城市管理局 办理' → 'Passed to 市城市管理局' in English; fixed steps by the dictionary."""
+    match = re.fullmatch(r"已转交 (.+) 办理", step)
+    if match:
+        return gettext("已转交 {unit} 办理").format(unit=match.group(1))
+    return gettext(step)
 
 
 @bp.app_template_filter("when")

@@ -4,15 +4,15 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from app.db.models import Enterprise
-from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
+from app.domain.vocab import DOMAINS
 from app.services import cases, tasks
 
 from . import bp
 from .common import page, rt
+from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
 
 ENTERPRISE = ("enterprise",)
-KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
 PER_PAGE = 20
 FIELDS = ("kind", "domain", "town", "description", "contact_name", "contact_phone")
 

@@ -12,15 +12,15 @@ import re
 from flask import render_template, request
 
 from app.domain.errors import DomainError
-from app.domain.vocab import DOMAINS, KIND_LABELS_EN, KINDS
+from app.domain.vocab import DOMAINS
 from app.services import enterprises, knowledge, routing, routing_models
 
 from . import bp
 from .common import page, rt
+from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
 
 AGENT = ("agent",)
-KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter
 FIELDS = ("credit_code", "kind", "domain", "town", "matter_class", "description",
           "contact_name", "contact_phone", "direct_reply", "kb_article_id")
 ACTIONS = ("direct", "dispatch")

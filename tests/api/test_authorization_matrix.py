@@ -72,6 +72,7 @@ MATRIX = (
         body=_case_body),
     Row("GET", "/api/cases/<number>",                 "401  200  404  200  200  200  404  200  200  200  200  200"),
     Row("GET", "/api/cases/<number>/history",         "401  200  404  200  200  200  404  200  200  200  200  200"),
+    Row("GET", "/api/cases/<number>/progress",        "401  200  404  200  200  200  404  200  200  200  200  200"),
     Row("GET", "/api/cases/<number>/diagram",         "401  200  404  200  200  200  404  200  200  200  200  200"),
     # Not at the rating step yet: the owner gets 409; other enterprises do not learn it exists.
     Row("POST", "/api/cases/<number>/rating",         "401  409  404  403  403  403  403  403  403  403  403  403",

@@ -83,7 +83,7 @@ def test_dispatch_page_offers_units_and_shows_errors_next_to_fields(app, api):
         "co_units": ["zjj"], "matter_class": ""})
     assert response.status_code == 302 and response.headers["Location"].endswith("/tasks")
     listing = dispatcher.get("/tasks").get_data(as_text=True)
-    assert f"已办理: {number}" in listing  # the flash message
+    assert f"已办理：{number}" in listing  # the flash message
     assert f"/tasks/{tid}" not in listing and f'href="/cases/{number}"' not in listing
     case = api.as_("dispatcher1").get(f"/api/cases/{number}").json
     assert case["unit"]["code"] == "rsj" and case["matter_class"] == "general"

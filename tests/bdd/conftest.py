@@ -303,6 +303,11 @@ def user_views_case(api, world, case, user):
     world.response = api.as_(user).get(f"/api/cases/{case['number']}")
 
 
+@when(step_re(rf'{ROLE}{q("user")} 查看该诉求的办理进展'))
+def user_views_progress(api, world, case, user):
+    world.response = api.as_(user).get(f"/api/cases/{case['number']}/progress")
+
+
 @when(step_re(rf'{ROLE}{q("user")} 查看该诉求的历史'))
 def user_views_history(api, world, case, user):
     world.response = api.as_(user).get(f"/api/cases/{case['number']}/history")

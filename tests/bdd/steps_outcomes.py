@@ -33,6 +33,22 @@ def sees_reply(world, result, text):
     assert world.response.json["reply"] == {"result": result, "text": text}, world.response
 
 
+@then(step_re(rf'办理进展依次为 {q("steps")}'))
+def progress_steps(world, steps):
+    assert [s["step"] for s in world.response.json["steps"]] == steps.split("、"), world.response
+
+
+@then(step_re(rf'最后一步的内容为 {q("text")}'))
+def last_step_text(world, text):
+    assert world.response.json["steps"][-1]["text"] == text, world.response
+
+
+@then("办理进展中没有任何工作人员的姓名")
+def no_staff_names(world):
+    shown = str(world.response.json)
+    assert not [u["display_name"] for u in USERS if u["role"] != "enterprise" and u["display_name"] in shown]
+
+
 @then(step_re(rf'列表共有 (?P<count>\d+) 件诉求(?:{SEP}都属于企业 {q("ent")})?'))
 def list_has(world, count, ent):
     assert world.response.status == 200, world.response

@@ -27,7 +27,7 @@ def test_dispatch_claim_and_case_diagram(person, api, rt):
     dispatcher.page.fill("#f-override_reason", "绿化带属城管局管养")
     dispatcher.page.click("form.task-form button[type=submit]")
     dispatcher.page.wait_for_url("**/tasks")
-    assert f"已办理: {number}" in dispatcher.page.inner_text(".flashes")
+    assert f"已办理：{number}" in dispatcher.page.inner_text(".flashes")
 
     unit = person("spec_cgj")
     unit.page.goto("/tasks")

@@ -46,9 +46,11 @@ def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> di
     if unit is None:
         raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
     co_units = [] if auto else list(data.get("co_units") or [])
-    unknown = [c for c in co_units if c == code or _unit(cmd, c) is None]
+    if code in co_units:
+        raise ValidationFailed(fields={"co_units": [f"协办单位不能与主办单位相同：{code}"]})
+    unknown = [c for c in co_units if _unit(cmd, c) is None]
     if unknown:
-        raise ValidationFailed(fields={"co_units": [f"协办单位无效: {', '.join(unknown)}"]})
+        raise ValidationFailed(fields={"co_units": [f"协办单位不存在：{'、'.join(unknown)}"]})
     suggested = params.get("suggested_unit") or None
     redispatch = cmd.case.unit_id is not None
     before = audit.snapshot(cmd.case) | {"domain": cmd.case.domain}

@@ -159,7 +159,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     session = uow.session
     _require_ready(task)
     if task.assignee_id not in (None, actor.id):
-        raise Conflict("该任务已由他人签收")
+        raise Conflict("该任务已由他人认领")
     # The case, its workflow state and its reference rows in one round trip.
     case, state, _enterprise, _unit = session.execute(
         select(Case, WorkflowState, Enterprise, Unit)

@@ -18,12 +18,19 @@ EN: dict[str, str] = {
     "我的诉求": "My demands", "提交诉求": "Submit a demand", "流程设计": "Process design",
     "知识库": "Knowledge base", "诉求编号": "Case no.", "环节": "Step", "类型": "Kind",
     "内容": "Description", "状态": "Status", "时限": "Deadline", "红名单": "Red list",
-    "已签收": "Claimed", "暂无待办任务。": "No open tasks.", "共": "Total", "项": "items",
+    "已签收": "Accepted", "暂无待办任务。": "No open tasks.", "共": "Total", "项": "items",
     "办理记录": "History", "办理时限": "Deadlines", "承办单位": "Receiving unit",
     "直接答复": "Direct reply", "办理结果": "Result", "评价": "Rating", "时间": "Time",
     "操作": "Action", "操作人": "By", "轮次": "Round", "起算": "Started", "到期": "Due",
     "完成": "Met at", "结果": "Outcome", "计时中": "running", "按时": "on time", "超期": "overdue",
     "暂停": "paused", "已取消": "cancelled", "工作日": "working days", "自然时间": "natural time",
+    "退单情况": "The return", "退单单位": "Returned by", "退单时间": "Returned at", "退单理由": "Reason",
+    "申请延期": "Request an extension", "新的办结时限": "New resolution deadline", "延期理由": "Reason",
+    "提交延期申请": "Request the extension", "已提交延期申请，待督办员审批": "Extension requested; a supervisor will decide",
+    "延期申请未提交：": "The extension was not requested: ", "请填写新的办结时限": "Enter the new resolution deadline",
+    "请填写延期理由": "Enter the reason",
+    "确需更多时间办结的，可在到期前申请延期，由督办员审批；审批期间照常办理。":
+        "If you need more time, request an extension before the deadline; a supervisor decides, and you go on handling meanwhile.",
     "（工作日）": " (working days)", "（自然时间）": " (natural time)", "企业电话": "Enterprise phone",
     "不满意轮次：{n}": "Dissatisfied rounds: {n}", "办理进展": "Progress", "进展": "Step",
     "承办单位已办结答复，请对办理结果进行评价。": "The unit has replied; please rate the result.",
@@ -105,17 +112,18 @@ EN.update({
 EN.update({
     "全部": "All", "我的": "Mine", "待认领": "Unclaimed", "范围": "Scope", "排序": "Sort",
     "按优先级": "By priority", "按时限": "By deadline", "红名单企业的任务排在最前。":
-        "Tasks of red-list enterprises come first.", "签收": "Claim", "退回": "Release",
-    "办理": "Handle", "他人已签收": "Claimed by someone else", "已签收任务": "Task claimed",
-    "已退回任务": "Task released", "未找到该任务": "Task not found", "返回待办": "Back to tasks",
+        "Tasks of red-list enterprises come first.", "签收": "Accept", "退回": "Release",
+    "办理": "Handle", 
+    "未找到该任务": "Task not found", "返回待办": "Back to tasks",
     "诉求概况": "Case summary", "任务": "Task", "待办理": "Open", "已办理": "Done",
     "已办理：{number} {task}": "Done: {number} {task}",
-    "已由我签收": "Claimed by me", "已由他人签收": "Claimed by", "未签收": "Not claimed",
-    "退回组内": "Give back to the group", "提交": "Submit", "剩余时间": "Time left",
-    "该任务已由他人签收,不能办理。": "Someone else has claimed this task.",
+    "认领": "Claim", "取消认领": "Release", "已认领": "Claimed",
+    "他人已认领": "Claimed by someone else", "已认领任务": "Task claimed", "已取消认领": "Task released",
+    "已由我认领": "Claimed by me", "已由他人认领": "Claimed by", "未认领": "Not claimed",
+    "该任务已由他人认领，不能办理。": "Someone else has claimed this task.", "认领任务": "Task claimed", "提交": "Submit", "剩余时间": "Time left",
     "此任务已办理。": "This task is done.", "诉求详情": "Case details",
     "此环节无需填写内容,确认即可办理。": "Nothing to fill in; submit to complete this step.",
-    "请选择": "Choose…", "建议": "suggested", "必填": "required",
+    "请选择": "Choose…", "建议": "suggested", "（建议）": " (suggested)", "必填": "required",
     "按住 Ctrl(Mac 上为 ⌘)可多选": "Hold Ctrl (⌘ on a Mac) to choose several",
     "每行一项": "One per line", "时间格式不正确": "Not a valid date and time",
     "须为数字": "Must be a number", "建议承办单位": "Suggested unit", "联系人": "Contact",
@@ -129,7 +137,7 @@ EN.update({
     "理由": "Reason", "申请期限": "Requested deadline", "响应时限": "Response deadline",
     "方案时限": "Solution deadline", "办结时限": "Resolution deadline",
     # Recorded actions.
-    "生成待办": "Task opened", "签收任务": "Task claimed", "退回任务": "Task released",
+    "生成待办": "Task opened",
     "派单": "Dispatch", "改派": "Dispatch (override)", "转办": "Re-dispatch",
     "开始计时": "Clocks started", "恢复计时": "Clocks resumed", "催办": "Urged",
     "时限到达": "Deadline timer", "退单": "Return", "协办超时": "Co-handling timed out",
@@ -145,7 +153,7 @@ EN.update({
     "改派理由": "Reason for the override", "协办单位": "Co-handling units",
     "事项类别": "Matter class", "批示内容": "Instruction", "解决方案": "Solution",
     "答复内容": "Reply text", "审核结果": "Decision", "改派承办单位": "New receiving unit",
-    "审核意见": "Comment", "回访记录": "Revisit notes", "签收或退单": "Claim or return",
+    "审核意见": "Comment", "回访记录": "Revisit notes", "签收或退单": "Accept or return",
     "签收备注": "Note", "退单理由": "Reason for the return", "督办意见": "Instruction",
     "批准": "Approve", "驳回": "Reject", "电话": "Phone", "上门": "Visit", "短信": "SMS",
     "视频": "Video", "其他": "Other", "解决": "Resolved", "部分解决": "Partly resolved",
@@ -156,7 +164,7 @@ EN.update({
     "该任务已被他人签收": "Someone else has claimed this task",
     "只能退回自己签收的任务": "You can only release a task you claimed",
     "任务状态已变化,请刷新": "The task changed; reload the page",
-    "任务已不在待办状态": "The task is no longer open", "该任务已由他人签收": "Someone else has claimed this task",
+    "任务已不在待办状态": "The task is no longer open", "该任务已由他人认领": "Someone else has claimed this task",
     "提交的数据未通过校验": "The form has errors", "未找到该诉求": "Case not found",
     "改派至非建议单位时须填写改派理由": "Give a reason when dispatching to a unit other than the suggested one",
     "不能为空": "must not be empty", "不允许的字段": "not allowed",
@@ -300,6 +308,72 @@ EN.update({
     "图片链接": "Media URL", "邮箱": "Email", "设备编号": "Device id", "应用账号": "App account",
 })
 EN.update(EN_INSIGHT)
+
+
+# P4 classifier values in the case history (pages_cases.py VALUE_LABELS).
+EN.update({
+    "识别领域": "Suggested domain", "自动派单评分": "Auto-dispatch score",
+    "达到自动派单阈值": "Above the auto-dispatch threshold", "自动派单阈值": "Auto-dispatch threshold",
+    "前三建议": "Top three", "模型识别领域": "Model's domain", "改动了识别领域": "Domain changed",
+})
+
+# Form descriptions (workflows/forms/*.schema.json) shown on the task pages.
+EN.update({
+    "承办单位确认收到企业的表扬。": "The unit acknowledges the enterprise's praise.",
+    "督办员审批承办单位的延期申请；批准后办结时限顺延至申请的期限。":
+        "A supervisor decides on the unit's extension request; approved, the resolution deadline moves to the requested time.",
+    "协办单位就本单位职责范围内的事项提出办理意见，供主办单位办结答复时汇总。":
+        "A co-handling unit gives its opinion on the matters in its remit, for the lead unit's reply.",
+    "记录与企业联系的时间、方式和情况。": "Record when and how you contacted the enterprise, and what was said.",
+    "主办单位（接口中为单位编码，如 rsj、cgj、bfz）": "Lead unit (a unit code in the API, e.g. rsj, cgj, bfz)",
+    "承办单位与建议不一致时填写": "Required when the unit differs from the suggestion",
+    "会办时的协办单位（不含主办单位），最多 5 个；接口中为单位编码":
+        "Co-handling units for joint handling (not the lead unit), at most 5; unit codes in the API",
+    "决定办理时限：紧急 2 小时，水电气热 24 小时，一般 7 个工作日，复杂 15 个工作日；不填则沿用受理时的类别（接口中为 urgent、utilities、general、complex）":
+        "Sets the deadlines: urgent 2 hours, utilities 24 hours, general 7 working days, complex 15 working days; "
+        "empty keeps the class given at intake (urgent, utilities, general, complex in the API)",
+    "领导对升级诉求的批示。": "The leadership's instruction on an escalated demand.",
+    "承办单位提出的解决方案。": "The solution the unit proposes.",
+    "企业对诉求办理结果的评价。": "The enterprise rates how its demand was handled.",
+    "办理结果和答复企业的内容。": "The result and the reply to the enterprise.",
+    "答复企业的正式内容": "The formal reply to the enterprise",
+    "派单员审核承办单位的退单：同意则改派给新的承办单位，驳回则原单位继续办理。":
+        "The dispatcher reviews the unit's return: approve and pass the case to another unit, or reject and the unit goes on.",
+    "同意退单时必填：改派的承办单位（接口中为单位编码）": "Required when approving: the new unit (a unit code in the API)",
+    "企业未在规定时间内评价：督办员电话回访企业，代为记录评价。":
+        "The enterprise did not rate in time: a supervisor calls it and records its rating.",
+    "承办单位签收工单；不属于本单位职责的，在退单时限内说明理由退单。":
+        "The unit accepts the order; if it is not in the unit's remit, return it with the reason within the return window.",
+    "退单时必填：说明不属于本单位职责的理由及建议的承办单位":
+        "Required when returning: why it is not in your remit, and which unit should handle it",
+    "督办员回访企业并下达督办意见。": "The supervisor calls the enterprise back and instructs the unit.",
+    "办理环节超过时限：督办员下达督办意见，催促承办单位办理。":
+        "A deadline has passed: the supervisor instructs and urges the unit.",
+})
+
+# Names of BPMN elements (workflows/*.bpmn) shown in the case history's step column.
+EN.update({
+    "会办": "Joint handling", "会办汇总": "Joint handling summary", "办理(办结时限)": "Handling (resolution deadline)",
+    "办理完成": "Handling done", "办理轮次": "Handling round", "办结时限预警": "Resolution deadline warning",
+    "办结计时结束": "Resolution clock stopped", "办结超期": "Resolution overdue", "办结预警": "Resolution warning",
+    "可直接答复?": "Direct reply?", "同意退单?": "Return approved?", "启动计时": "Start clocks",
+    "响应(响应时限)": "Response (response deadline)", "响应时限预警": "Response deadline warning",
+    "响应计时结束": "Response clock stopped", "响应超期": "Response overdue", "响应预警": "Response warning",
+    "已督办": "Supervised", "已答复": "Replied", "已联系企业": "Enterprise contacted", "已记超期": "Marked overdue",
+    "已退单": "Returned", "已预警": "Warned", "延期生效": "Extension in force", "延期申请": "Extension request",
+    "开始": "Start", "开始办理": "Handling starts", "承办单位办理": "Unit handling", "接收工单": "Order received",
+    "提出方案(方案时限)": "Proposal (solution deadline)", "方案已提出": "Solution proposed",
+    "方案时限到": "Solution deadline reached", "方案时限预警": "Solution deadline warning",
+    "方案计时结束": "Solution clock stopped", "方案超期": "Solution overdue", "方案预警": "Solution warning",
+    "智能分拨": "Smart routing", "有协办单位?": "Co-units?", "满意?": "Satisfied?",
+    "确定承办单位": "Choose the unit", "确定时限": "Set the deadlines", "等待评价": "Awaiting rating",
+    "答复企业": "Reply to the enterprise", "签收还是退单?": "Accept or return?", "红名单?": "Red list?",
+    "自动派单?": "Auto-dispatch?", "表扬办结": "Praise closed", "表扬已办结": "Praise closed",
+    "记录评价": "Record the rating", "记录退单": "Record the return", "评价超时": "Rating timed out",
+    "诉求受理": "Demand received", "超过督办轮次?": "Too many supervision rounds?", "退单?": "Return?",
+    "退单时限校验": "Return window check", "co_opinion": "Co-unit opinion", "co_unit": "Co-unit",
+    "extension_requested": "Extension requested", "returned": "Returned",
+})
 
 def current_language() -> str:
     if "lang" not in g:

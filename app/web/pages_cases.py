@@ -5,11 +5,13 @@ import re
 from datetime import datetime, timezone
 
 from flask import render_template
+from sqlalchemy import select
 
 from app.clock import SHANGHAI
+from app.db.models import Unit
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
-from app.domain.vocab import CHANNELS, CLOCKS, MATTER_CLASSES
+from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
 from app.services import cases, progress
 
 from . import bp
@@ -18,13 +20,13 @@ from .i18n import current_language, gettext
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {
-    "intake": "受理", "task_opened": "生成待办", "claim": "签收任务", "unclaim": "退回任务",
+    "intake": "受理", "task_opened": "生成待办", "claim": "认领任务", "unclaim": "取消认领",
     "complete_task": "办理", "dispatch": "派单", "dispatch_override": "改派",
     "redispatch": "转办", "clocks_started": "开始计时", "clocks_resumed": "恢复计时",
     "urge": "催办", "overdue": "超期", "timer_fired": "时限到达", "return": "退单",
     "co_timeout": "协办超时", "extension_requested": "申请延期", "extension_approved": "批准延期",
     "extension_rejected": "驳回延期", "rating": "评价", "close": "结案",
-    "auto_dispatch": "自动派单", "routing_audit": "分拨抽检",
+    "auto_dispatch": "自动派单", "routing_audit": "分拨抽检", "classify": "智能识别领域",
 }
 # Labels of recorded values that are not form fields.
 VALUE_LABELS = {
@@ -37,11 +39,19 @@ VALUE_LABELS = {
     # sent by a third-party app through Open311 (app/open311/)
     "address": "地址", "address_id": "地址编号", "lat": "纬度", "long": "经度",
     "media_url": "图片链接", "email": "邮箱", "device_id": "设备编号", "account_id": "应用账号",
+    # P4 classifier (classify, dispatch) and its sample audit
+    "label": "识别领域", "confidence": "置信度", "score": "自动派单评分", "auto": "达到自动派单阈值",
+    "threshold": "自动派单阈值", "top": "前三建议", "model_version": "模型版本",
+    "predicted_domain": "模型识别领域", "domain_overridden": "改动了识别领域", "verdict": "判定",
+    "unit_code": "承办单位", "co_units": "协办单位",
 }
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 HIDDEN_KEYS = {"before", "lane", "lateness_s"}
 # Values shown by their label: key → {code: (Chinese, English)}.
-CODED_VALUES = {"channel": CHANNELS, "matter_class": MATTER_CLASSES, "clock": CLOCKS, "role": ROLES}
+CODED_VALUES = {"channel": CHANNELS, "matter_class": MATTER_CLASSES, "clock": CLOCKS, "role": ROLES,
+                "status": CASE_STATUSES,
+                "verdict": {"correct": ("领域正确", "Domain right"), "wrong": ("领域错误", "Domain wrong")}}
+UNIT_KEYS = {"unit_code", "suggested_unit", "co_units", "unit"}   # unit codes shown by their names
 
 
 def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -63,6 +73,11 @@ def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
     return titles, elements
 
 
+def _unit_names() -> dict[str, str]:
+    with rt().uow() as uow:
+        return dict(uow.session.execute(select(Unit.code, Unit.name)).all())
+
+
 def _label(pair) -> str:
     return pair[1] if current_language() == "en" else pair[0]
 
@@ -82,22 +97,31 @@ def _text(key: str, value) -> str:
     return str(value)
 
 
-def event_details(event: dict, titles: dict[str, str]) -> list[tuple[str, str]]:
-    """The recorded values of an event as (label, text) pairs, empty values left out."""
+def event_details(event: dict, titles: dict[str, str],
+                  units: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """The recorded values of an event as (label, text) pairs, empty values left out; unit codes
+    by their names (``units``: code → name), probabilities and scores rounded."""
     after = event.get("after") or {}
     form_data = isinstance(after.get("data"), dict)
     if form_data:
         after = after["data"]
     # Submitted forms are labelled by their fields' titles; the system's records by VALUE_LABELS.
     first, second = (titles, VALUE_LABELS) if form_data else (VALUE_LABELS, titles)
+    units = units or {}
     pairs = []
     for key, value in after.items():
         if key in HIDDEN_KEYS or value in (None, "", [], {}):
             continue
-        if isinstance(value, list):
+        if key in UNIT_KEYS and isinstance(value, (str, list)):
+            text = "、".join(units.get(v, v) for v in ([value] if isinstance(value, str) else value))
+        elif key == "top" and isinstance(value, list):   # [[domain, probability], ...]
+            text = "、".join(f"{gettext(d)} {p:.0%}" for d, p in value if isinstance(p, (int, float)))
+        elif isinstance(value, list):
             text = "、".join(str(v) for v in value)
         elif isinstance(value, bool):
             text = gettext("是") if value else gettext("否")
+        elif isinstance(value, float):
+            text = f"{value:.3f}"
         elif isinstance(value, dict):
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
@@ -117,10 +141,11 @@ def case_view(actor, number):
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
     titles, elements = _names(case["deployment_id"])
+    units = _unit_names()
     ratings = [e for e in trail["events"] if e["action"] == "rating"]
     return render_template("case.html", case=case, trail=trail, ratings=ratings,
                            action_labels=ACTION_LABELS, elements=elements,
-                           details=lambda e: event_details(e, titles))
+                           details=lambda e: event_details(e, titles, units))
 
 
 def _enterprise_view(actor, number):

@@ -11,6 +11,7 @@ from app.services import cases, routing, tasks
 from . import bp
 from .common import page, rt
 from .i18n import gettext
+from .pages_extension import extension_offer, return_under_review
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 
 SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
@@ -95,13 +96,13 @@ def _claim_action(actor, task_id: str, action, done_message: str):
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 @page()
 def task_claim(actor, task_id):
-    return _claim_action(actor, task_id, tasks.claim, "已签收任务")
+    return _claim_action(actor, task_id, tasks.claim, "已认领任务")
 
 
 @bp.route("/tasks/<task_id>/unclaim", methods=["POST"])
 @page()
 def task_unclaim(actor, task_id):
-    return _claim_action(actor, task_id, tasks.unclaim, "已退回任务")
+    return _claim_action(actor, task_id, tasks.unclaim, "已取消认领")
 
 
 def _units() -> list[tuple[str, str]]:
@@ -139,7 +140,8 @@ def task_view(actor, task_id):
     units = _units()
     routing = case.get("routing") or {}
     fields = form_fields(schema, units, case.get("suggested_unit"),
-                         {"domain": case.get("domain") or routing.get("predicted_domain") or ""})
+                         {"domain": routing.get("predicted_domain") or ""},
+                         {"domain": case.get("domain") or "", "matter_class": case.get("matter_class") or ""})
     values = initial_values(schema, fields, runtime.clock.now())
     errors: dict[str, list[str]] = {}
     status = 200
@@ -167,7 +169,10 @@ def task_view(actor, task_id):
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
     suggestions = _domain_suggestions(runtime, case) if task.get("name") == "dispatch" else []
-    return render_template("task.html", task=task, case=case, clocks=current_clocks(case["clocks"]),
+    clocks = current_clocks(case["clocks"])
+    return render_template("task.html", task=task, case=case, clocks=clocks,
+                           extension=extension_offer(actor, task, clocks),
+                           returned=return_under_review(actor, task, case["number"]),
                            suggestions=suggestions,
                            fields=fields, values=values,
                            errors=errors, general_errors=general,

@@ -42,9 +42,11 @@ def _enum_options(field: str, schema: dict) -> list[tuple[str, str]] | None:
 
 def form_fields(schema: dict | None, units: list[tuple[str, str]],
                 suggested_unit: str | None = None,
-                suggested: dict[str, str] | None = None) -> list[dict]:
+                suggested: dict[str, str] | None = None,
+                current: dict[str, str] | None = None) -> list[dict]:
     """One descriptor per property, in the schema's order. `suggested` maps field names to
-    suggested values (e.g. the classifier's domain), marked in the options and prefilled."""
+    suggested values (e.g. the classifier's domain), marked 建议 in the options; `current` to the
+    case's present values, prefilled (the suggestion is prefilled when there is none)."""
     if not schema:
         return []
     required = set(schema.get("required") or [])
@@ -58,7 +60,7 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
                  "required": name in required, "options": None, "suggested": None,
                  "maxlength": prop.get("maxLength"), "widget": "text"}
         if name in UNIT_FIELDS:
-            field["options"] = [(code, f"{unit_name}({code})") for code, unit_name in units]
+            field["options"] = list(units)   # names for people; the codes are the values
             field["widget"] = "multiselect" if kind == "array" else "select"
             if name == "unit_code":
                 field["suggested"] = suggested_unit
@@ -75,7 +77,7 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
             field["options"] = _enum_options(name, prop)
             field["widget"] = "select"
             field["suggested"] = (suggested or {}).get(name)
-            field["prefill"] = field["suggested"]
+            field["prefill"] = (current or {}).get(name) or field["suggested"]
         elif prop.get("format") == "date-time":
             field["widget"] = "datetime"
         elif (prop.get("maxLength") or 0) > TEXTAREA_OVER:

@@ -61,12 +61,13 @@ def test_dispatch_page_offers_units_and_shows_errors_next_to_fields(app, api):
     unit = field_html(html, "unit_code")
     assert '<select id="f-unit_code" name="unit_code"' in unit
     assert selected_options(unit) == [suggested]
-    assert re.search(r'<option value="xlz" selected>小榄镇\(xlz\)\(建议\)</option>', unit)
-    assert "市人力资源和社会保障局(rsj)" in unit and "板芙镇(bfz)" in unit
+    assert re.search(r'<option value="xlz" selected>小榄镇（建议）</option>', unit)
+    assert '<option value="rsj" >市人力资源和社会保障局</option>' in unit and ">板芙镇</option>" in unit
     co_units = field_html(html, "co_units")
     assert 'name="co_units" multiple' in co_units and selected_options(co_units) == []
     matter = field_html(html, "matter_class")
     assert '<option value="urgent"' in matter and "紧急事项" in matter  # Chinese titles of codes
+    assert selected_options(matter) == ["general"]                   # the case's present class
     assert 'name="override_reason"' in field_html(html, "override_reason")
 
     # Overriding the suggestion without a reason: the error sits next to override_reason.
@@ -107,13 +108,13 @@ def test_unit_specialist_claims_with_htmx(app, api):
     assert response.status_code == 200
     row = response.get_data(as_text=True)
     assert row.lstrip().startswith(f'<tr id="task-{tid}"') and "<html" not in row
-    assert "已签收" in row and f'hx-post="/tasks/{tid}/unclaim"' in row and number in row
+    assert "已认领" in row and f'hx-post="/tasks/{tid}/unclaim"' in row and number in row
     assert api.as_("spec_cgj").task_for(number, "sign")["assignee_id"] is not None
 
     assert number in specialist.get("/tasks?scope=mine").get_data(as_text=True)
     assert number not in specialist.get("/tasks?scope=group").get_data(as_text=True)
     # The task page shows who has it; unclaiming without htmx redirects back to it.
-    assert "已由我签收" in specialist.get(f"/tasks/{tid}").get_data(as_text=True)
+    assert "已由我认领" in specialist.get(f"/tasks/{tid}").get_data(as_text=True)
     response = post_form(specialist, f"/tasks/{tid}/unclaim", {"next": f"/tasks/{tid}"})
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/tasks/{tid}")
     assert api.as_("spec_cgj").task_for(number, "sign")["assignee_id"] is None

@@ -42,7 +42,7 @@ def test_the_enterprise_case_page_shows_progress_and_rates_in_one_click(api, app
     assert not any(name in page for name in STAFF_NAMES)
     rate_url = re.search(r'href="(/tasks/[^"]+)">去评价', page).group(1)
     rating = ent.get(rate_url).get_data(as_text=True)
-    assert "/tasks/" in rate_url and "退回组内" not in rating and ">签收<" not in rating
+    assert "/tasks/" in rate_url and "取消认领" not in rating and ">认领<" not in rating
     assert 'href="/my/cases"' in rating
     done = ent.post(rate_url, data={"csrf_token": ent.csrf, "rating": "满意"})
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{number}")

@@ -32,7 +32,7 @@ def test_dispatch_claim_and_case_diagram(person, api, rt):
     unit = person("spec_cgj")
     unit.page.goto("/tasks")
     row = unit.page.locator(f'tr:has(a[href="/cases/{number}"])')
-    row.locator("button", has_text="签收").click()
+    row.locator("button", has_text="认领").click()
     unit.page.wait_for_selector(f'tr:has(a[href="/cases/{number}"]) .badge.claimed')
     assert "/tasks" in unit.page.url  # swapped in place, no navigation
     unit.shot("claimed")

@@ -1,0 +1,70 @@
+"""What the task page adds around a task's own form: 申请延期 for the lead unit (P14) and, on
+退单审核, the unit's return and its reason (P13)."""
+from __future__ import annotations
+
+import re
+
+from flask import flash, redirect, request, url_for
+
+from app.domain.errors import DomainError, ValidationFailed
+from app.services import cases, extensions
+
+from . import bp
+from .common import page, rt
+from .i18n import gettext
+
+LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
+
+
+@bp.route("/cases/<number>/extension", methods=["POST"], endpoint="request_extension")
+@page("unit")
+def request_extension(actor, number):
+    form = request.form
+    task_id = form.get("task_id", "")
+    due = (form.get("requested_due") or "").strip()
+    reason = (form.get("reason") or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not LOCAL_MINUTE.fullmatch(due):
+        errors["requested_due"] = ["请填写新的办结时限"]
+    if not reason:
+        errors["reason"] = ["请填写延期理由"]
+    if not errors:
+        try:
+            extensions.request_extension(rt(), actor, number, reason, f"{due}:00+08:00")
+        except ValidationFailed as err:
+            errors = err.fields or {"_": [err.message]}
+        except DomainError as err:
+            errors = {"_": [err.message]}
+    if not errors:
+        flash(gettext("已提交延期申请，待督办员审批"), "success")
+        return redirect(url_for("web.task_view", task_id=task_id) if task_id
+                        else url_for("web.case_view", number=number))
+    flash(gettext("延期申请未提交：") + " ".join(gettext(m) for ms in errors.values() for m in ms), "error")
+    if not task_id:
+        return redirect(url_for("web.case_view", number=number))
+    # back to the task page with what the user typed, so nothing is lost
+    return redirect(url_for("web.task_view", task_id=task_id, ext_due=due, ext_reason=reason) + "#extension")
+
+
+def extension_offer(actor, task: dict, clocks: list[dict]) -> dict | None:
+    """The 申请延期 form's context when the task page offers it: a lead unit's open task while the
+    resolution clock runs and is not yet overdue (the service checks it all again)."""
+    if actor.role != "unit" or task.get("name") == "co_handle" or task.get("status") != "ready":
+        return None
+    clock = next((c for c in clocks if c["clock"] == "resolution"), None)
+    if clock is None or clock["outcome"] != "running" or clock["overdue"]:
+        return None
+    return {"due_at": clock["due_at"], "requested_due": request.args.get("ext_due", ""),
+            "reason": request.args.get("ext_reason", "")}
+
+
+def return_under_review(actor, task: dict, number: str) -> dict | None:
+    """On 退单审核: who returned the case, when and why (the latest `return` in its trail)."""
+    if task.get("name") != "review_return":
+        return None
+    events = cases.history(rt(), actor, number)["events"]
+    returned = next((e for e in reversed(events) if e["action"] == "return"), None)
+    if returned is None:
+        return None
+    after = returned.get("after") or {}
+    return {"at": returned["at"], "unit_code": after.get("unit_code"), "reason": after.get("reason")}

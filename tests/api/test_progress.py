@@ -66,3 +66,24 @@ def test_the_staff_case_page_shows_whom_to_call_and_links_only_workable_steps(ap
     assert re.search(r'<a href="/tasks/[^"]+">签收</a>', specialist)
     dispatcher = logged_in(app, "dispatcher1").get(f"/cases/{number}").get_data(as_text=True)
     assert not re.search(r'<a href="/tasks/[^"]+">签收</a>', dispatcher) and "签收 <span" in dispatcher
+
+
+def test_the_staff_history_names_units_and_statuses_instead_of_codes(api, app):
+    number = api.submit(domain="城市管理")["number"]
+    api.dispatch(number, "rsj", reason="派单员核实后确定")
+    page = logged_in(app, "supervisor1").get(f"/cases/{number}").get_data(as_text=True)
+    history = page.split("办理记录", 1)[1]
+    assert "<dt>承办单位</dt><dd>市人力资源和社会保障局</dd>" in history
+    assert "<dd>rsj</dd>" not in history and "<dd>cgj</dd>" not in history
+
+
+def test_classifier_values_in_the_history_read_as_words_and_rounded_figures(app):
+    from app.web.pages_cases import ACTION_LABELS, event_details
+    event = {"action": "classify", "after": {"label": "城乡建设", "confidence": 0.8697, "score": 0.9812,
+                                             "auto": True, "threshold": 0.8980914476697716,
+                                             "top": [["城乡建设", 0.8697], ["商贸旅游", 0.0453]], "model_version": 3}}
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        pairs = dict(event_details(event, {}, {}))
+    assert ACTION_LABELS["classify"] == "智能识别领域"
+    assert pairs == {"识别领域": "城乡建设", "置信度": "0.870", "自动派单评分": "0.981", "达到自动派单阈值": "是",
+                     "自动派单阈值": "0.898", "前三建议": "城乡建设 87%、商贸旅游 5%", "模型版本": "3"}

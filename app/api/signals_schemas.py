@@ -19,22 +19,22 @@ DEFAULT_PERIOD_DAYS = 30
 
 
 def _choice(values):
-    return validate.OneOf(values, error="取值须为: " + " / ".join(values))
+    return validate.OneOf(values, error="取值须为：" + " / ".join(values))
 
 
 class ProblemArgs(Schema):
-    start = fields.Date(metadata={"description": "起始日期(含,北京时间),默认结束日期前 29 天"},
+    start = fields.Date(metadata={"description": "起始日期（含，北京时间），默认结束日期前 29 天"},
                         error_messages={"invalid": "应为日期 YYYY-MM-DD"})
-    end = fields.Date(metadata={"description": "结束日期(含,北京时间),默认今天"},
+    end = fields.Date(metadata={"description": "结束日期（含，北京时间），默认今天"},
                       error_messages={"invalid": "应为日期 YYYY-MM-DD"})
     town = fields.String(validate=validate.Length(max=50, error="长度须在 0–50 之间"))
     domain = fields.String(validate=_choice(DOMAINS))
     kind = fields.String(validate=_choice(KINDS))
     unit = fields.String(validate=validate.Length(max=32, error="长度须在 0–32 之间"),
-                         metadata={"description": "承办单位代码,如 xlz"})
+                         metadata={"description": "承办单位代码，如 xlz"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="须在 1–500 之间"))
     format = fields.String(validate=_choice(EXPORT_FORMATS),
-                           metadata={"description": "csv | xlsx: 导出分组表"})
+                           metadata={"description": "csv | xlsx：导出分组表"})
 
     @validates_schema
     def _period(self, data, **kwargs):
@@ -49,17 +49,22 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
 
 
+def period(now: datetime, args: dict) -> tuple[date, date]:
+    """The analysed days (Beijing time, both included): by default the 30 days up to today."""
+    end = args.get("end") or local(now).date()
+    return args.get("start") or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
+
+
 def problem_query(session, now: datetime, args: dict) -> ProblemQuery:
     """The ProblemQuery of validated arguments: dates in Beijing time, the unit by its code."""
-    end = args.get("end") or local(now).date()
-    start = args.get("start") or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+    start, end = period(now, args)
     if start > end:
         raise ValidationFailed(fields={"start": "起始日期不能晚于结束日期"})
     unit_id = None
     if args.get("unit"):
         unit_id = session.scalar(select(Unit.id).where(Unit.code == args["unit"]))
         if unit_id is None:
-            raise ValidationFailed(fields={"unit": f"未知的承办单位: {args['unit']}"})
+            raise ValidationFailed(fields={"unit": f"未知的承办单位：{args['unit']}"})
     return ProblemQuery(start=_utc(start), end=_utc(end + timedelta(days=1)),
                         town=args.get("town") or None, domain=args.get("domain"),
                         kind=args.get("kind"), unit_id=unit_id, limit=args.get("limit", 50))
@@ -83,7 +88,7 @@ class ProblemGroup(Schema):
     domains = fields.List(fields.String())
     kinds = fields.List(fields.String())
     title = fields.String(metadata={"description": "代表性诉求的首句"})
-    text = fields.String(metadata={"description": "代表性诉求(组中心)内容"})
+    text = fields.String(metadata={"description": "代表性诉求（组中心）内容"})
     keywords = fields.List(fields.String())
     cases = fields.List(fields.Nested(ProblemCase))
     first_at = fields.String()
@@ -94,7 +99,7 @@ class ProblemsOut(Schema):
     period = fields.Dict()
     filters = fields.Dict()
     matched = fields.Integer(metadata={"description": "期间内符合条件的诉求数"})
-    analysed = fields.Integer(metadata={"description": "实际分析的诉求数(最近的,至多 cap 件)"})
+    analysed = fields.Integer(metadata={"description": "实际分析的诉求数（最近的，至多 cap 件）"})
     cap = fields.Integer()
     capped = fields.Boolean()
     similarity = fields.Float()
@@ -141,5 +146,22 @@ GROUP_COLUMNS = [("rank", "序号"), ("count", "诉求件数"), ("enterprise_cou
                  ("case_numbers", "诉求编号"), ("first_at", "最早受理"), ("last_at", "最近受理")]
 
 
+class LocalTime(datetime):
+    """A Beijing time to the minute: a date-time cell in XLSX, '2026-11-04 14:11' in CSV."""
+
+    def __str__(self) -> str:
+        return self.strftime("%Y-%m-%d %H:%M")
+
+
+def local_time(value: str) -> LocalTime:
+    """An ISO 8601 time of the API → naive Beijing time to the minute."""
+    moment = datetime.fromisoformat(value).astimezone(SHANGHAI)
+    return LocalTime(moment.year, moment.month, moment.day, moment.hour, moment.minute)
+
+
 def export_rows(result: dict) -> list[dict]:
-    return [{**g, "case_numbers": [c["number"] for c in g["cases"]]} for g in result["groups"]]
+    """The groups as export rows: case numbers listed, first/last intake as readable local times
+    (the JSON API keeps ISO 8601)."""
+    return [{**g, "case_numbers": [c["number"] for c in g["cases"]],
+             "first_at": local_time(g["first_at"]), "last_at": local_time(g["last_at"])}
+            for g in result["groups"]]

@@ -10,16 +10,38 @@ from sqlalchemy import select
 
 from app.api.errors import flatten_messages
 from app.api.insight_schemas import TrendArgs, filters_of
+from app.api.signals_schemas import MAX_PERIOD_DAYS
 from app.db.models import Enterprise, Unit
-from app.domain.vocab import CHANNELS, DOMAINS, KINDS
+from app.domain.vocab import CHANNELS, DOMAINS
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
 
 from . import bp
 from .common import page, rt
+from .filters import KIND_PAIRS
+from .i18n import EN, current_language, gettext
 
 ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30
+PERIOD_FIELDS = {"_", "from", "to"}
+
+FIELD_LABELS = {"from": "起始日期", "to": "截止日期", "unit": "承办单位", "town": "镇街",
+                "kind": "类型", "domain": "领域", "channel": "渠道", "red_list": "红名单",
+                "granularity": "趋势粒度", "start": "起始日期", "end": "结束日期", "limit": "条数"}
+
+EN.update({
+    "起始日期": "From", "截止日期": "To", "期间": "Period", "全部时间": "All time",
+    "{start} 至 {end}": "{start} to {end}", "{start} 起": "from {start}", "至 {end}": "up to {end}",
+    "期间有误，请修正后再查询；修正前不显示数据。":
+        "The period is not valid; correct it and search again. No figures are shown until then.",
+    "截止日不能早于起始日": "The end date is before the start date",
+    "日期格式应为 YYYY-MM-DD": "Enter a date as YYYY-MM-DD",
+    "未限定期间，无环比": "No period chosen, so no comparison with a previous period",
+    "直接答复率": "Direct-reply rate", "咨询直接答复率": "Direct-reply rate of consultations",
+    "含基本满意的满意率": "Satisfaction incl. basically satisfied",
+    "平均办理时长（小时）": "Average handling time (h)", "P90 办理时长（小时）": "P90 handling time (h)",
+    "诉求量（件）": "Demands (cases)", "条数": "Limit",
+})
 
 
 @bp.route("/insight", endpoint="insight")
@@ -27,43 +49,114 @@ DEFAULT_DAYS = 30
 def insight_page(actor):
     runtime = rt()
     filters, granularity, errors = _parse(runtime)
-    units, towns = _choices(runtime)
-    figures = metrics.metrics(runtime, filters)
-    hot = hotspots.hotspots(runtime, filters)
+    units, towns = choices(runtime)
+    bad_period = bool(set(errors) & PERIOD_FIELDS)
+    form = {"from": request.args.get("from", "") if bad_period else filters.date_from or "",
+            "to": request.args.get("to", "") if bad_period else filters.date_to or ""}
+    context = dict(filters=filters, errors=labelled(errors), form=form, units=units, towns=towns,
+                   kinds=KIND_PAIRS, domains=DOMAINS, channels=CHANNELS, colon=colon(),
+                   domain_names={d: gettext(d) for d in DOMAINS})
+    if bad_period:  # figures of another period than the one asked for would mislead
+        return render_template("insight.html", data=None, granularity=granularity,
+                               **context), 422
     data = {"trend": breakdowns.trend(runtime, filters, granularity),
             "units": breakdowns.units(runtime, filters),
-            "hotspots": hot, "towns": breakdowns.towns(runtime, filters)}
+            "hotspots": hotspots.hotspots(runtime, filters),
+            "towns": breakdowns.towns(runtime, filters)}
     query = filters.as_query()
     if "from" not in query:
         query["from"] = ""  # keep "all time" when following links
     return render_template(
-        "insight.html", filters=filters, errors=errors, granularity=data["trend"]["granularity"],
-        figures=figures, figure_rows=[(k, label) for k, label in tables.FIGURES],
-        shown=tables.display(figures), shown_red=tables.display(figures["red_list"] or {}),
-        data=data, units=units, towns=towns, kinds=KINDS, domains=DOMAINS, channels=CHANNELS,
-        unit_rows=[tables.display(r) for r in data["units"]],
-        town_rows=data["towns"]["towns"], qs=urlencode(query),
-        export=lambda table, fmt: f"/api/insight/{table}?{urlencode({**query, 'format': fmt})}")
+        "insight.html", data=data, granularity=data["trend"]["granularity"],
+        period=_period_text(filters), tiles=_tiles(metrics.metrics(runtime, filters)),
+        unit_rows=[{k: _text(k, v) for k, v in r.items()} for r in data["units"]],
+        town_rows=data["towns"]["towns"], problems_qs=urlencode(_problem_filters(runtime, filters)),
+        export=lambda table, fmt: f"/api/insight/{table}?{urlencode({**query, 'format': fmt})}",
+        **context)
 
 
 def _parse(runtime) -> tuple[Filters, str | None, dict]:
-    """The filters from the query string; invalid fields are reported and ignored."""
+    """The filters from the query string; invalid fields are reported and left out (both dates
+    when the period is wrong)."""
     raw = {k: v for k, v in request.args.items() if v != ""}
     errors: dict = {}
     try:
         args = TrendArgs(unknown=EXCLUDE).load(raw)
     except ValidationError as err:
         errors = flatten_messages(err.messages)
-        args = TrendArgs(unknown=EXCLUDE).load({k: v for k, v in raw.items() if k not in errors}) \
-            if not set(errors) & {"_", "to", "from"} else {}
+        dropped = set(errors) | (PERIOD_FIELDS if set(errors) & PERIOD_FIELDS else set())
+        args = TrendArgs(unknown=EXCLUDE).load({k: v for k, v in raw.items() if k not in dropped})
     filters = filters_of(args)
     if "from" not in request.args and "to" not in request.args:
-        today = (runtime.clock.now() + timedelta(hours=8)).date()
-        filters = filters.with_(date_from=today - timedelta(days=DEFAULT_DAYS - 1), date_to=today)
+        filters = filters.with_(date_from=_today(runtime) - timedelta(days=DEFAULT_DAYS - 1),
+                                date_to=_today(runtime))
     return filters, args.get("granularity"), errors
 
 
-def _choices(runtime):
+def labelled(errors: dict) -> list[str]:
+    """Field errors as the user reads them: '截止日期：截止日不能早于起始日'."""
+    sep = "；" if current_language() == "zh" else "; "
+    out = []
+    for field, messages in errors.items():
+        text = sep.join(gettext(m) for m in messages)
+        out.append(f"{gettext(FIELD_LABELS[field])}{colon()}{text}" if field in FIELD_LABELS else text)
+    return out
+
+
+def colon() -> str:
+    """'：' in Chinese text, ': ' in English."""
+    return "：" if current_language() == "zh" else ": "
+
+
+def _today(runtime):
+    return (runtime.clock.now() + timedelta(hours=8)).date()
+
+
+def _period_text(filters: Filters) -> str:
+    start, end = filters.date_from, filters.date_to
+    if start and end:
+        return gettext("{start} 至 {end}").format(start=start, end=end)
+    if start or end:
+        return gettext("{start} 起").format(start=start) if start else \
+            gettext("至 {end}").format(end=end)
+    return gettext("全部时间")
+
+
+def _problem_filters(runtime, filters: Filters) -> dict:
+    """The common problems of the dashboard's period and filters; that analysis covers at most
+    MAX_PERIOD_DAYS, so a longer (or open) period is cut to its last MAX_PERIOD_DAYS days."""
+    end = filters.date_to or _today(runtime)
+    earliest = end - timedelta(days=MAX_PERIOD_DAYS - 1)
+    start = max(filters.date_from, earliest) if filters.date_from else earliest
+    out = {"start": start.isoformat(), "end": end.isoformat()}
+    for key in ("unit", "town", "domain", "kind"):
+        if getattr(filters, key) is not None:
+            out[key] = getattr(filters, key)
+    return out
+
+
+def _text(key: str, value) -> str:
+    """A figure as the page shows it: rates '96.7%', hours '12.3', counts as they are."""
+    if value is None:
+        return "—"
+    if key in tables.RATE_KEYS:
+        return f"{value * 100:.1f}%"
+    if key in tables.HOUR_KEYS:
+        return f"{value / 3600:.1f}"
+    return str(value)
+
+
+def _tiles(figures: dict) -> list[dict]:
+    """The key-figure tiles; rates carry their % sign, so the label drops its '(%)'."""
+    red = figures["red_list"]
+    return [{"key": key, "label": label.replace("(%)", "").replace("(小时)", "（小时）"),
+             "value": _text(key, figures.get(key)),
+             "red": None if red is None else _text(key, red.get(key))}
+            for key, label in tables.FIGURES]
+
+
+def choices(runtime) -> tuple[list[tuple[str, str]], list[str]]:
+    """The units (code, name) and towns the filter dropdowns offer."""
     with runtime.uow() as uow:
         session = uow.session
         units = [(u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.id))]

@@ -4,15 +4,16 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.api.signals_schemas import ProblemArgs, problem_query
+from app.api.signals_schemas import ProblemArgs, period, problem_query
 from app.domain.errors import DomainError, NotFound
-from app.domain.vocab import DOMAINS, KINDS
+from app.domain.vocab import DOMAINS
 from app.services.insight import surges
 from app.services.insight.common_problems import common_problems
 
 from . import bp
 from .common import page, rt
-from .i18n import EN, gettext
+from .i18n import EN, current_language, gettext
+from .pages_insight import KIND_PAIRS, choices, colon, labelled
 
 READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
@@ -20,7 +21,7 @@ FILTERS = ("start", "end", "town", "domain", "kind", "unit")
 
 EN.update({
     "共性问题": "Common problems", "激增预警": "Surge alerts", "预警与共性问题": "Signals",
-    "起始日期": "From", "结束日期": "To", "镇街": "Town", "领域": "Domain", "承办单位代码": "Unit code",
+    "起始日期": "From", "结束日期": "To", "镇街": "Town", "领域": "Domain",
     "全部": "All", "查询": "Search", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel",
     "诉求件数": "Cases", "企业数": "Enterprises", "代表性诉求": "Representative demand",
     "关键词": "Keywords", "诉求编号": "Case no.", "最早受理": "First received",
@@ -31,11 +32,16 @@ EN.update({
     "偶然概率 p": "Chance p", "按基线出现这么多诉求的概率（泊松检验），越小越异常":
         "How likely so many demands are under the baseline (Poisson test); the smaller, the more unusual",
     "统计窗口": "Window", "近期确认的预警": "Recently acknowledged", "确认人": "By",
-    "分组方法": "Method", "相似度阈值": "Similarity threshold", "最少企业数": "Min. enterprises",
     "共性问题前十": "Top 10 common problems", "预警": "Alert",
-    "诉求文本相似(字二元组 TF-IDF 余弦)的诉求归为一组,组内须来自不同企业。":
-        "Demands with similar texts (TF-IDF cosine of character bigrams) form a group; "
-        "a group needs demands from different enterprises.",
+    "分组方法：内容相近（相似度达到 {similarity}）的诉求归为一组；一组的诉求须来自至少 {n} 家不同企业。":
+        "Method: demands with similar content (similarity at least {similarity}) form a group; "
+        "a group needs demands from at least {n} different enterprises.",
+    "本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。":
+        "{matched} demands in the period; only the latest {analysed} were analysed "
+        "(at most {cap}).",
+    "分析了本期全部 {analysed} 件诉求。": "All {analysed} demands of the period were analysed.",
+    "统计期间": "Period", "起始日期不能晚于结束日期": "The start date is after the end date",
+    "应为日期 YYYY-MM-DD": "Enter a date as YYYY-MM-DD",
 })
 
 
@@ -48,14 +54,32 @@ def _args():
         return None, err.messages
 
 
-def _analyse(args: dict) -> tuple[dict | None, dict]:
+def _analyse(args: dict | None, errors: dict) -> tuple[dict | None, dict, tuple | None]:
+    """(result, field errors, analysed days) of valid arguments."""
+    if args is None:
+        return None, errors, None
     runtime = rt()
     try:
         with runtime.uow() as uow:
             query = problem_query(uow.session, runtime.clock.now(), args)
     except DomainError as err:
-        return None, err.fields
-    return common_problems(runtime, query), {}
+        return None, err.fields, None
+    return common_problems(runtime, query), {}, period(runtime.clock.now(), args)
+
+
+def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
+    """What both templates show: labelled errors, the period and the method in the user's words."""
+    context = {"result": result, "errors": labelled(errors), "colon": colon(),
+               "sep": "、" if current_language() == "zh" else ", ",
+               "period": days and gettext("{start} 至 {end}").format(start=days[0], end=days[1])}
+    if result:
+        context["note"] = gettext(
+            "本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。"
+            if result["capped"] else "分析了本期全部 {analysed} 件诉求。").format(**result)
+        context["method"] = gettext(
+            "分组方法：内容相近（相似度达到 {similarity}）的诉求归为一组；一组的诉求须来自至少 {n} 家不同企业。"
+        ).format(similarity=result["similarity"], n=result["min_enterprises"])
+    return context
 
 
 def _export_url(fmt: str) -> str:
@@ -67,28 +91,28 @@ def _export_url(fmt: str) -> str:
 @bp.route("/insight/common-problems", endpoint="common_problems")
 @page(*READERS)
 def common_problems_page(actor):
-    args, errors = _args()
-    result = None
-    if args is not None:
-        result, errors = _analyse(args)
-    status = 422 if errors else 200
-    return render_template("signals_common_problems.html", result=result, errors=errors,
-                           values=request.args, domains=DOMAINS, kinds=KINDS,
-                           csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx")), status
+    result, errors, days = _analyse(*_args())
+    values = dict(request.args)
+    if days:  # show the analysed period, also when it was the default one
+        values.update(start=days[0].isoformat(), end=days[1].isoformat())
+    units, towns = choices(rt())
+    return render_template("signals_common_problems.html", values=values, domains=DOMAINS,
+                           kinds=KIND_PAIRS, units=units, towns=towns,
+                           csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx"),
+                           **_context(result, errors, days)), 422 if errors else 200
 
 
 @bp.route("/insight/fragments/common-problems", endpoint="common_problems_fragment")
 @page(*READERS)
 def common_problems_fragment(actor):
     args, errors = _args()
-    result = None
     if args is not None:
         args["limit"] = min(args.get("limit", 10), 10)
-        result, errors = _analyse(args)
+    result, errors, days = _analyse(args, errors)
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return render_template("_common_problems_top.html", result=result, errors=errors,
-                           more_url=url_for("web.common_problems", **params)), \
-        422 if errors else 200
+    return render_template("_common_problems_top.html",
+                           more_url=url_for("web.common_problems", **params),
+                           **_context(result, errors, days)), 422 if errors else 200
 
 
 @bp.route("/insight/signals", endpoint="signals")
@@ -96,6 +120,7 @@ def common_problems_fragment(actor):
 def signals_page(actor):
     runtime = rt()
     return render_template("signals.html", open_alerts=surges.list_alerts(runtime, "open"),
+                           open_count=surges.open_count(runtime),
                            acknowledged=surges.list_alerts(runtime, "acknowledged", 20),
                            can_ack=actor.role in ACKNOWLEDGERS)
 
@@ -109,8 +134,9 @@ def surge_acknowledge(actor, alert_id):
         alert = surges.acknowledge(rt(), alert_id, actor)
     except NotFound as err:
         return render_template("error.html", message=gettext(err.message)), 404
-    if request.headers.get("HX-Request") == "true":
-        return render_template("_surge_row.html", a=alert, can_ack=True)
+    if request.headers.get("HX-Request") == "true":  # the row, and the heading's count (oob)
+        return render_template("_surge_row.html", a=alert, can_ack=True,
+                               oob_open_count=surges.open_count(rt()))
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")
                     else url_for("web.signals"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
@@ -70,7 +70,7 @@ def test_filters_and_cap(rt, app, api):
     finally:
         rt.settings["common_problems"] = previous
     assert body["capped"] is True and body["analysed"] == 6 and body["matched"] == 15
-    assert "仅分析了最近的 6 件" in body["note"]
+    assert body["note"] == "本期共 15 件诉求，仅分析了最近的 6 件（上限 6 件）。"
 
 
 def test_export_csv_and_xlsx(rt, app, api):
@@ -85,6 +85,22 @@ def test_export_csv_and_xlsx(rt, app, api):
     book = load_workbook(io.BytesIO(raw.get_data()))
     values = list(book.active.iter_rows(values_only=True))
     assert values[0][1] == "诉求件数" and values[1][1] == 5
+
+
+def test_export_times_are_readable_local_times_and_the_api_keeps_iso(rt, app, api):
+    seed_problems(rt, app)  # the 5 小榄镇 cases: START - 2 days - 0..4 hours (UTC)
+    user = api.as_("supervisor1")
+    first = api.client.get("/api/insight/common-problems?format=csv", headers=user.headers)
+    rows = list(csv.DictReader(io.StringIO(first.get_data().decode("utf-8-sig"))))
+    assert (rows[0]["最早受理"], rows[0]["最近受理"]) == ("2026-11-21 06:00", "2026-11-21 10:00")
+    raw = api.client.get("/api/insight/common-problems?format=xlsx", headers=user.headers)
+    sheet = load_workbook(io.BytesIO(raw.get_data())).active
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("最早受理") + 1)
+    assert cell.is_date and cell.value == datetime(2026, 11, 21, 6, 0)
+    body = user.get("/api/insight/common-problems").json
+    assert body["groups"][0]["first_at"] == "2026-11-21T06:00:00+08:00"
+    assert body["groups"][0]["cases"][0]["created_at"] == "2026-11-21T06:00:00+08:00"
 
 
 @pytest.mark.parametrize("params, field", [

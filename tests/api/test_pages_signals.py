@@ -1,6 +1,9 @@
 """P18 pages: common problems for the analysis meeting, the dashboard fragment, surge alerts."""
 from __future__ import annotations
 
+import re
+from html import unescape
+
 import pytest
 
 from app.services.insight.common_problems import clear_cache
@@ -66,12 +69,73 @@ def test_supervisor_acknowledges_an_alert_on_the_supervision_page(rt, app):
     supervisor = logged_in(app, "supervisor1")
     html = supervisor.get("/supervision").get_data(as_text=True)
     assert "小榄镇 · 商贸旅游" in html and "确认</button>" in html
-    alert_id = int(html.split('id="surge-')[1].split('"')[0])
+    assert '<small id="surge-open-count">1</small>' in html
+    alert_id = int(re.search(r'id="surge-(\d+)"', html).group(1))
     row = supervisor.post(f"/insight/surges/{alert_id}/acknowledge",
                           headers={"HX-Request": "true", "X-CSRFToken": supervisor.csrf})
     assert row.status_code == 200 and "已确认" in row.get_data(as_text=True)
+    assert '<small id="surge-open-count" hx-swap-oob="true">0</small>' in row.get_data(as_text=True)
     assert leader.post(f"/insight/surges/{alert_id}/acknowledge",
                        data={"csrf_token": leader.csrf}).status_code == 403
     signals = supervisor.get("/insight/signals").get_data(as_text=True)
     assert "近期确认的预警" in signals and "督办员梁芳" in signals
     assert "暂无激增预警" in supervisor.get("/supervision").get_data(as_text=True)
+
+
+def test_common_problems_filters_are_dropdowns_and_show_the_analysed_period(rt, app):
+    seed_problems(rt, app)
+    client = logged_in(app, "analyst1")
+    html = client.get("/insight/common-problems?unit=xlz&town=小榄镇").get_data(as_text=True)
+    # units by name (the value is the code), towns from the enterprises, no internal codes to type
+    assert '<select name="unit">' in html and '<option value="xlz" selected>小榄镇</option>' in html
+    assert '<select name="town">' in html and "<option selected>小榄镇</option>" in html
+    assert "承办单位代码" not in html
+    # the default period (the 30 days up to today) is in the inputs and said in words
+    assert 'name="start" value="2026-10-25"' in html and 'name="end" value="2026-11-23"' in html
+    assert "统计期间：2026-10-25 至 2026-11-23" in html
+    # the method in plain words with full-width punctuation, figures kept
+    assert "分组方法：内容相近（相似度达到 0.25）的诉求归为一组；一组的诉求须来自至少 2 家不同企业。" in html
+    assert "TF-IDF" not in html and "分析了本期全部 5 件诉求。" in html
+    assert "css/insight.css" in html and 'class="period-cell"' in html
+    chosen = client.get("/insight/common-problems?start=2026-11-01&end=2026-11-10").get_data(as_text=True)
+    assert 'name="start" value="2026-11-01"' in chosen and "暂无共性问题" in chosen
+
+
+def test_common_problems_page_in_english(rt, app):
+    seed_problems(rt, app)
+    client = logged_in(app, "analyst1")
+    html = client.get("/insight/common-problems?domain=商贸旅游",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<option value="商贸旅游" selected>Commerce and tourism</option>' in html
+    assert "Period: 2026-10-25 to 2026-11-23" in html
+    assert "Method: demands with similar content (similarity at least 0.25)" in html
+    assert "All 5 demands of the period were analysed." in html
+    bad = client.get("/insight/common-problems?start=2026-11-30&end=2026-11-01",
+                     headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "From: The start date is after the end date" in bad
+
+
+def test_common_problems_field_errors_name_the_field(app):
+    client = logged_in(app, "leader1")
+    html = client.get("/insight/common-problems?start=2026-11-30&end=2026-11-01").get_data(as_text=True)
+    assert "起始日期：起始日期不能晚于结束日期" in html and "start:" not in html
+    assert "承办单位：未知的承办单位：nosuch" in client.get(
+        "/insight/common-problems?unit=nosuch").get_data(as_text=True)
+
+
+def test_surge_p_value_is_readable_and_the_count_follows_an_acknowledgement(rt, app):
+    surge(rt, app)
+    app.test_cli_runner().invoke(args=["qisu", "insight", "surges"])
+    supervisor = logged_in(app, "supervisor1")
+    html = supervisor.get("/insight/signals").get_data(as_text=True)
+    assert '<small id="surge-open-count">1</small>' in html
+    p_value = re.search(r'class="p-value">(.*?)</td>', html).group(1)
+    assert unescape(p_value).replace("\u00a0", " ") == "< 0.001"  # not "2.5e-09"
+    assert "e-0" not in html.split('<table class="surges">')[1]
+    alert_id = int(re.search(r'id="surge-(\d+)"', html).group(1))
+    row = supervisor.post(f"/insight/surges/{alert_id}/acknowledge",
+                          headers={"HX-Request": "true", "X-CSRFToken": supervisor.csrf})
+    body = row.get_data(as_text=True)
+    assert "已确认" in body
+    assert '<small id="surge-open-count" hx-swap-oob="true">0</small>' in body
+    assert '<small id="surge-open-count">0</small>' in supervisor.get("/insight/signals").get_data(as_text=True)

@@ -43,3 +43,58 @@ def test_dashboard_charts_and_export(person, app):
     sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
     assert sheet["B1"].value == "承办单位" and sheet.max_row >= 2
     leader.shot("insight-complaints")
+
+
+def test_chart_units_layout_and_english_domains(person, app):
+    result = app.test_cli_runner().invoke(args=["qisu", "generate-history", "--cases", "300",
+                                                "--days", "30", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    leader = person("leader1")
+    leader.page.goto("/insight")
+    leader.page.wait_for_function(
+        "() => window.qisuInsightCharts && Object.keys(window.qisuInsightCharts).length === 4")
+    option = "(id) => window.qisuInsightCharts[id].getOption()"
+    trend = leader.page.evaluate(f"({option})('chart-trend').series.map("
+                                 "(s, i) => s.tooltip.valueFormatter(i < 2 ? 12 : 92.857))")
+    assert trend == ["12 件", "12 件", "92.9%", "92.9%"]
+    hot = leader.page.evaluate(f"({option})('chart-hot-complaint')")
+    assert hot["xAxis"][0]["name"] == "诉求量（件）"
+    towns = leader.page.evaluate(f"({option})('chart-towns')")
+    # the colour scale is above the grid, away from the rotated domain names below it
+    assert towns["visualMap"][0]["top"] == 0 and towns["grid"][0]["top"] >= 50
+    assert "诉求量（件）" in towns["visualMap"][0]["text"]
+    leader.shot("insight-chart-units")
+
+    leader.page.goto("/lang/en")
+    leader.page.goto("/insight")
+    leader.page.wait_for_function("window.qisuInsightCharts && window.qisuInsightCharts['chart-towns']")
+    domains = leader.page.evaluate(f"({option})('chart-towns').xAxis[0].data")
+    assert "Market regulation" in domains and "市场监管" not in domains
+    labels = leader.page.evaluate(f"({option})('chart-hot-complaint').yAxis[0].data")
+    assert labels and not any("\u4e00" <= ch <= "\u9fff" for label in labels for ch in label)
+    unit = leader.page.evaluate(f"({option})('chart-trend').series[0].tooltip.valueFormatter(3)")
+    assert unit == "3 cases"
+    assert leader.page.locator("select[name=domain] option[value='市场监管']").inner_text() == \
+        "Market regulation"
+    leader.shot("insight-english")
+
+
+def test_acknowledging_a_surge_updates_the_heading_count(person, rt, app):
+    from tests.api.test_insight_signals import surge
+    from tests.signals_support import clear_alerts
+    surge(rt, app)
+    app.test_cli_runner().invoke(args=["qisu", "insight", "surges"])
+    try:
+        supervisor = person("supervisor1")
+        supervisor.page.goto("/insight/signals")
+        count = supervisor.page.locator("#surge-open-count")
+        assert count.inner_text() == "1"
+        supervisor.page.click("table.surges button[type=submit]")
+        supervisor.page.wait_for_selector("table.surges td:has-text('已确认')")
+        supervisor.page.wait_for_function(
+            "document.getElementById('surge-open-count').textContent.trim() === '0'")
+        assert supervisor.page.locator("#surge-open-count").count() == 1
+        assert "/insight/signals" in supervisor.page.url  # stayed on the page (htmx)
+        supervisor.shot("signals-acknowledged")
+    finally:
+        clear_alerts(rt)

@@ -97,8 +97,8 @@ def common_problems(rt, query: ProblemQuery) -> dict[str, Any]:
 
 def _note(result: dict) -> str:
     if result["capped"]:
-        return (f"本期共 {result['matched']} 件诉求,仅分析了最近的 {result['analysed']} 件"
-                f"(上限 {result['cap']} 件)。")
+        return (f"本期共 {result['matched']} 件诉求，仅分析了最近的 {result['analysed']} 件"
+                f"（上限 {result['cap']} 件）。")
     return f"分析了本期全部 {result['analysed']} 件诉求。"
 
 

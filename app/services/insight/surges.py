@@ -198,3 +198,10 @@ def acknowledge(rt, alert_id: int, actor) -> dict:
         result = describe(alert, units, users)
         uow.commit()
         return result
+
+
+def open_count(rt) -> int:
+    """How many alerts nobody has acknowledged yet."""
+    with rt.uow() as uow:
+        return uow.session.scalar(select(func.count()).select_from(SurgeAlert)
+                                  .where(SurgeAlert.acknowledged_at.is_(None)))

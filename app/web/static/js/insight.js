@@ -1,7 +1,10 @@
-// P18 dashboard charts (ECharts from npm). Data comes from the page (#insight-data).
+// P18 dashboard charts (ECharts from npm). Data comes from the page (#insight-data), the texts
+// of the user's language from #insight-text (domain names translated for display only).
 (function () {
   function draw() {
-    const data = JSON.parse(document.getElementById("insight-data").textContent);
+    const source = document.getElementById("insight-data");
+    if (!source) return; // no figures while the period is invalid
+    const data = JSON.parse(source.textContent);
     const text = JSON.parse(document.getElementById("insight-text").textContent);
     const charts = {};
     const make = (id, option) => {
@@ -11,29 +14,37 @@
       chart.setOption(option);
       charts[id] = chart;
     };
+    const domainName = (d) => text.domains[d] || d;
+    const count = (v) => (v === null || v === undefined ? "—" : `${v} ${text.cases}`);
+    const rate = (v) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
+    const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
+
     const series = data.trend.series;
-    const pct = (v) => (v === null ? null : Math.round(v * 10000) / 100);
     make("chart-trend", {
       tooltip: { trigger: "axis" },
       legend: { data: [text.volume, text.dispatched, text.resolution, text.satisfaction] },
       xAxis: { type: "category", data: series.map((s) => s.period) },
-      yAxis: [{ type: "value", name: text.count }, { type: "value", name: "%", min: 0, max: 100 }],
+      yAxis: [{ type: "value", name: text.countAxis }, { type: "value", name: "%", min: 0, max: 100 }],
       series: [
-        { name: text.volume, type: "line", data: series.map((s) => s.volume) },
-        { name: text.dispatched, type: "line", data: series.map((s) => s.dispatched) },
-        { name: text.resolution, type: "line", yAxisIndex: 1, data: series.map((s) => pct(s.resolution_on_time_rate)) },
-        { name: text.satisfaction, type: "line", yAxisIndex: 1, data: series.map((s) => pct(s.satisfaction_rate)) },
+        { name: text.volume, type: "line", data: series.map((s) => s.volume), tooltip: { valueFormatter: count } },
+        { name: text.dispatched, type: "line", data: series.map((s) => s.dispatched), tooltip: { valueFormatter: count } },
+        { name: text.resolution, type: "line", yAxisIndex: 1, tooltip: { valueFormatter: rate },
+          data: series.map((s) => pct(s.resolution_on_time_rate)) },
+        { name: text.satisfaction, type: "line", yAxisIndex: 1, tooltip: { valueFormatter: rate },
+          data: series.map((s) => pct(s.satisfaction_rate)) },
       ],
     });
+
     const hot = (id, kind, title) => {
       const rows = (data.hotspots.kinds[kind] || []).slice().reverse();
       make(id, {
-        title: { text: title, textStyle: { fontSize: 14 } },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-        legend: { data: [text.current, text.previous], right: 0 },
-        grid: { left: 110 },
-        xAxis: { type: "value" },
-        yAxis: { type: "category", data: rows.map((r) => r.domain) },
+        title: { text: title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: count },
+        legend: { data: [text.current, text.previous], right: 0, top: 0 },
+        grid: { left: 120, right: 50, top: 40, bottom: 45 },
+        xAxis: { type: "value", name: text.countAxis, nameLocation: "middle", nameGap: 28, minInterval: 1 },
+        yAxis: { type: "category", data: rows.map((r) => domainName(r.domain)),
+          axisLabel: { width: 110, overflow: "truncate" } },
         series: [
           { name: text.current, type: "bar", data: rows.map((r) => r.count),
             label: { show: true, position: "right", formatter: (p) => {
@@ -46,15 +57,20 @@
     };
     hot("chart-hot-consult", "咨询", text.consult);
     hot("chart-hot-complaint", "投诉", text.complaint);
+
+    // Town × domain: the colour scale sits above the grid, clear of the rotated domain names.
     const towns = data.towns.towns.map((t) => t.town);
     const domains = data.towns.domains;
     const cells = data.towns.cells.map((c) => [domains.indexOf(c.domain), towns.indexOf(c.town), c.count]);
     make("chart-towns", {
-      tooltip: { position: "top", formatter: (p) => `${towns[p.value[1]]} · ${domains[p.value[0]]}: ${p.value[2]}` },
-      grid: { left: 90, bottom: 90 },
-      xAxis: { type: "category", data: domains, axisLabel: { rotate: 40 } },
+      tooltip: { position: "top",
+        formatter: (p) => `${towns[p.value[1]]} · ${domainName(domains[p.value[0]])}${text.colon}${count(p.value[2])}` },
+      grid: { left: 90, right: 20, top: 60, bottom: 100 },
+      xAxis: { type: "category", data: domains.map(domainName),
+        axisLabel: { rotate: 40, interval: 0, width: 110, overflow: "truncate" } },
       yAxis: { type: "category", data: towns },
-      visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c[2])), orient: "horizontal", left: "center", bottom: 0, calculable: true },
+      visualMap: { min: 0, max: Math.max(1, ...cells.map((c) => c[2])), orient: "horizontal",
+        left: "center", top: 0, calculable: true, itemHeight: 120, text: ["", text.countAxis] },
       series: [{ type: "heatmap", data: cells, label: { show: true } }],
     });
     window.qisuInsightCharts = charts;

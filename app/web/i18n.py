@@ -31,6 +31,10 @@ EN: dict[str, str] = {
     "请填写延期理由": "Enter the reason",
     "确需更多时间办结的，可在到期前申请延期，由督办员审批；审批期间照常办理。":
         "If you need more time, request an extension before the deadline; a supervisor decides, and you go on handling meanwhile.",
+    "字符 n-gram 线性 SVM": "Character n-gram linear SVM", "字词特征线性 SVM": "Word and character linear SVM",
+    "两模型集成": "Ensemble of two models", "三模型集成": "Ensemble of three models",
+    "CSV 文件 {name}": "CSV file {name}", "已办结诉求 {n} 件": "{n} closed cases", "命令行": "command line",
+    "调整阈值": "Change threshold",
     "（工作日）": " (working days)", "（自然时间）": " (natural time)", "企业电话": "Enterprise phone",
     "不满意轮次：{n}": "Dissatisfied rounds: {n}", "办理进展": "Progress", "进展": "Step",
     "承办单位已办结答复，请对办理结果进行评价。": "The unit has replied; please rate the result.",

@@ -17,6 +17,29 @@ READERS = ("admin", "analyst")
 MANAGERS = ("admin",)
 AUDIT_READERS = ("supervisor", "analyst", "admin")
 AUDITORS = ("supervisor", "admin")
+# What each stored configuration is, for the people choosing a version.
+CONFIG_LABELS = {"baseline": "字符 n-gram 线性 SVM", "union_svc": "字词特征线性 SVM",
+                 "stacked": "两模型集成", "stacked3": "三模型集成"}
+
+
+@bp.app_template_filter("model_config")
+def model_config(config: str) -> str:
+    return gettext(CONFIG_LABELS.get(config, config))
+
+
+@bp.app_template_filter("model_source")
+def model_source(source: str) -> str:
+    """'csv:train.csv + cases:120' → 'CSV 文件 train.csv + 已办结诉求 120 件'."""
+    parts = []
+    for part in (source or "").split(" + "):
+        kind, _, detail = part.partition(":")
+        if kind == "csv":
+            parts.append(gettext("CSV 文件 {name}").format(name=detail))
+        elif kind == "cases":
+            parts.append(gettext("已办结诉求 {n} 件").format(n=detail))
+        elif part:
+            parts.append(part)
+    return " + ".join(parts)
 
 
 @bp.route("/routing/models", endpoint="routing_models")

@@ -50,6 +50,9 @@ def test_an_administrator_activates_a_version_from_the_page(versions, app, api):
     page = client.get("/routing/models").get_data(as_text=True)
     assert 'href="/routing/models"' in page and "分拨模型" in page
     assert "2026-11-23 10:00" in _row(page, versions[0])  # trained at START, shown in Beijing time
+    row = _row(page, versions[0])
+    assert "三模型集成" in row and "CSV 文件 orders.csv" in row and "命令行" in row and "调整阈值" in row
+    assert "csv:" not in row and "重新启用" not in row
     response = client.post(f"/routing/models/{versions[1]}/activate",
                            data={"csrf_token": client.csrf, "threshold": "0.9"}, follow_redirects=True)
     html = response.get_data(as_text=True)

@@ -14,7 +14,7 @@ MAX_DAYS = 3660
 
 
 def _one_of(values):
-    return validate.OneOf(tuple(values), error="取值须为: " + " / ".join(values))
+    return validate.OneOf(tuple(values), error="取值须为：" + " / ".join(values))
 
 
 class InsightArgs(Schema):

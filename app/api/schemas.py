@@ -18,7 +18,7 @@ Schema._default_error_messages = {**Schema._default_error_messages,
 
 
 def _choice(values):
-    return validate.OneOf(values, error="取值须为: " + " / ".join(values))
+    return validate.OneOf(values, error="取值须为：" + " / ".join(values))
 
 
 def _length(maximum, minimum=None):

@@ -43,7 +43,7 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
             delivered = rt.runner.signal(workflow, CATCHER, {
                 "extension_reason": reason, "extension_due": to_iso(new_due)})
             if not delivered:
-                raise Conflict("当前环节不能申请延期(或已有待审批的申请)")
+                raise Conflict("当前环节不能申请延期（或已有待审批的申请）")
             projection.save(command, workflow)
         session.flush()
         result = describe_case(session, case, now=now)

@@ -18,7 +18,7 @@ def _message(error) -> tuple[str, str]:
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return (path or ",".join(extra)), "不允许的字段"
     texts = {
-        "enum": lambda: "取值须为: " + " / ".join(map(str, value)),
+        "enum": lambda: "取值须为：" + " / ".join(map(str, value)),
         "maxLength": lambda: f"长度不能超过 {value}",
         "minLength": lambda: "不能为空" if value == 1 else f"长度不能少于 {value}",
         "type": lambda: f"类型应为 {value}",

@@ -23,7 +23,7 @@ from app.domain.errors import Conflict, IdempotencyKeyReused
 
 from .runtime import Runtime
 
-IN_FLIGHT = "相同 Idempotency-Key 的请求正在处理中,请稍后重试"
+IN_FLIGHT = "相同 Idempotency-Key 的请求正在处理中，请稍后重试"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def find(rt: Runtime, req: IdempotencyRequest) -> tuple[int, dict] | None:
             return None
         if row.request_hash != req.request_hash:
             raise IdempotencyKeyReused(fields={"Idempotency-Key": [
-                "该键已用于另一个请求(不同的路径或请求体),请为新请求使用新的键"]})
+                "该键已用于另一个请求（不同的路径或请求体），请为新请求使用新的键"]})
         return row.status_code, json.loads(row.response_body)
 
 

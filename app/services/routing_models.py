@@ -99,7 +99,7 @@ def read_labelled_rows(path_or_text: str, *,
             with open(path_or_text, encoding="utf-8-sig") as handle:
                 content = handle.read(MAX_CSV_BYTES + 1)
         except OSError as err:
-            raise ValidationFailed(fields={"csv": [f"无法读取文件: {err.strerror}"]}) from None
+            raise ValidationFailed(fields={"csv": [f"无法读取文件：{err.strerror}"]}) from None
     if len(content) > MAX_CSV_BYTES:
         raise ValidationFailed(fields={"csv": ["文件过大（上限 50 MB）"]})
     reader = csv.DictReader(io.StringIO(content))
@@ -118,7 +118,7 @@ def read_labelled_rows(path_or_text: str, *,
         rows.append(row_number)
     if unknown:
         names = "、".join(f"{k}（{n} 行）" for k, n in unknown.most_common(5))
-        raise ValidationFailed(fields={"label": [f"未知的诉求领域: {names}"]})
+        raise ValidationFailed(fields={"label": [f"未知的诉求领域：{names}"]})
     return texts, labels, rows
 
 
@@ -142,7 +142,7 @@ def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
 
 def check_config(config: str) -> None:
     if config not in CONFIGS:
-        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选: {'、'.join(sorted(CONFIGS))}"]})
+        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIGS))}"]})
 
 
 def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
@@ -177,7 +177,7 @@ def train(rt: Runtime, csv_path: str | None = None, from_cases: bool = False, *,
         classifier.fit(texts, labels)
         classifier.choose_threshold(texts, labels, target_precision=target_precision)
     except ValueError as err:  # too few examples per domain, a single domain, ...
-        raise ValidationFailed(fields={"training_data": [f"训练数据不足: {err}"]}) from None
+        raise ValidationFailed(fields={"training_data": [f"训练数据不足：{err}"]}) from None
     blob = classifier.to_bytes()
     with rt.uow() as uow:
         row = RoutingModel(

@@ -32,7 +32,7 @@ def review_labels(rt: Runtime, csv_path: str | None = None, from_cases: bool = F
     try:
         suspects = suspect_labels(texts, labels, config, max_label_proba=max_label_proba)
     except ValueError as err:  # too few examples per domain, a single domain
-        raise ValidationFailed(fields={"training_data": [f"训练数据不足: {err}"]}) from None
+        raise ValidationFailed(fields={"training_data": [f"训练数据不足：{err}"]}) from None
     return {"n_examples": len(texts), "sources": sources, "config": config,
             "max_label_proba": max_label_proba,
             "suspects": [{"ref": refs[s.index], "label": s.label, "suggested": s.suggested,
@@ -49,4 +49,4 @@ def write_review_csv(path: str, suspects: list[dict]) -> None:
             writer.writeheader()
             writer.writerows(suspects)
     except OSError as err:
-        raise ValidationFailed(fields={"out": [f"无法写入文件: {err.strerror}"]}) from None
+        raise ValidationFailed(fields={"out": [f"无法写入文件：{err.strerror}"]}) from None

@@ -30,7 +30,7 @@ def to_iso(value: datetime) -> str:
 def from_iso(value: str) -> datetime:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
-        raise ValueError("时间须带时区,如 2026-11-30T18:00:00+08:00")
+        raise ValueError("时间须带时区，如 2026-11-30T18:00:00+08:00")
     return parsed.astimezone(timezone.utc).replace(tzinfo=None)
 
 
@@ -140,7 +140,7 @@ def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     row = current_clock(cmd.session, cmd.case.id, "response")
     window = int(data.get("return_minutes") or 120)
     if row is not None and cmd.now > row.started_at + timedelta(minutes=window):
-        raise ValidationFailed(fields={"sign_action": [f"已超过退单时限({window} 分钟),请办理或申请延期"]})
+        raise ValidationFailed(fields={"sign_action": [f"已超过退单时限（{window} 分钟），请办理或申请延期"]})
     return {}
 
 

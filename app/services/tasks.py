@@ -111,7 +111,7 @@ def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.assignee_id == actor.id)
             .values(assignee_id=None))
         if result.rowcount != 1:
-            raise Conflict("任务状态已变化,请刷新")
+            raise Conflict("任务状态已变化，请刷新")
         case = uow.session.get(Case, task.case_id)
         audit.record(Command(uow, rt, actor, case, rt.clock.now()), "unclaim",
                      task_id=task.id, task_name=task.title)

@@ -35,6 +35,11 @@ EN: dict[str, str] = {
     "两模型集成": "Ensemble of two models", "三模型集成": "Ensemble of three models",
     "CSV 文件 {name}": "CSV file {name}", "已办结诉求 {n} 件": "{n} closed cases", "命令行": "command line",
     "调整阈值": "Change threshold",
+    "提交的数据未通过校验，请修改标红的项目。": "The form has errors: correct the fields marked in red.",
+    "共 {n} 项": "{n} in all",
+    "百分比是各领域的概率；是否自动派单看首选领域的评分是否达到阈值":
+        "The percentages are each domain's probability; automatic dispatch depends on whether the first domain's score reaches the threshold",
+    "自动派单评分 {score}（阈值 {threshold}）": "Auto-dispatch score {score} (threshold {threshold})",
     "（工作日）": " (working days)", "（自然时间）": " (natural time)", "企业电话": "Enterprise phone",
     "不满意轮次：{n}": "Dissatisfied rounds: {n}", "办理进展": "Progress", "进展": "Step",
     "承办单位已办结答复，请对办理结果进行评价。": "The unit has replied; please rate the result.",
@@ -52,7 +57,7 @@ EN: dict[str, str] = {
     "暂无超期诉求。": "No overdue cases.", "暂无即将超期的诉求。": "Nothing due soon.",
     "暂无不满意诉求。": "No dissatisfied cases.", "暂无进行中的红名单诉求。": "No open red-list cases.",
     "用户名或密码错误": "Wrong username or password",
-    "登录失败次数过多,请稍后再试": "Too many failed logins; please try again later",
+    "登录失败次数过多，请稍后再试": "Too many failed logins; please try again later",
     "无权访问督办页面": "Supervision is not for your role",
     "剩余": "left", "未分类": "Unclassified", "语言": "Language",
 }
@@ -126,16 +131,16 @@ EN.update({
     "已由我认领": "Claimed by me", "已由他人认领": "Claimed by", "未认领": "Not claimed",
     "该任务已由他人认领，不能办理。": "Someone else has claimed this task.", "认领任务": "Task claimed", "提交": "Submit", "剩余时间": "Time left",
     "此任务已办理。": "This task is done.", "诉求详情": "Case details",
-    "此环节无需填写内容,确认即可办理。": "Nothing to fill in; submit to complete this step.",
+    "此环节无需填写内容，确认即可办理。": "Nothing to fill in; submit to complete this step.",
     "请选择": "Choose…", "建议": "suggested", "（建议）": " (suggested)", "必填": "required",
-    "按住 Ctrl(Mac 上为 ⌘)可多选": "Hold Ctrl (⌘ on a Mac) to choose several",
+    "按住 Ctrl（Mac 上为 ⌘）可多选": "Hold Ctrl (⌘ on a Mac) to choose several",
     "每行一项": "One per line", "时间格式不正确": "Not a valid date and time",
     "须为数字": "Must be a number", "建议承办单位": "Suggested unit", "联系人": "Contact",
     "诉求内容": "Demand", "结案时间": "Closed", "满意度": "Satisfaction", "评价意见": "Comment",
     "不满意轮次": "Dissatisfied rounds", "尚未评价。": "Not rated yet.", "流程图": "Process diagram",
     "已完成": "Completed", "流程图加载中…": "Loading the diagram…",
     "流程图加载失败": "The diagram could not be loaded",
-    "启用 JavaScript 后可查看流程图;办理记录见下表。":
+    "启用 JavaScript 后可查看流程图；办理记录见下表。":
         "Turn on JavaScript to see the diagram; the history below lists every step.",
     "详情": "Details", "是": "yes", "否": "no", "领域": "Domain", "渠道": "Channel",
     "理由": "Reason", "申请期限": "Requested deadline", "响应时限": "Response deadline",
@@ -167,7 +172,7 @@ EN.update({
     # Messages from the services shown on these pages.
     "该任务已被他人签收": "Someone else has claimed this task",
     "只能退回自己签收的任务": "You can only release a task you claimed",
-    "任务状态已变化,请刷新": "The task changed; reload the page",
+    "任务状态已变化，请刷新": "The task changed; reload the page",
     "任务已不在待办状态": "The task is no longer open", "该任务已由他人认领": "Someone else has claimed this task",
     "提交的数据未通过校验": "The form has errors", "未找到该诉求": "Case not found",
     "改派至非建议单位时须填写改派理由": "Give a reason when dispatching to a unit other than the suggested one",
@@ -246,16 +251,16 @@ EN.update({
     "如 9144… 或 好来化工 或 137…": "e.g. 9144…, 好来化工 or 137…", "查询": "Search",
     "未找到匹配的企业。": "No matching enterprise.", "统一社会信用代码": "Unified social credit code",
     "镇街": "Town", "登记电话": "Registered phone",
-    "尚未选择企业:按信用代码、名称或电话查询后选择。":
+    "尚未选择企业：按信用代码、名称或电话查询后选择。":
         "No enterprise chosen yet: search by credit code, name or phone, then choose one.",
-    "红名单企业:优先受理、优先办理,全程强力督办。":
+    "红名单企业：优先受理、优先办理，全程强力督办。":
         "Red-list enterprise: answered and handled first, with strong supervision throughout.",
     "龙头骨干": "Leading enterprise", "专精特新": "Specialised and innovative",
     "总部经济": "Headquarters", "诉求信息": "The demand", "诉求类型": "Kind of demand",
-    "诉求领域": "Domain", "(未分类)": "(unclassified)", "(企业所在镇街)": "(the enterprise's town)",
-    "(不确定)": "(not sure)", "联系电话": "Contact phone",
+    "诉求领域": "Domain", "（未分类）": "(unclassified)", "（企业所在镇街）": "(the enterprise's town)",
+    "（不确定）": "(not sure)", "联系电话": "Contact phone",
     "留空则用企业登记电话": "Empty: the enterprise's registered phone",
-    "无建议,由派单员确定": "No suggestion; the dispatcher decides",
+    "无建议，由派单员确定": "No suggestion; the dispatcher decides",
     "选择诉求领域后显示": "Shown once a domain is chosen",
     "直接答复内容": "Direct reply", "(仅咨询类诉求可直接答复办结)":
         "(only a consultation can be answered and closed directly)",
@@ -263,22 +268,22 @@ EN.update({
     "直接答复办结": "Direct reply and close", "提交派单": "Dispatch",
     "检索知识库": "Search the knowledge base", "检索": "Search", "全部领域": "All domains",
     "如 社保 基数": "e.g. 社保 基数", "如 公积金 封存": "e.g. 公积金 封存",
-    "输入关键词检索政策答复,可引用为直接答复。":
+    "输入关键词检索政策答复，可引用为直接答复。":
         "Search the policy answers by keyword; cite one as the direct reply.",
     "引用此答复": "Cite this answer", "没有找到相关的知识库条目。": "No matching articles.",
-    "检索政策答复:标题、内容或标签中包含全部检索词":
+    "检索政策答复：标题、内容或标签中包含全部检索词":
         "Search the policy answers: every word in the title, answer or tags",
     "返回知识库": "Back to the knowledge base", "更新时间": "Updated",
     "受理时引用此答复": "Cite this answer at intake",
     "提交的数据未通过校验": "The form has errors", "请修改标红的项目。": "Correct the fields marked in red.",
-    "已直接答复并办结": "Answered directly and closed", "已受理,等待派单": "Accepted; waiting for dispatch",
+    "已直接答复并办结": "Answered directly and closed", "已受理，等待派单": "Accepted; waiting for dispatch",
     "去评价": "Rate", "已直接答复": "Answered directly", "上一页": "Previous", "下一页": "Next",
     "分页": "Pages", "还没有诉求。": "No demands yet.",
     "请写明遇到的问题、发生地点和希望得到的帮助":
         "Describe the problem, where it happens and the help you would like",
-    "提交后将收到受理短信,可在“我的诉求”中随时查看办理进度和结果。":
+    "提交后将收到受理短信，可在“我的诉求”中随时查看办理进度和结果。":
         "You will get an SMS acknowledgement; follow progress and result under “My demands”.",
-    "诉求已提交,受理短信将发送到联系电话。":
+    "诉求已提交，受理短信将发送到联系电话。":
         "Your demand was submitted; an SMS acknowledgement goes to the contact phone.",
     # Kinds and domains (app.domain.vocab).
     "咨询": "Consultation", "求助": "Request for help", "投诉": "Complaint", "表扬": "Praise",

@@ -35,7 +35,7 @@ def login():
                 rt(), username, password), request.form.get("username", ""),
                 request.form.get("password", ""))
         except TooManyRequests as err:
-            error, status, headers = gettext("登录失败次数过多,请稍后再试"), 429, err.headers
+            error, status, headers = gettext("登录失败次数过多，请稍后再试"), 429, err.headers
         except DomainError:
             error, status = gettext("用户名或密码错误"), 401
         else:

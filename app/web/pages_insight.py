@@ -147,9 +147,9 @@ def _text(key: str, value) -> str:
 
 
 def _tiles(figures: dict) -> list[dict]:
-    """The key-figure tiles; rates carry their % sign, so the label drops its '(%)'."""
+    """The key-figure tiles; rates carry their % sign, so the label drops its '（%）'."""
     red = figures["red_list"]
-    return [{"key": key, "label": label.replace("(%)", "").replace("(小时)", "（小时）"),
+    return [{"key": key, "label": label.replace("（%）", ""),
              "value": _text(key, figures.get(key)),
              "red": None if red is None else _text(key, red.get(key))}
             for key, label in tables.FIGURES]

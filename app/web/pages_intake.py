@@ -97,7 +97,7 @@ def intake_page(actor):
                 errors["kb_article_id"] = ["未找到该知识库条目"]
     if not errors:
         done, errors = submit_demand(actor, payload, "已直接答复并办结" if action == "direct"
-                                     else "已受理,等待派单")
+                                     else "已受理，等待派单")
         if done:
             return done
     return render_template("intake.html", **_context(values, errors), action=action,

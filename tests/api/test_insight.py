@@ -134,7 +134,7 @@ def test_tables_export_as_csv_and_xlsx(api, dataset):
                              headers=leader.headers)
     table = list(csv.DictReader(io.StringIO(raw.data.decode("utf-8-sig"))))
     cgj = next(r for r in table if r["单位编码"] == "cgj")
-    assert cgj["诉求量"] == "2" and cgj["满意率(%)"] == "50.0"
+    assert cgj["诉求量"] == "2" and cgj["满意率（%）"] == "50.0"
 
 
 @pytest.mark.parametrize("user,status", [("agent1", 403), ("unit", 403), ("ent1", 403),

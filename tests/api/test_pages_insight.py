@@ -98,12 +98,12 @@ def test_tiles_and_ranking_show_rates_alike_while_exports_keep_numbers(app, data
     assert re.fullmatch(r"\d+\.\d", figures["avg_handling_seconds"])
     red = re.search(r'data-figure="satisfaction_rate">.*?class="kpi-red">(.*?)</div>', page, re.S)
     assert red.group(1).strip() == "红名单 —"
-    assert "满意率(%)" not in page  # the value carries the % sign
+    assert "满意率（%）" not in page  # the value carries the % sign
     ranking = page[page.index('id="unit-ranking"'):page.index("</table>", page.index('id="unit-ranking"'))]
     assert "<td>50.0%</td>" in ranking and "<td>100.0%</td>" in ranking
     raw = client.get("/api/insight/metrics?from=2026-11-23&to=2026-11-23&format=xlsx")
     rows = {r[0]: r[1] for r in load_workbook(io.BytesIO(raw.data)).active.iter_rows(values_only=True)}
-    assert rows["满意率(%)"] == 50 and rows["诉求量"] == 4
+    assert rows["满意率（%）"] == 50 and rows["诉求量"] == 4
 
 
 def test_english_domain_names_in_dropdowns_and_charts(app):

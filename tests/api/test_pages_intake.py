@@ -62,18 +62,18 @@ def test_choosing_an_enterprise_shows_its_card_and_town(app):
     assert f'name="credit_code" value="{RED["credit_code"]}" form="intake-form"' in html
     assert RED["name"] in html and "红名单" in html
     assert '<option value="板芙镇" selected>' in html and 'id="town-field" hx-swap-oob="true"' in html
-    assert 'id="suggestion-hint"' in html and "(bfz)" in html  # the routing hint follows the town
+    assert 'id="suggestion-hint"' in html and "<strong>板芙镇</strong>" in html  # the routing hint follows the town
     # A town the agent already chose is kept.
     html = text(client.get("/intake/enterprise", query_string={
         "credit_code": RED["credit_code"], "domain": "城市管理", "town": "小榄镇"}))
-    assert '<option value="小榄镇" selected>' in html and "(xlz)" in html
+    assert '<option value="小榄镇" selected>' in html and "<strong>小榄镇</strong>" in html
 
 
 def test_the_routing_suggestion_fragment(app):
     client = logged_in(app, "agent1")
     html = text(client.get("/intake/suggestion", query_string={
         "domain": "城市管理", "town": "板芙镇", "kind": "投诉"}))
-    assert "建议承办单位" in html and "<strong>板芙镇</strong>" in html and "(bfz)" in html
+    assert "建议承办单位" in html and "<strong>板芙镇</strong>" in html and "(bfz)" not in html  # names, not codes
     html = text(client.get("/intake/suggestion", query_string={"domain": "税务", "kind": "咨询"}))
     assert "市税务局" in html
     # No town given: the chosen enterprise's town decides.

@@ -176,6 +176,8 @@ def test_intake_page_suggests_domains_as_the_agent_types(trained, app):
     html = client.get("/intake/domains", query_string={"description": CLEAR}).get_data(as_text=True)
     assert 'data-domain="环境保护"' in html and "可自动派单" in html
     assert html.count("data-domain=") == 3
+    score = re.search(r"自动派单评分 (\d+)%（阈值 (\d+)%）", html)
+    assert score and int(score.group(1)) >= int(score.group(2))   # the figure that decides is shown
     empty = client.get("/intake/domains").get_data(as_text=True)
     assert "输入诉求内容后显示" in empty
 

@@ -9,24 +9,24 @@ HOUR_KEYS = ("avg_handling_seconds", "p90_handling_seconds")
 
 FIGURES = (
     ("volume", "诉求量"), ("dispatched", "派单量"), ("direct_replies", "直接答复量"),
-    ("direct_reply_rate", "直接答复率(%)"), ("direct_reply_rate_consultations", "咨询直接答复率(%)"),
-    ("response_on_time_rate", "按时响应率(%)"), ("solution_on_time_rate", "按时提出方案率(%)"),
-    ("resolution_on_time_rate", "按时办结率(%)"), ("rated", "评价数"),
-    ("satisfaction_rate", "满意率(%)"), ("satisfaction_rate_basic", "含基本满意的满意率(%)"),
-    ("avg_handling_seconds", "平均办理时长(小时)"), ("p90_handling_seconds", "P90 办理时长(小时)"),
+    ("direct_reply_rate", "直接答复率（%）"), ("direct_reply_rate_consultations", "咨询直接答复率（%）"),
+    ("response_on_time_rate", "按时响应率（%）"), ("solution_on_time_rate", "按时提出方案率（%）"),
+    ("resolution_on_time_rate", "按时办结率（%）"), ("rated", "评价数"),
+    ("satisfaction_rate", "满意率（%）"), ("satisfaction_rate_basic", "含基本满意的满意率（%）"),
+    ("avg_handling_seconds", "平均办理时长（小时）"), ("p90_handling_seconds", "P90 办理时长（小时）"),
     ("returns", "退单数"), ("extensions", "延期数"),
 )
 UNIT_COLUMNS = (
     ("unit_code", "单位编码"), ("unit_name", "承办单位"), ("volume", "诉求量"),
-    ("response_on_time_rate", "按时响应率(%)"), ("solution_on_time_rate", "按时提出方案率(%)"),
-    ("resolution_on_time_rate", "按时办结率(%)"), ("rated", "评价数"),
-    ("satisfaction_rate", "满意率(%)"), ("satisfaction_rate_basic", "含基本满意的满意率(%)"),
-    ("returns", "退单数"), ("extensions", "延期数"), ("avg_handling_seconds", "平均办理时长(小时)"),
+    ("response_on_time_rate", "按时响应率（%）"), ("solution_on_time_rate", "按时提出方案率（%）"),
+    ("resolution_on_time_rate", "按时办结率（%）"), ("rated", "评价数"),
+    ("satisfaction_rate", "满意率（%）"), ("satisfaction_rate_basic", "含基本满意的满意率（%）"),
+    ("returns", "退单数"), ("extensions", "延期数"), ("avg_handling_seconds", "平均办理时长（小时）"),
 )
 TREND_COLUMNS = (
     ("period", "期间"), ("volume", "诉求量"), ("dispatched", "派单量"),
-    ("direct_reply_rate", "直接答复率(%)"), ("resolution_on_time_rate", "按时办结率(%)"),
-    ("satisfaction_rate", "满意率(%)"), ("avg_handling_seconds", "平均办理时长(小时)"),
+    ("direct_reply_rate", "直接答复率（%）"), ("resolution_on_time_rate", "按时办结率（%）"),
+    ("satisfaction_rate", "满意率（%）"), ("avg_handling_seconds", "平均办理时长（小时）"),
 )
 HOTSPOT_COLUMNS = (
     ("kind", "类型"), ("domain", "领域"), ("count", "诉求量"), ("share", "占比(%)"),

@@ -13,12 +13,34 @@ from app.services import deployments, process_diff
 
 from . import bp
 from .common import current_user, page, rt
-from .i18n import gettext
+from .i18n import EN, gettext
 
 VIEW_ROLES = ("designer", "admin")
 DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
 CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
-KIND_LABELS = {"bpmn": "流程 (BPMN)", "dmn": "决策表 (DMN)", "form": "表单 (JSON Schema)"}
+KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": "表单（JSON Schema）"}
+
+# The designer's texts with full-width punctuation, and the modeler's messages.
+EN.update({
+    "流程（BPMN）": "Processes (BPMN)", "决策表（DMN）": "Decision tables (DMN)",
+    "表单（JSON Schema）": "Forms (JSON Schema)",
+    "新诉求按最新部署启动；每件诉求始终按其启动时的部署运行。":
+        "New cases start on the newest deployment; each case keeps the deployment it started on.",
+    "只读：仅流程设计员可以校验和部署。": "Read only: only process designers validate and deploy.",
+    "文件加载失败（{status}）": "Could not load the file ({status})",
+    "已部署为新版本 #{id}": "Deployed as a new version #{id}",
+    "内容未变化，沿用部署 #{id}": "Nothing changed; still deployment #{id}",
+    "没有修改，无需部署": "Nothing changed, nothing to deploy",
+    "部署失败：{message}": "Deployment failed: {message}",
+    "部署失败（{status}）": "Deployment failed ({status})",
+    "部署后新诉求将按此版本运行，进行中的诉求不受影响。确定部署？":
+        "New cases will run on this version; running cases are not affected. Deploy?",
+    "请求失败（{status}）": "Request failed ({status})",
+    '请求需为 JSON：{"filename", "content"}': 'Send JSON: {"filename", "content"}',
+    "只比较模型元素；图形布局（BPMNDI/DMNDI）的变化不计。":
+        "Only model elements are compared; diagram layout (BPMNDI/DMNDI) is ignored.",
+    "名称：": "Name: ", "类型：": "Type: ", "内容变化：": "Content: ",
+})
 
 
 @bp.app_template_filter("designer_time")
@@ -107,7 +129,7 @@ def _body() -> tuple[str, str] | None:
 def _bad_body():
     return jsonify({"ok": False, "errors": [{
         "where": "body", "file": None, "element_id": None,
-        "message": gettext("请求需为 JSON: {\"filename\", \"content\"}")}]}), 400
+        "message": gettext("请求需为 JSON：{\"filename\", \"content\"}")}]}), 400
 
 
 @bp.route("/designer/validate", methods=["POST"])

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
 import pytest
+from lxml import etree
+from sqlalchemy import select
+
+from app.db.models import Deployment
 
 from app.services import deployments, process_diff
 from tests.support import logged_in
@@ -67,7 +72,8 @@ def test_edit_page_opens_the_modeler_with_the_files_xml(designer):
     body = page.get_data(as_text=True)
     assert "/vendor/bpmn-js/dist/bpmn-modeler.production.min.js" in body
     assert "/vendor/bpmn-js/dist/assets/bpmn-js.css" in body
-    assert "js/modeler.js" in body
+    assert "js/modeler.js" in body and "js/modeler-zh.js" in body  # the editors' Chinese texts
+    assert "内容未变化，沿用部署 #{id}" in body and "没有修改，无需部署" in body
     assert 'data-source="/designer/file/enterprise_demand.bpmn"' in body
     assert "校验" in body and "部署" in body
     raw = designer.get("/designer/file/enterprise_demand.bpmn")
@@ -95,7 +101,8 @@ def test_modeler_assets_are_served(app):
                  "/vendor/bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css",
                  "/vendor/dmn-js/dist/dmn-modeler.production.min.js",
                  "/vendor/dmn-js/dist/assets/dmn-js-decision-table.css",
-                 "/static/web/js/modeler.js", "/static/web/css/designer.css"):
+                 "/static/web/js/modeler.js", "/static/web/js/modeler-zh.js",
+                 "/static/web/css/designer.css"):
         assert client.get(path).status_code == 200, path
 
 
@@ -177,6 +184,73 @@ def test_deploying_a_label_change_applies_to_new_cases_only(app, api, designer):
     assert again["ok"] is True and again["deployment"] == result["deployment"] | {"created": False}
 
 
+def resaved(text: str) -> str:
+    """`text` as a modeler writes it again: other indentation and attribute order, &#34; for
+    &quot;, the diagram's shapes in another order, default values left out, another exporter."""
+    root = etree.fromstring(text.encode("utf-8"))
+    for node in root.iter("{*}*"):
+        attributes = list(node.attrib.items())[::-1]
+        node.attrib.clear()
+        for name, value in attributes:
+            if (name, value) not in {("hitPolicy", "UNIQUE"), ("cancelActivity", "true")}:
+                node.set(name, value)
+    for plane in root.iter("{*}BPMNPlane", "{*}DMNDiagram"):
+        plane[:] = list(plane)[::-1]
+    root.set("exporter", "bpmn-js")
+    etree.indent(root, space="    ")
+    return etree.tostring(root, encoding="unicode").replace("&quot;", "&#34;")
+
+
+def deployment_count(app) -> int:
+    with app.extensions["qisu"].uow() as uow:
+        return len(uow.session.scalars(select(Deployment)).all())
+
+
+@pytest.mark.parametrize("filename", ["enterprise_demand.bpmn", "unit_handling.bpmn", "routing.dmn"])
+def test_deploying_an_unchanged_file_saved_again_reuses_the_deployment(app, designer, filename):
+    base = app.config["BASE_DEPLOYMENT_ID"]
+    original = (WORKFLOWS / filename).read_text(encoding="utf-8")
+    content = resaved(original)
+    assert content != original and deployments.same_content(filename, original, content)
+    response = post_json(designer, "/designer/deploy", {"filename": filename, "content": content})
+    assert response.status_code == 200, response.get_json()
+    deployment = response.get_json()["deployment"]
+    assert (deployment["id"], deployment["created"]) == (base, False)
+    assert deployment_count(app) == 1
+    # The file keeps its deployed text: no new version is listed.
+    assert designer.get(f"/designer/file/{filename}").get_data(as_text=True) == original
+    page = designer.get("/designer").get_data(as_text=True)
+    assert re.findall(r"<td>#(\d+) ", page) == [str(base)]
+
+
+def test_deploying_an_unchanged_form_reformatted_reuses_the_deployment(app, designer):
+    filename = "forms/dispatch.schema.json"
+    original = (WORKFLOWS / filename).read_text(encoding="utf-8")
+    content = json.dumps(json.loads(original), ensure_ascii=False, indent=4)
+    deployment = post_json(designer, "/designer/deploy",
+                           {"filename": filename, "content": content}).get_json()["deployment"]
+    assert (deployment["id"], deployment["created"]) == (app.config["BASE_DEPLOYMENT_ID"], False)
+
+
+def test_moving_a_shape_or_reordering_rules_is_a_new_version(app, designer):
+    """The layout and the order of a decision table's rules are part of the file."""
+    moved = MAIN.replace('<bpmndi:BPMNShape id="dispatch_di" bpmnElement="dispatch">\n        <dc:Bounds x="',
+                         '<bpmndi:BPMNShape id="dispatch_di" bpmnElement="dispatch">\n        <dc:Bounds x="1')
+    assert moved != MAIN
+    first = post_json(designer, "/designer/deploy", {"filename": "enterprise_demand.bpmn",
+                                                     "content": resaved(moved)}).get_json()
+    assert first["ok"] and first["deployment"]["created"] is True
+
+    dmn = (WORKFLOWS / "routing.dmn").read_text(encoding="utf-8")
+    rules = re.findall(r"\s*<rule id=.*?</rule>", dmn, re.S)
+    swapped = dmn.replace(rules[0] + rules[1], rules[1] + rules[0])
+    assert swapped != dmn
+    second = post_json(designer, "/designer/deploy", {"filename": "routing.dmn", "content": swapped}).get_json()
+    assert second["ok"] and second["deployment"]["created"] is True
+    assert second["deployment"]["id"] != first["deployment"]["id"]
+    assert deployment_count(app) == 3
+
+
 def test_deploy_reports_errors_with_the_element(app, designer):
     response = post_json(designer, "/designer/deploy", {"filename": "enterprise_demand.bpmn",
                                                         "content": BROKEN})
@@ -241,7 +315,6 @@ def test_diff_of_forms_compares_properties(app, designer):
     rt = app.extensions["qisu"]
     base = app.config["BASE_DEPLOYMENT_ID"]
     original = (WORKFLOWS / "forms" / "sign.schema.json").read_text(encoding="utf-8")
-    import json
     schema = json.loads(original)
     schema.setdefault("properties", {})["urgent_note"] = {"type": "string", "title": "紧急备注"}
     response = post_json(designer, "/designer/deploy", {"filename": "forms/sign.schema.json",
@@ -288,6 +361,7 @@ def test_designer_pages_in_english(designer):
     assert "Process design" in page and "Content hash" in page and "Open cases" in page
     edit = designer.get("/designer/edit/enterprise_demand.bpmn").get_data(as_text=True)
     assert ">Validate<" in edit and ">Deploy<" in edit
+    assert "modeler-zh.js" not in edit and "Nothing changed; still deployment #{id}" in edit
 
 
 def test_validate_api(api):
@@ -327,3 +401,16 @@ def test_diff_of_an_unreadable_version_is_a_clear_error():
     with pytest.raises(ValidationFailed) as caught:
         process_diff.diff_contents("routing.dmn", "<definitions>", "<definitions/>")
     assert "routing.dmn" in caught.value.fields
+
+
+def test_same_content_counts_the_model_the_layout_and_the_order_of_waypoints():
+    edge = re.search(r'<bpmndi:BPMNEdge id="flow_route_dispatch_di".*?</bpmndi:BPMNEdge>', MAIN, re.S).group(0)
+    points = re.findall(r"<di:waypoint [^>]*/>", edge)
+    assert len(points) >= 2
+    reversed_edge = edge.replace(points[0], "\0").replace(points[-1], points[0]).replace("\0", points[-1])
+    same = deployments.same_content
+    assert same("enterprise_demand.bpmn", MAIN, resaved(MAIN))
+    assert not same("enterprise_demand.bpmn", MAIN, MAIN.replace(edge, reversed_edge))
+    assert not same("enterprise_demand.bpmn", MAIN, RELABELLED)
+    assert not same("enterprise_demand.bpmn", MAIN, "<definitions>")
+    assert not same("forms/sign.schema.json", "{}", "not json")

@@ -1,5 +1,6 @@
 """A process designer in the browser: bpmn-js and dmn-js open the deployed files, saving from the
-modeler keeps every model element, 校验 marks the element in error, 部署 deploys a new version."""
+modeler keeps every model element and deploys nothing new, 校验 marks the element in error, 部署
+deploys a new version, and the editors speak the page's language."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,7 @@ RESULT = ".designer-message[data-state='ok'], .designer-message[data-state='erro
 
 @pytest.mark.parametrize("filename", ["enterprise_demand.bpmn", "unit_handling.bpmn",
                                       "routing.dmn", "sla.dmn"])
-def test_saving_from_the_modeler_keeps_the_model(person, filename):
+def test_saving_from_the_modeler_keeps_the_model(person, app, filename):
     designer = person("designer1")
     page = designer.page
     page.goto(f"/designer/edit/{filename}")
@@ -27,13 +28,28 @@ def test_saving_from_the_modeler_keeps_the_model(person, filename):
         assert page.locator(".tjs-table tbody tr").count() >= 5
     # No import warnings are left for the designer: unresolved variable references are kept.
     assert page.locator(".designer-message[data-state='warning']").count() == 0
-    saved = page.evaluate("window.qisuDesigner.content()")
     original = (WORKFLOWS / filename).read_text(encoding="utf-8")
+    # What 校验 and 部署 send while nothing is changed: the file as deployed.
+    assert page.evaluate("window.qisuDesigner.content()") == original
+    saved = page.evaluate("window.qisuDesigner.xml()")  # the file as the modeler writes it
+    assert saved != original
     diff = process_diff.diff_contents(filename, original, saved)
     assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], []), diff
     page.click("#validate")
     page.wait_for_selector(RESULT, timeout=20000)
     assert page.inner_text("#designer-result").strip() == "校验通过"
+    # Nothing changed: 部署 is off, and the file as the modeler writes it again is no new version.
+    assert page.is_disabled("#deploy")
+    assert page.get_attribute("#deploy", "title") == "没有修改，无需部署"
+    result = page.evaluate("""async (content) => {
+      const response = await fetch("/designer/deploy", { method: "POST",
+        headers: { "Content-Type": "application/json",
+                   "X-CSRFToken": document.querySelector('meta[name="csrf-token"]').content },
+        body: JSON.stringify({ filename: document.getElementById("designer").dataset.filename, content }) });
+      return response.json();
+    }""", saved)
+    assert result["ok"] is True, result
+    assert (result["deployment"]["id"], result["deployment"]["created"]) == (app.config["BASE_DEPLOYMENT_ID"], False)
     designer.shot(f"modeler-{filename}")
 
 
@@ -44,8 +60,9 @@ def test_validation_marks_the_element_in_error(person):
     page.wait_for_selector(READY, timeout=20000)
     page.evaluate("""async () => {
       const modeler = window.qisuDesigner.modeler;
-      const flow = modeler.get("elementRegistry").get("flow_direct").businessObject;
-      flow.conditionExpression.body = "kind.__class__";
+      const flow = modeler.get("elementRegistry").get("flow_direct");
+      modeler.get("modeling").updateModdleProperties(flow, flow.businessObject.conditionExpression,
+                                                     { body: "kind.__class__" });
     }""")
     page.click("#validate")
     page.wait_for_selector(".designer-message[data-state='error']", timeout=20000)
@@ -80,6 +97,7 @@ def test_renaming_a_task_in_the_modeler_and_deploying(person, api, app):
     page = designer.page
     page.goto("/designer/edit/enterprise_demand.bpmn")
     page.wait_for_selector(READY, timeout=20000)
+    assert page.is_disabled("#deploy")
     page.evaluate("""() => {
       const modeler = window.qisuDesigner.modeler;
       modeler.get("modeling").updateLabel(modeler.get("elementRegistry").get("dispatch"), "派单确认");
@@ -87,8 +105,9 @@ def test_renaming_a_task_in_the_modeler_and_deploying(person, api, app):
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("#deploy")
     page.wait_for_selector(RESULT, timeout=20000)
-    assert "已部署为新版本" in page.inner_text("#designer-result")
     new_id = int(page.get_attribute("#designer", "data-deployment"))
+    assert f"已部署为新版本 #{new_id}" in page.inner_text("#designer-result")
+    assert page.is_disabled("#deploy")  # deployed: nothing left to deploy
     designer.shot("deployed")
 
     new_case = api.submit()["number"]
@@ -104,3 +123,28 @@ def test_renaming_a_task_in_the_modeler_and_deploying(person, api, app):
     page.goto("/designer")
     assert page.locator("text=与上一版比较").count() >= 1
     designer.shot("designer")
+
+
+def test_editors_speak_the_pages_language(person):
+    designer = person("designer1")
+    page = designer.page
+    page.goto("/designer/edit/enterprise_demand.bpmn")
+    page.wait_for_selector(READY, timeout=20000)
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "创建任务"
+    page.goto("/designer/edit/routing.dmn")
+    page.wait_for_selector(".tjs-table", timeout=20000)
+    assert page.inner_text(".hit-policy .dms-label").strip() == "命中策略："
+    assert page.inner_text(".hit-policy .dms-input").strip() == "唯一"
+    assert page.inner_text(".input-cell .clause >> nth=0").strip() == "当"
+    assert page.inner_text(".output-cell .clause >> nth=0").strip() == "则"
+    assert page.inner_text(".view-drd-button").strip() == "查看决策需求图"
+    designer.shot("dmn-zh")
+
+    page.goto("/lang/en")
+    page.goto("/designer/edit/routing.dmn")
+    page.wait_for_selector(".tjs-table", timeout=20000)
+    assert page.inner_text(".hit-policy .dms-input").strip() == "Unique"
+    assert page.inner_text(".view-drd-button").strip() == "View DRD"
+    page.goto("/designer/edit/enterprise_demand.bpmn")
+    page.wait_for_selector(READY, timeout=20000)
+    assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Create task"

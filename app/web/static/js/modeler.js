@@ -3,7 +3,9 @@
  * The page (designer_edit.html) gives the file's kind and the URLs in data-* attributes of
  * #designer; the file is loaded from /designer/file/<filename>. Validation and deployment POST
  * {"filename", "content"} as JSON with the CSRF token of the page's <meta name="csrf-token">.
- * Errors name the file and the element id; clicking one selects the element in the modeler. */
+ * Errors name the file and the element id; clicking one selects the element in the modeler.
+ * Until something is changed, 部署 is off and the file is sent as loaded, not as the modeler
+ * would write it again. On a Chinese page the editors speak Chinese (modeler-zh.js). */
 (function () {
   "use strict";
 
@@ -16,12 +18,50 @@
   const sourceEl = document.getElementById("source");
   const resultEl = document.getElementById("designer-result");
   const toggleEl = document.getElementById("toggle-source");
+  const deployButton = document.getElementById("deploy");
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   let modeler = null;
   let showingSource = kind === "form";
+  let sourceEdited = false;
+  let original = null;  // the file as loaded, or as last deployed
   let dirty = false;
   let markers = [];
+
+  function setDirty(value) {
+    dirty = value;
+    if (deployButton) {
+      deployButton.disabled = !dirty;
+      deployButton.title = dirty ? "" : texts.nothing_changed;
+    }
+  }
+
+  /* `template` with its {placeholders} filled from `values`. */
+  function format(template, values) {
+    return template.replace(/{(\w+)}/g, (match, key) => (key in values ? String(values[key]) : match));
+  }
+
+  // -- the editors' own texts: Chinese on a Chinese page ---------------------------------
+
+  const chinese = /^zh/i.test(document.documentElement.lang) && window.QISU_MODELER_ZH;
+
+  /* A bpmn-js / dmn-js module that replaces their `translate(template, replacements)`. */
+  function translateModule(dictionary) {
+    const translate = (template, replacements) =>
+      format(dictionary[template] || template, replacements || {});
+    return { translate: ["value", translate] };
+  }
+
+  function editorOptions() {
+    const modules = chinese ? [translateModule(window.QISU_MODELER_ZH)] : [];
+    if (kind === "bpmn") return { container: canvasEl, additionalModules: modules };
+    // dmn-js passes additionalModules to each kind of view, not from its `common` options.
+    const views = {};
+    ["drd", "decisionTable", "literalExpression", "boxedExpression"].forEach((view) => {
+      views[view] = { additionalModules: modules };
+    });
+    return Object.assign({ container: canvasEl }, views);
+  }
 
   // -- messages --------------------------------------------------------------------------
 
@@ -62,26 +102,30 @@
   async function load() {
     const response = await fetch(root.dataset.source, { credentials: "same-origin", cache: "no-store" });
     if (!response.ok) {
-      show("error", texts.loading_failed + " (" + response.status + ")");
+      show("error", format(texts.loading_failed_status, { status: response.status }));
       return;
     }
     const text = await response.text();
+    original = text;
     if (kind === "form") {
       sourceEl.value = text;
-      sourceEl.addEventListener("input", () => { dirty = true; });
+      sourceEl.addEventListener("input", () => setDirty(sourceEl.value !== original));
+      root.dataset.ready = "1";
       return;
     }
     if (kind === "bpmn") {
-      modeler = new window.BpmnJS({ container: canvasEl });
+      modeler = new window.BpmnJS(editorOptions());
     } else {
-      modeler = new window.DmnJS({ container: canvasEl });
+      modeler = new window.DmnJS(editorOptions());
       modeler.on("views.changed", renderViews);
     }
     await importXml(text);
     if (kind === "bpmn") {
       fitDiagram();
-      modeler.on("commandStack.changed", () => { dirty = true; });
+      modeler.on("commandStack.changed", () => setDirty(true));
     }
+    // Any later import (the XML source edited, or a script) replaces the model: a change.
+    modeler.on("import.done", () => setDirty(true));
     root.dataset.ready = "1";
   }
 
@@ -137,31 +181,40 @@
       const viewer = modeler.getActiveViewer();
       if (viewer && viewer.on && !viewer.__qisuDirty) {
         viewer.__qisuDirty = true;
-        viewer.on("elements.changed", () => { dirty = true; });
+        viewer.on("elements.changed", () => setDirty(true));
       }
     }
   }
 
   // -- XML source ------------------------------------------------------------------------
 
-  async function currentContent() {
-    if (showingSource || !modeler) return sourceEl.value;
+  async function modelerXml() {
     const { xml } = await modeler.saveXML({ format: true });
     return xml;
   }
 
+  /* What 校验 and 部署 send: the file as loaded while nothing is changed (saving it from the
+   * modeler would reformat it), else the source being edited or the modeler's XML. */
+  async function currentContent() {
+    if (!dirty && original !== null) return original;
+    if (showingSource || !modeler) return sourceEl.value;
+    return modelerXml();
+  }
+
   async function toggleSource() {
     if (!showingSource) {
-      sourceEl.value = await currentContent();
+      sourceEl.value = dirty ? await modelerXml() : original;
       sourceEl.hidden = false;
       canvasEl.hidden = true;
       showingSource = true;
+      sourceEdited = false;
       toggleEl.textContent = texts.diagram;
-      sourceEl.addEventListener("input", () => { dirty = true; }, { once: true });
+      sourceEl.addEventListener("input", () => { sourceEdited = true; setDirty(true); }, { once: true });
       return;
     }
     try {
-      await importXml(sourceEl.value);
+      // Unedited, the modeler still holds the same model: nothing to import again.
+      if (sourceEdited) await importXml(sourceEl.value);
     } catch (err) {
       show("error", texts.source_invalid, [{ where: filename, message: String(err.message || err) }]);
       return;
@@ -211,7 +264,7 @@
 
   /* The element of the model whose id is `id`, or its nearest ancestor with one in `accept`. */
   async function xmlAncestor(id, accept) {
-    const xml = await currentContent();
+    const xml = await modelerXml();
     const doc = new DOMParser().parseFromString(xml, "application/xml");
     let node = Array.from(doc.getElementsByTagName("*")).find((n) => n.getAttribute("id") === id);
     while (node && node.nodeType === 1) {
@@ -267,8 +320,7 @@
 
   // -- validate and deploy ---------------------------------------------------------------
 
-  async function post(url) {
-    const content = await currentContent();
+  async function post(url, content) {
     const response = await fetch(url, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrf },
@@ -287,11 +339,12 @@
   async function validate() {
     show("pending", texts.validating);
     clearMarkers();
-    const { status, data } = await post(root.dataset.validate);
+    const { status, data } = await post(root.dataset.validate, await currentContent());
     if (status === 200 && data.ok) {
       show("ok", texts.valid);
     } else {
-      show("error", data.errors ? texts.invalid : texts.request_failed + " (" + status + ")", data.errors);
+      show("error", data.errors ? texts.invalid : format(texts.request_failed_status, { status: status }),
+           data.errors);
       firstLocatable(data.errors);
     }
   }
@@ -300,15 +353,18 @@
     if (!window.confirm(texts.confirm_deploy)) return;
     show("pending", texts.deploying);
     clearMarkers();
-    const { status, data } = await post(root.dataset.deploy);
+    const sent = await currentContent();
+    const { status, data } = await post(root.dataset.deploy, sent);
     if (data.ok) {
-      dirty = false;
+      original = sent;
+      setDirty(false);
       const d = data.deployment;
       const link = el("a", { href: root.dataset.designer }, [texts.view_designer]);
-      show("ok", (d.created ? texts.deployed : texts.unchanged) + " #" + d.id, null, link);
+      show("ok", format(d.created ? texts.deployed : texts.unchanged, { id: d.id }), null, link);
       root.dataset.deployment = String(d.id);
     } else {
-      show("error", texts.deploy_failed + (data.message ? ": " + data.message : " (" + status + ")"), data.errors);
+      show("error", data.message ? format(texts.deploy_failed_message, { message: data.message })
+                                 : format(texts.deploy_failed_status, { status: status }), data.errors);
       firstLocatable(data.errors);
     }
   }
@@ -318,12 +374,11 @@
       const button = event.currentTarget;
       button.disabled = true;
       Promise.resolve(fn()).catch((err) => show("error", texts.request_failed, [{ where: filename, message: String(err.message || err) }]))
-        .finally(() => { button.disabled = false; });
+        .finally(() => { button.disabled = button === deployButton && !dirty; });
     };
   }
 
   const validateButton = document.getElementById("validate");
-  const deployButton = document.getElementById("deploy");
   if (validateButton) validateButton.addEventListener("click", guard(validate));
   if (deployButton) deployButton.addEventListener("click", guard(deploy));
   if (toggleEl) toggleEl.addEventListener("click", guard(toggleSource));
@@ -331,6 +386,8 @@
     if (dirty) { event.preventDefault(); event.returnValue = texts.unsaved; }
   });
 
+  setDirty(false);
   load().catch((err) => show("error", texts.loading_failed, [{ where: filename, message: String(err.message || err) }]));
-  window.qisuDesigner = { get modeler() { return modeler; }, content: currentContent, highlight: highlight };
+  window.qisuDesigner = { get modeler() { return modeler; }, content: currentContent, xml: modelerXml,
+                         highlight: highlight };
 })();

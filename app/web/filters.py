@@ -31,6 +31,14 @@ def label(mapping_value) -> str:
     return str(mapping_value)
 
 
+@bp.app_template_filter("steps")
+def steps(current_step: str | None) -> str:
+    """'签收、督办回访' → each step in the current language ('Accept, Supervise and revisit')."""
+    if not current_step:
+        return ""
+    return (", " if current_language() == "en" else "、").join(gettext(s) for s in current_step.split("、"))
+
+
 @bp.app_template_filter("time_left")
 def time_left(seconds) -> str:
     """'剩余 3小时5分' / '超期 2天1小时' (English: '3h 5m left' / '2d 1h overdue')."""

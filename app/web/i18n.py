@@ -40,6 +40,7 @@ EN: dict[str, str] = {
     "百分比是各领域的概率；是否自动派单看首选领域的评分是否达到阈值":
         "The percentages are each domain's probability; automatic dispatch depends on whether the first domain's score reaches the threshold",
     "自动派单评分 {score}（阈值 {threshold}）": "Auto-dispatch score {score} (threshold {threshold})",
+    "提出方案": "Propose a solution",
     "（工作日）": " (working days)", "（自然时间）": " (natural time)", "企业电话": "Enterprise phone",
     "不满意轮次：{n}": "Dissatisfied rounds: {n}", "办理进展": "Progress", "进展": "Step",
     "承办单位已办结答复，请对办理结果进行评价。": "The unit has replied; please rate the result.",

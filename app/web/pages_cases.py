@@ -125,7 +125,7 @@ def event_details(event: dict, titles: dict[str, str],
         elif isinstance(value, dict):
             text = "; ".join(f"{k}: {v}" for k, v in value.items())
         else:
-            text = _text(key, value)
+            text = gettext(_text(key, value))   # enum values (电话, 签收 …) have English; free text is kept
         pairs.append((gettext(first.get(key) or second.get(key) or key), text))
     return pairs
 

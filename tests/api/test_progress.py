@@ -87,3 +87,11 @@ def test_classifier_values_in_the_history_read_as_words_and_rounded_figures(app)
     assert ACTION_LABELS["classify"] == "智能识别领域"
     assert pairs == {"识别领域": "城乡建设", "置信度": "0.870", "自动派单评分": "0.981", "达到自动派单阈值": "是",
                      "自动派单阈值": "0.898", "前三建议": "城乡建设 87%、商贸旅游 5%", "模型版本": "3"}
+
+
+def test_current_steps_read_one_by_one_in_each_language(app):
+    from app.web.filters import steps
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert steps("签收、督办回访") == "Accept, Supervise and revisit"
+    with app.test_request_context("/", headers={"Accept-Language": "zh"}):
+        assert steps("签收、督办回访") == "签收、督办回访" and steps(None) == ""

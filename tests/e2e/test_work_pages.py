@@ -47,6 +47,12 @@ def test_dispatch_claim_and_case_diagram(person, api, rt):
     assert "current" in marker_classes(supervisor.page, "unit_handling", "sp_response")
     assert "done" in marker_classes(supervisor.page, "enterprise_demand", "dispatch")
     assert supervisor.page.is_visible("#diagram-unit_handling")  # opens where the case is
+    # readable: the current task is drawn at ≥ 0.75 of its size and inside the visible canvas
+    box = supervisor.page.locator("#diagram-unit_handling").bounding_box()
+    sign = supervisor.page.locator('#diagram-unit_handling .djs-element[data-element-id="sign"]').first.bounding_box()
+    assert sign["width"] >= 0.74 * 100
+    assert box["x"] <= sign["x"] and sign["x"] + sign["width"] <= box["x"] + box["width"]
+    assert box["y"] <= sign["y"] and sign["y"] + sign["height"] <= box["y"] + box["height"]
     supervisor.shot("case-diagram")
 
     rt.clock.advance(minutes=61)

@@ -60,13 +60,28 @@
           }
         }
       }
-      canvas.zoom("fit-viewport", "auto");
-      views.push({ tab, panel, canvas, index });
+      const focusId = [...(process.current || []), ...(process.overdue || [])][0]
+        || (registry.filter((e) => e.type === "bpmn:StartEvent")[0] || {}).id;
+      const view = { tab, panel, canvas, registry, focusId, index };
+      fit(view);
+      views.push(view);
       tab.addEventListener("click", () => show(views, index));
     }
     // Open the diagram where the case currently is (the called process while a unit handles it).
     const active = data.processes.findIndex((p, i) => i > 0 && (p.current || []).length);
     show(views, active > 0 ? active : 0);
+  }
+
+  // Fit the whole process when its labels stay readable; otherwise zoom to a readable scale on
+  // where the case is (its current or overdue step, else the start) — the reader pans and zooms.
+  const READABLE = 0.75;
+  function fit(view) {
+    view.canvas.resized();
+    view.canvas.zoom("fit-viewport", "auto");
+    if (view.canvas.zoom() >= READABLE) return;
+    view.canvas.zoom(READABLE);
+    const focus = view.focusId && view.registry.get(view.focusId);
+    if (focus) view.canvas.scrollToElement(focus, { top: 80, left: 120, right: 120, bottom: 80 });
   }
 
   function show(views, index) {
@@ -75,10 +90,7 @@
       view.tab.setAttribute("aria-selected", selected ? "true" : "false");
       view.tab.classList.toggle("active", selected);
       view.panel.hidden = !selected;
-      if (selected) {
-        view.canvas.resized();
-        view.canvas.zoom("fit-viewport", "auto");
-      }
+      if (selected) fit(view);
     }
   }
 

@@ -130,7 +130,7 @@ def audit_counts(world, auto, drawn, pending):
 @when(step_re(rf'督办员 {q("user")} 在分拨抽检页面判定一件领域正确，另一件领域错误、应为 {q("domain")}'))
 def judge_on_page(app, world, user, domain):
     client = world.audit_client
-    rows = re.findall(r'<tr data-audit="(\d+)">\s*<td><a href="[^"]+">([^<]+)</a>', world.page)
+    rows = re.findall(r'<tr data-audit="(\d+)">\s*<td[^>]*><a href="[^"]+">([^<]+)</a>', world.page)
     (right_id, _), (wrong_id, wrong_number) = rows[:2]
     for audit_id, data in ((right_id, {"verdict": "correct"}), (wrong_id, {"verdict": "wrong", "domain": domain})):
         world.page = client.post(f"/routing/audit/judge/{audit_id}", follow_redirects=True,

@@ -20,7 +20,7 @@ def open_task(person, number: str, title: str) -> None:
 def submit_task(person, shot: str) -> None:
     person.shot(shot)
     person.page.click("form.task-form button[type=submit]")
-    person.page.wait_for_url(re.compile(r"/tasks(\?.*)?$|/my/cases"))
+    person.page.wait_for_url(re.compile(r"/tasks(\?.*)?$|/cases/QS\d{8}-\d{6}$"))
 
 
 def unit_handles(unit, number: str, round_no: int) -> None:
@@ -47,6 +47,8 @@ def enterprise_rates(enterprise, number: str, rating: str, round_no: int) -> Non
     page.wait_for_selector("form.task-form")
     page.select_option("#f-rating", rating)
     submit_task(enterprise, f"rate-{round_no}")
+    assert page.url.endswith(f"/cases/{number}")          # back to its case's progress
+    assert "企业已评价" in page.inner_text("#progress")
 
 
 def test_four_people_close_the_loop(person, api):

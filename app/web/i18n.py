@@ -263,7 +263,7 @@ EN.update({
     "留空则用企业登记电话": "Empty: the enterprise's registered phone",
     "无建议，由派单员确定": "No suggestion; the dispatcher decides",
     "选择诉求领域后显示": "Shown once a domain is chosen",
-    "直接答复内容": "Direct reply", "(仅咨询类诉求可直接答复办结)":
+    "直接答复内容": "Direct reply", "（仅咨询类诉求可直接答复办结）":
         "(only a consultation can be answered and closed directly)",
     "引用知识库": "Citing the knowledge base", "取消引用": "Remove the citation",
     "直接答复办结": "Direct reply and close", "提交派单": "Dispatch",

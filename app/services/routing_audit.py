@@ -109,6 +109,13 @@ def _check(verdict, domain, note, auto_domain) -> dict[str, list[str]]:
     return errors
 
 
+def case_number_of(rt: Runtime, audit_id: int) -> str | None:
+    """The number of the case an audit drew (None for an unknown audit)."""
+    with rt.uow() as uow:
+        return uow.session.scalar(select(Case.number).join(RoutingAudit, RoutingAudit.case_id == Case.id)
+                                  .where(RoutingAudit.id == audit_id))
+
+
 def list_audits(rt: Runtime, version: int) -> dict:
     """{"version", "summary", "audits": [...]}: the sample of ``version``, cases to judge first
     (oldest drawn first), then the judged ones (latest first)."""

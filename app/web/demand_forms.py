@@ -31,5 +31,9 @@ def submit_demand(actor, payload: dict, success_message: str):
         return None, err.fields
     except DomainError as err:
         return None, {"form": [err.message]}
-    flash(gettext(success_message), "success")
+    if case.get("routing", {}).get("auto_dispatched") and case.get("unit"):
+        # the classifier was sure and the routing table chose the unit: no dispatcher involved
+        flash(gettext("已受理并自动派单至 {unit}").format(unit=case["unit"]["name"]), "success")
+    else:
+        flash(gettext(success_message), "success")
     return redirect(url_for("web.case_view", number=case["number"])), {}

@@ -31,6 +31,24 @@ def label(mapping_value) -> str:
     return str(mapping_value)
 
 
+@bp.app_template_global("colon")
+def colon() -> str:
+    """'：' after a Chinese label, ': ' after an English one."""
+    return ": " if current_language() == "en" else "："
+
+
+@bp.app_template_filter("bracketed")
+def bracketed(text) -> str:
+    """'（x）' in Chinese text, ' (x)' in English."""
+    return f" ({text})" if current_language() == "en" else f"（{text}）"
+
+
+@bp.app_template_global("list_sep")
+def list_sep() -> str:
+    """'、' between items of a Chinese list, ', ' in English."""
+    return ", " if current_language() == "en" else "、"
+
+
 @bp.app_template_filter("steps")
 def steps(current_step: str | None) -> str:
     """'签收、督办回访' → each step in the current language ('Accept, Supervise and revisit')."""

@@ -40,7 +40,8 @@ EN: dict[str, str] = {
     "百分比是各领域的概率；是否自动派单看首选领域的评分是否达到阈值":
         "The percentages are each domain's probability; automatic dispatch depends on whether the first domain's score reaches the threshold",
     "自动派单评分 {score}（阈值 {threshold}）": "Auto-dispatch score {score} (threshold {threshold})",
-    "提出方案": "Propose a solution",
+    "提出方案": "Propose a solution", "该版本的自动派单均已抽取过": "Every automatic dispatch of this version has been drawn", "须晚于当前办结时限 {due}": "Must be after the current resolution deadline {due}",
+    "延期申请待审批": "Extension request awaiting a decision", "申请延至 {due}": "requested until {due}", "已受理并自动派单至 {unit}": "Accepted and dispatched automatically to {unit}",
     "（工作日）": " (working days)", "（自然时间）": " (natural time)", "企业电话": "Enterprise phone",
     "不满意轮次：{n}": "Dissatisfied rounds: {n}", "办理进展": "Progress", "进展": "Step",
     "承办单位已办结答复，请对办理结果进行评价。": "The unit has replied; please rate the result.",
@@ -87,7 +88,7 @@ EN.update({
     "表单 (JSON Schema)": "Forms (JSON Schema)", "个版本": "versions", "编辑": "Edit",
     "查看": "View", "版本": "Version", "内容哈希": "Content hash", "创建时间": "Created",
     "创建人": "Created by", "所在部署": "In deployments", "比较": "Compare", "当前": "current",
-    "系统": "system", "与上一版比较": "Compare with previous", "部署": "Deploy",
+    "系统": "System", "与上一版比较": "Compare with previous", "部署": "Deploy",
     "部署记录": "Deployments", "部署版本": "Deployment",
     "部署人": "Deployed by", "变更文件": "Changed files", "进行中诉求": "Open cases",
     "已结案诉求": "Closed cases", "最新": "newest", "查看诉求": "Cases",
@@ -323,7 +324,7 @@ EN.update(EN_INSIGHT)
 # P4 classifier values in the case history (pages_cases.py VALUE_LABELS).
 EN.update({
     "识别领域": "Suggested domain", "自动派单评分": "Auto-dispatch score",
-    "达到自动派单阈值": "Above the auto-dispatch threshold", "自动派单阈值": "Auto-dispatch threshold",
+    "评分达到阈值": "Score reaches the threshold", "自动派单阈值": "Auto-dispatch threshold",
     "前三建议": "Top three", "模型识别领域": "Model's domain", "改动了识别领域": "Domain changed",
 })
 
@@ -335,13 +336,17 @@ EN.update({
     "协办单位就本单位职责范围内的事项提出办理意见，供主办单位办结答复时汇总。":
         "A co-handling unit gives its opinion on the matters in its remit, for the lead unit's reply.",
     "记录与企业联系的时间、方式和情况。": "Record when and how you contacted the enterprise, and what was said.",
-    "主办单位（接口中为单位编码，如 rsj、cgj、bfz）": "Lead unit (a unit code in the API, e.g. rsj, cgj, bfz)",
+    "主办单位": "The lead unit",
+    "主办单位编码，如 rsj、cgj、bfz": "The lead unit's code, e.g. rsj, cgj, bfz",
+    "会办时的协办单位编码（不含主办单位），最多 5 个": "Codes of the co-handling units (not the lead unit), at most 5",
+    "决定办理时限：urgent 紧急（2 小时）/ utilities 水电气热（24 小时）/ general 一般（7 个工作日）/ complex 复杂（15 个工作日）；不填则沿用受理时的类别":
+        "Sets the deadlines: urgent (2 hours) / utilities (24 hours) / general (7 working days) / complex (15 working days); empty keeps the class given at intake",
+    "同意退单时必填：新的承办单位编码": "Required when approving: the new unit's code",
     "承办单位与建议不一致时填写": "Required when the unit differs from the suggestion",
-    "会办时的协办单位（不含主办单位），最多 5 个；接口中为单位编码":
-        "Co-handling units for joint handling (not the lead unit), at most 5; unit codes in the API",
-    "决定办理时限：紧急 2 小时，水电气热 24 小时，一般 7 个工作日，复杂 15 个工作日；不填则沿用受理时的类别（接口中为 urgent、utilities、general、complex）":
+    "会办时的协办单位（不含主办单位），最多 5 个": "Co-handling units for joint handling (not the lead unit), at most 5",
+    "决定办理时限：紧急 2 小时，水电气热 24 小时，一般 7 个工作日，复杂 15 个工作日；不填则沿用受理时的类别":
         "Sets the deadlines: urgent 2 hours, utilities 24 hours, general 7 working days, complex 15 working days; "
-        "empty keeps the class given at intake (urgent, utilities, general, complex in the API)",
+        "empty keeps the class given at intake",
     "领导对升级诉求的批示。": "The leadership's instruction on an escalated demand.",
     "承办单位提出的解决方案。": "The solution the unit proposes.",
     "企业对诉求办理结果的评价。": "The enterprise rates how its demand was handled.",
@@ -349,7 +354,7 @@ EN.update({
     "答复企业的正式内容": "The formal reply to the enterprise",
     "派单员审核承办单位的退单：同意则改派给新的承办单位，驳回则原单位继续办理。":
         "The dispatcher reviews the unit's return: approve and pass the case to another unit, or reject and the unit goes on.",
-    "同意退单时必填：改派的承办单位（接口中为单位编码）": "Required when approving: the new unit (a unit code in the API)",
+    "同意退单时必填：改派的承办单位": "Required when approving: the new unit",
     "企业未在规定时间内评价：督办员电话回访企业，代为记录评价。":
         "The enterprise did not rate in time: a supervisor calls it and records its rating.",
     "承办单位签收工单；不属于本单位职责的，在退单时限内说明理由退单。":

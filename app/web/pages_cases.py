@@ -40,18 +40,19 @@ VALUE_LABELS = {
     "address": "地址", "address_id": "地址编号", "lat": "纬度", "long": "经度",
     "media_url": "图片链接", "email": "邮箱", "device_id": "设备编号", "account_id": "应用账号",
     # P4 classifier (classify, dispatch) and its sample audit
-    "label": "识别领域", "confidence": "置信度", "score": "自动派单评分", "auto": "达到自动派单阈值",
+    "label": "识别领域", "confidence": "置信度", "score": "自动派单评分", "auto": "评分达到阈值",
     "threshold": "自动派单阈值", "top": "前三建议", "model_version": "模型版本",
     "predicted_domain": "模型识别领域", "domain_overridden": "改动了识别领域", "verdict": "判定",
     "unit_code": "承办单位", "co_units": "协办单位",
 }
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-HIDDEN_KEYS = {"before", "lane", "lateness_s"}
+HIDDEN_KEYS = {"before", "lane", "lateness_s", "clocks"}
 # Values shown by their label: key → {code: (Chinese, English)}.
 CODED_VALUES = {"channel": CHANNELS, "matter_class": MATTER_CLASSES, "clock": CLOCKS, "role": ROLES,
                 "status": CASE_STATUSES,
                 "verdict": {"correct": ("领域正确", "Domain right"), "wrong": ("领域错误", "Domain wrong")}}
 UNIT_KEYS = {"unit_code", "suggested_unit", "co_units", "unit"}   # unit codes shown by their names
+SHARES = {"confidence", "score", "threshold"}                      # probabilities, shown as percentages
 
 
 def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
@@ -108,16 +109,19 @@ def event_details(event: dict, titles: dict[str, str],
     # Submitted forms are labelled by their fields' titles; the system's records by VALUE_LABELS.
     first, second = (titles, VALUE_LABELS) if form_data else (VALUE_LABELS, titles)
     units = units or {}
+    sep = ", " if current_language() == "en" else "、"
     pairs = []
     for key, value in after.items():
         if key in HIDDEN_KEYS or value in (None, "", [], {}):
             continue
         if key in UNIT_KEYS and isinstance(value, (str, list)):
-            text = "、".join(units.get(v, v) for v in ([value] if isinstance(value, str) else value))
+            text = sep.join(units.get(v, v) for v in ([value] if isinstance(value, str) else value))
         elif key == "top" and isinstance(value, list):   # [[domain, probability], ...]
-            text = "、".join(f"{gettext(d)} {p:.0%}" for d, p in value if isinstance(p, (int, float)))
+            text = sep.join(f"{gettext(d)} {p:.0%}" for d, p in value if isinstance(p, (int, float)))
+        elif key in SHARES and isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = f"{value:.1%}"
         elif isinstance(value, list):
-            text = "、".join(str(v) for v in value)
+            text = sep.join(gettext(str(v)) for v in value)
         elif isinstance(value, bool):
             text = gettext("是") if value else gettext("否")
         elif isinstance(value, float):

@@ -12,6 +12,7 @@ from app.services import cases, extensions
 from . import bp
 from .common import page, rt
 from .i18n import gettext
+from .pages_cases import when
 
 LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
 
@@ -28,6 +29,8 @@ def request_extension(actor, number):
         errors["requested_due"] = ["请填写新的办结时限"]
     if not reason:
         errors["reason"] = ["请填写延期理由"]
+    if not errors:
+        errors = _not_after_current_deadline(actor, number, due)
     if not errors:
         try:
             extensions.request_extension(rt(), actor, number, reason, f"{due}:00+08:00")
@@ -46,16 +49,33 @@ def request_extension(actor, number):
     return redirect(url_for("web.task_view", task_id=task_id, ext_due=due, ext_reason=reason) + "#extension")
 
 
-def extension_offer(actor, task: dict, clocks: list[dict]) -> dict | None:
-    """The 申请延期 form's context when the task page offers it: a lead unit's open task while the
-    resolution clock runs and is not yet overdue (the service checks it all again)."""
+def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[str]]:
+    """The service refuses the same with an ISO time; here the user reads it in their language."""
+    try:
+        case = cases.get_case(rt(), actor, number)
+    except DomainError:
+        return {}                                  # the service says why
+    clock = next((c for c in reversed(case["clocks"]) if c["clock"] == "resolution"), None)
+    if clock and f"{due}:00+08:00" <= clock["due_at"]:
+        return {"requested_due": [gettext("须晚于当前办结时限 {due}").format(due=when(clock["due_at"]))]}
+    return {}
+
+
+def extension_offer(actor, task: dict, case: dict, clocks: list[dict]) -> dict | None:
+    """The 申请延期 block of a lead unit's open task while the resolution clock runs and is not yet
+    overdue (the service checks it all again): the form, or the request awaiting a decision."""
     if actor.role != "unit" or task.get("name") == "co_handle" or task.get("status") != "ready":
         return None
     clock = next((c for c in clocks if c["clock"] == "resolution"), None)
     if clock is None or clock["outcome"] != "running" or clock["overdue"]:
         return None
-    return {"due_at": clock["due_at"], "requested_due": request.args.get("ext_due", ""),
-            "reason": request.args.get("ext_reason", "")}
+    offer = {"due_at": clock["due_at"], "requested_due": request.args.get("ext_due", ""),
+             "reason": request.args.get("ext_reason", ""), "pending": None}
+    if any(t["name"] == "approve_extension" for t in case.get("open_tasks") or []):
+        events = cases.history(rt(), actor, case["number"])["events"]
+        asked = next((e for e in reversed(events) if e["action"] == "extension_requested"), None)
+        offer["pending"] = (asked or {}).get("after") or {}
+    return offer
 
 
 def return_under_review(actor, task: dict, number: str) -> dict | None:
@@ -67,4 +87,5 @@ def return_under_review(actor, task: dict, number: str) -> dict | None:
     if returned is None:
         return None
     after = returned.get("after") or {}
-    return {"at": returned["at"], "unit_code": after.get("unit_code"), "reason": after.get("reason")}
+    return {"at": returned["at"], "unit_code": after.get("unit_code"), "reason": after.get("reason"),
+            "actor": returned["actor"]}

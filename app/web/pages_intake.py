@@ -100,8 +100,9 @@ def intake_page(actor):
                                      else "已受理，等待派单")
         if done:
             return done
-    return render_template("intake.html", **_context(values, errors), action=action,
-                           query="", matches=None, kb_query="", articles=None), 422
+    kb_query = (request.form.get("kb_q") or "").strip()[:200]
+    return render_template("intake.html", **_context(values, errors), action=action, query="", matches=None,
+                           kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None), 422
 
 
 # -- htmx fragments -----------------------------------------------------------------------------

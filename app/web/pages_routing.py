@@ -11,6 +11,7 @@ from app.services import routing_audit, routing_models
 
 from . import bp
 from .common import page, rt
+from .filters import colon
 from .i18n import gettext
 
 READERS = ("admin", "analyst")
@@ -108,7 +109,7 @@ def judge(actor, audit_id):
         result = routing_audit.judge(rt(), actor, audit_id, form.get("verdict", ""),
                                      form.get("domain"), form.get("note"))
     except DomainError as err:
-        _flash_error(err)
+        _flash_error(err, routing_audit.case_number_of(rt(), audit_id))
     else:
         flash(gettext("{number} 已判定：{verdict}").format(
             number=result["case_number"], verdict=gettext(VERDICT_LABELS[result["verdict"]])), "success")
@@ -120,6 +121,7 @@ def judge(actor, audit_id):
 VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}
 
 
-def _flash_error(err: DomainError) -> None:
+def _flash_error(err: DomainError, case_number: str | None = None) -> None:
     details = " ".join(gettext(m) for messages in (err.fields or {}).values() for m in messages)
-    flash(details or gettext(err.message), "error")
+    message = details or gettext(err.message)
+    flash(f"{case_number}{colon()}{message}" if case_number else message, "error")

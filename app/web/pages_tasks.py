@@ -139,7 +139,9 @@ def task_view(actor, task_id):
     schema = task.get("form_schema")
     units = _units()
     routing = case.get("routing") or {}
-    fields = form_fields(schema, units, case.get("suggested_unit"),
+    # on 退单审核 the routing table's unit is the one that returned the case: no suggestion then
+    suggested_unit = None if task.get("name") == "review_return" else case.get("suggested_unit")
+    fields = form_fields(schema, units, suggested_unit,
                          {"domain": routing.get("predicted_domain") or ""},
                          {"domain": case.get("domain") or "", "matter_class": case.get("matter_class") or ""})
     values = initial_values(schema, fields, runtime.clock.now())
@@ -171,7 +173,7 @@ def task_view(actor, task_id):
     suggestions = _domain_suggestions(runtime, case) if task.get("name") == "dispatch" else []
     clocks = current_clocks(case["clocks"])
     return render_template("task.html", task=task, case=case, clocks=clocks,
-                           extension=extension_offer(actor, task, clocks),
+                           extension=extension_offer(actor, task, case, clocks),
                            returned=return_under_review(actor, task, case["number"]),
                            suggestions=suggestions,
                            fields=fields, values=values,

@@ -239,3 +239,11 @@ def test_the_intake_page_in_english(app):
     client.get("/lang/en")
     html = text(client.get("/intake"))
     assert "Direct reply and close" in html and "Dispatch" in html and "Identify the enterprise" in html
+
+
+def test_a_refused_intake_keeps_the_knowledge_base_search(app):
+    client = logged_in(app, "agent1")
+    refused = intake_form(client, kind="投诉", action="direct", direct_reply="答复", kb_q="社保 基数")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and 'id="kb-q" type="search" name="kb_q" value="社保 基数"' in html
+    assert 'class="kb-results"' in html and "引用此答复" in html

@@ -29,13 +29,15 @@ def test_the_lead_unit_requests_an_extension_from_its_task_page(api, app):
     early = unit.post(f"/cases/{number}/extension", follow_redirects=True,
                       data={"csrf_token": unit.csrf, "task_id": tid, "requested_due": "2026-11-24T18:00",
                             "reason": "需会商"}).get_data(as_text=True)
-    assert "须晚于当前时限" in early and ">需会商</textarea>" in early
+    assert re.search(r"须晚于当前办结时限 2026-\d\d-\d\d \d\d:\d\d<", early) and ">需会商</textarea>" in early
     assert api.as_("supervisor1").task_for(number, "approve_extension") is None
 
     done = unit.post(f"/cases/{number}/extension", follow_redirects=True,
                      data={"csrf_token": unit.csrf, "task_id": tid, "requested_due": "2026-12-20T18:00",
                            "reason": "需住建、人社两部门现场会商"}).get_data(as_text=True)
     assert "已提交延期申请，待督办员审批" in done
+    pending = done.split('id="extension"')[1]
+    assert "延期申请待审批" in pending and "申请延至 2026-12-20 18:00" in pending and "<form" not in pending.split("</section>")[0]
     assert api.as_("supervisor1").task_for(number, "approve_extension") is not None
     events = api.as_("supervisor1").get(f"/api/cases/{number}/history").json["events"]
     requested = next(e for e in events if e["action"] == "extension_requested")
@@ -62,3 +64,4 @@ def test_the_return_review_shows_who_returned_it_and_why(api, app):
     page = logged_in(app, "dispatcher1").get(f"/tasks/{tid}").get_data(as_text=True)
     section = re.search(r'id="returned">(.*?)</section>', page, re.S).group(1)
     assert "市城市管理和综合执法局" in section and "该诉求应由住建局办理" in section
+    assert "城管局专员吴刚" in section and "（建议）" not in page      # the returning unit is no suggestion

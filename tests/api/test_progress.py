@@ -65,7 +65,7 @@ def test_the_staff_case_page_shows_whom_to_call_and_links_only_workable_steps(ap
     assert "王经理" in specialist and 'href="tel:13800138000"' in specialist
     assert re.search(r'<a href="/tasks/[^"]+">签收</a>', specialist)
     dispatcher = logged_in(app, "dispatcher1").get(f"/cases/{number}").get_data(as_text=True)
-    assert not re.search(r'<a href="/tasks/[^"]+">签收</a>', dispatcher) and "签收 <span" in dispatcher
+    assert not re.search(r'<a href="/tasks/[^"]+">签收</a>', dispatcher) and "签收<span class=\"muted\">（承办单位业务专员）" in dispatcher
 
 
 def test_the_staff_history_names_units_and_statuses_instead_of_codes(api, app):
@@ -85,8 +85,11 @@ def test_classifier_values_in_the_history_read_as_words_and_rounded_figures(app)
     with app.test_request_context("/", headers={"Accept-Language": "zh"}):
         pairs = dict(event_details(event, {}, {}))
     assert ACTION_LABELS["classify"] == "智能识别领域"
-    assert pairs == {"识别领域": "城乡建设", "置信度": "0.870", "自动派单评分": "0.981", "达到自动派单阈值": "是",
-                     "自动派单阈值": "0.898", "前三建议": "城乡建设 87%、商贸旅游 5%", "模型版本": "3"}
+    assert pairs == {"识别领域": "城乡建设", "置信度": "87.0%", "自动派单评分": "98.1%", "评分达到阈值": "是",
+                     "自动派单阈值": "89.8%", "前三建议": "城乡建设 87%、商贸旅游 5%", "模型版本": "3"}
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        english = dict(event_details(event, {}, {}))
+    assert english["Top three"] == "Urban and rural construction 87%, Commerce and tourism 5%"
 
 
 def test_current_steps_read_one_by_one_in_each_language(app):

@@ -274,3 +274,14 @@ def test_review_errors_are_clear(cli, tmp_path, labelled):
     assert "训练数据不足" in cli("review", "--csv", str(few)).output
     unwritable = cli("review", "--csv", labelled, "--out", str(tmp_path / "no" / "such" / "dir.csv"))
     assert unwritable.exit_code == 1 and "无法写入文件" in unwritable.output
+
+
+def test_the_agent_is_told_when_the_demand_was_dispatched_automatically(trained, app):
+    from tests.api.test_pages_intake import intake_form
+    client = logged_in(app, "agent1")
+    sure = intake_form(client, domain="", town="小榄镇", description=CLEAR, kind="投诉")
+    assert sure.status_code == 302
+    page = client.get(sure.headers["Location"]).get_data(as_text=True)
+    assert "已受理并自动派单至 市生态环境局" in page
+    vague = intake_form(client, domain="", town="小榄镇", description=VAGUE, kind="投诉")
+    assert "已受理，等待派单" in client.get(vague.headers["Location"]).get_data(as_text=True)

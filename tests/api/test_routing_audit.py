@@ -171,7 +171,8 @@ def test_a_supervisor_draws_and_judges_on_the_page(version, auto_cases, app):
     missing_domain = client.post(f"/routing/audit/judge/{ids[1]}",
                                  data={"csrf_token": client.csrf, "version": version, "verdict": "wrong",
                                        "domain": ""}, follow_redirects=True).get_data(as_text=True)
-    assert "判定为错误时须选择正确的领域" in missing_domain
+    number = re.search(rf'<tr data-audit="{ids[1]}">\s*<td[^>]*><a href="[^"]+">([^<]+)</a>', drawn).group(1)
+    assert f"{number}：判定为错误时须选择正确的领域" in missing_domain
     wrong = client.post(f"/routing/audit/judge/{ids[1]}",
                         data={"csrf_token": client.csrf, "version": version, "verdict": "wrong",
                               "domain": "城乡建设", "note": ""}, follow_redirects=True).get_data(as_text=True)
@@ -202,6 +203,7 @@ def test_analysts_read_the_audit_and_only_supervisors_and_admins_judge(version, 
     english.get("/lang/en")
     html = english.get(f"/routing/audit?version={version}").get_data(as_text=True)
     assert "Routing audit" in html and "Domain right" in html and "Draw at random" in html
+    assert 'disabled title="Every automatic dispatch of this version has been drawn"' in html   # all 3 drawn
     assert '<div class="kpi-label">To judge</div>' in html and '<div class="kpi-label">Audited precision</div>' in html
     drawn = english.post(f"/routing/audit/{version}/draw", data={"csrf_token": english.csrf, "size": "5"},
                          follow_redirects=True).get_data(as_text=True)

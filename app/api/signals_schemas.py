@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.clock import SHANGHAI, local
 from app.db.models import Unit
 from app.domain.errors import ValidationFailed
-from app.domain.vocab import DOMAINS, KINDS
+from app.domain.vocab import CHANNELS, DOMAINS, KINDS
 from app.services.insight.common_problems import ProblemQuery
 
 from .export import EXPORT_FORMATS
@@ -23,15 +23,18 @@ def _choice(values):
 
 
 class ProblemArgs(Schema):
-    start = fields.Date(metadata={"description": "起始日期（含，北京时间），默认结束日期前 29 天"},
+    start = fields.Date(metadata={"description": "起始日期（含，北京时间），默认截止日期前 29 天"},
                         error_messages={"invalid": "应为日期 YYYY-MM-DD"})
-    end = fields.Date(metadata={"description": "结束日期（含，北京时间），默认今天"},
+    end = fields.Date(metadata={"description": "截止日期（含，北京时间），默认今天"},
                       error_messages={"invalid": "应为日期 YYYY-MM-DD"})
     town = fields.String(validate=validate.Length(max=50, error="长度须在 0–50 之间"))
     domain = fields.String(validate=_choice(DOMAINS))
     kind = fields.String(validate=_choice(KINDS))
     unit = fields.String(validate=validate.Length(max=32, error="长度须在 0–32 之间"),
                          metadata={"description": "承办单位代码，如 xlz"})
+    channel = fields.String(validate=_choice(tuple(CHANNELS)))
+    red_list = fields.Boolean(metadata={"description": "true：只看红名单企业；false：排除红名单企业"},
+                              error_messages={"invalid": "应为 true 或 false"})
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500, error="须在 1–500 之间"))
     format = fields.String(validate=_choice(EXPORT_FORMATS),
                            metadata={"description": "csv | xlsx：导出分组表"})
@@ -40,7 +43,7 @@ class ProblemArgs(Schema):
     def _period(self, data, **kwargs):
         start, end = data.get("start"), data.get("end")
         if start and end and start > end:
-            raise ValidationError("起始日期不能晚于结束日期", "start")
+            raise ValidationError("起始日期不能晚于截止日期", "start")
         if start and end and (end - start).days >= MAX_PERIOD_DAYS:
             raise ValidationError(f"时间范围不能超过 {MAX_PERIOD_DAYS} 天", "start")
 
@@ -59,7 +62,7 @@ def problem_query(session, now: datetime, args: dict) -> ProblemQuery:
     """The ProblemQuery of validated arguments: dates in Beijing time, the unit by its code."""
     start, end = period(now, args)
     if start > end:
-        raise ValidationFailed(fields={"start": "起始日期不能晚于结束日期"})
+        raise ValidationFailed(fields={"start": "起始日期不能晚于截止日期"})
     unit_id = None
     if args.get("unit"):
         unit_id = session.scalar(select(Unit.id).where(Unit.code == args["unit"]))
@@ -67,7 +70,8 @@ def problem_query(session, now: datetime, args: dict) -> ProblemQuery:
             raise ValidationFailed(fields={"unit": f"未知的承办单位：{args['unit']}"})
     return ProblemQuery(start=_utc(start), end=_utc(end + timedelta(days=1)),
                         town=args.get("town") or None, domain=args.get("domain"),
-                        kind=args.get("kind"), unit_id=unit_id, limit=args.get("limit", 50))
+                        kind=args.get("kind"), unit_id=unit_id, channel=args.get("channel"),
+                        red_list=args.get("red_list"), limit=args.get("limit", 50))
 
 
 class ProblemCase(Schema):

@@ -1,7 +1,7 @@
 """P18 dashboard for leadership: figures, trend, unit ranking, hotspots, town grid, common problems."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from flask import render_template, request
@@ -27,7 +27,7 @@ PERIOD_FIELDS = {"_", "from", "to"}
 
 FIELD_LABELS = {"from": "起始日期", "to": "截止日期", "unit": "承办单位", "town": "镇街",
                 "kind": "类型", "domain": "领域", "channel": "渠道", "red_list": "红名单",
-                "granularity": "趋势粒度", "start": "起始日期", "end": "结束日期", "limit": "条数"}
+                "granularity": "趋势粒度", "start": "起始日期", "end": "截止日期", "limit": "条数"}
 
 EN.update({
     "起始日期": "From", "截止日期": "To", "期间": "Period", "全部时间": "All time",
@@ -40,7 +40,8 @@ EN.update({
     "直接答复率": "Direct-reply rate", "咨询直接答复率": "Direct-reply rate of consultations",
     "含基本满意的满意率": "Satisfaction incl. basically satisfied",
     "平均办理时长（小时）": "Average handling time (h)", "P90 办理时长（小时）": "P90 handling time (h)",
-    "诉求量（件）": "Demands (cases)", "条数": "Limit",
+    "诉求量（件）": "Demands (cases)", "条数": "Limit", "暂无数据": "No data",
+    "（不完整，仅 {n} 天）": " (partial: {n} days only)",
 })
 
 
@@ -55,6 +56,7 @@ def insight_page(actor):
             "to": request.args.get("to", "") if bad_period else filters.date_to or ""}
     context = dict(filters=filters, errors=labelled(errors), form=form, units=units, towns=towns,
                    kinds=KIND_PAIRS, domains=DOMAINS, channels=CHANNELS, colon=colon(),
+                   date_type=date_type,
                    domain_names={d: gettext(d) for d in DOMAINS})
     if bad_period:  # figures of another period than the one asked for would mislead
         return render_template("insight.html", data=None, granularity=granularity,
@@ -66,12 +68,14 @@ def insight_page(actor):
     query = filters.as_query()
     if "from" not in query:
         query["from"] = ""  # keep "all time" when following links
+    shown = {"trend": {"granularity": data["trend"]["granularity"]}}  # the table as shown
     return render_template(
         "insight.html", data=data, granularity=data["trend"]["granularity"],
         period=_period_text(filters), tiles=_tiles(metrics.metrics(runtime, filters)),
         unit_rows=[{k: _text(k, v) for k, v in r.items()} for r in data["units"]],
         town_rows=data["towns"]["towns"], problems_qs=urlencode(_problem_filters(runtime, filters)),
-        export=lambda table, fmt: f"/api/insight/{table}?{urlencode({**query, 'format': fmt})}",
+        export=lambda table, fmt:
+            f"/api/insight/{table}?{urlencode({**query, **shown.get(table, {}), 'format': fmt})}",
         **context)
 
 
@@ -103,6 +107,18 @@ def labelled(errors: dict) -> list[str]:
     return out
 
 
+def date_type(value) -> str:
+    """The type of a date input: 'text' for a value that is no date, since a browser empties a
+    date input holding one, and the user would not see what to correct."""
+    value = str(value)
+    if value == "":
+        return "date"
+    try:
+        return "date" if len(value) == 10 and date.fromisoformat(value) else "text"
+    except ValueError:
+        return "text"
+
+
 def colon() -> str:
     """'：' in Chinese text, ': ' in English."""
     return "：" if current_language() == "zh" else ": "
@@ -129,9 +145,11 @@ def _problem_filters(runtime, filters: Filters) -> dict:
     earliest = end - timedelta(days=MAX_PERIOD_DAYS - 1)
     start = max(filters.date_from, earliest) if filters.date_from else earliest
     out = {"start": start.isoformat(), "end": end.isoformat()}
-    for key in ("unit", "town", "domain", "kind"):
+    for key in ("unit", "town", "domain", "kind", "channel"):
         if getattr(filters, key) is not None:
             out[key] = getattr(filters, key)
+    if filters.red_list is not None:
+        out["red_list"] = "true" if filters.red_list else "false"
     return out
 
 

@@ -6,25 +6,25 @@ from marshmallow import ValidationError
 
 from app.api.signals_schemas import ProblemArgs, period, problem_query
 from app.domain.errors import DomainError, NotFound
-from app.domain.vocab import DOMAINS
+from app.domain.vocab import CHANNELS, DOMAINS
 from app.services.insight import surges
 from app.services.insight.common_problems import common_problems
 
 from . import bp
 from .common import page, rt
 from .i18n import EN, current_language, gettext
-from .pages_insight import KIND_PAIRS, choices, colon, labelled
+from .pages_insight import KIND_PAIRS, choices, colon, date_type, labelled
 
 READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
-FILTERS = ("start", "end", "town", "domain", "kind", "unit")
+FILTERS = ("start", "end", "town", "domain", "kind", "unit", "channel", "red_list")
 
 EN.update({
     "共性问题": "Common problems", "激增预警": "Surge alerts", "预警与共性问题": "Signals",
-    "起始日期": "From", "结束日期": "To", "镇街": "Town", "领域": "Domain",
+    "起始日期": "From", "截止日期": "To", "镇街": "Town", "领域": "Domain",
     "全部": "All", "查询": "Search", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel",
     "诉求件数": "Cases", "企业数": "Enterprises", "代表性诉求": "Representative demand",
-    "关键词": "Keywords", "诉求编号": "Case no.", "最早受理": "First received",
+    "关键词": "Keywords", "诉求编号（{n}）": "Case no. ({n})", "最早受理": "First received",
     "最近受理": "Last received", "暂无共性问题。": "No common problems in this period.",
     "件": "cases", "家企业": "enterprises", "查看全部": "See all", "确认": "Acknowledge",
     "已确认": "Acknowledged", "待确认": "Open", "暂无激增预警。": "No surge alerts.",
@@ -40,8 +40,8 @@ EN.update({
         "{matched} demands in the period; only the latest {analysed} were analysed "
         "(at most {cap}).",
     "分析了本期全部 {analysed} 件诉求。": "All {analysed} demands of the period were analysed.",
-    "统计期间": "Period", "起始日期不能晚于结束日期": "The start date is after the end date",
-    "应为日期 YYYY-MM-DD": "Enter a date as YYYY-MM-DD",
+    "统计期间": "Period", "起始日期不能晚于截止日期": "The start date is after the end date",
+    "应为日期 YYYY-MM-DD": "Enter a date as YYYY-MM-DD", "应为 true 或 false": "Enter true or false",
 })
 
 
@@ -71,6 +71,7 @@ def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
     """What both templates show: labelled errors, the period and the method in the user's words."""
     context = {"result": result, "errors": labelled(errors), "colon": colon(),
                "sep": "、" if current_language() == "zh" else ", ",
+               "gap": "" if current_language() == "zh" else " ",  # between sentences
                "period": days and gettext("{start} 至 {end}").format(start=days[0], end=days[1])}
     if result:
         context["note"] = gettext(
@@ -97,7 +98,8 @@ def common_problems_page(actor):
         values.update(start=days[0].isoformat(), end=days[1].isoformat())
     units, towns = choices(rt())
     return render_template("signals_common_problems.html", values=values, domains=DOMAINS,
-                           kinds=KIND_PAIRS, units=units, towns=towns,
+                           kinds=KIND_PAIRS, channels=CHANNELS, units=units, towns=towns,
+                           date_type=date_type,
                            csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx"),
                            **_context(result, errors, days)), 422 if errors else 200
 

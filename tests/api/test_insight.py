@@ -164,3 +164,15 @@ def test_endpoint_specific_parameters_are_checked(api):
     assert "granularity" in leader.get("/api/insight/trend", granularity="year").json["error"]["fields"]
     assert "top" in leader.get("/api/insight/hotspots", top=0).json["error"]["fields"]
     assert "sort" in leader.get("/api/insight/units", sort="name").json["error"]["fields"]
+
+
+def test_export_headers_write_percent_alike(api, dataset):
+    leader = api.as_("leader1")
+    headers = {}
+    for table in ("hotspots", "units", "trend"):
+        raw = leader._client.get(f"/api/insight/{table}", query_string={**DAY, "format": "csv"},
+                                 headers=leader.headers)
+        headers[table] = next(csv.reader(io.StringIO(raw.data.decode("utf-8-sig"))))
+    assert "占比（%）" in headers["hotspots"] and "环比（%）" in headers["hotspots"]
+    assert "满意率（%）" in headers["units"] and "直接答复率（%）" in headers["trend"]
+    assert not any("(%)" in h for table in headers.values() for h in table)

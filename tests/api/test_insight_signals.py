@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
-from app.db.models import OutboxMessage
+from app.db.models import Case, OutboxMessage
 from app.services.insight.common_problems import clear_cache
 from tests.conftest import START
 from tests.signals_support import (APPOINTMENT_COMPLAINTS, BACKGROUND, clear_alerts, insert_cases,
@@ -174,3 +176,36 @@ def test_openapi_lists_the_endpoints(api):
     paths = api.client.get("/api/openapi.json").get_json()["paths"]
     assert {"/api/insight/common-problems", "/api/insight/surges",
             "/api/insight/surges/{alert_id}/acknowledge"} <= set(paths)
+
+
+def test_channel_and_red_list_filters(rt, app, api):
+    ids = seed_problems(rt, app)
+    with rt.uow() as uow:  # the 5 小榄镇 complaints came in on the web, from red-list enterprises
+        uow.session.execute(update(Case).where(Case.id.in_(ids[:5]))
+                            .values(channel="web", red_list=True))
+        uow.commit()
+    user = api.as_("leader1")
+    web = user.get("/api/insight/common-problems", channel="web").json
+    assert web["matched"] == 5 and web["groups"][0]["count"] == 5
+    assert web["filters"] == {"channel": "web"}
+    assert user.get("/api/insight/common-problems", channel="phone").json["matched"] == 10
+    red = user.get("/api/insight/common-problems", red_list="true").json
+    assert red["matched"] == 5 and red["filters"] == {"red_list": True}
+    assert user.get("/api/insight/common-problems", red_list="false").json["matched"] == 10
+    for params in ({"channel": "fax"}, {"red_list": "maybe"}):
+        response = user.get("/api/insight/common-problems", **params)
+        assert response.status == 422 and set(response.json["error"]["fields"]) == set(params)
+
+
+def test_group_titles_end_at_a_clause_or_show_the_cut(rt, app, api):
+    long = "我司新招员工{n}名，社保参保登记一直显示审核中，影响员工入职，请协助。"
+    short = "企业为员工办理医保参保后，员工在药店无法使用医保个人账户。{n}"
+    rows = [{"enterprise": ent, "description": text.format(n=10 + i), "town": "小榄镇",
+             "created_at": START - timedelta(days=1, hours=i)}
+            for text in (long, short) for i, ent in enumerate(XLZ_ENTERPRISES[:3])]
+    insert_cases(rt, app, rows)
+    titles = {g["title"] for g in api.as_("analyst1").get("/api/insight/common-problems").json["groups"]}
+    # a sentence over 30 characters is cut after its last whole clause, and "…" says so
+    assert any(re.fullmatch(r"我司新招员工1\d名，社保参保登记一直显示审核中，影响员工入职…", t) for t in titles), titles
+    # a sentence that fits is the title, whole
+    assert "企业为员工办理医保参保后，员工在药店无法使用医保个人账户" in titles, titles

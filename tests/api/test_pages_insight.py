@@ -2,6 +2,7 @@
 the common-problems section of the chosen period, English labels."""
 from __future__ import annotations
 
+import csv
 import html as html_lib
 import io
 import json
@@ -117,3 +118,68 @@ def test_english_domain_names_in_dropdowns_and_charts(app):
     chinese = client.get("/insight").get_data(as_text=True)
     texts = json.loads(re.search(r'id="insight-text">(.*?)</script>', chinese, re.S).group(1))
     assert texts["domains"]["商贸旅游"] == "商贸旅游" and texts["countAxis"] == "诉求量（件）"
+
+
+def insight_data(html: str) -> dict:
+    return json.loads(re.search(r'id="insight-data">(.*?)</script>', html, re.S).group(1))
+
+
+def export_link(html: str, name: str) -> str:
+    return html_lib.unescape(re.search(rf'href="([^"]+)" download data-export="{name}"', html).group(1))
+
+
+def test_weekly_trend_says_which_days_of_a_cut_week_it_covers(rt, app):
+    seed_problems(rt, app)  # 15 cases on 2026-11-20 and 11-21 (Friday, Saturday)
+    client = logged_in(app, "leader1")
+    html = client.get("/insight?from=2026-11-20&to=2026-11-25&granularity=week").get_data(as_text=True)
+    series = insight_data(html)["trend"]["series"]
+    assert [(s["period"], s["start"], s["end"], s["partial"], s["volume"]) for s in series] == [
+        ("2026-11-16", "2026-11-20", "2026-11-22", True, 15)]
+    texts = json.loads(re.search(r'id="insight-text">(.*?)</script>', html, re.S).group(1))
+    assert texts["partial"] == "（不完整，仅 {n} 天）"
+    english = client.get("/insight?granularity=week", headers=ENGLISH).get_data(as_text=True)
+    assert " (partial: {n} days only)" in english
+    # the trend export is the table shown: by week, with the days inside the period
+    trend = export_link(html, "trend-csv")
+    assert "granularity=week" in trend and "granularity" not in export_link(html, "units-csv")
+    rows = list(csv.DictReader(io.StringIO(client.get(trend).data.decode("utf-8-sig"))))
+    assert [(r["期间"], r["起始日期"], r["截止日期"], r["诉求量"]) for r in rows] == [
+        ("2026-11-16", "2026-11-20", "2026-11-22", "15")]
+    full = insight_data(client.get("/insight?from=2026-11-16&to=2026-11-22&granularity=week")
+                        .get_data(as_text=True))["trend"]["series"]
+    assert full[0]["partial"] is False and full[0]["start"] == "2026-11-16"
+
+
+def test_an_empty_period_says_no_data(app):
+    client = logged_in(app, "leader1")
+    html = client.get("/insight?from=2020-01-01&to=2020-02-01").get_data(as_text=True)
+    for chart in ("chart-trend", "chart-hot-consult", "chart-hot-complaint", "chart-towns"):
+        assert f'<p class="no-data" data-empty="{chart}">暂无数据</p>' in html, chart
+        assert f'id="{chart}"' not in html, chart  # no empty axes
+    assert 'id="town-totals"' not in html  # no table of headers only
+    english = client.get("/insight?from=2020-01-01&to=2020-02-01", headers=ENGLISH)
+    assert english.get_data(as_text=True).count(">No data</p>") == 4
+
+
+def test_an_invalid_date_stays_in_its_input(app):
+    client = logged_in(app, "leader1")
+    response = client.get("/insight?from=2026-13-01")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "起始日期：日期格式应为 YYYY-MM-DD" in html
+    # a date input would show "2026-13-01" as empty; a text input keeps what the user typed
+    assert '<input type="text" name="from" value="2026-13-01"' in html
+    assert '<input type="date" name="to" value=""' in html
+    valid = client.get("/insight?from=2026-11-01&to=2026-11-23").get_data(as_text=True)
+    assert '<input type="date" name="from" value="2026-11-01"' in valid
+
+
+def test_common_problems_follow_the_channel_and_red_list_filters(rt, app):
+    seed_problems(rt, app)  # all received by phone, none of a red-list enterprise
+    client = logged_in(app, "leader1")
+    base = "/insight?from=2026-11-01&to=2026-11-23"
+    url = fragment_url(client.get(f"{base}&channel=phone&red_list=false").get_data(as_text=True))
+    assert "channel=phone" in url and "red_list=false" in url
+    assert "5 件 / 5 家企业" in client.get(url).get_data(as_text=True)
+    for query in ("channel=web", "red_list=true"):
+        url = fragment_url(client.get(f"{base}&{query}").get_data(as_text=True))
+        assert query in url and "暂无共性问题" in client.get(url).get_data(as_text=True), query

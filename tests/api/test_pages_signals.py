@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 
 from app.services.insight.common_problems import clear_cache
 from tests.api.test_insight_signals import seed_problems, surge
-from tests.signals_support import clear_alerts
+from tests.conftest import START
+from tests.signals_support import APPOINTMENT_COMPLAINTS, clear_alerts, insert_cases, spread
 from tests.support import logged_in
 
 
@@ -38,7 +40,7 @@ def test_common_problems_page_shows_bad_filters(app):
     client = logged_in(app, "leader1")
     page = client.get("/insight/common-problems?start=2026-11-30&end=2026-11-01&unit=nosuch")
     assert page.status_code == 422
-    assert "起始日期不能晚于结束日期" in page.get_data(as_text=True)
+    assert "起始日期不能晚于截止日期" in page.get_data(as_text=True)
 
 
 def test_fragment_is_a_compact_top_ten(rt, app):
@@ -118,7 +120,7 @@ def test_common_problems_page_in_english(rt, app):
 def test_common_problems_field_errors_name_the_field(app):
     client = logged_in(app, "leader1")
     html = client.get("/insight/common-problems?start=2026-11-30&end=2026-11-01").get_data(as_text=True)
-    assert "起始日期：起始日期不能晚于结束日期" in html and "start:" not in html
+    assert "起始日期：起始日期不能晚于截止日期" in html and "start:" not in html
     assert "承办单位：未知的承办单位：nosuch" in client.get(
         "/insight/common-problems?unit=nosuch").get_data(as_text=True)
 
@@ -139,3 +141,65 @@ def test_surge_p_value_is_readable_and_the_count_follows_an_acknowledgement(rt, 
     assert "已确认" in body
     assert '<small id="surge-open-count" hx-swap-oob="true">0</small>' in body
     assert '<small id="surge-open-count">0</small>' in supervisor.get("/insight/signals").get_data(as_text=True)
+
+
+ENGLISH = {"Accept-Language": "en"}
+
+
+def test_surge_labels_are_in_the_readers_language(rt, app, api):
+    # a quiet baseline, then 9 cases in 3 days at 小榄镇 (unit xlz): a town and a unit alert
+    base = [{"enterprise": "榄兴五金", "town": "小榄镇", "domain": "商贸旅游", "unit": "xlz",
+             "created_at": START - timedelta(days=31 - 4 * i)} for i in range(7)]
+    insert_cases(rt, app, base + spread(START - timedelta(days=3), 3, 3, enterprise="凯明灯饰",
+                                        town="小榄镇", domain="商贸旅游", unit="xlz",
+                                        description=APPOINTMENT_COMPLAINTS[0]))
+    assert "new surge alerts: 2" in app.test_cli_runner().invoke(
+        args=["qisu", "insight", "surges"]).output
+    supervisor = logged_in(app, "supervisor1")
+    for url in ("/insight/signals", "/supervision"):
+        english = supervisor.get(url, headers=ENGLISH).get_data(as_text=True)
+        assert "小榄镇 · Commerce and tourism" in english, url
+        assert "Receiving unit 小榄镇" in english and "承办单位" not in english, url
+        assert "商贸旅游" not in english.split('<table class="surges">')[1], url
+        chinese = supervisor.get(url).get_data(as_text=True)
+        assert "小榄镇 · 商贸旅游" in chinese and "承办单位 小榄镇" in chinese, url
+    # the API (and the supervisors' messages) keep the Chinese label
+    labels = {a["label"] for a in api.as_("leader1").get("/api/insight/surges").json}
+    assert labels == {"小榄镇 · 商贸旅游", "承办单位 小榄镇"}
+
+
+def test_common_problems_page_wording_and_layout(rt, app):
+    seed_problems(rt, app)
+    client = logged_in(app, "analyst1")
+    html = client.get("/insight/common-problems?town=小榄镇").get_data(as_text=True)
+    assert "诉求编号（5）" in html
+    assert "截止日期" in html and "结束日期" not in html  # the same label as on /insight
+    assert "分析了本期全部 5 件诉求。分组方法：" in html  # no ASCII space between sentences
+    # case numbers and intake times do not break inside; the demand column has room
+    assert html.count('<a class="nowrap" href="/cases/QS') == 5
+    assert html.count('<span class="nowrap">2026-11-21') == 5
+    assert '<td class="demand">' in html and '<td class="towns">' in html
+    english = client.get("/insight/common-problems?town=小榄镇", headers=ENGLISH).get_data(as_text=True)
+    assert "Case no. (5)" in english and "（" not in english.split('<table class="problems">')[1]
+    assert "analysed. Method:" in english
+
+
+def test_common_problems_page_filters_by_channel_and_red_list(rt, app):
+    seed_problems(rt, app)  # all by phone, none of a red-list enterprise
+    client = logged_in(app, "analyst1")
+    html = client.get("/insight/common-problems?channel=phone&red_list=false").get_data(as_text=True)
+    assert '<option value="phone" selected>' in html and '<option value="false" selected>' in html
+    assert html.count('href="/cases/QS') >= 5 and "channel=phone" in html  # the export follows
+    for query in ("channel=web", "red_list=true"):
+        html = client.get(f"/insight/common-problems?{query}").get_data(as_text=True)
+        assert "暂无共性问题" in html and 'href="/cases/QS' not in html, query
+    bad = client.get("/insight/common-problems?red_list=maybe")
+    assert bad.status_code == 422 and "红名单：应为 true 或 false" in bad.get_data(as_text=True)
+
+
+def test_an_invalid_date_stays_visible_in_its_input(app):
+    client = logged_in(app, "leader1")
+    html = client.get("/insight/common-problems?start=2026-13-01").get_data(as_text=True)
+    # a date input would show a value that is no date as empty: a text input keeps it
+    assert '<input type="text" name="start" value="2026-13-01"' in html
+    assert '<input type="date" name="end" value=""' in html

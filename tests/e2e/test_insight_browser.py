@@ -32,9 +32,9 @@ def test_dashboard_charts_and_export(person, app):
     leader.page.click("#insight-filters button[type=submit]")
     leader.page.wait_for_url("**/insight?*kind=*")
     leader.page.wait_for_function("window.qisuInsightCharts && window.qisuInsightCharts['chart-towns']")
-    consult_bars = leader.page.evaluate(
-        "window.qisuInsightCharts['chart-hot-consult'].getOption().series[0].data.length")
-    assert consult_bars == 0  # only complaints now
+    # only complaints now: the consultation chart says so instead of drawing empty axes
+    assert leader.page.locator('[data-empty="chart-hot-consult"]').inner_text() == "暂无数据"
+    assert leader.page.locator("#chart-hot-consult").count() == 0
 
     with leader.page.expect_download() as download_info:
         leader.page.click('a[data-export="units-xlsx"]')
@@ -64,6 +64,15 @@ def test_chart_units_layout_and_english_domains(person, app):
     assert towns["visualMap"][0]["top"] == 0 and towns["grid"][0]["top"] >= 50
     assert "诉求量（件）" in towns["visualMap"][0]["text"]
     leader.shot("insight-chart-units")
+
+    # weeks cut by the period (from a Wednesday to a Monday) are labelled by their days in it
+    leader.page.goto("/insight?from=2026-11-04&to=2026-11-23&granularity=week")
+    leader.page.wait_for_function("window.qisuInsightCharts && window.qisuInsightCharts['chart-trend']")
+    weeks = leader.page.evaluate(f"({option})('chart-trend').xAxis[0].data")
+    assert weeks == ["11-04–11-08", "2026-11-09", "2026-11-16", "11-23"]
+    head = leader.page.evaluate(f"({option})('chart-trend').tooltip[0].formatter("
+                                "[{dataIndex: 0, marker: '', seriesName: '诉求量', seriesIndex: 0, value: 3}])")
+    assert head == "11-04–11-08（不完整，仅 5 天）<br>诉求量：3 件"
 
     leader.page.goto("/lang/en")
     leader.page.goto("/insight")
@@ -98,3 +107,20 @@ def test_acknowledging_a_surge_updates_the_heading_count(person, rt, app):
         supervisor.shot("signals-acknowledged")
     finally:
         clear_alerts(rt)
+
+
+def test_common_problem_case_numbers_and_times_stay_on_one_line(person, app):
+    result = app.test_cli_runner().invoke(args=["qisu", "generate-history", "--cases", "600",
+                                                "--days", "30", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    analyst = person("analyst1")
+    analyst.page.set_viewport_size({"width": 1280, "height": 900})
+    analyst.page.goto("/insight/common-problems")
+    analyst.page.locator("table.problems details summary").first.click()
+    one_line = analyst.page.evaluate("""() => [...document.querySelectorAll(
+        'table.problems details[open] .nowrap')].map((e) => e.getClientRects().length)""")
+    assert one_line and set(one_line) == {1}  # one box each: nothing broke inside
+    width = analyst.page.evaluate(
+        "document.querySelector('table.problems td.demand').getBoundingClientRect().width")
+    assert width >= 300
+    analyst.shot("common-problems-layout")

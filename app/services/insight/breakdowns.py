@@ -1,7 +1,7 @@
 """P18 breakdowns: the unit ranking, the trend series and the town × domain grid."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -81,9 +81,24 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         first = value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
             else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
-    series = [{"period": key.isoformat(), **_trend_figures(rates(buckets[key]))}
-              for key in sorted(buckets)]
+    series = [{"period": key.isoformat(), **_days(key, granularity, filters),
+               **_trend_figures(rates(buckets[key]))} for key in sorted(buckets)]
     return {"granularity": granularity, "series": series}
+
+
+def _days(first: date, granularity: str, filters: Filters) -> dict:
+    """The days of a bucket inside the period: `start`, `end` (both included) and `partial`
+    when the period cuts the week or month, so that its figures cover fewer days."""
+    if granularity == "week":
+        last = first + timedelta(days=6)
+    elif granularity == "month":
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    else:
+        last = first
+    start = max(first, filters.date_from) if filters.date_from else first
+    end = min(last, filters.date_to) if filters.date_to else last
+    return {"start": start.isoformat(), "end": end.isoformat(),
+            "partial": (start, end) != (first, last)}
 
 
 NOT_IN_TREND = ("closed", "returns", "extensions", "response_finished", "response_on_time",

@@ -36,7 +36,9 @@ from . import group_keywords, group_merge, text_sketch
 DEFAULTS = {"max_texts": 10_000, "similarity": 0.25, "merge_similarity": 0.25, "top_k": 20,
             "min_enterprises": 2, "reference_texts": 5_000}
 _CACHE = TtlCache(seconds=300, size=256)
-_CLAUSE = re.compile(r"[。！？!?；;，,\n]")
+FILTER_KEYS = ("town", "domain", "kind", "unit_id", "channel", "red_list")
+_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
+_CLAUSE_END = re.compile(r"[，,、：:]")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,13 @@ class ProblemQuery:
     domain: str | None = None
     kind: str | None = None
     unit_id: int | None = None
+    channel: str | None = None
+    red_list: bool | None = None   # True: only red-list enterprises, False: without them
     limit: int = 50
+
+    def filtered(self) -> bool:
+        return any(v is not None for v in (self.town, self.domain, self.kind, self.unit_id,
+                                           self.channel, self.red_list))
 
 
 def settings(rt) -> dict:
@@ -57,7 +65,8 @@ def settings(rt) -> dict:
 def _filters(q: ProblemQuery) -> list:
     conditions = [Case.created_at >= q.start, Case.created_at < q.end]
     for column, value in ((Case.town, q.town), (Case.domain, q.domain), (Case.kind, q.kind),
-                          (Case.unit_id, q.unit_id)):
+                          (Case.unit_id, q.unit_id), (Case.channel, q.channel),
+                          (Case.red_list, q.red_list)):
         if value is not None:
             conditions.append(column == value)
     return conditions
@@ -85,7 +94,7 @@ def common_problems(rt, query: ProblemQuery) -> dict[str, Any]:
     result = {
         "period": {"start": iso(query.start), "end": iso(query.end)},
         "filters": {k: v for k, v in asdict(query).items()
-                    if k in ("town", "domain", "kind", "unit_id") and v is not None},
+                    if k in FILTER_KEYS and v is not None},
         "matched": matched, "analysed": len(rows), "cap": conf["max_texts"],
         "capped": matched > len(rows), "similarity": conf["similarity"],
         "min_enterprises": conf["min_enterprises"], "total_groups": total, "groups": groups,
@@ -106,7 +115,7 @@ def _reference_texts(session, query: ProblemQuery, taken: set[int], limit: int) 
     """With filters, the period's other recent demands: the document frequencies (what is
     common, what is distinctive) come from the whole period, not only from the filtered cases,
     which may all be about the same thing (e.g. one town during a backlog)."""
-    if limit <= 0 or all(v is None for v in (query.town, query.domain, query.kind, query.unit_id)):
+    if limit <= 0 or not query.filtered():
         return []
     found = session.execute(select(Case.id, Case.description)
                             .where(Case.created_at >= query.start, Case.created_at < query.end)
@@ -167,9 +176,14 @@ def _distinct(values) -> list:
 
 
 def title_of(text: str, length: int = 30) -> str:
-    """The first clause of a demand, as its title."""
-    first = _CLAUSE.split(text.strip(), maxsplit=1)[0].strip()
-    return first[:length] + ("…" if len(first) > length else "")
+    """The first sentence of a demand, as its title. A longer one is cut after its last clause
+    that fits (or at `length` when no clause ends early enough), and "…" shows the cut."""
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0].strip()
+    if len(first) <= length:
+        return first
+    ends = [m.start() for m in _CLAUSE_END.finditer(first, 0, length + 1)]
+    cut = ends[-1] if ends and ends[-1] >= length // 3 else length
+    return first[:cut].rstrip() + "…"
 
 
 def _name_things(session, groups: list[dict]) -> None:

@@ -24,13 +24,14 @@ UNIT_COLUMNS = (
     ("returns", "退单数"), ("extensions", "延期数"), ("avg_handling_seconds", "平均办理时长（小时）"),
 )
 TREND_COLUMNS = (
-    ("period", "期间"), ("volume", "诉求量"), ("dispatched", "派单量"),
+    ("period", "期间"), ("start", "起始日期"), ("end", "截止日期"),  # the days inside the period
+    ("volume", "诉求量"), ("dispatched", "派单量"),
     ("direct_reply_rate", "直接答复率（%）"), ("resolution_on_time_rate", "按时办结率（%）"),
     ("satisfaction_rate", "满意率（%）"), ("avg_handling_seconds", "平均办理时长（小时）"),
 )
 HOTSPOT_COLUMNS = (
-    ("kind", "类型"), ("domain", "领域"), ("count", "诉求量"), ("share", "占比(%)"),
-    ("previous", "上期诉求量"), ("change", "变化"), ("change_rate", "环比(%)"),
+    ("kind", "类型"), ("domain", "领域"), ("count", "诉求量"), ("share", "占比（%）"),
+    ("previous", "上期诉求量"), ("change", "变化"), ("change_rate", "环比（%）"),
 )
 TOWN_COLUMNS = (("town", "镇街"), ("domain", "领域"), ("count", "诉求量"), ("complaints", "投诉量"))
 

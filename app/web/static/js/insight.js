@@ -19,11 +19,22 @@
     const rate = (v) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
     const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
 
+    // A week or month cut by the period is labelled by its days inside the period
+    // ("11-20–11-22"), and its tooltip says how many days its figures cover.
     const series = data.trend.series;
+    const label = (s) => (!s.partial ? s.period
+      : s.start === s.end ? s.start.slice(5) : `${s.start.slice(5)}–${s.end.slice(5)}`);
+    const days = (s) => Math.round((Date.parse(s.end) - Date.parse(s.start)) / 86400000) + 1;
+    const formats = [count, count, rate, rate];
     make("chart-trend", {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", formatter: (params) => {
+        const s = series[params[0].dataIndex];
+        const head = label(s) + (s.partial ? text.partial.replace("{n}", days(s)) : "");
+        return [head, ...params.map((p) =>
+          `${p.marker}${p.seriesName}${text.colon}${formats[p.seriesIndex](p.value)}`)].join("<br>");
+      } },
       legend: { data: [text.volume, text.dispatched, text.resolution, text.satisfaction] },
-      xAxis: { type: "category", data: series.map((s) => s.period) },
+      xAxis: { type: "category", data: series.map(label) },
       yAxis: [{ type: "value", name: text.countAxis }, { type: "value", name: "%", min: 0, max: 100 }],
       series: [
         { name: text.volume, type: "line", data: series.map((s) => s.volume), tooltip: { valueFormatter: count } },

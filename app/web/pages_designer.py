@@ -40,7 +40,57 @@ EN.update({
     "只比较模型元素；图形布局（BPMNDI/DMNDI）的变化不计。":
         "Only model elements are compared; diagram layout (BPMNDI/DMNDI) is ignored.",
     "名称：": "Name: ", "类型：": "Type: ", "内容变化：": "Content: ",
+    "决策需求图": "DRD",
 })
+
+# Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
+# in words; a tag not listed shows as it is.
+ELEMENT_TYPES = {
+    "definitions": ("定义", "Definitions"), "process": ("流程", "Process"),
+    "collaboration": ("协作", "Collaboration"), "participant": ("池（参与者）", "Pool (participant)"),
+    "laneSet": ("泳道集", "Lane set"), "lane": ("泳道", "Lane"),
+    "task": ("任务", "Task"), "userTask": ("用户任务", "User task"), "serviceTask": ("服务任务", "Service task"),
+    "scriptTask": ("脚本任务", "Script task"), "businessRuleTask": ("业务规则任务", "Business rule task"),
+    "manualTask": ("手工任务", "Manual task"), "sendTask": ("发送任务", "Send task"),
+    "receiveTask": ("接收任务", "Receive task"), "callActivity": ("调用活动", "Call activity"),
+    "subProcess": ("子流程", "Sub-process"),
+    "exclusiveGateway": ("排他网关", "Exclusive gateway"), "parallelGateway": ("并行网关", "Parallel gateway"),
+    "inclusiveGateway": ("包容网关", "Inclusive gateway"), "eventBasedGateway": ("事件网关", "Event-based gateway"),
+    "sequenceFlow": ("顺序流", "Sequence flow"), "startEvent": ("开始事件", "Start event"),
+    "endEvent": ("结束事件", "End event"), "boundaryEvent": ("边界事件", "Boundary event"),
+    "intermediateCatchEvent": ("中间捕获事件", "Intermediate catch event"),
+    "intermediateThrowEvent": ("中间抛出事件", "Intermediate throw event"),
+    "timerEventDefinition": ("定时事件", "Timer event"), "errorEventDefinition": ("错误事件", "Error event"),
+    "signalEventDefinition": ("信号事件", "Signal event"), "messageEventDefinition": ("消息事件", "Message event"),
+    "terminateEventDefinition": ("终止事件", "Terminate event"), "error": ("错误", "Error"),
+    "signal": ("信号", "Signal"), "message": ("消息", "Message"),
+    "textAnnotation": ("文本注释", "Text annotation"), "association": ("关联", "Association"),
+    "inputDataItem": ("多实例输入项", "Multi-instance input item"),
+    "outputDataItem": ("多实例输出项", "Multi-instance output item"),
+    "decision": ("决策", "Decision"), "decisionTable": ("决策表", "Decision table"),
+    "input": ("决策表输入列", "Decision table input"), "output": ("决策表输出列", "Decision table output"),
+    "inputExpression": ("输入表达式", "Input expression"), "rule": ("决策表规则", "Decision table rule"),
+    "inputEntry": ("规则条件", "Rule condition"), "outputEntry": ("规则结果", "Rule result"),
+    "inputData": ("输入数据", "Input data"), "literalExpression": ("字面表达式", "Literal expression"),
+    "property": ("表单字段", "Form field"), "schema": ("表单设置", "Form settings"),
+}
+EN.update({zh: en for zh, en in ELEMENT_TYPES.values()})
+
+# Names of BPMN elements (workflows/*.bpmn) with full-width punctuation.
+EN.update({
+    "可直接答复？": "Direct reply?", "自动派单？": "Auto-dispatch?", "满意？": "Satisfied?",
+    "签收还是退单？": "Accept or return?", "退单？": "Return?", "同意退单？": "Return approved?",
+    "有协办单位？": "Co-units?", "超过督办轮次？": "Too many supervision rounds?", "红名单？": "Red list?",
+    "响应（响应时限）": "Response (response deadline)", "提出方案（方案时限）": "Proposal (solution deadline)",
+    "办理（办结时限）": "Handling (resolution deadline)",
+})
+
+
+@bp.app_template_filter("element_type")
+def element_type(tag: str | None) -> str:
+    """'userTask' → '用户任务' (or 'User task'): an element type of the diff in words."""
+    words = ELEMENT_TYPES.get(tag or "")
+    return gettext(words[0]) if words else (tag or "")
 
 
 @bp.app_template_filter("designer_time")

@@ -285,6 +285,13 @@ def test_diff_shows_the_renamed_task_only(app, designer):
     assert re.findall(r'<tr data-element-id="([^"]+)"', body) == ["dispatch"]
     assert 'id="diff-added"' not in body and 'id="diff-removed"' not in body
     assert "<del>派单</del> → <ins>派单确认</ins>" in body
+    # The element type in words; the raw tag stays in data-tag.
+    row = re.search(r'<tr data-element-id="dispatch">.*?</tr>', body, re.S).group(0)
+    assert '<span class="muted" data-tag="userTask">用户任务</span>' in row
+    assert "userTask<" not in row
+    designer.get("/lang/en")
+    english = designer.get(f"/designer/diff?file=enterprise_demand.bpmn&a={base}&b={new_id}")
+    assert '<span class="muted" data-tag="userTask">User task</span>' in english.get_data(as_text=True)
 
 
 def test_diff_ignores_layout_and_lists_added_removed_and_changed(app, designer):
@@ -323,6 +330,53 @@ def test_diff_of_forms_compares_properties(app, designer):
     diff = process_diff.diff_versions(rt, "forms/sign.schema.json", base, response.get_json()["deployment"]["id"])
     assert [(e["id"], e["name"]) for e in diff["added"]] == [("urgent_note", "紧急备注")]
     assert diff["removed"] == [] and diff["changed"] == []
+    page = designer.get(f"/designer/diff?file=forms/sign.schema.json&a={base}&b={diff['b']}")
+    assert "urgent_note 表单字段 紧急备注" in text(page) and "property" not in text(page)
+
+
+def test_diff_names_element_types_in_words(app):
+    """The tags of process_diff (here a type change) in words on the diff page, in both languages."""
+    from flask import render_template
+
+    from app.web.pages_designer import element_type
+    gateway = '<bpmn:exclusiveGateway id="gw_direct" '
+    assert gateway in MAIN
+    diff = process_diff.diff_contents("enterprise_demand.bpmn", MAIN,
+                                      MAIN.replace(gateway, '<bpmn:inclusiveGateway id="gw_direct" ')
+                                      .replace("</bpmn:exclusiveGateway>", "</bpmn:inclusiveGateway>", 1))
+    changed = {c["id"]: c for c in diff["changed"]}
+    assert changed["gw_direct"]["type_changed"]
+    assert (changed["gw_direct"]["tag_a"], changed["gw_direct"]["tag"]) == ("exclusiveGateway", "inclusiveGateway")
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        page = render_template("designer_diff.html", overview={"files": [], "deployments": []},
+                               filename="enterprise_demand.bpmn", a=1, b=2, error=None,
+                               diff={"filename": "enterprise_demand.bpmn", "a": 1, "b": 2} | diff)
+    row = re.search(r'<tr data-element-id="gw_direct">.*?</tr>', page, re.S).group(0)
+    assert "类型：<del>排他网关</del> → <ins>包容网关</ins>" in row
+    assert 'data-tag="inclusiveGateway">包容网关</span>' in row
+    expected = {"userTask": "用户任务", "serviceTask": "服务任务", "exclusiveGateway": "排他网关",
+                "inclusiveGateway": "包容网关", "sequenceFlow": "顺序流", "timerEventDefinition": "定时事件",
+                "rule": "决策表规则", "property": "表单字段"}
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert {tag: element_type(tag) for tag in expected} == expected
+        assert element_type("somethingNew") == "somethingNew"
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert element_type("userTask") == "User task" and element_type("rule") == "Decision table rule"
+
+
+def test_bpmn_names_use_full_width_punctuation_and_have_english():
+    from app.web.i18n import EN
+    names = []
+    for path in sorted(WORKFLOWS.glob("*.bpmn")):
+        root = etree.parse(str(path)).getroot()
+        names += [n.get("name") for n in root.iter() if isinstance(n.tag, str) and n.get("name")]
+    chinese = [n for n in names if re.search(r"[\u4e00-\u9fff]", n)]
+    assert not [n for n in chinese if re.search(r"[?()]", n)]
+    for name in ("可直接答复？", "签收还是退单？", "红名单？", "响应（响应时限）", "办理（办结时限）"):
+        assert name in names
+    for name in chinese:
+        if re.search(r"[？（]", name):
+            assert name in EN, name
 
 
 def test_diff_of_an_unknown_deployment_is_an_error_on_the_page(designer):

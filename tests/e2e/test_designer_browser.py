@@ -138,13 +138,43 @@ def test_editors_speak_the_pages_language(person):
     assert page.inner_text(".input-cell .clause >> nth=0").strip() == "当"
     assert page.inner_text(".output-cell .clause >> nth=0").strip() == "则"
     assert page.inner_text(".view-drd-button").strip() == "查看决策需求图"
+    # Texts dmn-js writes without translate() or that the page adds: column types, handles, tabs.
+    assert page.inner_text("#dmn-views button >> nth=0").strip() == "决策需求图"
+    assert page.inner_text(".input-cell .input-variable >> nth=0").strip() == "字符串"
+    assert page.get_attribute(".resize-column-handle >> nth=0", "title") == "调整宽度"
+    assert page.get_attribute(".input-cell .dmn-icon-drag >> nth=0", "title") == "移动输入列"
+    assert page.get_attribute(".output-cell .dmn-icon-drag >> nth=0", "title") == "移动输出列"
     designer.shot("dmn-zh")
+    # Still right when the editor updates the count after it was translated.
+    assert search_counts(page, "zzz", "服务任务", "zzz") == ["0 个结果", "1 个结果", "0 个结果"]
+    designer.shot("replace-menu-zh")
 
     page.goto("/lang/en")
     page.goto("/designer/edit/routing.dmn")
     page.wait_for_selector(".tjs-table", timeout=20000)
     assert page.inner_text(".hit-policy .dms-input").strip() == "Unique"
     assert page.inner_text(".view-drd-button").strip() == "View DRD"
+    assert page.inner_text("#dmn-views button >> nth=0").strip() == "DRD"
+    assert page.get_attribute(".input-cell .dmn-icon-drag >> nth=0", "title") == "Move Input"
+    assert search_counts(page, "zzz") == ["0 results found"]
     page.goto("/designer/edit/enterprise_demand.bpmn")
     page.wait_for_selector(READY, timeout=20000)
     assert page.get_attribute(".djs-palette [data-action='create.task']", "aria-label") == "Create task"
+
+
+def search_counts(page, *queries: str) -> list[str]:
+    """The replace menu (更改元素类型) of the task `dispatch` searched for each of `queries` in
+    turn: the result count it shows."""
+    page.goto("/designer/edit/enterprise_demand.bpmn")
+    page.wait_for_selector(READY, timeout=20000)
+    page.click(".djs-element[data-element-id='dispatch']")
+    page.click(".djs-context-pad .entry[data-action='replace']")
+    counts = []
+    for query in queries:
+        page.fill(".djs-popup-search input", query)
+        page.press(".djs-popup-search input", "End")  # the menu searches on keyup
+        count = page.locator(".djs-popup-search-count")
+        count.wait_for(timeout=5000)
+        page.wait_for_timeout(150)  # the editor renders, then the translation runs
+        counts.append(" ".join(count.inner_text().split()))
+    return counts

@@ -279,4 +279,22 @@ window.QISU_MODELER_ZH = {
   "Variable type": "变量类型",
   "Variable type:": "变量类型：",
   "Literal expression editor": "字面表达式编辑器",
+  "Resize": "调整宽度",
+  // dmn-js: the column types (translate(typeRef) under each column's label)
+  "string": "字符串",
+  "boolean": "布尔值",
+  "number": "数字",
+  "date": "日期",
+  "time": "时间",
+  "dateTime": "日期时间",
+  "dayTimeDuration": "日时长",
+  "yearMonthDuration": "年月时长",
+
+  // Written without translate(); modeler.js replaces them in the page: the decision table's
+  // drag handles, and the pieces of the popup menu's search count ("3", " ", "results", " found").
+  "Move Input": "移动输入列",
+  "Move Output": "移动输出列",
+  "result": "个结果",
+  "results": "个结果",
+  " found": "",
 };

@@ -52,6 +52,33 @@
     return { translate: ["value", translate] };
   }
 
+  /* Texts the editors write without `translate`: the decision table's drag handles (title) and
+   * the popup menu's search count, whose pieces ("3", " ", "results", " found") are separate
+   * text nodes. Changed in place, so the editors' own later updates still apply. */
+  function translateFixedTexts(dictionary) {
+    const fix = (node) => {
+      if (node.nodeType === 3) {
+        const parent = node.parentElement;
+        if (parent && parent.closest(".djs-popup-search-count") && Object.hasOwn(dictionary, node.data)) {
+          node.data = dictionary[node.data];
+        }
+        return;
+      }
+      if (node.nodeType !== 1) return;
+      const within = (selector) => [node, ...node.querySelectorAll(selector)].filter((n) => n.matches(selector));
+      within("[title]").forEach((n) => {
+        const title = n.getAttribute("title");
+        if (/^Move (Input|Output)$/.test(title) && dictionary[title]) n.setAttribute("title", dictionary[title]);
+      });
+      within(".djs-popup-search-count").forEach((n) => n.childNodes.forEach(fix));
+    };
+    new MutationObserver((records) => records.forEach((r) => {
+      if (r.type === "childList") r.addedNodes.forEach(fix); else fix(r.target);
+    })).observe(canvasEl, { subtree: true, childList: true, characterData: true,
+                            attributes: true, attributeFilter: ["title"] });
+  }
+  if (chinese) translateFixedTexts(window.QISU_MODELER_ZH);
+
   function editorOptions() {
     const modules = chinese ? [translateModule(window.QISU_MODELER_ZH)] : [];
     if (kind === "bpmn") return { container: canvasEl, additionalModules: modules };
@@ -171,7 +198,7 @@
     const active = modeler.getActiveView();
     nav.replaceChildren();
     modeler.getViews().forEach((view) => {
-      const label = view.type === "drd" ? "DRD" : (view.element.name || view.element.id);
+      const label = view.type === "drd" ? texts.drd : (view.element.name || view.element.id);
       const button = el("button", { type: "button", class: active && active.element === view.element ? "active" : "" },
                         [label]);
       button.addEventListener("click", () => modeler.open(view).then(renderViews));

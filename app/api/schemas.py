@@ -121,7 +121,8 @@ class RoutingOut(Schema):
     auto_dispatched = fields.Boolean()
 
 
-class CaseOut(Schema):
+class CaseCore(Schema):
+    """What every reader of a case sees, the enterprise included (P17)."""
     number = fields.String()
     status = fields.String()
     status_label = fields.String()
@@ -131,52 +132,38 @@ class CaseOut(Schema):
     kind = fields.String()
     domain = fields.String(allow_none=True)
     town = fields.String(allow_none=True)
+    description = fields.String()
+    direct_reply = fields.String(allow_none=True)
+    reply = fields.Dict(allow_none=True)
+    rating = fields.String(allow_none=True)
+    dissatisfied_rounds = fields.Integer()
+    overdue = fields.Boolean()
+    created_at = fields.String()
+    closed_at = fields.String(allow_none=True)
+
+
+class CaseOut(CaseCore):
     red_list = fields.Boolean()
     enterprise = fields.Dict()
     unit = fields.Nested(NamedRef, allow_none=True)
     suggested_unit = fields.String(allow_none=True)
-    direct_reply = fields.String(allow_none=True)
     kb_article = fields.Nested(KnowledgeRef, allow_none=True,
                                metadata={"description": "直接答复引用的知识库条目"})
-    reply = fields.Dict(allow_none=True)
-    rating = fields.String(allow_none=True)
-    dissatisfied_rounds = fields.Integer()
-    created_at = fields.String()
     updated_at = fields.String()
-    closed_at = fields.String(allow_none=True)
-    history = fields.Boolean(metadata={"description": "生成的历史数据(无流程实例, P18)"})
+    history = fields.Boolean(metadata={"description": "生成的历史数据（无流程实例，P18）"})
     version = fields.Integer()
-    description = fields.String()
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True)
     enterprise_phone = fields.String(allow_none=True, metadata={"description": "企业登记的联系电话"})
     deployment_id = fields.Integer()
     open_tasks = fields.List(fields.Nested(TaskRef))
     matter_class = fields.String()
-    overdue = fields.Boolean()
     clocks = fields.List(fields.Nested(ClockOut))
     routing = fields.Nested(RoutingOut, metadata={"description": "P4 智能识别领域建议"})
 
 
-class ProgressCase(Schema):
-    number = fields.String()
-    status = fields.String()
-    status_label = fields.String()
-    closed = fields.Boolean()
-    current_step = fields.String(allow_none=True)
-    channel = fields.String()
-    kind = fields.String()
-    domain = fields.String(allow_none=True)
-    town = fields.String(allow_none=True)
+class ProgressCase(CaseCore):
     unit = fields.String(allow_none=True, metadata={"description": "承办单位名称"})
-    description = fields.String()
-    direct_reply = fields.String(allow_none=True)
-    reply = fields.Dict(allow_none=True)
-    rating = fields.String(allow_none=True)
-    dissatisfied_rounds = fields.Integer()
-    overdue = fields.Boolean()
-    created_at = fields.String()
-    closed_at = fields.String(allow_none=True)
     rate_task_id = fields.String(allow_none=True, metadata={"description": "待评价时的评价任务"})
 
 

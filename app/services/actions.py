@@ -47,7 +47,7 @@ def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> di
         raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
     co_units = [] if auto else list(data.get("co_units") or [])
     if code in co_units:
-        raise ValidationFailed(fields={"co_units": [f"协办单位不能与主办单位相同：{code}"]})
+        raise ValidationFailed(fields={"co_units": ["协办单位不能与主办单位相同"]})
     unknown = [c for c in co_units if _unit(cmd, c) is None]
     if unknown:
         raise ValidationFailed(fields={"co_units": [f"协办单位不存在：{'、'.join(unknown)}"]})

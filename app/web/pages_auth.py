@@ -44,7 +44,8 @@ def login():
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
-    return render_template("login.html", error=error), status, headers
+    username = (request.form.get("username") or "")[:64] if request.method == "POST" else ""
+    return render_template("login.html", error=error, username=username), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

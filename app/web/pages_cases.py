@@ -1,6 +1,7 @@
 """Case view: summary, enterprise, clocks, rating, the process diagram and the full history."""
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timezone
 
@@ -16,7 +17,7 @@ from app.services import cases, progress
 
 from . import bp
 from .common import page, rt
-from .i18n import current_language, gettext
+from .i18n import EN, current_language, gettext
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {
@@ -45,6 +46,7 @@ VALUE_LABELS = {
     "predicted_domain": "模型识别领域", "domain_overridden": "改动了识别领域", "verdict": "判定",
     "unit_code": "承办单位", "co_units": "协办单位",
 }
+BPMN_NAME = re.compile(r' name="([^"]+)"')
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 HIDDEN_KEYS = {"before", "lane", "lateness_s", "clocks"}
 # Values shown by their label: key → {code: (Chinese, English)}.
@@ -72,6 +74,17 @@ def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
             if bpmn_id and getattr(task_spec, "bpmn_name", None):
                 elements.setdefault(bpmn_id, task_spec.bpmn_name)
     return titles, elements
+
+
+def _diagram_names(deployment_id: int) -> dict[str, str]:
+    """On English pages: the English of the names in the case's BPMN files, for the diagram."""
+    if current_language() != "en":
+        return {}
+    with rt().uow() as uow:
+        bundle = rt().specs.get(uow.session, deployment_id)
+    names = {html.unescape(n) for filename, xml in bundle.files.items() if filename.endswith(".bpmn")
+             for n in BPMN_NAME.findall(xml)}
+    return {n: EN[n] for n in names if n in EN}
 
 
 def _unit_names() -> dict[str, str]:
@@ -145,11 +158,12 @@ def case_view(actor, number):
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
     titles, elements = _names(case["deployment_id"])
+    diagram_names = _diagram_names(case["deployment_id"])
     units = _unit_names()
     ratings = [e for e in trail["events"] if e["action"] == "rating"]
     return render_template("case.html", case=case, trail=trail, ratings=ratings,
                            action_labels=ACTION_LABELS, elements=elements,
-                           details=lambda e: event_details(e, titles, units))
+                           details=lambda e: event_details(e, titles, units), diagram_names=diagram_names)
 
 
 def _enterprise_view(actor, number):

@@ -71,3 +71,11 @@ def test_vendor_assets_are_served_from_npm_packages(app):
     assert client.get("/vendor/bpmn-js/dist/bpmn-navigated-viewer.production.min.js").status_code == 200
     assert client.get("/vendor/../package.json").status_code == 404
     assert client.get("/vendor/htmx.org/package.json").status_code == 404
+
+
+def test_a_failed_login_keeps_the_username(app):
+    client = app.test_client()
+    page = client.post("/login", data={"username": "agent1", "password": "wrong",
+                                       "csrf_token": csrf(client)})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 401 and "用户名或密码错误" in html and 'value="agent1"' in html

@@ -62,6 +62,14 @@ def test_dispatch_claim_and_case_diagram(person, api, rt):
     assert "overdue" in marker_classes(supervisor.page, "unit_handling", "sp_response")
     assert "overdue" in marker_classes(supervisor.page, "unit_handling", "sign")
     supervisor.shot("case-diagram-overdue")
+    english = person("analyst1")
+    english.page.goto("/lang/en")
+    english.page.goto(f"/cases/{number}")
+    english.page.wait_for_selector("#case-diagram.ready")
+    assert english.page.inner_text("#diagram-tab-enterprise_demand") == "Enterprise demand"
+    labels = english.page.inner_text("#diagram-unit_handling")
+    assert "Accept" in labels and "签收" not in labels and "Contact the enterprise" in labels
+    english.shot("case-diagram-en")
     supervisor.page.click("#diagram-tab-enterprise_demand")
     assert supervisor.page.is_visible("#diagram-enterprise_demand")
     assert "overdue" in marker_classes(supervisor.page, "enterprise_demand", "handle")

@@ -28,14 +28,27 @@
       });
   }
 
+  // English pages carry the English of the diagram's names (<script id="diagram-names">).
+  function translated(xml, names) {
+    if (!Object.keys(names).length) return xml;
+    const doc = new DOMParser().parseFromString(xml, "application/xml");
+    for (const element of doc.querySelectorAll("[name]")) {
+      const english = names[element.getAttribute("name")];
+      if (english) element.setAttribute("name", english);
+    }
+    return new XMLSerializer().serializeToString(doc);
+  }
+
   async function render(data, tabs, panels) {
     const views = [];
+    const source = document.getElementById("diagram-names");
+    const names = source ? JSON.parse(source.textContent) : {};
     for (const [index, process] of data.processes.entries()) {
       const tab = document.createElement("button");
       tab.type = "button";
       tab.setAttribute("role", "tab");
       tab.id = "diagram-tab-" + process.process_id;
-      tab.textContent = process.name || process.process_id;
+      tab.textContent = names[process.name] || process.name || process.process_id;
       const panel = document.createElement("div");
       panel.className = "diagram-canvas";
       panel.id = "diagram-" + process.process_id;
@@ -47,7 +60,7 @@
 
       // Import while visible (a hidden container has no size to fit into), hide afterwards.
       const viewer = new window.BpmnJS({ container: panel });
-      await viewer.importXML(process.xml);
+      await viewer.importXML(translated(process.xml, names));
       const canvas = viewer.get("canvas");
       const registry = viewer.get("elementRegistry");
       for (const marker of MARKERS) {

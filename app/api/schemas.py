@@ -310,6 +310,7 @@ class SupervisionCase(Schema):
     dissatisfied_rounds = fields.Integer()
     clocks = fields.List(fields.Nested(ClockOut))
     open_tasks = fields.List(fields.Dict())
+    supervisor_task = fields.String(allow_none=True, metadata={"description": "督办员待办理的任务编号"})
 
 
 class DueSoonArgs(Schema):

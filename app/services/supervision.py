@@ -29,6 +29,10 @@ def _row(session, case: Case, now, clocks: list[SlaClock] | None = None) -> dict
         "kind": case.kind, "enterprise": enterprise.name, "unit": unit.name if unit else None,
         "dissatisfied_rounds": case.dissatisfied_rounds,
         "clocks": [clock_view(c, now) for c in clocks],
+        # the supervisor's own open task on the case (督办回访, 超期督办, 延期审批 …), to act from the list
+        "supervisor_task": session.scalar(select(HumanTask.id).where(
+            HumanTask.case_id == case.id, HumanTask.status == "ready", HumanTask.role == "supervisor")
+            .order_by(HumanTask.created_at, HumanTask.id).limit(1)),
     }
 
 

@@ -64,3 +64,16 @@ def test_extension_requests_are_checked(api, rt):
     assert api.as_("supervisor1").task_for(number, "approve_extension") is not None
     again = spec.post(url, json={"reason": "再次", "requested_due": "2026-12-25T10:00:00+08:00"})
     assert again.status == 409  # one request at a time
+
+
+def test_a_dissatisfied_case_on_the_supervision_page_leads_to_the_supervisors_task(api, app):
+    from tests.support import logged_in
+    number = api.submit()["number"]
+    api.dispatch(number, "cgj")
+    api.unit_handles(number)
+    api.rate(number, "不满意")
+    row = next(r for r in api.as_("supervisor1").get("/api/supervision/dissatisfied").json if r["number"] == number)
+    task = api.as_("supervisor1").task_for(number, "supervise")
+    assert row["supervisor_task"] == task["id"]
+    page = logged_in(app, "supervisor1").get("/supervision").get_data(as_text=True)
+    assert f'<a class="button small" href="/tasks/{task["id"]}">办理</a>' in page

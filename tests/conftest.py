@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, delete, make_url, text
+from sqlalchemy import create_engine, delete, make_url, text, update
 
 from app import create_app
 from app.clock import FixedClock
@@ -106,6 +106,7 @@ def _clean(request):
         for model in CASE_TABLES:
             uow.session.execute(delete(model))
         uow.session.execute(delete(models.Deployment).where(models.Deployment.id != base))
+        uow.session.execute(update(models.Deployment).values(generation=None))  # base is current again
         uow.session.commit()
 
 

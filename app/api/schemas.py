@@ -289,6 +289,7 @@ class DeploymentOut(Schema):
     files = fields.List(fields.String())
     created_at = fields.String()
     created = fields.Boolean()
+    reactivated = fields.Boolean(metadata={"description": "与一个较早部署的文件相同：新诉求重新按该部署运行"})
 
 
 class ExtensionIn(Schema):

@@ -77,6 +77,9 @@ class Deployment(Base):
     manifest: Mapped[dict[str, Any]] = mapped_column(JSON)  # filename -> process_files.id
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # set when a designer deploys this same bundle again (e.g. reverts a change): new cases start
+    # on the deployment with the highest coalesce(generation, id) — the one deployed last
+    generation: Mapped[int | None] = mapped_column(Integer)
 
 
 class KnowledgeArticle(Base):

@@ -33,11 +33,17 @@ def read_directory(path: str | Path) -> dict[str, str]:
 
 
 def latest(session) -> Deployment | None:
-    return session.scalar(select(Deployment).order_by(Deployment.id.desc()).limit(1))
+    """The deployment new cases start on: the one deployed last (created, or deployed again)."""
+    return session.scalar(select(Deployment).order_by(
+        func.coalesce(Deployment.generation, Deployment.id).desc(), Deployment.id.desc()).limit(1))
 
 
-def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None) -> tuple[Deployment, bool]:
-    """Validate and store `files` as a deployment; returns (deployment, created)."""
+def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
+                 reactivate: bool = False) -> tuple[Deployment, bool]:
+    """Validate and store `files` as a deployment; returns (deployment, created). With
+    `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
+    new cases start on again; a server start deploying its directory never does that, so it
+    cannot undo a designer's later deployment."""
     errors = bundle_errors(files)
     if errors:
         raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
@@ -57,6 +63,11 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None) -
         sorted((name, sha256(content)) for name, content in files.items())))
     existing = session.scalar(select(Deployment).where(Deployment.bundle_hash == bundle_hash))
     if existing is not None:
+        current = latest(session)
+        if reactivate and current is not None and current.id != existing.id:
+            top = session.scalar(select(func.max(func.coalesce(Deployment.generation, Deployment.id))))
+            existing.generation = top + 1
+            session.flush()
         return existing, False
     deployment = Deployment(bundle_hash=bundle_hash, manifest=manifest, created_at=now,
                             created_by=actor_id)
@@ -133,9 +144,10 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
-        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id)
+        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True)
+        reactivated = not created and deployment.id != base.id
         uow.commit()
-        return describe(deployment) | {"created": created}
+        return describe(deployment) | {"created": created, "reactivated": reactivated}
 
 
 def bundle_files(session, deployment: Deployment) -> dict[str, str]:
@@ -170,7 +182,7 @@ def designer_overview(rt) -> dict:
     with rt.uow() as uow:
         session = uow.session
         deployments = list(session.scalars(select(Deployment).order_by(Deployment.id.desc())))
-        newest = deployments[0] if deployments else None
+        newest = latest(session)
         users = _user_names(session)
         included: dict[int, list[int]] = {}  # process file id -> deployment ids, oldest first
         for deployment in reversed(deployments):

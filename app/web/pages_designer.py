@@ -30,6 +30,8 @@ EN.update({
     "文件加载失败（{status}）": "Could not load the file ({status})",
     "已部署为新版本 #{id}": "Deployed as a new version #{id}",
     "内容未变化，沿用部署 #{id}": "Nothing changed; still deployment #{id}",
+    "与部署 #{id} 的文件相同，新诉求重新按部署 #{id} 运行":
+        "Same files as deployment #{id}: new demands run on deployment #{id} again",
     "没有修改，无需部署": "Nothing changed, nothing to deploy",
     "部署失败：{message}": "Deployment failed: {message}",
     "部署失败（{status}）": "Deployment failed ({status})",

@@ -46,6 +46,27 @@ def test_new_version_applies_to_new_cases_only(api):
     assert dispatcher.task_for(old_case, "dispatch") is None
 
 
+def test_deploying_the_old_file_again_reverts_new_cases_to_the_old_version(api, app):
+    first = api.submit()["number"]
+    base = api.as_("supervisor1").get(f"/api/cases/{first}").json["deployment_id"]
+    changed = upload(api, bpmn(**{'name="派单"': 'name="派单确认"'}))
+    assert changed.json["created"] is True
+    reverted = upload(api, MAIN.read_text(encoding="utf-8"))   # the designer undoes the change
+    assert reverted.status == 201 and reverted.json["id"] == base
+    assert (reverted.json["created"], reverted.json["reactivated"]) == (False, True)
+    again = api.submit()["number"]
+    assert api.as_("supervisor1").get(f"/api/cases/{again}").json["deployment_id"] == base
+    assert api.as_("dispatcher1").task_for(again, "dispatch")["title"] == "派单"
+    # a server start deploying its directory does not undo a designer's later deployment
+    redo = upload(api, bpmn(**{'name="派单"': 'name="派单确认"'}))
+    assert (redo.json["id"], redo.json["created"], redo.json["reactivated"]) == (changed.json["id"], False, True), redo.json
+    from app.services.deployments import deploy_directory
+    deployment, created = deploy_directory(app.extensions["qisu"], MAIN.parent)
+    assert (deployment.id, created) == (base, False)
+    latest = api.submit()["number"]
+    assert api.as_("dispatcher1").task_for(latest, "dispatch")["title"] == "派单确认"
+
+
 def test_same_content_deploys_nothing_new(api):
     response = upload(api, MAIN.read_text(encoding="utf-8"))
     assert response.status == 201 and response.json["created"] is False

@@ -387,7 +387,7 @@
       setDirty(false);
       const d = data.deployment;
       const link = el("a", { href: root.dataset.designer }, [texts.view_designer]);
-      show("ok", format(d.created ? texts.deployed : texts.unchanged, { id: d.id }), null, link);
+      show("ok", format(d.created ? texts.deployed : d.reactivated ? texts.reactivated : texts.unchanged, { id: d.id }), null, link);
       root.dataset.deployment = String(d.id);
     } else {
       show("error", data.message ? format(texts.deploy_failed_message, { message: data.message })

@@ -4,8 +4,6 @@ from __future__ import annotations
 import logging
 import threading
 
-from sqlalchemy import inspect
-
 from .clock import SystemClock
 from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
@@ -50,13 +48,25 @@ def insight_settings(config) -> dict:
     }
 
 
+def schema_is_current(bind) -> bool:
+    """Whether the database is at the newest migration (an older schema may lack columns the
+    models read, e.g. before `flask qisu migrate` runs on an upgraded installation)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from .cli.base import alembic_config
+    heads = set(ScriptDirectory.from_config(alembic_config(str(bind.url))).get_heads())
+    with bind.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == heads
+
+
 def auto_deploy(app) -> None:
     """Deploy changed workflow files on start-up (when the schema exists)."""
     from .services.deployments import deploy_directory
     rt = app.extensions["qisu"]
     bind = rt.session_factory.kw["bind"]
-    if not inspect(bind).has_table("deployments"):
-        log.warning("database not migrated yet; run `flask qisu migrate`")
+    if not schema_is_current(bind):
+        log.warning("database schema is not at the newest migration; run `flask qisu migrate`")
         return
     try:
         deployment, created = deploy_directory(rt, app.config["QISU_WORKFLOWS_DIR"])

@@ -32,3 +32,26 @@ def test_upgrade_on_an_empty_sqlite_database(tmp_path):
     engine = create_engine(url)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_an_older_schema_starts_the_app_and_migrates_from_the_cli(tmp_path, monkeypatch):
+    """An installation upgraded in place: the app starts on the old schema (no auto-deploy, a
+    warning), `flask qisu migrate` brings it to the newest migration, and the next start deploys."""
+    from alembic import command
+
+    from app import create_app
+    from app.cli import alembic_config
+    from app.wiring import schema_is_current
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    command.upgrade(alembic_config(url), "0008")
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = create_app({"DATABASE_URL": url, "QISU_AUTO_DEPLOY": True})   # not TESTING: auto-deploys
+    engine = create_engine(url)
+    assert not schema_is_current(engine)
+    result = app.test_cli_runner().invoke(args=["qisu", "migrate"])
+    assert result.exit_code == 0, result.output
+    assert schema_is_current(engine)
+    create_app({"DATABASE_URL": url, "QISU_AUTO_DEPLOY": True})
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from deployments").scalar() == 1
+    engine.dispose()

@@ -24,8 +24,8 @@ KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": 
 EN.update({
     "流程（BPMN）": "Processes (BPMN)", "决策表（DMN）": "Decision tables (DMN)",
     "表单（JSON Schema）": "Forms (JSON Schema)",
-    "新诉求按最新部署启动；每件诉求始终按其启动时的部署运行。":
-        "New cases start on the newest deployment; each case keeps the deployment it started on.",
+    "新诉求按当前部署启动（最近一次部署的版本）；每件诉求始终按其启动时的部署运行。":
+        "New cases start on the current deployment (the one deployed last); each case keeps the deployment it started on.",
     "只读：仅流程设计员可以校验和部署。": "Read only: only process designers validate and deploy.",
     "文件加载失败（{status}）": "Could not load the file ({status})",
     "已部署为新版本 #{id}": "Deployed as a new version #{id}",

@@ -49,12 +49,17 @@ def list_sep() -> str:
     return ", " if current_language() == "en" else "、"
 
 
+def clause_sep() -> str:
+    """'；' between messages in Chinese, '; ' in English."""
+    return "; " if current_language() == "en" else "；"
+
+
 @bp.app_template_filter("steps")
 def steps(current_step: str | None) -> str:
     """'签收、督办回访' → each step in the current language ('Accept, Supervise and revisit')."""
     if not current_step:
         return ""
-    return (", " if current_language() == "en" else "、").join(gettext(s) for s in current_step.split("、"))
+    return list_sep().join(gettext(s) for s in current_step.split("、"))
 
 
 @bp.app_template_filter("time_left")

@@ -17,6 +17,7 @@ from app.services import cases, progress
 
 from . import bp
 from .common import page, rt
+from .filters import list_sep
 from .i18n import EN, current_language, gettext
 
 # What each recorded action is called on the page (P16: who did what, when).
@@ -122,7 +123,7 @@ def event_details(event: dict, titles: dict[str, str],
     # Submitted forms are labelled by their fields' titles; the system's records by VALUE_LABELS.
     first, second = (titles, VALUE_LABELS) if form_data else (VALUE_LABELS, titles)
     units = units or {}
-    sep = ", " if current_language() == "en" else "、"
+    sep = list_sep()
     pairs = []
     for key, value in after.items():
         if key in HIDDEN_KEYS or value in (None, "", [], {}):

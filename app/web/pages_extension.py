@@ -11,7 +11,8 @@ from app.services import cases, extensions
 
 from . import bp
 from .common import page, rt
-from .i18n import current_language, gettext
+from .filters import clause_sep
+from .i18n import gettext
 from .pages_cases import when
 
 LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
@@ -42,8 +43,7 @@ def request_extension(actor, number):
         flash(gettext("已提交延期申请，待督办员审批"), "success")
         return redirect(url_for("web.task_view", task_id=task_id) if task_id
                         else url_for("web.case_view", number=number))
-    sep = "; " if current_language() == "en" else "；"
-    flash(gettext("延期申请未提交：") + sep.join(gettext(m) for ms in errors.values() for m in ms), "error")
+    flash(gettext("延期申请未提交：") + clause_sep().join(gettext(m) for ms in errors.values() for m in ms), "error")
     if not task_id:
         return redirect(url_for("web.case_view", number=number))
     # back to the task page with what the user typed, so nothing is lost

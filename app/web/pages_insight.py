@@ -18,8 +18,8 @@ from app.services.insight.filters import Filters
 
 from . import bp
 from .common import page, rt
-from .filters import KIND_PAIRS
-from .i18n import EN, current_language, gettext
+from .filters import KIND_PAIRS, clause_sep, colon
+from .i18n import EN, gettext
 
 ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30
@@ -55,7 +55,7 @@ def insight_page(actor):
     form = {"from": request.args.get("from", "") if bad_period else filters.date_from or "",
             "to": request.args.get("to", "") if bad_period else filters.date_to or ""}
     context = dict(filters=filters, errors=labelled(errors), form=form, units=units, towns=towns,
-                   kinds=KIND_PAIRS, domains=DOMAINS, channels=CHANNELS, colon=colon(),
+                   kinds=KIND_PAIRS, domains=DOMAINS, channels=CHANNELS,
                    date_type=date_type,
                    domain_names={d: gettext(d) for d in DOMAINS})
     if bad_period:  # figures of another period than the one asked for would mislead
@@ -99,7 +99,7 @@ def _parse(runtime) -> tuple[Filters, str | None, dict]:
 
 def labelled(errors: dict) -> list[str]:
     """Field errors as the user reads them: '截止日期：截止日不能早于起始日'."""
-    sep = "；" if current_language() == "zh" else "; "
+    sep = clause_sep()
     out = []
     for field, messages in errors.items():
         text = sep.join(gettext(m) for m in messages)
@@ -117,11 +117,6 @@ def date_type(value) -> str:
         return "date" if len(value) == 10 and date.fromisoformat(value) else "text"
     except ValueError:
         return "text"
-
-
-def colon() -> str:
-    """'：' in Chinese text, ': ' in English."""
-    return "：" if current_language() == "zh" else ": "
 
 
 def _today(runtime):

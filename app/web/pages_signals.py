@@ -13,7 +13,8 @@ from app.services.insight.common_problems import common_problems
 from . import bp
 from .common import page, rt
 from .i18n import EN, current_language, gettext
-from .pages_insight import KIND_PAIRS, choices, colon, date_type, labelled
+from .filters import KIND_PAIRS, list_sep
+from .pages_insight import choices, date_type, labelled
 
 READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
@@ -69,8 +70,7 @@ def _analyse(args: dict | None, errors: dict) -> tuple[dict | None, dict, tuple 
 
 def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
     """What both templates show: labelled errors, the period and the method in the user's words."""
-    context = {"result": result, "errors": labelled(errors), "colon": colon(),
-               "sep": "、" if current_language() == "zh" else ", ",
+    context = {"result": result, "errors": labelled(errors), "sep": list_sep(),
                "gap": "" if current_language() == "zh" else " ",  # between sentences
                "period": days and gettext("{start} 至 {end}").format(start=days[0], end=days[1])}
     if result:

@@ -170,6 +170,7 @@ class ProgressCase(CaseCore):
 class ProgressStep(Schema):
     at = fields.String()
     step = fields.String(metadata={"description": "办理进展，如 已转交 市城市管理局 办理"})
+    unit = fields.String(allow_none=True, metadata={"description": "转交时：承办单位名称"})
     text = fields.String(allow_none=True, metadata={"description": "告知企业的内容（解决方案、答复、评价）"})
 
 

@@ -43,27 +43,32 @@ def progress(rt: Runtime, actor: Actor, number: str) -> dict:
             "unit": full["unit"]["name"] if full["unit"] else None, "description": case.description,
             "rate_task_id": s.scalar(select(HumanTask.id).where(
                 HumanTask.case_id == case.id, HumanTask.spec_name == "rate", HumanTask.status == "ready"))}
+        specs = dict(s.execute(select(HumanTask.id, HumanTask.spec_name).where(HumanTask.case_id == case.id)).all())
+        units = dict(s.execute(select(Unit.code, Unit.name)).all())
         events = s.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id))
-        steps = [step for e in events if (step := _step(s, case, e)) is not None]
+        steps = [step for e in events if (step := _step(case, e, specs, units)) is not None]
         return {"case": view, "steps": steps}
 
 
-def _step(session, case: Case, event: AuditEvent) -> dict | None:
+def _step(case: Case, event: AuditEvent, specs: dict[str, str], units: dict[str, str]) -> dict | None:
+    """One event as the enterprise reads it, or None; ``specs``: the case's task id → task name,
+    ``units``: unit code → name. A hand-over names the unit in ``unit`` too (pages translate the
+    sentence around it)."""
     after = event.after or {}
-    step = text = None
+    step = text = unit = None
     if event.action == "intake":
         step = "诉求已受理"
     elif event.action in ("dispatch", "dispatch_override", "auto_dispatch", "redispatch"):
-        name = after.get("unit_name") or _unit_name(session, after.get("unit_code"))
-        step = "已转交承办单位办理" if name is None else f"已转交 {name} 办理"
+        unit = after.get("unit_name") or units.get(after.get("unit_code"))
+        step = "已转交承办单位办理" if unit is None else f"已转交 {unit} 办理"
     elif event.action == "complete_task":
-        spec, data = _task_spec(session, event.task_id), after.get("data") or {}
+        spec, data = specs.get(event.task_id), after.get("data") or {}
         if spec == "sign" and data.get("sign_action") != "签收":
             return None                               # a return: its own event says so
         step = DONE_STEPS.get(spec)
         text = data.get(SHOWN_FIELDS[spec]) if spec in SHOWN_FIELDS else None
     elif event.action == "task_opened":
-        step = OPENED_STEPS.get(_task_spec(session, event.task_id))
+        step = OPENED_STEPS.get(specs.get(event.task_id))
     elif event.action == "return":
         step = "承办单位退单，重新派单中"
     elif event.action == "extension_approved":
@@ -76,12 +81,4 @@ def _step(session, case: Case, event: AuditEvent) -> dict | None:
         step = "已直接答复并办结" if case.direct_reply and not case.unit_id else "已结案"
     if step is None:
         return None
-    return {"at": iso(event.at), "step": step, "text": text}
-
-
-def _task_spec(session, task_id: str | None) -> str | None:
-    return session.scalar(select(HumanTask.spec_name).where(HumanTask.id == task_id)) if task_id else None
-
-
-def _unit_name(session, code: str | None) -> str | None:
-    return session.scalar(select(Unit.name).where(Unit.code == code)) if code else None
+    return {"at": iso(event.at), "step": step, "text": text, "unit": unit}

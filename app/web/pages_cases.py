@@ -176,12 +176,11 @@ def _enterprise_view(actor, number):
     return render_template("my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
 
 
-def _step_label(step: str) -> str:
-    """'已转交 市城市管理局 办理' → 'Passed to 市城市管理局' in English; fixed steps by the dictionary."""
-    match = re.fullmatch(r"已转交 (.+) 办理", step)
-    if match:
-        return gettext("已转交 {unit} 办理").format(unit=match.group(1))
-    return gettext(step)
+def _step_label(step: dict) -> str:
+    """A progress step in the reader's language; a hand-over names its unit ('Passed to 市城市管理局')."""
+    if step.get("unit"):
+        return gettext("已转交 {unit} 办理").format(unit=step["unit"])
+    return gettext(step["step"])
 
 
 @bp.app_template_filter("when")

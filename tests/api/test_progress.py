@@ -26,6 +26,7 @@ def test_the_api_tells_the_enterprise_the_key_steps_without_staff_names(api):
     assert steps == ["诉求已受理", "已转交 市城市管理和综合执法局 办理", "承办单位已签收", "承办单位已联系企业",
                      "承办单位已提出解决方案", "承办单位已办结答复"]
     assert body["steps"][-1]["text"] == "已协调解决"
+    assert [s["unit"] for s in body["steps"]][:2] == [None, "市城市管理和综合执法局"]
     assert body["case"]["unit"] == "市城市管理和综合执法局" and body["case"]["rate_task_id"]
     assert "routing" not in body["case"] and "red_list" not in body["case"]
     text = str(body)

@@ -170,3 +170,41 @@ def test_extension_approval_shows_deadline_request_reason_and_earlier_ones(api, 
     assert 'id="extension-request"' in page
     for text in ("雨天无法施工", "2026-12-07 18:00", "2026-12-04 18:00", "评估不需要一周", "等待园林部门评估"):
         assert text in page, text
+
+
+def _statements(app, call) -> int:
+    """How many SQL statements `call` runs."""
+    from sqlalchemy import event
+    engine = app.extensions["qisu"].session_factory.kw["bind"]
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_the_context_costs_the_same_whatever_the_trail(api, app):
+    """A bounded number of queries per task, not one per event or round."""
+    unit = api.as_("spec_cgj")
+    fresh = api.submit()["number"]
+    assert api.dispatch(fresh, "cgj").status == 200
+    number = api.submit()["number"]
+    assert api.dispatch(number, "cgj").status == 200
+    for round_no in (1, 2):
+        _handle(api, number, f"方案{round_no}", f"答复{round_no}")
+        _rate(api, number, "不满意", f"理由{round_no}")
+        task = "supervise" if round_no == 1 else "leader_instruction"
+        user = "supervisor1" if round_no == 1 else "leader1"
+        field = "instruction" if round_no == 1 else "leader_instruction"
+        assert api.as_(user).complete(number, task, {field: "重办"}).status == 200
+    first_id, third_id = unit.task_for(fresh, "sign")["id"], unit.task_for(number, "sign")["id"]
+    unit.get(f"/api/tasks/{first_id}")                     # warm the token and spec caches
+    first = _statements(app, lambda: unit.get(f"/api/tasks/{first_id}"))
+    third = _statements(app, lambda: unit.get(f"/api/tasks/{third_id}"))
+    assert len(unit.get(f"/api/tasks/{third_id}").json["context"]["previous_rounds"]) == 2
+    assert third == first

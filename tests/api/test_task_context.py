@@ -44,6 +44,9 @@ def test_each_round_sees_the_rounds_before_it(api):
     assert rated["rating"] == "不满意" and rated["rating_comment"] == "只说评估，绿化带还在"
     assert rated["reply"]["result"] == "部分解决" and rated["reply"]["text"] == "已联系园林部门，下周评估"
     assert rated["instruction"] is None
+    supervise_id = supervisor.task_for(number, "supervise")["id"]
+    for outsider in ("ent2", "spec_cgj", "dispatcher1"):           # staff work stays with its doer
+        assert api.as_(outsider).get(f"/api/tasks/{supervise_id}").status == 404
     assert supervisor.complete(number, "supervise", {"instruction": "三日内移植并回复企业",
                                                      "revisit_note": "企业要求尽快移走"}).status == 200
 
@@ -62,6 +65,8 @@ def test_each_round_sees_the_rounds_before_it(api):
     assert enterprise_rates["previous_rounds"][0]["rating_comment"] == "只说评估，绿化带还在"
     assert enterprise_rates["previous_rounds"][0]["instruction"] is None      # staff-internal
     assert enterprise_rates["previous_rounds"][0]["revisit_note"] is None
+    assert "三日内移植" not in str(enterprise_rates) and "企业要求尽快移走" not in str(enterprise_rates)
+    assert enterprise_rates["returned"] is None and enterprise_rates["overdue_instructions"] == []
     _rate(api, number, "非常不满意", "周三没有人来")
     leader = _context(api.as_("leader1"), number, "leader_instruction")
     assert leader["round"] == 3
@@ -208,3 +213,25 @@ def test_the_context_costs_the_same_whatever_the_trail(api, app):
     third = _statements(app, lambda: unit.get(f"/api/tasks/{third_id}"))
     assert len(unit.get(f"/api/tasks/{third_id}").json["context"]["previous_rounds"]) == 2
     assert third == first
+
+
+def test_overdue_supervision_shows_the_clock_and_the_unit_sees_the_instruction(api, app, rt):
+    from datetime import timedelta
+
+    from app.worker import run_once
+    number = api.submit()["number"]
+    assert api.dispatch(number, "cgj").status == 200
+    unit = api.as_("spec_cgj")
+    for name, data in (("sign", {}), ("contact", CONTACT), ("propose", {"solution": "城管牵头"})):
+        assert unit.complete(number, name, data).status == 200
+    rt.clock.advance(seconds=timedelta(days=9, minutes=1).total_seconds())   # past 2026-12-02 10:00
+    run_once(rt)
+    supervisor = api.as_("supervisor1")
+    overdue = _context(supervisor, number, "supervise_overdue_resolution")["overdue"]
+    assert overdue == overdue | {"clock": "resolution", "due_at": "2026-12-02T10:00:00+08:00"}
+    assert supervisor.complete(number, "supervise_overdue_resolution",
+                               {"instruction": "请今日 17 时前答复企业"}).status == 200
+    [urged] = _context(unit, number, "reply")["overdue_instructions"]
+    assert urged == urged | {"clock": "resolution", "instruction": "请今日 17 时前答复企业"}
+    page = logged_in(app, "spec_cgj").get(f"/tasks/{unit.task_for(number, 'reply')['id']}").get_data(as_text=True)
+    assert 'id="overdue-instructions"' in page and "请今日 17 时前答复企业" in page

@@ -19,6 +19,10 @@ def _rate(api, number: str, rating: str, comment: str):
     return response
 
 
+def _page(app, username: str, task_id: str) -> str:
+    return logged_in(app, username).get(f"/tasks/{task_id}").get_data(as_text=True)
+
+
 def _context(user, number: str, name: str) -> dict:
     task = user.task_for(number, name)
     assert task is not None, name
@@ -138,7 +142,7 @@ def test_reply_shows_each_co_units_opinion(api, app):
     assert sorted((o["unit_code"], o["status"], o["opinion"]) for o in opinions) == [
         ("rsj", "submitted", "社保缴费正常"), ("zjj", "submitted", "道路改造已列入计划")]
     assert {o["unit_name"] for o in opinions} == {"市人力资源和社会保障局", "市住房和城乡建设局"}
-    page = logged_in(app, "spec_cgj").get(f"/tasks/{lead.task_for(number, 'reply')['id']}").get_data(as_text=True)
+    page = _page(app, "spec_cgj", lead.task_for(number, "reply")["id"])
     assert 'id="co-opinions"' in page and "社保缴费正常" in page and "道路改造已列入计划" in page
 
 
@@ -233,5 +237,5 @@ def test_overdue_supervision_shows_the_clock_and_the_unit_sees_the_instruction(a
                                {"instruction": "请今日 17 时前答复企业"}).status == 200
     [urged] = _context(unit, number, "reply")["overdue_instructions"]
     assert urged == urged | {"clock": "resolution", "instruction": "请今日 17 时前答复企业"}
-    page = logged_in(app, "spec_cgj").get(f"/tasks/{unit.task_for(number, 'reply')['id']}").get_data(as_text=True)
+    page = _page(app, "spec_cgj", unit.task_for(number, "reply")["id"])
     assert 'id="overdue-instructions"' in page and "请今日 17 时前答复企业" in page

@@ -5,6 +5,8 @@ from marshmallow import Schema, fields, validate
 
 from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES, RATINGS
 
+from .task_context_schemas import TaskContext
+
 # Chinese-first validation messages for every field type.
 fields.Field.default_error_messages.update({
     "required": "必填", "null": "不能为空", "validator_failed": "取值无效",
@@ -245,6 +247,8 @@ class TaskOut(Schema):
     due_at = fields.String(allow_none=True)
     seconds_left = fields.Integer(allow_none=True)
     overdue = fields.Boolean()
+    context = fields.Nested(TaskContext, metadata={
+        "description": "办理所需的情况（仅单个任务 GET /api/tasks/{id}）：轮次、此前各轮的答复、评价与督办意见，退单、协办意见、延期申请等"})
 
 
 class TaskPage(Schema):

@@ -16,6 +16,7 @@ from .command import Command, running
 from .forms import validate_form
 from .idempotency import IdempotencyRequest
 from .runtime import Runtime
+from .task_context import task_context
 from .visibility import get_visible_case, get_visible_task, task_filter
 
 SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.created_at.desc(),
@@ -24,7 +25,7 @@ SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.crea
 
 
 def describe_task(task: HumanTask, case: Case | None = None, schema: dict | None = None,
-                  now=None) -> dict:
+                  now=None, context: dict | None = None) -> dict:
     data = {"id": task.id, "name": task.spec_name, "title": task.title, "lane": task.lane,
             "role": task.role, "status": task.status, "assignee_id": task.assignee_id,
             "red_list": task.red_list, "form": task.form, "created_at": iso(task.created_at),
@@ -39,6 +40,8 @@ def describe_task(task: HumanTask, case: Case | None = None, schema: dict | None
                         "description": case.description[:200]}
     if schema is not None:
         data["form_schema"] = schema
+    if context is not None:
+        data["context"] = context
     return data
 
 
@@ -79,7 +82,7 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict:
         case = uow.session.get(Case, task.case_id)
         bundle = rt.specs.get(uow.session, case.deployment_id)
         return describe_task(task, case, bundle.forms.get(task.form) if task.form else None,
-                             now=rt.clock.now())
+                             now=rt.clock.now(), context=task_context(uow.session, task, actor.role))
 
 
 def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:

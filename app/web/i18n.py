@@ -335,6 +335,18 @@ EN.update({
     "前三建议": "Top three", "模型识别领域": "Model's domain", "改动了识别领域": "Domain changed",
 })
 
+# Issue 16 (helper "context"): what a task's doer needs to decide (templates/_task_context.html).
+EN.update({
+    "第 {n} 轮办理": "Handling round {n}", "第 {n} 轮": "Round {n}",
+    "此前各轮的答复与评价": "Earlier rounds: replies and ratings", "企业评价": "Enterprise's rating",
+    "回访代评": "rated by phone revisit", "答复": "Reply", "超期情况": "Overdue",
+    "超期时限": "Deadline passed", "本轮超期督办意见": "Overdue instructions in this round",
+    "待提交": "Not yet given", "未提交": "Not given", "延期申请": "Extension request",
+    "当前办结时限": "Current resolution deadline", "申请延至": "Requested until",
+    "申请人": "Requested by", "申请时间": "Requested at", "此前的延期": "Earlier extensions",
+    "本诉求此前没有延期申请。": "No earlier extension requests for this case.",
+})
+
 
 def current_language() -> str:
     if "lang" not in g:

@@ -1,5 +1,5 @@
-"""What the task page adds around a task's own form: 申请延期 for the lead unit (P14) and, on
-退单审核, the unit's return and its reason (P13)."""
+"""What the task page adds around a task's own form: 申请延期 for the lead unit (P14). (What the
+task's doer needs to decide — the return on 退单审核, earlier rounds… — is the task's `context`.)"""
 from __future__ import annotations
 
 import re
@@ -78,15 +78,3 @@ def extension_offer(actor, task: dict, case: dict, clocks: list[dict]) -> dict |
         offer["pending"] = (asked or {}).get("after") or {}
     return offer
 
-
-def return_under_review(actor, task: dict, number: str) -> dict | None:
-    """On 退单审核: who returned the case, when and why (the latest `return` in its trail)."""
-    if task.get("name") != "review_return":
-        return None
-    events = cases.history(rt(), actor, number)["events"]
-    returned = next((e for e in reversed(events) if e["action"] == "return"), None)
-    if returned is None:
-        return None
-    after = returned.get("after") or {}
-    return {"at": returned["at"], "unit_code": after.get("unit_code"), "reason": after.get("reason"),
-            "actor": returned["actor"]}

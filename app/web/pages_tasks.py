@@ -11,7 +11,7 @@ from app.services import cases, routing, tasks
 from . import bp
 from .common import page, rt
 from .i18n import gettext
-from .pages_extension import extension_offer, return_under_review
+from .pages_extension import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 
 SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
@@ -174,7 +174,6 @@ def task_view(actor, task_id):
     clocks = current_clocks(case["clocks"])
     return render_template("task.html", task=task, case=case, clocks=clocks,
                            extension=extension_offer(actor, task, case, clocks),
-                           returned=return_under_review(actor, task, case["number"]),
                            suggestions=suggestions,
                            fields=fields, values=values,
                            errors=errors, general_errors=general,

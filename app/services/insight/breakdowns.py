@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
+from app.clock import local
 from app.db.models import Case, Unit
 from app.db.rollup_sql import NONE_UNIT
 
@@ -56,11 +57,13 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
 
 @cached
 def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict:
-    """The figures by local day, week (from Monday) or month (one pass by day, rolled up)."""
+    """The figures by local day, week (from Monday) or month (one pass by day, rolled up); each
+    bucket says which of its days the figures cover (`_days`)."""
+    today = local(rt.clock.now()).date()
     with rt.uow() as uow:
         session = uow.session
         granularity = granularity if granularity in GRANULARITIES else \
-            auto_granularity(filters, rt.clock.now().date())
+            auto_granularity(filters, today)
         if rollup.enabled(rt):
             names = tuple(k for k in TREND_KEYS if k != "consultations")
             where = rollup.conditions(session, filters, months=granularity == "month")
@@ -80,14 +83,16 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         first = value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
             else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
-    series = [{"period": key.isoformat(), **_days(key, granularity, filters),
+    series = [{"period": key.isoformat(), **_days(key, granularity, filters, today),
                **_trend_figures(rates(buckets[key]))} for key in sorted(buckets)]
     return {"granularity": granularity, "series": series}
 
 
-def _days(first: date, granularity: str, filters: Filters) -> dict:
-    """The days of a bucket inside the period: `start`, `end` (both included) and `partial`
-    when the period cuts the week or month, so that its figures cover fewer days."""
+def _days(first: date, granularity: str, filters: Filters, today: date) -> dict:
+    """The days of a bucket its figures cover: `start`, `end` (both included; not after today).
+    `cut` when that is less than the whole day, week or month (cut by the period's start or end,
+    or a week or month still running), `ongoing` when the bucket holds today, which is not over
+    (its figures still grow), and `partial` when either holds: the bucket is not a full one."""
     if granularity == "week":
         last = first + timedelta(days=6)
     elif granularity == "month":
@@ -96,8 +101,11 @@ def _days(first: date, granularity: str, filters: Filters) -> dict:
         last = first
     start = max(first, filters.date_from) if filters.date_from else first
     end = min(last, filters.date_to) if filters.date_to else last
-    return {"start": start.isoformat(), "end": end.isoformat(),
-            "partial": (start, end) != (first, last)}
+    ongoing = start <= today <= end
+    end = max(start, min(end, today))
+    cut = (start, end) != (first, last)
+    return {"start": start.isoformat(), "end": end.isoformat(), "partial": cut or ongoing,
+            "cut": cut, "ongoing": ongoing}
 
 
 NOT_IN_TREND = ("closed", "returns", "extensions", "response_finished", "response_on_time",

@@ -65,7 +65,7 @@ def test_the_export_and_the_page_mark_the_partial_day(app, api, rt):
     client = logged_in(app, "leader1")
     html = client.get("/insight?granularity=day").get_data(as_text=True)
     note = re.search(r'id="trend-partial">(.*?)</p>', html, re.S).group(1)
-    assert note == "阴影为不完整的期间，数字不可与完整期间直接比较：2026-11-24（今日未完）"
+    assert note == "虚线标出的期间不完整，数字不可与完整期间直接比较：2026-11-24（今日未完）"
     html = client.get("/insight?granularity=week&from=2026-11-01").get_data(as_text=True)
     note = re.search(r'id="trend-partial">(.*?)</p>', html, re.S).group(1)
     assert note.endswith("：11-23–11-24（仅 2 天，今日未完）")  # no cases before that week

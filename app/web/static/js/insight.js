@@ -21,7 +21,7 @@
 
     // A bucket that is not a full one is marked: a week or month cut by the period (or still
     // running) is labelled by its days in it ("11-20–11-22"), today's bucket is not over; the
-    // chart shades them, hollows their points, and the tooltip says what they lack.
+    // chart draws a dashed line at each, dashes their points' outline, and the tooltip says what they lack.
     const series = data.trend.series;
     const label = (s) => (!s.cut ? s.period
       : s.start === s.end ? s.start.slice(5) : `${s.start.slice(5)}–${s.end.slice(5)}`);
@@ -31,8 +31,8 @@
     const formats = [count, count, rate, rate];
     const points = (values) => values.map((v, i) => (series[i].partial
       ? { value: v, symbol: "emptyCircle", symbolSize: 9, itemStyle: { borderType: "dashed" } } : v));
-    const shaded = series.filter((s) => s.partial).map((s) => [
-      { xAxis: label(s), name: s.ongoing ? text.today : text.cut }, { xAxis: label(s) }]);
+    const marks = series.filter((s) => s.partial).map((s) => (
+      { xAxis: label(s), name: s.ongoing ? text.today : text.cut }));
     make("chart-trend", {
       tooltip: { trigger: "axis", formatter: (params) => {
         const s = series[params[0].dataIndex];
@@ -45,9 +45,9 @@
       yAxis: [{ type: "value", name: text.countAxis }, { type: "value", name: "%", min: 0, max: 100 }],
       series: [
         { name: text.volume, type: "line", data: points(series.map((s) => s.volume)), tooltip: { valueFormatter: count },
-          markArea: { silent: true, data: shaded, label: { position: "insideTop", color: "#52606d", fontSize: 11 },
-            itemStyle: { color: "rgba(148, 163, 184, 0.18)",
-              decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 5], rotation: -Math.PI / 4 } } } },
+          markLine: { silent: true, symbol: "none", data: marks,
+            lineStyle: { type: "dashed", color: "#7b8794" },
+            label: { formatter: "{b}", position: "insideEndTop", color: "#52606d", fontSize: 11 } } },
         { name: text.dispatched, type: "line", data: points(series.map((s) => s.dispatched)), tooltip: { valueFormatter: count } },
         { name: text.resolution, type: "line", yAxisIndex: 1, tooltip: { valueFormatter: rate },
           data: points(series.map((s) => pct(s.resolution_on_time_rate))) },

@@ -71,3 +71,37 @@ FILTERS = [
     {"from": FIRST_DAY, "to": FIRST_DAY}, {"from": SECOND_DAY, "to": SECOND_DAY, "unit": "cgj"},
     {"kind": "投诉"}, {"channel": "phone", "unit": "cgj"},
 ]
+
+
+# Counts every ranking row adds to the tiles: each dispatched case is on one unit's row, each
+# accepted return on the returning unit's row (direct replies are at no unit, so the volume of
+# the rows adds up to 派单量, not 诉求量).
+ADDITIVE = ("returns", "extensions", "rated", "satisfied_strict", "satisfied_basic",
+            "response_finished", "response_on_time", "solution_finished", "solution_on_time",
+            "resolution_finished", "resolution_on_time")
+ROW_FIGURES = ("volume", "rated", "returns", "extensions", "response_on_time_rate",
+               "solution_on_time_rate", "resolution_on_time_rate", "satisfaction_rate",
+               "satisfaction_rate_basic", "avg_handling_seconds")
+
+
+def check_agreement(label, data: dict, unit: str | None) -> None:
+    """`data`: the answers of metrics, units, trend and towns for one filter set (`unit`: its
+    unit filter). The tiles are the sums of the ranking rows (under a unit filter: its only
+    row, figure for figure); the trend and the town totals add up to the tiles."""
+    tiles, rows = data["metrics"], data["units"]["items"]
+    for key in ADDITIVE:
+        assert tiles[key] == sum(r[key] for r in rows), (label, key, tiles[key], rows)
+    assert tiles["dispatched"] == sum(r["volume"] for r in rows), label
+    red = tiles["red_list"]
+    if red is not None:
+        assert red["returns"] <= tiles["returns"] and red["volume"] <= tiles["volume"], label
+    if unit is not None:
+        assert [r["unit_code"] for r in rows] in ([unit], []), (label, rows)
+        row = rows[0] if rows else None
+        for key in ROW_FIGURES:
+            expected = row[key] if row else (0 if key in ("volume", *ADDITIVE) else None)
+            assert tiles[key] == expected, (label, key, tiles[key], row)
+    series = data["trend"]["series"]
+    for key in ("volume", "dispatched", "rated", "resolution_finished"):
+        assert sum(s[key] for s in series) == tiles[key], (label, key)
+    assert sum(t["volume"] for t in data["towns"]["towns"]) == tiles["volume"], label

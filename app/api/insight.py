@@ -58,9 +58,12 @@ class Trend(MethodView):
     @blp.doc(security=SECURITY, responses=FILE_DOC)
     @login_required(*ROLES)
     def get(self, args):
-        """Figures by day, week or month (趋势)."""
+        """Figures by day, week or month (趋势). A bucket that is not a full one says so:
+        `partial`, with `cut` (fewer days: cut by the period, or a week or month still running)
+        and `ongoing` (it holds today, which is not over); `start` and `end` are its days."""
         result = breakdowns.trend(runtime(), _filters(args), args.get("granularity"))
-        return _maybe_export(args, tables.TREND_COLUMNS, result["series"], "趋势", result)
+        return _maybe_export(args, tables.TREND_COLUMNS, tables.trend_rows(result["series"]),
+                             "趋势", result)
 
 
 @blp.route("/units")

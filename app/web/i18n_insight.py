@@ -21,4 +21,14 @@ EN_INSIGHT: dict[str, str] = {
     "暂无共性问题数据。": "No common problems yet.", "咨询热点": "Consultation hotspots",
     "投诉热点": "Complaint hotspots", "上期": "Previous period", "本期": "This period",
     "历史数据": "Historical data", "生成的历史数据，无流程实例": "Generated history, no process instance",
+    # issue 16: figures agree (a unit's returns) and partial periods are marked
+    "仅 {n} 天": "{n} days only", "今日未完": "today not over", "不完整": "partial",
+    "（今日未完）": " (today not over)", "（不完整，仅 {n} 天，今日未完）": " (partial: {n} days only, today not over)",
+    "虚线标出的期间不完整，数字不可与完整期间直接比较":
+        "Periods marked by a dashed line are partial; their figures do not compare with full periods",
+    "各单位的诉求量、按时率、满意率和延期数按现承办单位计；退单数为该单位退回、经派单员同意改派的件数。"
+    "按承办单位筛选时，核心指标、排名和导出都只计该单位。":
+        "A unit's demands, on-time rates, satisfaction and extensions count the cases it now "
+        "handles; its returns are the cases it sent back and the dispatcher re-routed. With a unit "
+        "filter, the key figures, the ranking and the exports count that unit only.",
 }

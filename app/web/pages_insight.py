@@ -18,8 +18,8 @@ from app.services.insight.filters import Filters
 
 from . import bp
 from .common import page, rt
-from .filters import KIND_PAIRS, clause_sep, colon
-from .i18n import EN, gettext
+from .filters import KIND_PAIRS, bracketed, clause_sep, colon
+from .i18n import EN, current_language, gettext
 
 ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30
@@ -73,7 +73,8 @@ def insight_page(actor):
         "insight.html", data=data, granularity=data["trend"]["granularity"],
         period=_period_text(filters), tiles=_tiles(metrics.metrics(runtime, filters)),
         unit_rows=[{k: _text(k, v) for k, v in r.items()} for r in data["units"]],
-        town_rows=data["towns"]["towns"], problems_qs=urlencode(_problem_filters(runtime, filters)),
+        town_rows=data["towns"]["towns"], partial_notes=_partial_notes(data["trend"]["series"]),
+        problems_qs=urlencode(_problem_filters(runtime, filters)),
         export=lambda table, fmt:
             f"/api/insight/{table}?{urlencode({**query, **shown.get(table, {}), 'format': fmt})}",
         **context)
@@ -131,6 +132,23 @@ def _period_text(filters: Filters) -> str:
         return gettext("{start} 起").format(start=start) if start else \
             gettext("至 {end}").format(end=end)
     return gettext("全部时间")
+
+
+def trend_label(row: dict) -> str:
+    """A trend bucket as its axis names it: the period, or its days when it has fewer
+    ('11-04–11-08', '11-23'); insight.js labels the chart the same way."""
+    if not row.get("cut"):
+        return row["period"]
+    start, end = row["start"][5:], row["end"][5:]
+    return start if start == end else f"{start}–{end}"
+
+
+def _partial_notes(series: list[dict]) -> list[str]:
+    """The buckets that are not full ones, as the note under the trend reads them:
+    '11-23（仅 1 天，今日未完）'."""
+    sep = ", " if current_language() == "en" else "，"
+    return [trend_label(row) + bracketed(tables.partial_note(row, gettext, sep))
+            for row in series if row.get("partial")]
 
 
 def _problem_filters(runtime, filters: Filters) -> dict:

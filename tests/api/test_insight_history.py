@@ -4,18 +4,20 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.db.models import AuditEvent, Case, Enterprise, WorkflowState
+from app.db.models import Case, Enterprise, WorkflowState
 from app.services.insight.history import SYNTHETIC_PREFIX
+from tests.conftest import CASE_TABLES
 from tests.support import logged_in
 
 
 @pytest.fixture(autouse=True)
 def _drop_synthetic_enterprises(rt):
-    """Generated enterprises outlive the per-test cleanup of cases: remove them too."""
+    """Generated enterprises outlive the per-test cleanup of cases: remove them too (after the
+    cases and everything that refers to them, workflow cases of a test included)."""
     yield
     with rt.uow() as uow:
-        uow.session.execute(delete(AuditEvent))
-        uow.session.execute(delete(Case))
+        for model in CASE_TABLES:
+            uow.session.execute(delete(model))
         uow.session.execute(delete(Enterprise).where(
             Enterprise.credit_code.like(f"{SYNTHETIC_PREFIX}%")))
         uow.session.commit()

@@ -2,6 +2,10 @@
 the insight API (/api/insight) after real cases went through the loop."""
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date, timedelta
+
 from app.clock import local
 from pytest_bdd import then, when
 
@@ -59,3 +63,81 @@ def hotspot_rank(world, rank, domain, count, direction, change):
     assert (row["domain"], row["count"], row["change"]) == (domain, int(count), sign * int(change)), row
 
 
+
+
+# -- issue 16: figures agree under a unit filter; partial periods are marked ---------------------
+
+@when(step_re(rf'{ROLE}{q("user")} 查看当日承办单位 {q("unit")} 的决策分析'))
+def view_unit(api, rt, world, user, unit):
+    """The key figures and the unit ranking of the day, filtered to one unit."""
+    today = _today(rt)
+    world.query = {"from": today, "to": today, "unit": unit}
+    world.remember(api.as_(user).get("/api/insight/metrics", **world.query))
+    world.insight = world.response.json
+    world.ranking = api.as_(user).get("/api/insight/units", **world.query).json["items"]
+    world.period = today
+
+
+@then(step_re(rf'排名只有承办单位 {q("unit")}{SEP}诉求量为 (?P<volume>\d+){SEP}'
+              rf'退单数为 (?P<returns>\d+)'))
+def only_unit_in_ranking(world, unit, volume, returns):
+    assert [(r["unit_code"], r["volume"], r["returns"]) for r in world.ranking] == \
+        [(unit, int(volume), int(returns))], world.ranking
+
+
+@then("导出的核心指标和排名与页面数据一致")
+def exports_agree(api, world):
+    leader = api.as_("leader1")
+    figures = _csv(leader, "metrics", world.query)
+    by_label = {row["指标"]: row["全部"] for row in figures}
+    for label, key in (("诉求量", "volume"), ("退单数", "returns"), ("延期数", "extensions")):
+        assert by_label[label] == str(world.insight[key]), (label, by_label[label])
+    ranking = _csv(leader, "units", world.query)
+    assert [(r["单位编码"], r["诉求量"], r["退单数"]) for r in ranking] == \
+        [(r["unit_code"], str(r["volume"]), str(r["returns"])) for r in world.ranking]
+
+
+@then(step_re(rf'各承办单位的退单数之和等于指标 {q("figure")}'))
+def ranking_sums_to_tile(api, world, figure):
+    items = api.as_("leader1").get("/api/insight/units", **{"from": world.period,
+                                                             "to": world.period}).json["items"]
+    key = FIGURES[figure]
+    assert sum(r[key] for r in items) == world.insight[key], items
+
+
+def _csv(user, table: str, query: dict) -> list[dict]:
+    raw = user._client.get(f"/api/insight/{table}", query_string={**query, "format": "csv"},
+                           headers=user.headers)
+    assert raw.status_code == 200
+    return list(csv.DictReader(io.StringIO(raw.data.decode("utf-8-sig"))))
+
+
+@when(step_re(rf'{ROLE}{q("user")} 按日查看最近 (?P<days>\d+) 天的趋势'))
+def view_daily_trend(api, rt, world, user, days):
+    today = local(rt.clock.now()).date()
+    query = {"from": (today - timedelta(days=int(days) - 1)).isoformat(),
+             "to": today.isoformat(), "granularity": "day"}
+    world.remember(api.as_(user).get("/api/insight/trend", **query))
+    world.trend = {s["period"]: s for s in world.response.json["series"]}
+    world.notes = {r["期间"]: r["说明"] for r in _csv(api.as_(user), "trend", query)}
+    world.period = today.isoformat()
+
+
+@then(step_re(rf'今日的趋势数据标为不完整{SEP}说明为 {q("note")}'))
+def today_partial(world, note):
+    day = world.trend[world.period]
+    assert (day["partial"], day["ongoing"]) == (True, True), day
+    assert world.notes[world.period] == note
+
+
+@then("昨日的趋势数据为完整的一天")
+def yesterday_full(world):
+    yesterday = (date.fromisoformat(world.period) - timedelta(days=1)).isoformat()
+    day = world.trend[yesterday]
+    assert (day["partial"], day["cut"], day["ongoing"]) == (False, False, False), day
+    assert world.notes[yesterday] == ""
+
+
+@then("今日没有趋势数据")
+def no_data_today(world):
+    assert world.period not in world.trend

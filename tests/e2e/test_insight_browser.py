@@ -124,3 +124,47 @@ def test_common_problem_case_numbers_and_times_stay_on_one_line(person, app):
         "document.querySelector('table.problems td.demand').getBoundingClientRect().width")
     assert width >= 300
     analyst.shot("common-problems-layout")
+
+
+def test_unit_filter_tiles_and_ranking_agree_and_today_is_marked(person, api, rt):
+    """P18, issue 16: filtered to one unit, the 退单数 and 诉求量 tiles are that unit's ranking row
+    (the only row), and today's trend point, not over yet, is marked by a dashed line labelled 今日未完."""
+    from tests.insight_support import returned_cases
+    returned_cases(api, rt)  # cgj returned a case on 11-23, scjgj one on 11-24 (today)
+    leader = person("leader1")
+    leader.page.goto("/insight")
+    leader.page.select_option("select[name=unit]", "cgj")
+    leader.page.select_option("select[name=granularity]", "day")
+    leader.page.click("#insight-filters button[type=submit]")
+    leader.page.wait_for_url("**/insight?*unit=cgj*")
+    leader.page.wait_for_function("window.qisuInsightCharts && window.qisuInsightCharts['chart-trend']")
+    tile = lambda key: leader.page.locator(f'.kpi[data-figure="{key}"] .kpi-value').inner_text()
+    rows = leader.page.locator("#unit-ranking tbody tr")
+    assert rows.count() == 1
+    cells = rows.first.locator("td").all_inner_texts()
+    assert cells[0] == "市城市管理和综合执法局"
+    assert (cells[1], cells[7], cells[8]) == (tile("volume"), tile("returns"), tile("extensions"))
+    assert (tile("volume"), tile("returns")) == ("2", "1")
+    assert "退单数为该单位退回" in leader.page.locator("#ranking-note").inner_text()
+
+    note = leader.page.locator("#trend-partial").inner_text()
+    assert note.endswith("2026-11-24（今日未完）"), note
+    option = "window.qisuInsightCharts['chart-trend'].getOption()"
+    marked = leader.page.evaluate(f"{option}.series[0].markLine.data.map((d) => [d.name, d.xAxis])")
+    assert marked == [["今日未完", "2026-11-24"]]
+    last = leader.page.evaluate(f"{option}.series[0].data.at(-1)")
+    assert last["symbol"] == "emptyCircle" and last["value"] == 2
+    head = leader.page.evaluate(f"{option}.tooltip[0].formatter([{{dataIndex: "
+                                f"{option}.xAxis[0].data.length - 1, marker: '', seriesName: '诉求量', "
+                                "seriesIndex: 0, value: 2}])")
+    assert head == "2026-11-24（今日未完）<br>诉求量：2 件"
+    leader.shot("insight-unit-filter")
+
+    leader.page.select_option("select[name=unit]", "scjgj")
+    leader.page.click("#insight-filters button[type=submit]")
+    leader.page.wait_for_url("**/insight?*unit=scjgj*")
+    rows = leader.page.locator("#unit-ranking tbody tr")
+    assert rows.count() == 1
+    cells = rows.first.locator("td").all_inner_texts()
+    assert (cells[0], cells[1], cells[7]) == ("市市场监督管理局", tile("volume"), tile("returns"))
+    assert (tile("volume"), tile("returns")) == ("1", "1")

@@ -17,6 +17,7 @@ from app.services.insight.filters import Filters
 from app.services.insight.history import SYNTHETIC_PREFIX, generate
 from app.services.insight.rollup import rebuild
 from tests.conftest import CASE_TABLES
+from tests.insight_support import check_agreement
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +47,8 @@ def live_commands(api, rt) -> None:
     assert api.as_("dispatcher1").complete(returned, "review_return", {
         "return_decision": "同意退单", "unit_code": "scjgj"}).status == 200
     api.unit_handles(returned, "spec_scjgj")
-    assert api.rate(returned, "不满意").status == 200
+    assert api.as_("ent2").post(f"/api/cases/{returned}/rating", json={
+        "rating": "不满意", "rating_comment": "问题没有解决"}).status == 200
     red = api.submit(0, domain="市场监管")["number"]
     assert api.dispatch(red, "scjgj").status == 200
     rated = api.submit(1)["number"]
@@ -115,6 +117,25 @@ def test_rollup_answers_equal_the_reference(app, api, rt):
         rebuild(rt)
         assert rollup_rows(rt) == by_triggers
         assert answers(rt, today, on=True) == reference
+    finally:
+        rt.settings["insight_rollup"] = True
+
+
+def test_tiles_agree_with_the_ranking_over_generated_history(app, api, rt):
+    """Issue 16: under every filter set, from the rollup and from the cases, the tiles are the
+    sums of the ranking rows (a unit filter: that unit's row), the trend and towns add up."""
+    generate(rt, 1500, days=120, seed=3, workflows_dir=app.config["QISU_WORKFLOWS_DIR"])
+    live_commands(api, rt)
+    today = (rt.clock.now() + timedelta(hours=8)).date()
+    try:
+        for on in (False, True):
+            rt.settings["insight_rollup"] = on
+            for filters in filter_sets(today):
+                data = {"metrics": metrics.metrics.uncached(rt, filters),
+                        "units": {"items": breakdowns.units.uncached(rt, filters)},
+                        "trend": breakdowns.trend.uncached(rt, filters, "week"),
+                        "towns": breakdowns.towns.uncached(rt, filters)}
+                check_agreement((on, filters), data, filters.unit)
     finally:
         rt.settings["insight_rollup"] = True
 

@@ -5,11 +5,12 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, select
 
-from app.db.models import AuditEvent, Case, Unit
+from app.clock import local
+from app.db.models import Case, Unit
 from app.db.rollup_sql import NONE_UNIT
 
 from ..runtime import Runtime
-from . import rollup
+from . import returns, rollup
 from .cache import cached
 from .figures import TREND_KEYS, add, columns, count_if, empty, rates
 from .filters import GRANULARITIES, Filters, auto_granularity, conditions, local_day, roll_up
@@ -23,30 +24,29 @@ UNIT_SORTS = ("volume", "resolution_on_time_rate", "satisfaction_rate", "returns
 def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
     """One row per receiving unit: volume, on-time rates, satisfaction, returns, extensions, time.
 
-    `returns` are the accepted returns *by* that unit (the unit the case was taken from when the
-    dispatcher approved the return), so they are not counted on the unit that got the case next."""
+    A row's figures are those of the cases now at the unit, but its `returns` are the accepted
+    returns made *by* it (`returns.py`): a unit that returned every case it got still has a row
+    (volume 0). Under a unit filter only that unit's row is shown, the same figures as the tiles."""
     with rt.uow() as uow:
         session = uow.session
-        where = conditions(session, filters)
-        if rollup.enabled(rt):
+        use_rollup = rollup.enabled(rt)
+        if use_rollup:
             rows = _units_rollup(session, filters)
-            # With a unit filter: returns of the cases now at that unit, by any unit (audit trail).
-            returns = _returns(session, where) if filters.unit is not None \
-                else _returns_rollup(session, filters)
         else:
             cols = columns()
             cols.pop("returns")
             rows = [r._asdict() for r in session.execute(
                 select(Case.unit_id, *(c.label(k) for k, c in cols.items()))
-                .where(*where, Case.unit_id.is_not(None)).group_by(Case.unit_id))]
-            returns = _returns(session, where)
+                .where(*conditions(session, filters), Case.unit_id.is_not(None))
+                .group_by(Case.unit_id))]
+        returned = returns.by_unit(returns.rows(session, filters, use_rollup))
         names = {u.id: u for u in session.scalars(select(Unit))}
         result = []
         for data in rows:
             unit = names[data.pop("unit_id")]
-            data["returns"] = returns.pop(unit.id, 0)
+            data["returns"] = returned.pop(unit.id, 0)
             result.append({"unit_code": unit.code, "unit_name": unit.name, **rates(data)})
-        for unit_id, count in returns.items():  # returned everything it got in the period
+        for unit_id, count in returned.items():  # returned everything it got in the period
             if unit_id in names:
                 result.append({"unit_code": names[unit_id].code, "unit_name": names[unit_id].name,
                                **rates(empty() | {"returns": count})})
@@ -57,11 +57,13 @@ def units(rt: Runtime, filters: Filters, sort: str = "volume") -> list[dict]:
 
 @cached
 def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict:
-    """The figures by local day, week (from Monday) or month (one pass by day, rolled up)."""
+    """The figures by local day, week (from Monday) or month (one pass by day, rolled up); each
+    bucket says which of its days the figures cover (`_days`)."""
+    today = local(rt.clock.now()).date()
     with rt.uow() as uow:
         session = uow.session
         granularity = granularity if granularity in GRANULARITIES else \
-            auto_granularity(filters, rt.clock.now().date())
+            auto_granularity(filters, today)
         if rollup.enabled(rt):
             names = tuple(k for k in TREND_KEYS if k != "consultations")
             where = rollup.conditions(session, filters, months=granularity == "month")
@@ -81,14 +83,16 @@ def trend(rt: Runtime, filters: Filters, granularity: str | None = None) -> dict
         first = value.date() if isinstance(value, datetime) else value if isinstance(value, date) \
             else date.fromisoformat(str(value)[:10])
         add(buckets.setdefault(roll_up(first, granularity), empty()), data)
-    series = [{"period": key.isoformat(), **_days(key, granularity, filters),
+    series = [{"period": key.isoformat(), **_days(key, granularity, filters, today),
                **_trend_figures(rates(buckets[key]))} for key in sorted(buckets)]
     return {"granularity": granularity, "series": series}
 
 
-def _days(first: date, granularity: str, filters: Filters) -> dict:
-    """The days of a bucket inside the period: `start`, `end` (both included) and `partial`
-    when the period cuts the week or month, so that its figures cover fewer days."""
+def _days(first: date, granularity: str, filters: Filters, today: date) -> dict:
+    """The days of a bucket its figures cover: `start`, `end` (both included; not after today).
+    `cut` when that is less than the whole day, week or month (cut by the period's start or end,
+    or a week or month still running), `ongoing` when the bucket holds today, which is not over
+    (its figures still grow), and `partial` when either holds: the bucket is not a full one."""
     if granularity == "week":
         last = first + timedelta(days=6)
     elif granularity == "month":
@@ -97,8 +101,11 @@ def _days(first: date, granularity: str, filters: Filters) -> dict:
         last = first
     start = max(first, filters.date_from) if filters.date_from else first
     end = min(last, filters.date_to) if filters.date_to else last
-    return {"start": start.isoformat(), "end": end.isoformat(),
-            "partial": (start, end) != (first, last)}
+    ongoing = start <= today <= end
+    end = max(start, min(end, today))
+    cut = (start, end) != (first, last)
+    return {"start": start.isoformat(), "end": end.isoformat(), "partial": cut or ongoing,
+            "cut": cut, "ongoing": ongoing}
 
 
 NOT_IN_TREND = ("closed", "returns", "extensions", "response_finished", "response_on_time",
@@ -155,14 +162,6 @@ def _towns_rollup(session, filters: Filters) -> list:
                            .having(rollup.nonempty())).all()
 
 
-def _returns(session, where: list) -> dict:
-    """{unit id: accepted returns by it} over the cases of `where` (index on redispatch events)."""
-    returned_by = AuditEvent.before["unit_id"].as_integer()
-    return dict(session.execute(
-        select(returned_by, func.count()).join(Case, Case.id == AuditEvent.case_id)
-        .where(AuditEvent.action == "redispatch", *where).group_by(returned_by)).all())
-
-
 def _units_rollup(session, filters: Filters) -> list[dict]:
     """Rows per unit from insight_rollup."""
     R = rollup.R
@@ -171,13 +170,3 @@ def _units_rollup(session, filters: Filters) -> list[dict]:
         select(R.unit_id, *rollup.sums(names))
         .where(*rollup.conditions(session, filters), R.unit_id != NONE_UNIT)
         .group_by(R.unit_id).having(rollup.nonempty()))]
-
-
-def _returns_rollup(session, filters: Filters) -> dict:
-    """{unit id: accepted returns by it} from insight_returns."""
-    T = rollup.RETURNS
-    returns = session.execute(
-        select(T.unit_id, func.sum(T.returned))
-        .where(*rollup.conditions(session, filters, c=T), T.unit_id != NONE_UNIT)
-        .group_by(T.unit_id).having(func.sum(T.returned) > 0)).all()
-    return {unit: int(n) for unit, n in returns}

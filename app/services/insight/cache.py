@@ -2,13 +2,15 @@
 
 Every command writes an audit event and every new case has a new id, so (max case id, max audit
 event id) changes whenever the data the figures come from may have changed; both are read from
-primary keys (instant). Entries also expire after `SECONDS`."""
+primary keys (instant). Entries also expire after `SECONDS`, and at local midnight (today's
+partial day in the trend becomes a full one)."""
 from __future__ import annotations
 
 from functools import wraps
 
 from sqlalchemy import func, select
 
+from app.clock import local
 from app.db.models import AuditEvent, Case
 
 from ..runtime import TtlCache
@@ -27,7 +29,7 @@ def _version(rt) -> tuple:
     with rt.uow() as uow:
         session = uow.session
         return (session.scalar(select(func.max(Case.id))),
-                session.scalar(select(func.max(AuditEvent.id))), rt.clock.now().date())
+                session.scalar(select(func.max(AuditEvent.id))), local(rt.clock.now()).date())
 
 
 def cached(fn):

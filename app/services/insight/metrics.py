@@ -1,7 +1,9 @@
 """P18 key figures over a filter: volume, dispatch, direct replies, on-time, satisfaction, time.
 
 Every figure is defined in README.md ("Insight (P18)") and in `figures.py`; red-list cases are
-reported beside the total (`red_list`), with the same definitions.
+reported beside the total (`red_list`), with the same definitions. `returns` are the accepted
+returns as `returns.py` defines them (by the returning unit), so the tile is the sum of the unit
+ranking's rows under every filter.
 
 One pass over the cases groups the counts by red list and by whole hours of handling time: the
 sums give the figures, the hour histogram locates the 90th percentile, and one small indexed query
@@ -16,7 +18,7 @@ from sqlalchemy import select
 from app.db.models import Case
 
 from ..runtime import Runtime
-from . import rollup
+from . import returns, rollup
 from .cache import cached
 from .figures import add, columns, empty, rates
 from .filters import Filters, conditions, handling_hour
@@ -48,6 +50,7 @@ def metrics(rt: Runtime, filters: Filters) -> dict:
                 hist_all[bucket] = hist_all.get(bucket, 0) + data["handled"]
                 if is_red:
                     hist_red[bucket] = hist_red.get(bucket, 0) + data["handled"]
+        _count_returns(session, filters, False, total, red)
         result = rates(total)
         result["p90_handling_seconds"] = p90(session, where, hist_all)
         if filters.red_list is False:
@@ -94,6 +97,7 @@ def _from_rollup(rt: Runtime, filters: Filters) -> dict:
             if is_red:
                 add(red, data)
         where = conditions(session, filters)
+        _count_returns(session, filters, True, total, red)
         result = rates(_figures(total))
         result["p90_handling_seconds"] = rollup.p90(session, where, total)
         if filters.red_list is False:
@@ -104,6 +108,13 @@ def _from_rollup(rt: Runtime, filters: Filters) -> dict:
                 session, [*where, Case.red_list.is_(True)], red)
         result["filters"] = filters.as_query()
         return result
+
+
+def _count_returns(session, filters: Filters, use_rollup: bool, total: dict, red: dict) -> None:
+    """The 退单数 of the tile and its red-list line: the returns made by the units (`returns.py`),
+    not the sum of `cases.returns_count`, which under a unit filter would count the returns other
+    units made of the cases now at the filtered one."""
+    total["returns"], red["returns"] = returns.totals(returns.rows(session, filters, use_rollup))
 
 
 def _figures(row: dict) -> dict:

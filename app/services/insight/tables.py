@@ -2,6 +2,8 @@
 XLSX exports contain. Rates are exported as percentages, times in hours."""
 from __future__ import annotations
 
+from datetime import date
+
 RATE_KEYS = ("direct_reply_rate", "direct_reply_rate_consultations", "dispatch_rate",
              "response_on_time_rate", "solution_on_time_rate", "resolution_on_time_rate",
              "satisfaction_rate", "satisfaction_rate_basic")
@@ -28,12 +30,30 @@ TREND_COLUMNS = (
     ("volume", "诉求量"), ("dispatched", "派单量"),
     ("direct_reply_rate", "直接答复率（%）"), ("resolution_on_time_rate", "按时办结率（%）"),
     ("satisfaction_rate", "满意率（%）"), ("avg_handling_seconds", "平均办理时长（小时）"),
+    ("note", "说明"),  # a partial period: "仅 5 天", "今日未完"
 )
 HOTSPOT_COLUMNS = (
     ("kind", "类型"), ("domain", "领域"), ("count", "诉求量"), ("share", "占比（%）"),
     ("previous", "上期诉求量"), ("change", "变化"), ("change_rate", "环比（%）"),
 )
 TOWN_COLUMNS = (("town", "镇街"), ("domain", "领域"), ("count", "诉求量"), ("complaints", "投诉量"))
+
+
+def partial_note(row: dict, gettext=lambda text: text, sep: str = "，") -> str:
+    """What a trend bucket's figures lack: "仅 5 天" (cut by the period or still running),
+    "今日未完" (holds today), both, or "" for a full one."""
+    parts = []
+    if row.get("cut"):
+        days = (date.fromisoformat(row["end"]) - date.fromisoformat(row["start"])).days + 1
+        parts.append(gettext("仅 {n} 天").format(n=days))
+    if row.get("ongoing"):
+        parts.append(gettext("今日未完"))
+    return sep.join(parts)
+
+
+def trend_rows(series: list[dict]) -> list[dict]:
+    """The trend as exported: each bucket with its `note` (empty for a full one)."""
+    return [row | {"note": partial_note(row)} for row in series]
 
 
 def display(row: dict) -> dict:

@@ -19,17 +19,24 @@
     const rate = (v) => (v === null || v === undefined ? "—" : `${v.toFixed(1)}%`);
     const pct = (v) => (v === null ? null : Math.round(v * 1000) / 10);
 
-    // A week or month cut by the period is labelled by its days inside the period
-    // ("11-20–11-22"), and its tooltip says how many days its figures cover.
+    // A bucket that is not a full one is marked: a week or month cut by the period (or still
+    // running) is labelled by its days in it ("11-20–11-22"), today's bucket is not over; the
+    // chart draws a dashed line at each, dashes their points' outline, and the tooltip says what they lack.
     const series = data.trend.series;
-    const label = (s) => (!s.partial ? s.period
+    const label = (s) => (!s.cut ? s.period
       : s.start === s.end ? s.start.slice(5) : `${s.start.slice(5)}–${s.end.slice(5)}`);
     const days = (s) => Math.round((Date.parse(s.end) - Date.parse(s.start)) / 86400000) + 1;
+    const note = (s) => (s.cut && s.ongoing ? text.partialOngoing.replace("{n}", days(s))
+      : s.cut ? text.partial.replace("{n}", days(s)) : s.ongoing ? text.ongoing : "");
     const formats = [count, count, rate, rate];
+    const points = (values) => values.map((v, i) => (series[i].partial
+      ? { value: v, symbol: "emptyCircle", symbolSize: 9, itemStyle: { borderType: "dashed" } } : v));
+    const marks = series.filter((s) => s.partial).map((s) => (
+      { xAxis: label(s), name: s.ongoing ? text.today : text.cut }));
     make("chart-trend", {
       tooltip: { trigger: "axis", formatter: (params) => {
         const s = series[params[0].dataIndex];
-        const head = label(s) + (s.partial ? text.partial.replace("{n}", days(s)) : "");
+        const head = label(s) + note(s);
         return [head, ...params.map((p) =>
           `${p.marker}${p.seriesName}${text.colon}${formats[p.seriesIndex](p.value)}`)].join("<br>");
       } },
@@ -37,12 +44,15 @@
       xAxis: { type: "category", data: series.map(label) },
       yAxis: [{ type: "value", name: text.countAxis }, { type: "value", name: "%", min: 0, max: 100 }],
       series: [
-        { name: text.volume, type: "line", data: series.map((s) => s.volume), tooltip: { valueFormatter: count } },
-        { name: text.dispatched, type: "line", data: series.map((s) => s.dispatched), tooltip: { valueFormatter: count } },
+        { name: text.volume, type: "line", data: points(series.map((s) => s.volume)), tooltip: { valueFormatter: count },
+          markLine: { silent: true, symbol: "none", data: marks,
+            lineStyle: { type: "dashed", color: "#7b8794" },
+            label: { formatter: "{b}", position: "insideEndTop", color: "#52606d", fontSize: 11 } } },
+        { name: text.dispatched, type: "line", data: points(series.map((s) => s.dispatched)), tooltip: { valueFormatter: count } },
         { name: text.resolution, type: "line", yAxisIndex: 1, tooltip: { valueFormatter: rate },
-          data: series.map((s) => pct(s.resolution_on_time_rate)) },
+          data: points(series.map((s) => pct(s.resolution_on_time_rate))) },
         { name: text.satisfaction, type: "line", yAxisIndex: 1, tooltip: { valueFormatter: rate },
-          data: series.map((s) => pct(s.satisfaction_rate)) },
+          data: points(series.map((s) => pct(s.satisfaction_rate))) },
       ],
     });
 

@@ -61,7 +61,7 @@ def _check_due(rt, clock, requested_due: str, rule_data: dict | None, now) -> da
     latest, days = latest_allowed(rt, clock.due_at, rule_data)
     if new_due > latest:
         raise ValidationFailed(fields={"requested_due": [
-            f"最晚可延至 {beijing(latest)}（当前时限后 {days} 个工作日）"]})
+            f"最晚可延至 {beijing(latest, f'当前时限后 {days} 个工作日')}"]})
     return new_due
 
 

@@ -210,9 +210,10 @@ def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -
     return granted
 
 
-def beijing(moment: datetime) -> str:
-    """A naive UTC time as a bound reads in a message: '2026-11-23 10:05（北京时间）'."""
-    return f"{local(moment):%Y-%m-%d %H:%M}（北京时间）"
+def beijing(moment: datetime, note: str = "") -> str:
+    """A naive UTC time as a bound reads in a message: '2026-11-23 10:05（北京时间）', with `note`
+    inside the brackets: '（北京时间，当前时限后 7 个工作日）'."""
+    return f"{local(moment):%Y-%m-%d %H:%M}（北京时间{'，' + note if note else ''}）"
 
 
 @ACTIONS.register("await_rating")

@@ -3,7 +3,7 @@
 Formats (`date-time`, `date`, `email`, …) are checked: the format libraries come with
 `jsonschema[format-nongpl]`, and a form naming a format nobody checks is refused at deployment
 (app/engine/bundle.py). A rule in an `if`/`then` conditional is reported with its condition
-("满意度为不满意或非常不满意时必填"). Rules no schema can say (e.g. a contact time not in the future)
+("满意度为不满意或非常不满意时必填", "…时不能为空"). Rules no schema can say (e.g. a contact time not in the future)
 are per-form rules in `form_rules.py`, run after the schema passed.
 """
 from __future__ import annotations
@@ -27,8 +27,7 @@ FORMAT_TEXTS = {
     "hostname": "格式应为主机名",
     "uuid": "格式应为 UUID",
 }
-# Schema keywords that, inside a conditional's `then`, mean "must be filled in".
-_FILLED = ("required", "minLength", "pattern")
+BLANK = "\\S"  # the pattern of a text that may not be blank
 
 
 def checked_formats() -> frozenset[str]:
@@ -59,20 +58,19 @@ def _condition(schema: dict, error) -> str | None:
 def _message(schema: dict, error) -> tuple[str, str]:
     path = ".".join(str(p) for p in error.absolute_path)
     validator, value = error.validator, error.validator_value
-    condition = _condition(schema, error)
+    condition = _condition(schema, error) or ""
     if validator == "required":
         missing = error.message.split("'")[1]
-        name = f"{path}.{missing}" if path else missing
-        return name, f"{condition}必填" if condition else "必填"
-    if condition and validator in _FILLED:
-        return path or "_", f"{condition}必填"
+        return (f"{path}.{missing}" if path else missing), f"{condition}必填"
+    if (validator, value) in (("minLength", 1), ("pattern", BLANK)):
+        return path or "_", f"{condition}不能为空"
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return (path or ",".join(extra)), "不允许的字段"
     texts = {
         "enum": lambda: "取值须为：" + " / ".join(map(str, value)),
         "maxLength": lambda: f"长度不能超过 {value}",
-        "minLength": lambda: "不能为空" if value == 1 else f"长度不能少于 {value}",
+        "minLength": lambda: f"长度不能少于 {value}",
         "type": lambda: f"类型应为 {value}",
         "format": lambda: FORMAT_TEXTS.get(value, f"格式应为 {value}"),
         "pattern": lambda: "格式不正确",

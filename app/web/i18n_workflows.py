@@ -65,7 +65,9 @@ EN_WORKFLOWS: dict[str, str] = {
     # Issue 16, rules: conditional requirements, formats, extension approval (forms and messages).
     "评价为不满意或非常不满意时须填写理由": "A reason is required when the rating is dissatisfied or very dissatisfied",
     "满意度为不满意或非常不满意时必填": "Required when the rating is 不满意 (dissatisfied) or 非常不满意 (very dissatisfied)",
+    "满意度为不满意或非常不满意时不能为空": "May not be blank when the rating is 不满意 or 非常不满意",
     "审核结果为同意退单时必填": "Required when the return is approved",
+    "签收或退单为退单时不能为空": "May not be blank when returning the order",
     "签收或退单为退单时必填": "Required when returning the order",
     "格式应为日期时间，如 2026-11-23T10:30:00+08:00": "Must be a date and time, e.g. 2026-11-23T10:30:00+08:00",
     "格式应为日期，如 2026-11-23": "Must be a date, e.g. 2026-11-23",

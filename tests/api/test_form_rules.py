@@ -32,10 +32,11 @@ def test_a_dissatisfied_rating_without_reason_is_refused_and_nothing_written(api
     number = answered(api)
     before = trail(api, number)
     enterprise = api.as_("ent2")
-    for body in ({"rating": rating}, {"rating": rating, "rating_comment": "  "}):
+    for comment, says in ((None, "必填"), ("", "不能为空"), ("  ", "不能为空")):
+        body = {"rating": rating} | ({} if comment is None else {"rating_comment": comment})
         response = enterprise.post(f"/api/cases/{number}/rating", json=body)
         assert response.status == 422, response
-        assert response.json["error"]["fields"] == {"rating_comment": ["满意度为不满意或非常不满意时必填"]}
+        assert response.json["error"]["fields"] == {"rating_comment": [f"满意度为不满意或非常不满意时{says}"]}
     task = enterprise.task_for(number, "rate")                   # the same task, through its id
     response = enterprise.post(f"/api/tasks/{task['id']}/complete", json={"data": {"rating": rating}})
     assert response.status == 422 and "rating_comment" in response.json["error"]["fields"]

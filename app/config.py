@@ -1,6 +1,7 @@
 """Configuration from the environment (12-factor); see README "Configuration"."""
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -24,6 +25,20 @@ def _bool(name: str, default: bool) -> bool:
     return value.lower() in ("1", "true", "yes", "on")
 
 
+def positive_number(config, name: str, allow_zero: bool = False) -> float:
+    """A setting that must be a finite number above zero (or zero, when `allow_zero`), e.g.
+    QISU_RATING_TIMEOUT_HOURS=0.5; anything else stops the start-up with a clear message."""
+    raw = config.get(name)
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        bound = "zero or more" if allow_zero else "above zero"
+        raise ValueError(f"{name} must be a number {bound} (e.g. 72 or 0.5), not {raw!r}")
+    return value
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config mapping from environment variables."""
     default_db = "sqlite:///" + str(Path(instance_path) / "qisu.db")
@@ -34,7 +49,10 @@ def load_config(instance_path: str) -> dict:
         "QISU_AUTO_DEPLOY": _bool("QISU_AUTO_DEPLOY", True),
         "QISU_MAX_DISSATISFIED_ROUNDS": _int("QISU_MAX_DISSATISFIED_ROUNDS", 2),
         "QISU_TOKEN_TTL_HOURS": _int("QISU_TOKEN_TTL_HOURS", 12),
-        "QISU_RATING_TIMEOUT_HOURS": _int("QISU_RATING_TIMEOUT_HOURS", 72),
+        # Hours the enterprise has to rate before the revisit (P11); fractions allowed: 0.5
+        "QISU_RATING_TIMEOUT_HOURS": os.environ.get("QISU_RATING_TIMEOUT_HOURS") or 72,
+        # P5: how far a contact time may lie in the future (the clock skew of people's devices)
+        "QISU_CONTACT_SKEW_MINUTES": os.environ.get("QISU_CONTACT_SKEW_MINUTES") or 5,
         "QISU_WORK_HOURS": os.environ.get("QISU_WORK_HOURS", "09:00-12:00,13:30-18:00"),
         "QISU_TIMER_POLL_SECONDS": float(os.environ.get("QISU_TIMER_POLL_SECONDS", "1.0")),
         "QISU_MESSAGE_SENDER": os.environ.get("QISU_MESSAGE_SENDER", "log"),

@@ -5,6 +5,7 @@ import logging
 import threading
 
 from .clock import SystemClock
+from .config import positive_number
 from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
@@ -25,7 +26,9 @@ def build_runtime(config, clock=None) -> Runtime:
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
                   "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"],
-                  "rating_timeout_hours": config["QISU_RATING_TIMEOUT_HOURS"],
+                  "rating_timeout_hours": positive_number(config, "QISU_RATING_TIMEOUT_HOURS"),
+                  "contact_skew_minutes": positive_number(config, "QISU_CONTACT_SKEW_MINUTES",
+                                                          allow_zero=True),
                   "idempotency_ttl_hours": config.get("QISU_IDEMPOTENCY_TTL_HOURS", 24),
                   "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"])),
                   **insight_settings(config)})

@@ -194,6 +194,7 @@ def _actor_for(rt, session, task):
 
 def check_advance(rt, report: Report) -> None:
     """Complete one open task of every case through the service layer (commits)."""
+    from app.clock import local
     from app.db.models import HumanTask
     from app.services import tasks
     with rt.uow() as uow:
@@ -209,7 +210,10 @@ def check_advance(rt, report: Report) -> None:
             skipped[spec] += 1
             continue
         try:
-            tasks.complete(rt, actor, task_id, dict(ADVANCE_DATA[spec]))
+            data = dict(ADVANCE_DATA[spec])
+            if spec == "contact":  # P5: a contact time is not in the future nor before the dispatch
+                data["contacted_at"] = local(rt.clock.now()).isoformat(timespec="seconds")
+            tasks.complete(rt, actor, task_id, data)
             advanced[spec] += 1
         except Exception as err:  # noqa: BLE001 - reported
             problems.append(f"task {task_id} ({spec}) did not advance: {type(err).__name__}: {err}")

@@ -132,7 +132,8 @@ class Client(threading.Thread):
 
     def rate(self, number: str, rating: str) -> dict:
         label = "POST /api/cases/<no>/rating"
-        raw = self.call(label, "POST", f"/api/cases/{number}/rating", "ent2", json={"rating": rating})
+        body = {"rating": rating} | ({"rating_comment": "问题没有解决"} if "不满意" in rating else {})
+        raw = self.call(label, "POST", f"/api/cases/{number}/rating", "ent2", json=body)
         case = self.expect(raw, label)
         self.stats.count("steps")
         return case

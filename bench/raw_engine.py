@@ -26,13 +26,18 @@ SUPERVISE = {"instruction": "请重新联系企业"}
 
 
 def unit_steps():
+    """The unit's steps; the contact time is now (P5: not in the future, not before the dispatch)."""
+    from datetime import datetime, timedelta, timezone
+
     from tests.support import UNIT_STEPS
-    return [(name, dict(data) if name != "reply" else {"result": "解决", "reply_text": "已协调解决"})
-            for name, data in UNIT_STEPS]
+    now = datetime.now(timezone(timedelta(hours=8))).isoformat(timespec="seconds")
+    steps = {"reply": {"result": "解决", "reply_text": "已协调解决"},
+             "contact": {"contacted_at": now, "contact_method": "电话"}}
+    return [(name, steps.get(name, dict(data))) for name, data in UNIT_STEPS]
 
 
 def loop_steps():
-    return ([("dispatch", DISPATCH)] + unit_steps() + [("rate", {"rating": "不满意"})]
+    return ([("dispatch", DISPATCH)] + unit_steps() + [("rate", {"rating": "不满意", "rating_comment": "问题没有解决"})]
             + [("supervise", SUPERVISE)] + unit_steps() + [("rate", {"rating": "满意"})])
 
 

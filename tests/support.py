@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from app.demo_data import ENTERPRISES
 
-CONTACT = {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}
+# P5: a contact time is not in the future nor before the dispatch; 10:00 is the tests' clock start
+# (tests/conftest.py START). `ApiClient.unit_handles` contacts at the clock's present time.
+CONTACT = {"contacted_at": "2026-11-23T10:00:00+08:00", "contact_method": "电话"}
+# P10: a dissatisfied rating carries its reason; the helpers give this one unless told otherwise.
+DISSATISFIED = ("不满意", "非常不满意")
+REASON = "问题没有解决，企业仍受影响"
 UNIT_STEPS = (("sign", {}), ("contact", CONTACT), ("propose", {"solution": "协调相关部门处理"}),
               ("reply", {"result": "解决", "reply_text": "已协调解决"}))
 
@@ -86,11 +91,26 @@ class ApiClient:
         for name, data in UNIT_STEPS:
             if name == "reply":
                 data = {"result": result, "reply_text": "已协调解决"}
+            elif name == "contact":
+                data = {**data, "contacted_at": self.now_beijing()}
             response = user.complete(number, name, data)
             assert response.status == 200, response
 
-    def rate(self, number: str, rating: str, enterprise_user: str = "ent2") -> Response:
-        return self.as_(enterprise_user).post(f"/api/cases/{number}/rating", json={"rating": rating})
+    def rate(self, number: str, rating: str, enterprise_user: str = "ent2",
+             comment: str | None = None) -> Response:
+        """The enterprise rates; a dissatisfied rating gets REASON unless `comment` is given
+        ("" sends none)."""
+        body = {"rating": rating}
+        if comment is None and rating in DISSATISFIED:
+            comment = REASON
+        if comment:
+            body["rating_comment"] = comment
+        return self.as_(enterprise_user).post(f"/api/cases/{number}/rating", json=body)
+
+    def now_beijing(self) -> str:
+        """The application clock's present time, as an API time in Beijing time."""
+        from app.clock import iso
+        return iso(self.app.extensions["qisu"].clock.now())
 
 
 # -- pages ------------------------------------------------------------------------------

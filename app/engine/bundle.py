@@ -98,13 +98,30 @@ def _load_form(name: str, content: str) -> dict:
         raise BundleError(f"表单不是合法的 JSON: {err}", name) from err
     if not isinstance(schema, dict) or schema.get("type") != "object":
         raise BundleError("表单必须是 type=object 的 JSON Schema", name)
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, FormatChecker
     from jsonschema.exceptions import SchemaError
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as err:
         raise BundleError(f"表单 JSON Schema 无效: {err.message}", name) from err
+    unchecked = sorted(_formats(schema) - set(FormatChecker().checkers))
+    if unchecked:
+        raise BundleError(f"表单使用了本系统不能校验的格式：{'、'.join(unchecked)}", name)
     return schema
+
+
+def _formats(node) -> set[str]:
+    """Every `format` a schema names, at any depth (a format nobody checks would accept anything)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if isinstance(node.get("format"), str):
+            found.add(node["format"])
+        for value in node.values():
+            found |= _formats(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _formats(value)
+    return found
 
 
 def user_task_specs(spec, subprocess_specs):

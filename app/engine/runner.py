@@ -169,6 +169,15 @@ class WorkflowRunner:
         return False
 
     @staticmethod
+    def waiting_data(workflow: BpmnWorkflow, catcher: str) -> dict[str, Any] | None:
+        """The data of the element `catcher` while it waits for its event (what the process knows
+        there, e.g. the rule table's outputs); None when it is not waiting."""
+        for task in workflow.get_tasks(state=TaskState.WAITING):
+            if task.task_spec.bpmn_id == catcher:
+                return dict(task.data)
+        return None
+
+    @staticmethod
     def move_timers(workflow: BpmnWorkflow, due_by_element: dict[str, str]) -> int:
         """Give waiting timer events new due times (ISO 8601); returns how many moved."""
         moved = 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
@@ -26,6 +26,8 @@ class Command:
     workflow: Any = None  # set while the engine runs, for actions that adjust waiting timers
     state: Any = None     # the WorkflowState row, when the command loaded it
     open_tasks: Any = None  # the case's ready HumanTask rows, when the command loaded them
+    # Trail entries of timers announced before the engine fires them (projection.announce_timers)
+    timer_events: dict = field(default_factory=dict)
 
     @property
     def session(self):

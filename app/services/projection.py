@@ -1,6 +1,7 @@
 """After every engine run: save the workflow state and project its ready user tasks and timers."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from uuid import UUID
 
 from sqlalchemy import select
@@ -60,7 +61,7 @@ def _project_tasks(command, workflow, completed_task_id):
             enterprise_id=case.enterprise_id if role == "enterprise" else None,
             form=view.properties.get("formJsonSchemaFilename"), status="ready",
             red_list=case.red_list, deadline_clock=clock,
-            due_at=_deadline(session, case.id, clock), created_at=command.now)
+            due_at=_deadline(session, case.id, clock) or _due_from(view), created_at=command.now)
         session.add(row)
         created.append(row)
         audit.record(command, "task_opened", task_id=view.id, task_name=view.title,
@@ -96,8 +97,55 @@ def _deadline(session, case_id, clock):
         SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id.desc()).limit(1))
 
 
+def _due_from(view):
+    """The due time a task's `dueVariable` property names: a process variable holding an ISO
+    8601 time, or a dict with one under "due" (e.g. the rating window of `await_rating`, P11)."""
+    variable = view.properties.get("dueVariable")
+    value = view.data.get(variable) if variable else None
+    if isinstance(value, dict):
+        value = value.get("due")
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def announce_timers(command, workflow) -> None:
+    """Before the engine fires due timers: their `timer_fired` entries, so that the trail shows the
+    timer before what it causes (the 回访 task it opens, an overdue flag). Entries of timers that
+    then do not fire are taken back by `save`."""
+    rows = {row.task_id: row for row in command.session.scalars(
+        select(Timer).where(Timer.case_id == command.case.id, Timer.status == "waiting",
+                            Timer.due_at <= command.now))}
+    for view in command.rt.runner.waiting_timers(workflow):
+        row = rows.get(view.task_id)
+        if row is not None and view.due_at <= command.now:
+            command.timer_events[view.task_id] = audit.record(
+                command, "timer_fired", task_id=view.task_id, task_name=row.name,
+                after=_fired_detail(command, row))
+
+
+def _withdraw(session, entry) -> None:
+    if entry in session.new:
+        session.expunge(entry)
+    else:
+        session.delete(entry)
+
+
+def _fired_detail(command, row) -> dict:
+    return {"due_at": row.due_at.isoformat(),
+            "lateness_s": round((command.now - row.due_at).total_seconds(), 3)}
+
+
 def _project_timers(command, workflow) -> None:
     case, session = command.case, command.session
+    announced_events = dict(command.timer_events)
+    command.timer_events.clear()
     waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
     with session.no_autoflush:
         rows = {row.task_id: row for row in session.scalars(
@@ -109,10 +157,14 @@ def _project_timers(command, workflow) -> None:
             continue
         row.status = "fired" if _completed(workflow, task_id) else "dropped"
         row.fired_at = command.now if row.status == "fired" else None
-        if row.status == "fired":
+        announced = announced_events.pop(task_id, None)
+        if row.status == "fired" and announced is None:
             audit.record(command, "timer_fired", task_id=task_id, task_name=row.name,
-                         after={"due_at": row.due_at.isoformat(), "lateness_s":
-                                round((command.now - row.due_at).total_seconds(), 3)})
+                         after=_fired_detail(command, row))
+        elif announced is not None and row.status != "fired":
+            _withdraw(session, announced)  # announced, then not fired: off the trail
+    for entry in announced_events.values():
+        _withdraw(session, entry)
     for task_id, view in waiting.items():
         if task_id not in rows:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.clock import iso, spoken
+from app.clock import iso, local, spoken
 from app.db.models import HumanTask, SlaClock, Unit
 from app.domain.errors import ValidationFailed
 
@@ -168,11 +168,12 @@ def co_timeout(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
 
 @ACTIONS.register("decide_extension")
 def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """P14: an approved extension moves the resolution deadline (clock, timers, task deadlines)."""
+    """P14: an approved extension moves the resolution deadline (clock, timers, task deadlines) to
+    the requested time, or to the earlier `approved_due` the supervisor grants; the clock runs on."""
     cmd = current()
     approved = data.get("extension_decision") == "批准"
     # The request is consumed here, so a later request starts from a clean slate.
-    request = {key: data.pop(key, None) for key in ("extension_reason", "extension_due")}
+    request = {key: data.pop(key, None) for key in ("extension_reason", "extension_due", "approved_due")}
     row = current_clock(cmd.session, cmd.case.id, "resolution")
     requested = from_iso(request["extension_due"]) if request["extension_due"] else None
     detail = {"decision": data.get("extension_decision"), "reason": request["extension_reason"],
@@ -180,7 +181,7 @@ def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, 
     if not approved or row is None or requested is None:
         audit.record(cmd, "extension_rejected", after=detail)
         return {"approved": False}
-    new_due = requested
+    new_due = _granted_due(row, requested, request["approved_due"])
     before = {"due_at": iso(row.due_at)}
     row.warn_at = row.started_at + (new_due - row.started_at) * 0.75
     row.due_at = new_due
@@ -196,9 +197,28 @@ def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, 
     return {"approved": True, "due": to_iso(new_due)}
 
 
+def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -> datetime:
+    """The requested time, or the supervisor's earlier one: after the current deadline, not after
+    the requested time (refused field by field otherwise; nothing is written)."""
+    if not approved_due:
+        return requested
+    granted = from_iso(approved_due)
+    if granted <= row.due_at:
+        raise ValidationFailed(fields={"approved_due": [f"须晚于当前办结时限 {beijing(row.due_at)}"]})
+    if granted > requested:
+        raise ValidationFailed(fields={"approved_due": [f"不能晚于申请的期限 {beijing(requested)}"]})
+    return granted
+
+
+def beijing(moment: datetime, note: str = "") -> str:
+    """A naive UTC time as a bound reads in a message: '2026-11-23 10:05（北京时间）', with `note`
+    inside the brackets: '（北京时间，当前时限后 7 个工作日）'."""
+    return f"{local(moment):%Y-%m-%d %H:%M}（北京时间{'，' + note if note else ''}）"
+
+
 @ACTIONS.register("await_rating")
 def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
     """P11: the enterprise has this long to rate before the hotline revisits."""
     cmd = current()
-    hours = int(cmd.rt.settings.get("rating_timeout_hours", 72))
+    hours = float(cmd.rt.settings.get("rating_timeout_hours", 72))  # fractions allowed: 0.5
     return {"due": to_iso(cmd.now + timedelta(hours=hours))}

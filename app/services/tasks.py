@@ -11,7 +11,7 @@ from app.engine.runner import TaskNotReady
 
 from app import metrics
 
-from . import audit, idempotency, projection
+from . import audit, form_rules, idempotency, projection
 from .command import Command, running
 from .forms import validate_form
 from .idempotency import IdempotencyRequest
@@ -171,8 +171,10 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
         .outerjoin(Unit, Unit.id == Case.unit_id).where(Case.id == task.case_id)).one()
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
+    now = rt.clock.now()
+    form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form, form_data)
     workflow = rt.runner.load(bundle, state.state)
-    command = Command(uow, rt, actor, case, rt.clock.now(), workflow, state, open_rows)
+    command = Command(uow, rt, actor, case, now, workflow, state, open_rows)
     audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
                  before=audit.snapshot(case), after={"data": form_data})
     with running(command):

@@ -52,6 +52,7 @@ def fire_one(rt: Runtime) -> str | None:
         bundle = rt.specs.get(session, case.deployment_id)
         workflow = rt.runner.load(bundle, state.state)
         command = Command(uow, rt, None, case, now, workflow)
+        projection.announce_timers(command, workflow)  # the trail shows the timer first
         with running(command):
             rt.runner.fire_timers(workflow)
             projection.save(command, workflow)

@@ -62,4 +62,23 @@ EN_WORKFLOWS: dict[str, str] = {
     "extension_requested": "Extension requested", "returned": "Returned",
     "企业专席话务员": "Hotline agent", "企业诉求办理": "Enterprise demand", "可再次申请": "May ask again",
     "无": "No", "有": "Yes", "派单员": "Dispatcher", "督办员": "Supervisor", "领导": "Leadership",
+    # Issue 16, rules: conditional requirements, formats, extension approval (forms and messages).
+    "评价为不满意或非常不满意时须填写理由": "A reason is required when the rating is dissatisfied or very dissatisfied",
+    "满意度为不满意或非常不满意时必填": "Required when the rating is 不满意 (dissatisfied) or 非常不满意 (very dissatisfied)",
+    "满意度为不满意或非常不满意时不能为空": "May not be blank when the rating is 不满意 or 非常不满意",
+    "审核结果为同意退单时必填": "Required when the return is approved",
+    "签收或退单为退单时不能为空": "May not be blank when returning the order",
+    "签收或退单为退单时必填": "Required when returning the order",
+    "格式应为日期时间，如 2026-11-23T10:30:00+08:00": "Must be a date and time, e.g. 2026-11-23T10:30:00+08:00",
+    "格式应为日期，如 2026-11-23": "Must be a date, e.g. 2026-11-23",
+    "格式应为电子邮箱地址": "Must be an email address",
+    "批准的办结期限": "Approved resolution deadline",
+    "可批准早于申请的期限（须晚于当前办结时限）；不填则按申请的期限":
+        "You may approve an earlier time than requested (after the current deadline); empty approves the requested time",
+    "督办员审批承办单位的延期申请；批准后办结时限顺延至申请的期限，或顺延至督办员批准的较早期限。":
+        "A supervisor decides on the unit's extension request; approved, the resolution deadline moves to the requested "
+        "time or to the earlier time the supervisor grants.",
+    "签收后才能申请延期": "An extension can be requested only after signing for the order",
+    "已有一件延期申请待督办员审批，审批后才能再次申请":
+        "An extension request is already awaiting the supervisor's decision; ask again after it is decided",
 }

@@ -64,8 +64,9 @@ def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[
 
 def extension_offer(actor, task: dict, case: dict, clocks: list[dict]) -> dict | None:
     """The 申请延期 block of a lead unit's open task while the resolution clock runs and is not yet
-    overdue (the service checks it all again): the form, or the request awaiting a decision."""
-    if actor.role != "unit" or task.get("name") == "co_handle" or task.get("status") != "ready":
+    overdue (the service checks it all again): the form, or the request awaiting a decision. Not
+    on 签收: a unit asks for more time only after signing for the case (P14)."""
+    if actor.role != "unit" or task.get("name") in ("co_handle", "sign") or task.get("status") != "ready":
         return None
     clock = next((c for c in clocks if c["clock"] == "resolution"), None)
     if clock is None or clock["outcome"] != "running" or clock["overdue"]:

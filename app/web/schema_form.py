@@ -4,7 +4,9 @@
 > 200), enum → select, date-time → datetime-local, array of strings → multi-select, boolean →
 checkbox, integer/number → number input. `unit_code` / `co_units` offer the receiving units.
 `parse_form` turns the posted fields into the data the service validates (date-times become ISO
-8601 with +08:00); `if/then` conditions are left to the server's validation.
+8601 with +08:00). A field an `if`/`then` makes required (e.g. the reason of a 不满意 rating) carries
+`required_when` (the controlling field and its values): the page marks it required while the
+controlling field has one of them (static/js/form_rules.js); the server's validation decides.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
     if not schema:
         return []
     required = set(schema.get("required") or [])
+    conditional = required_when(schema)
     fields = []
     for name, prop in (schema.get("properties") or {}).items():
         if not isinstance(prop, dict):
@@ -58,7 +61,8 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
         field = {"name": name, "title": gettext(prop.get("title") or name),
                  "description": gettext(prop["description"]) if prop.get("description") else "",
                  "required": name in required, "options": None, "suggested": None,
-                 "maxlength": prop.get("maxLength"), "widget": "text"}
+                 "maxlength": prop.get("maxLength"), "widget": "text",
+                 "required_when": conditional.get(name)}
         if name in UNIT_FIELDS:
             field["options"] = list(units)   # names for people; the codes are the values
             field["widget"] = "multiselect" if kind == "array" else "select"
@@ -86,6 +90,27 @@ def form_fields(schema: dict | None, units: list[tuple[str, str]],
     return fields
 
 
+def required_when(schema: dict) -> dict[str, dict]:
+    """Fields required only under a condition on one other field (an `if`/`then` at the top or in
+    `allOf`): field name → {"field": the controlling field, "values": its values that require it}."""
+    result: dict[str, dict] = {}
+    for branch in [schema, *(schema.get("allOf") or [])]:
+        if not isinstance(branch, dict):
+            continue
+        condition, then = branch.get("if"), branch.get("then")
+        props = condition.get("properties") if isinstance(condition, dict) else None
+        if not isinstance(then, dict) or not isinstance(props, dict) or len(props) != 1:
+            continue
+        (control, rule), = props.items()
+        values = rule.get("enum") if isinstance(rule, dict) else None
+        if values is None and isinstance(rule, dict) and "const" in rule:
+            values = [rule["const"]]
+        for name in then.get("required") or []:
+            if values:
+                result[name] = {"field": control, "values": [str(v) for v in values]}
+    return result
+
+
 def initial_values(schema: dict | None, fields: list[dict], now: datetime) -> dict:
     """Defaults from the schema; the suggested unit for a required `unit_code`; now for times."""
     props = (schema or {}).get("properties") or {}
@@ -93,9 +118,9 @@ def initial_values(schema: dict | None, fields: list[dict], now: datetime) -> di
     for field in fields:
         name, prop = field["name"], props.get(field["name"], {})
         default = prop.get("default")
-        if field["widget"] == "datetime":
+        if field["widget"] == "datetime":  # a required time starts at now, an optional one empty
             values[name] = to_local_input(default) if default else \
-                local(now).strftime("%Y-%m-%dT%H:%M")
+                local(now).strftime("%Y-%m-%dT%H:%M") if field["required"] else ""
         elif field["widget"] in ("multiselect", "lines"):
             values[name] = [str(v) for v in default] if isinstance(default, list) else []
         elif field["widget"] == "checkbox":

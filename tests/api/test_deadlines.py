@@ -49,20 +49,25 @@ def test_sort_by_deadline(api):
 
 
 def test_extension_requests_are_checked(api, rt):
-    number = api.submit(enterprise=4)["number"]
+    number = api.submit(enterprise=4)["number"]               # resolution due 12-02 10:00
     api.dispatch(number, "cgj")
     spec = api.as_("spec_cgj")
     url = f"/api/cases/{number}/extension-requests"
+    unsigned = spec.post(url, json={"reason": "需协调", "requested_due": "2026-12-09T10:00:00+08:00"})
+    assert unsigned.status == 409  # only after signing
+    assert spec.complete(number, "sign", {}).status == 200
+    too_late = spec.post(url, json={"reason": "需协调", "requested_due": "2026-12-20T10:00:00+08:00"})
+    assert too_late.status == 422 and "2026-12-11 10:00" in too_late.json["error"]["fields"]["requested_due"][0]
     earlier = spec.post(url, json={"reason": "需协调", "requested_due": "2026-11-30T10:00:00+08:00"})
     assert earlier.status == 422 and "requested_due" in earlier.json["error"]["fields"]
-    naive = spec.post(url, json={"reason": "需协调", "requested_due": "2026-12-20T10:00:00"})
+    naive = spec.post(url, json={"reason": "需协调", "requested_due": "2026-12-09T10:00:00"})
     assert naive.status == 422
     assert api.as_("spec_rsj").post(url, json={"reason": "x", "requested_due": "2026-12-20T10:00:00+08:00"}).status == 404
     assert api.as_("supervisor1").post(url, json={"reason": "x", "requested_due": "2026-12-20T10:00:00+08:00"}).status == 403
-    ok = spec.post(url, json={"reason": "需三个部门会商", "requested_due": "2026-12-20T10:00:00+08:00"})
+    ok = spec.post(url, json={"reason": "需三个部门会商", "requested_due": "2026-12-09T10:00:00+08:00"})
     assert ok.status == 201
     assert api.as_("supervisor1").task_for(number, "approve_extension") is not None
-    again = spec.post(url, json={"reason": "再次", "requested_due": "2026-12-25T10:00:00+08:00"})
+    again = spec.post(url, json={"reason": "再次", "requested_due": "2026-12-10T10:00:00+08:00"})
     assert again.status == 409  # one request at a time
 
 

@@ -37,7 +37,7 @@ def test_diagram_has_both_processes_and_where_the_case_is(api):
     # After 签收 and 联系企业 the response stage is done and 提出解决方案 is current.
     user = api.as_("spec_cgj")
     assert user.complete(number, "sign", {}).status == 200
-    assert user.complete(number, "contact", {"contacted_at": "2026-11-23T10:30:00+08:00",
+    assert user.complete(number, "contact", {"contacted_at": "2026-11-23T10:00:00+08:00",
                                              "contact_method": "电话"}).status == 200
     handling = by_id(user.get(f"/api/cases/{number}/diagram").json)["unit_handling"]
     assert {"sign", "contact", "stop_response"} <= set(handling["completed"])

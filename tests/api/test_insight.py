@@ -20,7 +20,7 @@ def handle(api, rt, number, hours_before_contact=0.5, unit="cgj", specialist="sp
     user = api.as_(specialist)
     assert user.complete(number, "sign", {}).status == 200
     rt.clock.advance(hours=hours_before_contact)
-    assert user.complete(number, "contact", CONTACT).status == 200
+    assert user.complete(number, "contact", CONTACT | {"contacted_at": api.now_beijing()}).status == 200
     assert user.complete(number, "propose", {"solution": "协调处理"}).status == 200
     rt.clock.advance(hours=1)
     assert user.complete(number, "reply", {"result": "解决", "reply_text": "已解决"}).status == 200

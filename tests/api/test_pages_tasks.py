@@ -138,20 +138,20 @@ def test_contact_form_converts_datetime_local_and_reports_missing_fields(app, ap
 
     # A required field left empty: its error is next to it; the other values come back.
     response = post_form(specialist, f"/tasks/{contact}",
-                         {"contacted_at": "2026-11-23T10:30", "contact_method": "", "contact_note": "电话沟通"})
+                         {"contacted_at": "2026-11-23T10:03", "contact_method": "", "contact_note": "电话沟通"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert field_errors(html, "contact_method") == ["必填"]
     assert field_errors(html, "contacted_at") == [] and field_errors(html, "contact_note") == []
-    assert 'value="2026-11-23T10:30"' in field_html(html, "contacted_at")
+    assert 'value="2026-11-23T10:03"' in field_html(html, "contacted_at")
     assert "电话沟通" in field_html(html, "contact_note")
 
     response = post_form(specialist, f"/tasks/{contact}",
-                         {"contacted_at": "2026-11-23T10:30", "contact_method": "电话"})
+                         {"contacted_at": "2026-11-23T10:03", "contact_method": "电话"})
     assert response.status_code == 302
     events = api.as_("spec_cgj").get(f"/api/cases/{number}/history").json["events"]
     done = [e for e in events if e["action"] == "complete_task" and e["task_id"] == contact]
-    assert done[0]["after"]["data"]["contacted_at"] == "2026-11-23T10:30:00+08:00"
+    assert done[0]["after"]["data"]["contacted_at"] == "2026-11-23T10:03:00+08:00"
     assert api.as_("spec_cgj").task_for(number, "propose") is not None
 
     # Posting to a task that is already done says so.

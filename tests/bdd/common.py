@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.db.models import Case, OutboxMessage
 from app.demo_data import ENTERPRISES, USERS
 from app.domain.vocab import CLOCKS, MATTER_CLASSES
-from tests.support import Response
+from tests.support import DISSATISFIED, REASON, Response
 
 # -- vocabulary -------------------------------------------------------------------------------
 
@@ -130,7 +130,8 @@ def unit_handles(api, number: str, unit: str, result: str | None = None,
     """The unit's specialist signs, contacts the enterprise, proposes and replies."""
     specialist = UNIT_SPECIALISTS[unit]
     steps = (("sign", {}),
-             ("contact", {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}),
+             ("contact", {"contacted_at": now_beijing(api.app.extensions["qisu"]),
+                          "contact_method": "电话"}),
              ("propose", {"solution": "会同园林部门现场查看, 移植影响通行的绿化带"}),
              ("reply", {"result": result or DEFAULT_REPLY[0],
                         "reply_text": reply_text or DEFAULT_REPLY[1]}))
@@ -139,8 +140,15 @@ def unit_handles(api, number: str, unit: str, result: str | None = None,
         assert response.status == 200, (name, response)
 
 
-def rate(api, user: str, number: str, rating: str) -> Response:
-    return api.as_(user).post(f"/api/cases/{number}/rating", json={"rating": rating})
+def rate(api, user: str, number: str, rating: str, comment: str | None = None) -> Response:
+    """评价; a dissatisfied rating carries a reason (P10): `comment`, else tests.support.REASON
+    ("" sends none, to see the refusal)."""
+    body = {"rating": rating}
+    if comment is None and rating in DISSATISFIED:
+        comment = REASON
+    if comment:
+        body["rating_comment"] = comment
+    return api.as_(user).post(f"/api/cases/{number}/rating", json=body)
 
 
 def table_rows(datatable) -> list[list[str]]:

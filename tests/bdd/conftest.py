@@ -21,7 +21,7 @@ from app.clock import FixedClock
 from app.demo_data import ENTERPRISES, USERS
 from tests.bdd.common import (DEFAULT_DESCRIPTION, DEFAULT_REPLY, ROLE, SEP, STAFF,
                               UNIT_SPECIALISTS, World, complete, current, dispatch, enterprise,
-                              events, matter_class, q, rate, step_re, table_dict,
+                              events, matter_class, now_beijing, q, rate, step_re, table_dict,
                               unit_handles)
 from tests.support import Response
 
@@ -203,7 +203,10 @@ def case_advanced_to(api, case, stage):
             _dispatch_ok(api, number, "cgj")
             continue
         if step in STAGE_DATA:
-            response = complete(api, UNIT_SPECIALISTS["cgj"], number, step, STAGE_DATA[step])
+            data = STAGE_DATA[step]
+            if step == "contact":  # P5: contacted now, not before the dispatch nor in the future
+                data = {**data, "contacted_at": now_beijing(api.app.extensions["qisu"])}
+            response = complete(api, UNIT_SPECIALISTS["cgj"], number, step, data)
         else:
             response = rate(api, owner, number, step)
         assert response.status == 200, (step, response)
@@ -237,15 +240,20 @@ def unit_handles_step(api, case, unit, result, reply_text):
     unit_handles(api, case["number"], unit, result, reply_text)
 
 
-@given(step_re(rf'{ROLE}{q("user")} 已评价为 {q("rating")}'))
-def given_rated(api, world, case, user, rating):
-    world.response = rate(api, user, case["number"], rating)
+# P10: "，理由为 "…"" gives the reason; "，未填写理由" sends none; without either, a dissatisfied
+# rating carries tests.support.REASON.
+RATING_REASON = rf'(?:{SEP}理由为 {q("comment")}|{SEP}(?P<no_reason>未填写理由))?'
+
+
+@given(step_re(rf'{ROLE}{q("user")} 已评价为 {q("rating")}{RATING_REASON}'))
+def given_rated(api, world, case, user, rating, comment, no_reason):
+    world.response = rate(api, user, case["number"], rating, "" if no_reason else comment)
     assert world.response.status == 200, world.response
 
 
-@when(step_re(rf'{ROLE}{q("user")} 评价为 {q("rating")}'))
-def when_rated(api, world, case, user, rating):
-    world.response = rate(api, user, case["number"], rating)
+@when(step_re(rf'{ROLE}{q("user")} 评价为 {q("rating")}{RATING_REASON}'))
+def when_rated(api, world, case, user, rating, comment, no_reason):
+    world.response = rate(api, user, case["number"], rating, "" if no_reason else comment)
 
 
 SUPERVISE = rf'督办员 {q("user")} (?:已)?下达督办意见 {q("instruction")}'

@@ -23,6 +23,11 @@ def refused(world, status, code):
     assert error_of(world)["code"] == code, world.response
 
 
+@then(step_re(rf'错误信息包含 {q("text")}'))
+def error_message_says(world, text):
+    assert text in error_of(world)["message"], world.response
+
+
 @then(step_re(rf'错误字段 {q("name")} 的提示包含 {q("text")}'))
 def error_field_says(world, name, text):
     fields = error_of(world)["fields"]

@@ -15,11 +15,11 @@ from tests.bdd.common import ROLE, SEP, beijing, complete_own, current, q, step_
 
 # -- configuration ------------------------------------------------------------------------------
 
-@given(step_re(r'评价期限设置为 (?P<hours>\d+) 小时'))
+@given(step_re(r'评价期限设置为 (?P<hours>\d+(?:\.\d+)?) 小时'))
 def rating_window(rt, request, hours):
-    """P11: QISU_RATING_TIMEOUT_HOURS, 72 by default."""
+    """P11: QISU_RATING_TIMEOUT_HOURS, 72 by default; fractions allowed (0.5)."""
     previous = rt.settings.get("rating_timeout_hours")
-    rt.settings["rating_timeout_hours"] = int(hours)
+    rt.settings["rating_timeout_hours"] = float(hours)
     request.addfinalizer(lambda: rt.settings.__setitem__("rating_timeout_hours", previous))
 
 
@@ -89,13 +89,16 @@ def requests_extension(api, world, case, user, already, due, reason, no_reason):
 
 
 DECISION = (rf'督办员 {q("user")} (?P<already>已)?(?P<decision>批准|驳回)延期'
-            rf'(?:{SEP}审批意见为 {q("comment")})?')
+            rf'(?:{SEP}批准的期限为 {q("approved")})?(?:{SEP}审批意见为 {q("comment")})?')
 
 
 @given(step_re(DECISION))
 @when(step_re(DECISION))
-def decides_extension(api, world, case, user, already, decision, comment):
+def decides_extension(api, world, case, user, already, decision, approved, comment):
+    """`approved`: an earlier time than requested the supervisor grants (Beijing time)."""
     data = {"extension_decision": decision}
+    if approved is not None:  # Beijing time, or anything else verbatim (to see it refused)
+        data["approved_due"] = beijing(approved) if re.fullmatch(r"[\d-]+ [\d:]+", approved) else approved
     if comment is not None:
         data["extension_comment"] = comment
     world.response = complete_own(api, user, case["number"], "延期审批", data)

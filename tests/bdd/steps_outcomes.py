@@ -164,6 +164,22 @@ def lacks_event(api, case, action):
     assert action not in [e["action"] for e in events(api, case["number"])]
 
 
+@then(step_re(rf'历史中没有 {q("task")} 任务的完成记录'))
+def task_not_completed_in_trail(api, case, task):
+    done = [e for e in events(api, case["number"]) if e["action"] == "complete_task"]
+    assert task not in [e["task"] for e in done], done
+
+
+@then(step_re(rf'历史中 {q("action")} 记录在 {q("task")} 任务开启之前'))
+def event_before_task_opened(api, case, action, task):
+    """The trail is causal: e.g. the rating timer fires, then the 回访 task it opens."""
+    history = events(api, case["number"])
+    trail = [(e["action"], e["task"]) for e in history]
+    first = next(i for i, e in enumerate(history) if e["action"] == action)
+    opened = next(i for i, e in enumerate(history) if e["action"] == "task_opened" and e["task"] == task)
+    assert first < opened, trail
+
+
 EVENT_DATA = (rf'历史中 (?:{q("action")} 记录|{q("task")} 任务的完成记录)'
               rf'(?:由{ROLE}{q("user")} 作出{SEP})?'
               r'(?P<part>办理前数据|办理后数据|提交数据)为[:：]')

@@ -28,7 +28,7 @@ def unit_handles(unit, number: str, round_no: int) -> None:
     open_task(unit, number, "签收")
     submit_task(unit, f"sign-{round_no}")
     open_task(unit, number, "联系企业")
-    page.fill("#f-contacted_at", "2026-11-23T10:20")
+    page.fill("#f-contacted_at", "2026-11-23T10:00")  # the app clock's now (P5: not in the future)
     page.select_option("#f-contact_method", "电话")
     submit_task(unit, f"contact-{round_no}")
     open_task(unit, number, "提出解决方案")
@@ -46,6 +46,8 @@ def enterprise_rates(enterprise, number: str, rating: str, round_no: int) -> Non
     page.click(f'tr:has-text("{number}") a.rate')
     page.wait_for_selector("form.task-form")
     page.select_option("#f-rating", rating)
+    if "不满意" in rating:  # P10: a dissatisfied rating says why
+        page.fill("#f-rating_comment", "绿化带移走后出入口仍然太窄，货车进出困难")
     submit_task(enterprise, f"rate-{round_no}")
     assert page.url.endswith(f"/cases/{number}")          # back to its case's progress
     assert "企业已评价" in page.inner_text("#progress")

@@ -183,6 +183,8 @@ class CaseOut(EnterpriseCase):
 class ProgressCase(CaseCore):
     unit = fields.String(allow_none=True, metadata={"description": "承办单位名称"})
     rate_task_id = fields.String(allow_none=True, metadata={"description": "待评价时的评价任务"})
+    contact_name = fields.String(allow_none=True, metadata={"description": "企业留下的联系人"})
+    contact_phone = fields.String(allow_none=True)
 
 
 class ProgressStep(Schema):

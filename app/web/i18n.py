@@ -342,7 +342,7 @@ EN.update({
         "The unit has replied to these demands: please rate the result.",
     "答复时间": "Replied", "评价期限": "Rate within", "暂无需要您评价的诉求。": "Nothing to rate.",
     "查看我的诉求": "See my demands", "已受理并转交 {unit} 办理": "Accepted and passed to {unit}",
-    "请评价办理结果": "Please rate the result", "已提交：{number} {task}": "Submitted: {number} {task}",
+    "请评价办理结果": "Please rate the result", "已提交{task}：{number}": "{task} submitted: {number}",
 })
 
 

@@ -161,7 +161,7 @@ def task_view(actor, task_id):
                 errors = {"_": [err.message]}
                 status = err.status
             else:
-                done = "已提交：{number} {task}" if actor.role == "enterprise" else "已办理：{number} {task}"
+                done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
                 flash(gettext(done).format(number=case["number"], task=gettext(task["title"])), "success")
                 if actor.role == "enterprise":   # back to its case's progress, not a staff queue
                     return redirect(url_for("web.case_view", number=case["number"]))

@@ -80,7 +80,7 @@ def test_the_rate_page_speaks_to_the_enterprise_and_hides_the_staff_data(app, re
     done = ent.post(f"/tasks/{replied['task_id']}", data={"csrf_token": ent.csrf, "rating": "满意"})
     assert done.status_code == 302 and done.headers["Location"].endswith(f"/cases/{replied['number']}")
     after = _body(ent.get(done.headers["Location"]))
-    assert f"已提交：{replied['number']} 评价" in after and "已办理" not in after
+    assert f"已提交评价：{replied['number']}" in after and "已办理" not in after
 
 
 def test_an_enterprise_with_nothing_to_rate_is_told_so(app):

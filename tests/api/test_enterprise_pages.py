@@ -70,6 +70,9 @@ def test_the_enterprise_task_list_speaks_its_words_without_staff_controls(app, r
     assert ">待我评价</a>" in page.get_data(as_text=True)        # the menu says it too
     mine = _body(ent.get("/my/cases"))
     assert not [w for w in STAFF_WORDS if w in mine] and "去评价" in mine
+    ent.get("/lang/en")
+    english = _body(ent.get("/tasks"))
+    assert "To rate" in english and "please rate the result" in english and ">Rate</a>" in english
 
 
 def test_the_rate_page_speaks_to_the_enterprise_and_hides_the_staff_data(app, replied):

@@ -9,7 +9,7 @@ from app.domain.errors import DomainError
 from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
                routing, supervision, tasks)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
-from .schemas import ErrorOut
+from .schemas import EnterpriseCase, ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
@@ -40,6 +40,8 @@ def init_api(app: Flask) -> Api:
         },
     })
     api = QisuApi(app)
+    # Referenced by CaseOut's description: what an enterprise user gets of a case (P17).
+    api.spec.components.schema("EnterpriseCase", schema=EnterpriseCase)
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_error_handler(DomainError, handle_domain_error)

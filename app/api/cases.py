@@ -22,7 +22,9 @@ class Cases(MethodView):
     @blp.doc(security=SECURITY)
     @login_required()
     def get(self, args):
-        """Cases I may see, newest first (诉求列表)."""
+        """Cases I may see, newest first (诉求列表).
+
+        An enterprise user gets each case's EnterpriseCase fields only (P17)."""
         return cases.list_cases(runtime(), current_actor(), **args)
 
     @blp.arguments(CaseIn)
@@ -42,7 +44,10 @@ class CaseItem(MethodView):
     @blp.doc(security=SECURITY)
     @login_required()
     def get(self, number):
-        """Status, current step, reply and rating of one case (进度查询)."""
+        """Status, current step, reply and rating of one case (进度查询).
+
+        An enterprise user gets the EnterpriseCase fields only (P17): no staff names, internal
+        notes, classifier figures, clocks, open tasks or internal codes."""
         return cases.get_case(runtime(), current_actor(), number)
 
 
@@ -52,7 +57,9 @@ class CaseHistory(MethodView):
     @blp.doc(security=SECURITY)
     @login_required()
     def get(self, number):
-        """Every recorded action on the case (全程留痕)."""
+        """Every recorded action on the case (全程留痕), for staff and units.
+
+        An enterprise user gets 404 for every number: its view is `/progress` (P17)."""
         return cases.history(runtime(), current_actor(), number)
 
 
@@ -73,8 +80,10 @@ class CaseDiagram(MethodView):
     @blp.doc(security=SECURITY)
     @login_required()
     def get(self, number):
-        """The case's process diagrams (its deployment's BPMN) with its completed, current and
-        overdue elements (流程图)."""
+        """The case's process diagrams with its completed, current and overdue elements (流程图).
+
+        From its deployment's BPMN, for staff and units. An enterprise user gets 404 for every
+        number: its view is `/progress` (P17)."""
         return diagram.case_diagram(runtime(), current_actor(), number)
 
 

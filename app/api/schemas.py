@@ -144,29 +144,49 @@ class CaseCore(Schema):
     closed_at = fields.String(allow_none=True)
 
 
-class CaseOut(CaseCore):
-    red_list = fields.Boolean()
-    enterprise = fields.Dict()
-    unit = fields.Nested(NamedRef, allow_none=True)
-    suggested_unit = fields.String(allow_none=True)
-    kb_article = fields.Nested(KnowledgeRef, allow_none=True,
-                               metadata={"description": "直接答复引用的知识库条目"})
-    updated_at = fields.String()
-    history = fields.Boolean(metadata={"description": "生成的历史数据（无流程实例，P18）"})
-    version = fields.Integer()
+STAFF_ONLY = "仅工作人员和承办单位可见（企业用户的响应中没有此字段，P17）"
+
+
+class EnterpriseCase(CaseCore):
+    """An enterprise user's case in every answer (list, item, its own commands), P17."""
+    class Meta:
+        description = ("企业用户看到的诉求（P17）：状态、当前环节、答复和评价，以及本企业的联系信息；"
+                       "没有工作人员姓名、内部意见、分类模型数据、时限、待办或内部编码。")
+
+    enterprise = fields.Dict(metadata={"description": "企业名称和统一社会信用代码"})
+    unit = fields.Nested(NamedRef, allow_none=True,
+                         metadata={"description": "承办单位；企业用户只有 name，没有内部编码 code"})
     contact_name = fields.String(allow_none=True)
     contact_phone = fields.String(allow_none=True)
-    enterprise_phone = fields.String(allow_none=True, metadata={"description": "企业登记的联系电话"})
-    deployment_id = fields.Integer()
-    open_tasks = fields.List(fields.Nested(TaskRef))
-    matter_class = fields.String()
-    clocks = fields.List(fields.Nested(ClockOut))
-    routing = fields.Nested(RoutingOut, metadata={"description": "P4 智能识别领域建议"})
+    updated_at = fields.String()
+
+
+class CaseOut(EnterpriseCase):
+    """A case: staff and units get every field, an enterprise user those of EnterpriseCase."""
+    class Meta:
+        description = ("诉求。工作人员和承办单位得到全部字段；企业用户只得到 EnterpriseCase 所列字段"
+                       "（#/components/schemas/EnterpriseCase），标注“仅工作人员和承办单位可见”的字段不出现。")
+
+    red_list = fields.Boolean(metadata={"description": STAFF_ONLY})
+    suggested_unit = fields.String(allow_none=True, metadata={"description": STAFF_ONLY})
+    kb_article = fields.Nested(KnowledgeRef, allow_none=True,
+                               metadata={"description": "直接答复引用的知识库条目。" + STAFF_ONLY})
+    history = fields.Boolean(metadata={"description": "生成的历史数据（无流程实例，P18）。" + STAFF_ONLY})
+    version = fields.Integer(metadata={"description": STAFF_ONLY})
+    enterprise_phone = fields.String(allow_none=True,
+                                     metadata={"description": "企业登记的联系电话。" + STAFF_ONLY})
+    deployment_id = fields.Integer(metadata={"description": STAFF_ONLY})
+    open_tasks = fields.List(fields.Nested(TaskRef), metadata={"description": STAFF_ONLY})
+    matter_class = fields.String(metadata={"description": STAFF_ONLY})
+    clocks = fields.List(fields.Nested(ClockOut), metadata={"description": STAFF_ONLY})
+    routing = fields.Nested(RoutingOut, metadata={"description": "P4 智能识别领域建议。" + STAFF_ONLY})
 
 
 class ProgressCase(CaseCore):
     unit = fields.String(allow_none=True, metadata={"description": "承办单位名称"})
     rate_task_id = fields.String(allow_none=True, metadata={"description": "待评价时的评价任务"})
+    contact_name = fields.String(allow_none=True, metadata={"description": "企业留下的联系人"})
+    contact_phone = fields.String(allow_none=True)
 
 
 class ProgressStep(Schema):
@@ -237,7 +257,7 @@ class TaskOut(Schema):
     role = fields.String(allow_none=True)
     status = fields.String()
     assignee_id = fields.Integer(allow_none=True)
-    red_list = fields.Boolean()
+    red_list = fields.Boolean(metadata={"description": STAFF_ONLY})
     form = fields.String(allow_none=True)
     created_at = fields.String()
     completed_at = fields.String(allow_none=True)

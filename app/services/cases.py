@@ -10,12 +10,21 @@ from app.domain.case_number import is_history_number
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 
 from .runtime import Runtime
-from .visibility import case_filter, get_visible_case
+from .visibility import case_filter, get_visible_case, sees_progress_only, staff_only
+
+# P17: what an enterprise reads of its case (the API's EnterpriseCase schema); `unit` by name only.
+ENTERPRISE_KEYS = ("number", "status", "status_label", "closed", "current_step", "channel", "kind",
+                   "domain", "town", "description", "direct_reply", "reply", "rating",
+                   "dissatisfied_rounds", "overdue", "created_at", "updated_at", "closed_at",
+                   "enterprise", "contact_name", "contact_phone")
 
 
 def describe_case(session, case: Case, full: bool = True, now=None,
-                  open_tasks: list[HumanTask] | None = None) -> dict:
-    """The case as the API shows it. `open_tasks`, when the caller has them, saves a query."""
+                  open_tasks: list[HumanTask] | None = None, viewer: Actor | None = None) -> dict:
+    """The case as the API shows it to `viewer` (an enterprise gets `enterprise_view`; no
+    viewer: the staff's view). `open_tasks`, when the caller has them, saves a query."""
+    if sees_progress_only(viewer):
+        return enterprise_view(describe_case(session, case, full=full, now=now, open_tasks=[]))
     enterprise = reference(session, Enterprise, case.enterprise_id)
     unit = reference(session, Unit, case.unit_id)
     kb_article = reference(session, KnowledgeArticle, case.kb_article_id)
@@ -56,6 +65,14 @@ def describe_case(session, case: Case, full: bool = True, now=None,
     return data
 
 
+def enterprise_view(data: dict) -> dict:
+    """P17: the case without staff names, internal notes, classifier figures, clocks, open tasks
+    or internal codes — what the enterprise is told, and its own details."""
+    view = {key: data[key] for key in ENTERPRISE_KEYS if key in data}
+    view["unit"] = {"name": data["unit"]["name"]} if data.get("unit") else None
+    return view
+
+
 def routing_view(case: Case) -> dict:
     """P4: the classifier's suggestion recorded at intake, and whether dispatch was automatic."""
     return {"predicted_domain": case.predicted_domain, "confidence": case.domain_confidence,
@@ -71,7 +88,7 @@ def reference(session, model, key):
 def get_case(rt: Runtime, actor: Actor, number: str) -> dict:
     with rt.uow() as uow:
         return describe_case(uow.session, get_visible_case(uow.session, actor, number),
-                             now=rt.clock.now())
+                             now=rt.clock.now(), viewer=actor)
 
 
 def list_cases(rt: Runtime, actor: Actor, *, status: str | None = None, page: int = 1,
@@ -83,11 +100,13 @@ def list_cases(rt: Runtime, actor: Actor, *, status: str | None = None, page: in
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(stmt.order_by(Case.id.desc())
                                    .offset((page - 1) * per_page).limit(per_page))
-        return {"items": [describe_case(uow.session, c, full=False) for c in rows],
+        return {"items": [describe_case(uow.session, c, full=False, viewer=actor) for c in rows],
                 "total": total, "page": page, "per_page": per_page}
 
 
 def history(rt: Runtime, actor: Actor, number: str) -> dict:
+    """P16: every recorded action — for staff and units; an enterprise reads `progress` (P17)."""
+    staff_only(actor)
     with rt.uow() as uow:
         case = get_visible_case(uow.session, actor, number)
         events = uow.session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)

@@ -24,7 +24,7 @@ from app.db.models import Case, HumanTask, SlaClock, WorkflowState
 from app.domain.actor import Actor
 
 from .runtime import Runtime
-from .visibility import get_visible_case
+from .visibility import get_visible_case, staff_only
 
 # The stage (embedded subprocess of unit_handling.bpmn) each deadline clock watches.
 CLOCK_STAGES = {"response": "sp_response", "solution": "sp_solution", "resolution": "sp_handling"}
@@ -32,6 +32,8 @@ OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def case_diagram(rt: Runtime, actor: Actor, number: str) -> dict:
+    """For staff and units; an enterprise gets 404 (its P17 view is `progress`)."""
+    staff_only(actor)
     with rt.uow() as uow:
         session = uow.session
         case = get_visible_case(session, actor, number)

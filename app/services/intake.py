@@ -105,7 +105,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
             workflow = rt.runner.start(bundle, process_variables(rt, case))
             projection.save(command, workflow)
         session.flush()
-        result = describe_case(session, case, now=now)
+        result = describe_case(session, case, now=now, viewer=actor)
         idempotency.finish(key_row, 201, result)
         uow.commit()
         return result

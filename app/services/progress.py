@@ -41,6 +41,7 @@ def progress(rt: Runtime, actor: Actor, number: str) -> dict:
         full = describe_case(s, case, full=False)
         view = {key: full[key] for key in PUBLIC_KEYS} | {
             "unit": full["unit"]["name"] if full["unit"] else None, "description": case.description,
+            "contact_name": case.contact_name, "contact_phone": case.contact_phone,   # its own
             "rate_task_id": s.scalar(select(HumanTask.id).where(
                 HumanTask.case_id == case.id, HumanTask.spec_name == "rate", HumanTask.status == "ready"))}
         specs = dict(s.execute(select(HumanTask.id, HumanTask.spec_name).where(HumanTask.case_id == case.id)).all())

@@ -1,6 +1,7 @@
 """P8/P12 supervision views: overdue, soon overdue, dissatisfied, and the red-list watch list."""
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import exists, select
@@ -16,23 +17,47 @@ from .runtime import Runtime
 OPEN = Case.status.not_in(tuple(FINAL_STATUSES)) & Case.number.not_like(f"{HISTORY_PREFIX}%")
 
 
-def _row(session, case: Case, now, clocks: list[SlaClock] | None = None) -> dict:
-    unit = session.get(Unit, case.unit_id) if case.unit_id else None
-    enterprise = session.get(Enterprise, case.enterprise_id)
-    clocks = clocks if clocks is not None else list(session.scalars(
-        select(SlaClock).where(SlaClock.case_id == case.id,
-                               SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id)))
+def _rows(session, cases: list[Case], now, with_open_tasks: bool = False) -> list[dict]:
+    """The rows of a list, in one query each for units, enterprises, clocks and open tasks
+    whatever the list's length (not one per case)."""
+    if not cases:
+        return []
+    ids = [case.id for case in cases]
+    units = dict(session.execute(select(Unit.id, Unit.name).where(
+        Unit.id.in_({c.unit_id for c in cases if c.unit_id}))).all())
+    enterprises = dict(session.execute(select(Enterprise.id, Enterprise.name).where(
+        Enterprise.id.in_({c.enterprise_id for c in cases}))).all())
+    clocks: dict[int, list[SlaClock]] = defaultdict(list)
+    for clock in session.scalars(select(SlaClock).where(
+            SlaClock.case_id.in_(ids), SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id)):
+        clocks[clock.case_id].append(clock)
+    open_tasks: dict[int, list[HumanTask]] = defaultdict(list)
+    for task in session.scalars(select(HumanTask).where(
+            HumanTask.case_id.in_(ids), HumanTask.status == "ready")
+            .order_by(HumanTask.created_at, HumanTask.id)):
+        open_tasks[task.case_id].append(task)
+    rows = []
+    for case in cases:
+        row = _row(case, units.get(case.unit_id), enterprises.get(case.enterprise_id),
+                   clocks[case.id], open_tasks[case.id], now)
+        if with_open_tasks:
+            row["open_tasks"] = [{"id": t.id, "title": t.title, "role": t.role, "due_at": iso(t.due_at)}
+                                 for t in open_tasks[case.id]]
+        rows.append(row)
+    return rows
+
+
+def _row(case: Case, unit: str | None, enterprise: str, clocks: list[SlaClock],
+         open_tasks: list[HumanTask], now) -> dict:
     return {
         "number": case.number, "status": case.status,
         "status_label": CASE_STATUSES.get(case.status, (case.status,))[0],
         "current_step": case.current_step, "red_list": case.red_list, "overdue": case.overdue,
-        "kind": case.kind, "enterprise": enterprise.name, "unit": unit.name if unit else None,
+        "kind": case.kind, "enterprise": enterprise, "unit": unit,
         "dissatisfied_rounds": case.dissatisfied_rounds,
         "clocks": [clock_view(c, now) for c in clocks],
         # the supervisor's own open task on the case (督办回访, 超期督办, 延期审批 …), to act from the list
-        "supervisor_task": session.scalar(select(HumanTask.id).where(
-            HumanTask.case_id == case.id, HumanTask.status == "ready", HumanTask.role == "supervisor")
-            .order_by(HumanTask.created_at, HumanTask.id).limit(1)),
+        "supervisor_task": next((t.id for t in open_tasks if t.role == "supervisor"), None),
     }
 
 
@@ -52,9 +77,9 @@ def overdue(rt: Runtime) -> list[dict]:
     with rt.uow() as uow:
         s = uow.session
         violated = exists().where(SlaClock.case_id == Case.id, SlaClock.outcome == "violated")
-        cases = s.scalars(select(Case).where(OPEN, violated | Case.overdue)
-                          .order_by(Case.red_list.desc(), Case.created_at))
-        return [_row(s, c, now) for c in cases]
+        cases = list(s.scalars(select(Case).where(OPEN, violated | Case.overdue)
+                               .order_by(Case.red_list.desc(), Case.created_at)))
+        return _rows(s, cases, now)
 
 
 def due_soon(rt: Runtime, hours: int = 4) -> list[dict]:
@@ -67,21 +92,21 @@ def due_soon(rt: Runtime, hours: int = 4) -> list[dict]:
             OPEN, SlaClock.outcome == "running", SlaClock.met_at.is_(None),
             (SlaClock.warn_at <= now) | (SlaClock.due_at <= horizon))
             .order_by(Case.red_list.desc(), SlaClock.due_at)).all()
-        seen, result = set(), []
-        for clock, case in rows:
+        seen, cases = set(), []
+        for _clock, case in rows:
             if case.id not in seen:
                 seen.add(case.id)
-                result.append(_row(s, case, now))
-        return result
+                cases.append(case)
+        return _rows(s, cases, now)
 
 
 def dissatisfied(rt: Runtime) -> list[dict]:
     now = rt.clock.now()
     with rt.uow() as uow:
         s = uow.session
-        cases = s.scalars(select(Case).where(OPEN, Case.dissatisfied_rounds > 0)
-                          .order_by(Case.red_list.desc(), Case.dissatisfied_rounds.desc()))
-        return [_row(s, c, now) for c in cases]
+        cases = list(s.scalars(select(Case).where(OPEN, Case.dissatisfied_rounds > 0)
+                               .order_by(Case.red_list.desc(), Case.dissatisfied_rounds.desc())))
+        return _rows(s, cases, now)
 
 
 def watch_list(rt: Runtime) -> list[dict]:
@@ -89,13 +114,5 @@ def watch_list(rt: Runtime) -> list[dict]:
     now = rt.clock.now()
     with rt.uow() as uow:
         s = uow.session
-        result = []
-        for case in s.scalars(select(Case).where(OPEN, Case.red_list).order_by(Case.created_at)):
-            row = _row(s, case, now)
-            row["open_tasks"] = [
-                {"id": t.id, "title": t.title, "role": t.role, "due_at": iso(t.due_at)}
-                for t in s.scalars(select(HumanTask).where(HumanTask.case_id == case.id,
-                                                           HumanTask.status == "ready")
-                                   .order_by(HumanTask.created_at, HumanTask.id))]
-            result.append(row)
-        return result
+        cases = list(s.scalars(select(Case).where(OPEN, Case.red_list).order_by(Case.created_at)))
+        return _rows(s, cases, now, with_open_tasks=True)

@@ -17,7 +17,7 @@ from .forms import validate_form
 from .idempotency import IdempotencyRequest
 from .runtime import Runtime
 from .task_context import task_context
-from .visibility import get_visible_case, get_visible_task, task_filter
+from .visibility import get_visible_case, get_visible_task, sees_progress_only, task_filter
 
 SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.created_at.desc(),
          # Deadline first; tasks without a deadline last (portable NULLS LAST).
@@ -72,7 +72,7 @@ def list_tasks(rt: Runtime, actor: Actor, *, scope: str = "all", status: str = "
             total = uow.session.scalar(select(func.count()).select_from(HumanTask)
                                        .join(Case, Case.id == HumanTask.case_id).where(*filters))
         now = rt.clock.now()
-        items = [describe_task(row.HumanTask, row.Case, now=now) for row in rows]
+        items = [shown_to(actor, describe_task(row.HumanTask, row.Case, now=now)) for row in rows]
         return {"items": items, "total": total, "page": page, "per_page": per_page}
 
 
@@ -81,8 +81,16 @@ def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict:
         task = get_visible_task(uow.session, actor, task_id)
         case = uow.session.get(Case, task.case_id)
         bundle = rt.specs.get(uow.session, case.deployment_id)
-        return describe_task(task, case, bundle.forms.get(task.form) if task.form else None,
-                             now=rt.clock.now(), context=task_context(uow.session, task, actor.role))
+        return shown_to(actor, describe_task(
+            task, case, bundle.forms.get(task.form) if task.form else None,
+            now=rt.clock.now(), context=task_context(uow.session, task, actor.role)))
+
+
+def shown_to(actor: Actor, task: dict) -> dict:
+    """P17: an enterprise's own task (评价) without the staff's red-list mark."""
+    if sees_progress_only(actor):
+        task.pop("red_list", None)
+    return task
 
 
 def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:
@@ -90,7 +98,7 @@ def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:
         task = get_visible_task(uow.session, actor, task_id)
         _require_ready(task)
         if task.assignee_id == actor.id:
-            return describe_task(task)
+            return shown_to(actor, describe_task(task))
         result = uow.session.execute(
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.assignee_id.is_(None),
                                     HumanTask.status == "ready").values(assignee_id=actor.id))
@@ -101,7 +109,7 @@ def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:
         audit.record(command, "claim", task_id=task.id, task_name=task.title)
         uow.commit()
         uow.session.refresh(task)
-        return describe_task(task)
+        return shown_to(actor, describe_task(task))
 
 
 def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
@@ -120,7 +128,7 @@ def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
                      task_id=task.id, task_name=task.title)
         uow.commit()
         uow.session.refresh(task)
-        return describe_task(task)
+        return shown_to(actor, describe_task(task))
 
 
 def complete(rt: Runtime, actor: Actor, task_id: str, data: dict,
@@ -184,7 +192,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
             raise Conflict("任务已不在待办状态") from None
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
     session.flush()  # a concurrent writer fails here (409) before anything is reported
-    result = describe_case(session, case, now=command.now, open_tasks=open_tasks)
+    result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor)
     idempotency.finish(key_row, 200, result)
     uow.commit()
     metrics.task_completed(task.spec_name)

@@ -1,4 +1,8 @@
-"""Who may see what: staff see all cases; a unit its own; an enterprise its own (404 otherwise)."""
+"""Who may see what: staff see all cases; a unit its own; an enterprise its own (404 otherwise).
+
+What of a case: staff and units see all of it (the trail, the diagram, the classifier's figures);
+an enterprise — and a third-party app acting for enterprises — sees its P17 view only: status,
+result and progress, never the staff's trail or diagram (those answer 404, see `staff_only`)."""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -6,6 +10,22 @@ from sqlalchemy import or_, select
 from app.db.models import Case, HumanTask
 from app.domain.actor import Actor
 from app.domain.errors import NotFound
+
+
+# Roles outside the hotline and its units: they see a case's P17 view, not its internals.
+EXTERNAL_ROLES = frozenset({"enterprise", "api_client"})
+
+
+def sees_progress_only(actor: Actor | None) -> bool:
+    """P17: an enterprise sees its case's status, result and progress, nothing staff-internal."""
+    return actor is not None and actor.role in EXTERNAL_ROLES
+
+
+def staff_only(actor: Actor) -> None:
+    """The staff's views of a case (trail, diagram) do not exist for an enterprise: 404, asked
+    before the case is looked up, so the answer is the same for every number (nothing revealed)."""
+    if sees_progress_only(actor):
+        raise NotFound("未找到该资源；企业用户请通过 GET /api/cases/{number}/progress 查看办理进展")
 
 
 def case_filter(actor: Actor):

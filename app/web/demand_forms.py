@@ -34,6 +34,8 @@ def submit_demand(actor, payload: dict, success_message: str):
     if case.get("routing", {}).get("auto_dispatched") and case.get("unit"):
         # the classifier was sure and the routing table chose the unit: no dispatcher involved
         flash(gettext("已受理并自动派单至 {unit}").format(unit=case["unit"]["name"]), "success")
+    elif case.get("unit"):   # an enterprise's P17 view: no routing figures, only where it went
+        flash(gettext("已受理并转交 {unit} 办理").format(unit=case["unit"]["name"]), "success")
     else:
         flash(gettext(success_message), "success")
     return redirect(url_for("web.case_view", number=case["number"])), {}

@@ -348,6 +348,16 @@ EN.update({
 })
 
 
+# Issue 16, visibility: the enterprise's own words for what awaits it (my_tasks.html), P17.
+EN.update({
+    "待我评价": "To rate", "承办单位已办结答复的诉求，请对办理结果进行评价。":
+        "The unit has replied to these demands: please rate the result.",
+    "答复时间": "Replied", "评价期限": "Rate within", "暂无需要您评价的诉求。": "Nothing to rate.",
+    "查看我的诉求": "See my demands", "已受理并转交 {unit} 办理": "Accepted and passed to {unit}",
+    "请评价办理结果": "Please rate the result", "已提交{task}：{number}": "{task} submitted: {number}",
+})
+
+
 def current_language() -> str:
     if "lang" not in g:
         chosen = request.cookies.get("lang")

@@ -5,18 +5,24 @@ from flask import current_app, make_response, redirect, render_template, request
 
 from app.domain.errors import DomainError, TooManyRequests
 from app.ops.login_limit import guarded_login
-from app.services import auth
+from app.services import auth, tasks
 
 from . import bp
 from .common import current_user, rt
 from .i18n import LANGUAGES, gettext
 
+# Where each role's work is: units and dispatchers work their 待办 (the default).
 HOME = {"agent": "web.intake", "enterprise": "web.my_cases", "designer": "web.designer",
-        "supervisor": "web.supervision", "analyst": "web.insight"}
+        "supervisor": "web.supervision", "analyst": "web.insight", "leader": "web.insight",
+        "admin": "web.supervision"}
+# Roles whose 待办 is usually empty: they land there only when it holds something (领导批示).
+TASKS_WHEN_ANY = frozenset({"leader"})
 
 
 def home_for(actor) -> str:
     endpoint = HOME.get(actor.role, "web.task_list")
+    if actor.role in TASKS_WHEN_ANY and tasks.list_tasks(rt(), actor, per_page=1)["total"]:
+        endpoint = "web.task_list"
     return url_for(endpoint if endpoint in current_app.view_functions else "web.task_list")
 
 

@@ -53,6 +53,8 @@ def task_list(actor):
     result = tasks.list_tasks(rt(), actor, scope=scope, sort=sort, page=_int_arg("page", 1),
                               per_page=PER_PAGE)
     pages = max(1, -(-result["total"] // PER_PAGE))
+    if actor.role == "enterprise":   # what awaits the enterprise (评价), in its words: no staff queue
+        return render_template("my_tasks.html", page=result, pages=pages, due_class=due_class)
     return render_template("tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
                            sorts=SORTS, pages=pages, due_class=due_class)
 
@@ -159,8 +161,8 @@ def task_view(actor, task_id):
                 errors = {"_": [err.message]}
                 status = err.status
             else:
-                flash(gettext("已办理：{number} {task}").format(number=case["number"],
-                                                               task=gettext(task["title"])), "success")
+                done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
+                flash(gettext(done).format(number=case["number"], task=gettext(task["title"])), "success")
                 if actor.role == "enterprise":   # back to its case's progress, not a staff queue
                     return redirect(url_for("web.case_view", number=case["number"]))
                 return redirect(url_for("web.task_list"))
@@ -171,7 +173,7 @@ def task_view(actor, task_id):
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
     suggestions = _domain_suggestions(runtime, case) if task.get("name") == "dispatch" else []
-    clocks = current_clocks(case["clocks"])
+    clocks = current_clocks(case.get("clocks") or [])   # an enterprise's view has none (P17)
     return render_template("task.html", task=task, case=case, clocks=clocks,
                            extension=extension_offer(actor, task, case, clocks),
                            suggestions=suggestions,

@@ -25,6 +25,8 @@ def test_an_enterprise_sees_only_its_own_cases(api):
     assert mine in numbers and theirs not in numbers
     assert ent2.get(f"/api/cases/{theirs}").status == 404
     assert ent2.get(f"/api/cases/{theirs}/history").status == 404
+    # P17: no staff trail of its own case either, and the same answer (nothing revealed)
+    assert ent2.get(f"/api/cases/{mine}/history").json == ent2.get(f"/api/cases/{theirs}/history").json
     assert api.as_("ent3").get(f"/api/cases/{theirs}").status == 200
 
 

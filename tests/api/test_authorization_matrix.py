@@ -71,9 +71,10 @@ MATRIX = (
     Row("POST", "/api/cases",                         "401  201  201  201  403  403  403  403  403  403  403  403",
         body=_case_body),
     Row("GET", "/api/cases/<number>",                 "401  200  404  200  200  200  404  200  200  200  200  200"),
-    Row("GET", "/api/cases/<number>/history",         "401  200  404  200  200  200  404  200  200  200  200  200"),
+    # P17: an enterprise has no staff trail or diagram, not even of its own case.
+    Row("GET", "/api/cases/<number>/history",         "401  404  404  200  200  200  404  200  200  200  200  200"),
     Row("GET", "/api/cases/<number>/progress",        "401  200  404  200  200  200  404  200  200  200  200  200"),
-    Row("GET", "/api/cases/<number>/diagram",         "401  200  404  200  200  200  404  200  200  200  200  200"),
+    Row("GET", "/api/cases/<number>/diagram",         "401  404  404  200  200  200  404  200  200  200  200  200"),
     # Not at the rating step yet: the owner gets 409; other enterprises do not learn it exists.
     Row("POST", "/api/cases/<number>/rating",         "401  409  404  403  403  403  403  403  403  403  403  403",
         body=lambda _: {"rating": "满意"}),

@@ -69,11 +69,12 @@ def test_overdue_stage_after_the_response_deadline(api, rt):
 
 
 def test_diagram_has_the_visibility_of_the_case(app, api):
+    """Staff and the case's unit; not another unit, and no enterprise at all (P17: its view is
+    the progress), not even for its own case."""
     number = api.submit(enterprise=1)["number"]
     api.dispatch(number, "cgj")
-    assert api.as_("ent2").get(f"/api/cases/{number}/diagram").status == 200
     assert api.as_("spec_cgj").get(f"/api/cases/{number}/diagram").status == 200
-    for other in ("ent1", "spec_zjj"):
+    for other in ("ent2", "ent1", "spec_zjj"):
         response = api.as_(other).get(f"/api/cases/{number}/diagram")
         assert response.status == 404 and response.json["error"]["code"] == "not_found"
     assert api.anonymous().get(f"/api/cases/{number}/diagram").status == 401

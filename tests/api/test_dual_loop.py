@@ -16,6 +16,6 @@ def test_complaint_goes_round_the_loop_until_satisfied(api):
     assert final["status"] == "closed" and final["closed"] is True
     assert final["rating"] == "满意" and final["dissatisfied_rounds"] == 1
 
-    actions = [e["action"] for e in api.as_("ent2").get(f"/api/cases/{number}/history").json["events"]]
+    actions = [e["action"] for e in api.as_("supervisor1").get(f"/api/cases/{number}/history").json["events"]]
     assert actions[0] == "intake" and actions[-1] == "close"
     assert actions.count("rating") == 2

@@ -32,3 +32,26 @@ def test_docs_page_is_served_with_local_assets(api):
     assert raw.status_code == 200 and b"openapi.json" in raw.data
     assert b"/vendor/swagger-ui-dist/swagger-ui-bundle.js" in raw.data and b"cdn." not in raw.data
     assert api.client.get("/vendor/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
+
+
+def test_the_document_says_what_an_enterprise_gets_of_a_case(api):
+    """P17: the enterprise's case is the EnterpriseCase schema; the staff-only fields of the case
+    say so; history and diagram say they answer 404 to enterprises. And the answers agree."""
+    doc = api.client.get("/api/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    enterprise, case = schemas["EnterpriseCase"]["properties"], schemas["CaseOut"]
+    assert "EnterpriseCase" in case["description"]
+    staff_only = {name for name, prop in case["properties"].items()
+                  if "仅工作人员和承办单位可见" in prop.get("description", "")}
+    assert staff_only >= {"routing", "clocks", "open_tasks", "red_list", "suggested_unit", "version"}
+    assert not staff_only & set(enterprise) and set(enterprise) | staff_only == set(case["properties"])
+    for path in ("/api/cases/{number}/history", "/api/cases/{number}/diagram"):
+        assert "404" in doc["paths"][path]["get"]["description"], path
+
+    number = api.submit(enterprise=1)["number"]
+    api.dispatch(number, "cgj")
+    mine = api.as_("ent2").get(f"/api/cases/{number}").json
+    listed = api.as_("ent2").get("/api/cases").json["items"][0]
+    for body in (mine, listed):
+        assert set(body) <= set(enterprise) and body["unit"] == {"name": "市城市管理和综合执法局"}
+    assert set(api.as_("spec_cgj").get(f"/api/cases/{number}").json) >= staff_only

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_bdd import then
+from pytest_bdd import then, when
 
 from app.demo_data import USERS
 from tests.bdd.common import (ROLE, SEP, SMS_TEMPLATES, enterprise, events, outbox, q, step_re,
@@ -47,6 +47,33 @@ def last_step_text(world, text):
 def no_staff_names(world):
     shown = str(world.response.json)
     assert not [u["display_name"] for u in USERS if u["role"] != "enterprise" and u["display_name"] in shown]
+
+
+# Keys of the staff's view of a case that an enterprise must not get (P17).
+STAFF_KEYS = {"routing", "clocks", "open_tasks", "red_list", "suggested_unit", "kb_article", "version",
+              "deployment_id", "matter_class", "enterprise_phone", "history"}
+
+
+@when(step_re(rf'{ROLE}{q("user")} 查看该诉求的流程图'))
+def user_views_diagram(api, world, case, user):
+    world.response = api.as_(user).get(f"/api/cases/{case['number']}/diagram")
+
+
+@then("看到的诉求中没有工作人员姓名、分类模型数据、时限、待办和内部编码")
+def no_staff_internals(world):
+    assert world.response.status == 200, world.response
+    body = world.response.json
+    for item in body["items"] if "items" in body else [body]:
+        assert not STAFF_KEYS & set(item), sorted(STAFF_KEYS & set(item))
+        assert "code" not in (item.get("unit") or {}), item["unit"]
+    shown = str(body)
+    assert not [u["display_name"] for u in USERS if u["role"] != "enterprise" and u["display_name"] in shown]
+
+
+@then(step_re(rf'看到的诉求中(?P<has>有|没有) {q("text")}'))
+def text_shown(world, has, text):
+    assert world.response.status == 200, world.response
+    assert (text in str(world.response.json)) == (has == "有"), world.response
 
 
 @then(step_re(rf'列表共有 (?P<count>\d+) 件诉求(?:{SEP}都属于企业 {q("ent")})?'))

@@ -73,8 +73,8 @@
           }
         }
       }
-      const focusId = [...(process.current || []), ...(process.overdue || [])][0]
-        || (registry.filter((e) => e.type === "bpmn:StartEvent")[0] || {}).id;
+      const focusId = focusOf(process, registry);
+      panel.dataset.focus = focusId || "";
       const view = { tab, panel, canvas, registry, focusId, index };
       fit(view);
       views.push(view);
@@ -85,8 +85,22 @@
     show(views, active > 0 ? active : 0);
   }
 
+  // Where the case is in a process: its current or overdue step; once the process has run to
+  // its end (a closed case), the end event it reached; before it started, the start event.
+  function focusOf(process, registry) {
+    const open = [...(process.current || []), ...(process.overdue || [])][0];
+    if (open) return open;
+    const completed = new Set(process.completed || []);
+    const reached = registry.filter((e) => e.type === "bpmn:EndEvent" && completed.has(e.id));
+    // the process's own end (not one inside a stage), the one drawn furthest right
+    const outer = reached.filter((e) => !e.parent || e.parent.type !== "bpmn:SubProcess");
+    const ends = (outer.length ? outer : reached).sort((a, b) => b.x - a.x);
+    if (ends.length) return ends[0].id;
+    return (registry.filter((e) => e.type === "bpmn:StartEvent")[0] || {}).id;
+  }
+
   // Fit the whole process when its labels stay readable; otherwise zoom to a readable scale on
-  // where the case is (its current or overdue step, else the start) — the reader pans and zooms.
+  // where the case is (see focusOf) — the reader pans and zooms.
   const READABLE = 0.75;
   function fit(view) {
     view.canvas.resized();

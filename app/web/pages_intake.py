@@ -159,7 +159,7 @@ def intake_domains(actor):
     domain, source = (args.get("domain") or "").strip(), _domain_source(args.get("domain_source"))
     values = {"domain": domain, "domain_source": source}
     values["domain"], values["domain_source"] = routing.applied_domain(suggestion, domain, source)
-    changed = (values["domain"], values["domain_source"]) != (domain, source)
+    changed = values["domain"] != domain   # only then is the form's field swapped
     town = args.get("town", "").strip() or (find_enterprise(args.get("credit_code")) or {}).get("town")
     return render_template("_intake_domains.html", domain_suggestion=suggestion,
                            domain_model_missing=bool(text) and suggestion is None,

@@ -346,7 +346,7 @@ EN.update({
     "无建议单位，由派单员确定": "No suggested unit: the dispatcher decides",
     "依据：受理时选定的领域，按分拨规则": "From the domain chosen at intake, by the routing table",
     "依据：智能识别的首选领域，按分拨规则": "From the classifier's top domain, by the routing table",
-    "按分拨规则的承办单位": "Unit by the routing table",
+    "按分拨规则的承办单位": "Unit by the routing table", "与受理时选定的领域": " and the domain chosen at intake",
     "改派至其他承办单位时须填写改派理由。": "Choosing another receiving unit requires an override reason.",
 })
 

@@ -126,7 +126,7 @@ def test_vague_case_goes_to_the_dispatcher_with_the_top_three(trained, api, app)
     task = api.as_("dispatcher1").task_for(case["number"], "dispatch")
     client = logged_in(app, "dispatcher1")
     page = client.get(f"/tasks/{task['id']}").get_data(as_text=True)
-    assert "派单建议" in page
+    assert "智能识别建议" in page
     for item in case["routing"]["top3"]:
         assert item["domain"] in page
 

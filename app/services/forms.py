@@ -11,6 +11,7 @@ from __future__ import annotations
 from jsonschema import Draft202012Validator, FormatChecker
 
 from app.domain.errors import ValidationFailed
+from app.domain.text import too_long
 
 _CHECKER = FormatChecker()
 
@@ -69,7 +70,7 @@ def _message(schema: dict, error) -> tuple[str, str]:
         return (path or ",".join(extra)), "不允许的字段"
     texts = {
         "enum": lambda: "取值须为：" + " / ".join(map(str, value)),
-        "maxLength": lambda: f"长度不能超过 {value}",
+        "maxLength": lambda: too_long(error.instance, value) or f"长度不能超过 {value}",
         "minLength": lambda: f"长度不能少于 {value}",
         "type": lambda: f"类型应为 {value}",
         "format": lambda: FORMAT_TEXTS.get(value, f"格式应为 {value}"),

@@ -6,6 +6,7 @@ from app.db.models import Case, Enterprise, KnowledgeArticle
 from app.domain.actor import Actor
 from app.domain.errors import Forbidden, ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
+from app.domain.text import too_long
 from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES
 
 from . import audit, idempotency, messages, projection
@@ -23,63 +24,27 @@ SUBMISSION_KEYS = ("address", "address_id", "lat", "long", "media_url", "email",
 
 
 def submit_case(rt: Runtime, actor: Actor, payload: dict,
-                idem: IdempotencyRequest | None = None) -> dict:
+                idem: IdempotencyRequest | None = None, *, direct: bool = False) -> dict:
     """Record a demand: by an agent on the phone, or by the enterprise itself (web/app).
+    `direct`: the agent means to answer it directly, so the reply is required. Every missing or
+    invalid field is named at once; nothing is written then.
     With `idem`, the result is stored under its key in the same transaction."""
-    errors: dict[str, list[str]] = {}
-    kind = payload.get("kind")
-    if kind not in KINDS:
-        errors["kind"] = [f"诉求类型须为 {'/'.join(KINDS)} 之一"]
+    if actor.role not in SUBMITTERS or (actor.role == "enterprise" and not actor.enterprise_id):
+        raise Forbidden("只有话务员、企业用户或开放接口应用可以提交诉求")
+    errors = field_errors(actor, payload, direct)
+    kind, domain, matter_class = payload.get("kind"), payload.get("domain") or None, \
+        payload.get("matter_class") or "general"
     description = (payload.get("description") or "").strip()
-    if not description:
-        errors["description"] = ["请填写诉求内容"]
-    domain = payload.get("domain") or None
-    if domain is not None and domain not in DOMAINS:
-        errors["domain"] = ["未知的诉求领域"]
     direct_reply = (payload.get("direct_reply") or "").strip() or None
-    if direct_reply and actor.role != "agent":
-        errors["direct_reply"] = ["只有话务员可以直接答复"]
-    elif direct_reply and kind != "咨询":
-        errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
-    kb_article_id = payload.get("kb_article_id")
-    if kb_article_id is not None and not direct_reply:
-        errors["kb_article_id"] = ["只有直接答复可以引用知识库答复"]
-    elif kb_article_id is not None and (isinstance(kb_article_id, bool)
-                                        or not isinstance(kb_article_id, int)):
-        errors["kb_article_id"] = ["知识库条目编号应为整数"]
-    matter_class = payload.get("matter_class") or "general"
-    if matter_class not in MATTER_CLASSES:
-        errors["matter_class"] = ["事项类别须为 urgent/utilities/general/complex 之一"]
-    contact_phone = payload.get("contact_phone")
-    if contact_phone:
-        contact_phone = normalize_phone(contact_phone)
-        if message := validate_phone(contact_phone):
-            errors["contact_phone"] = [message]
-    if errors:
-        raise ValidationFailed(fields=errors)
+    contact_phone = normalize_phone(payload["contact_phone"]) if payload.get("contact_phone") else None
 
     with rt.uow() as uow:
         session = uow.session
+        channel, enterprise = _submitter(session, actor, payload, errors)
+        kb_article = _cited_article(session, payload.get("kb_article_id"), errors)
+        if errors:
+            raise ValidationFailed(fields=errors)
         key_row = idempotency.claim(uow, rt, idem)
-        kb_article = None
-        if kb_article_id is not None:
-            if 0 < kb_article_id < 2**31:  # beyond the column's range: no such article
-                kb_article = session.get(KnowledgeArticle, kb_article_id)
-            if kb_article is None:
-                raise ValidationFailed(fields={"kb_article_id": ["未找到该知识库条目"]})
-        if actor.role == "agent":
-            channel = "phone"
-            enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
-        elif actor.role == "api_client":  # a third-party app (Open311): identified like P2
-            channel = "api"
-            enterprise = identify(session, payload.get("credit_code"), payload.get("phone"))
-        elif actor.role == "enterprise" and actor.enterprise_id:
-            channel = payload.get("channel") or "web"
-            if channel not in ENTERPRISE_CHANNELS:
-                raise ValidationFailed(fields={"channel": ["渠道须为 web 或 app"]})
-            enterprise = session.get(Enterprise, actor.enterprise_id)
-        else:
-            raise Forbidden("只有话务员、企业用户或开放接口应用可以提交诉求")
         deployment = latest(session)
         now = rt.clock.now()
         case = Case(
@@ -109,6 +74,71 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         idempotency.finish(key_row, 201, result)
         uow.commit()
         return result
+
+
+SUBMITTERS = ("agent", "api_client", "enterprise")
+LIMITS = {"description": 4000, "direct_reply": 4000, "contact_name": 50}
+
+
+def field_errors(actor: Actor, payload: dict, direct: bool = False) -> dict[str, list[str]]:
+    """Every field that is missing or invalid, each with its message (not only the first)."""
+    errors: dict[str, list[str]] = {}
+    kind = payload.get("kind")
+    if kind not in KINDS:
+        errors["kind"] = [f"诉求类型须为 {'/'.join(KINDS)} 之一"]
+    if not (payload.get("description") or "").strip():
+        errors["description"] = ["请填写诉求内容"]
+    for name, limit in LIMITS.items():
+        if isinstance(payload.get(name), str) and (message := too_long(payload[name].strip(), limit)):
+            errors[name] = [message]
+    domain = payload.get("domain") or None
+    if domain is not None and domain not in DOMAINS:
+        errors["domain"] = ["未知的诉求领域"]
+    direct_reply = (payload.get("direct_reply") or "").strip() or None
+    if direct and not direct_reply:
+        errors["direct_reply"] = ["请填写直接答复内容"]
+    elif direct_reply and actor.role != "agent":
+        errors["direct_reply"] = ["只有话务员可以直接答复"]
+    elif direct_reply and kind != "咨询":
+        errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
+    kb_article_id = payload.get("kb_article_id")
+    if kb_article_id is not None and not direct_reply:
+        errors.setdefault("kb_article_id", ["只有直接答复可以引用知识库答复"])
+    elif kb_article_id is not None and (isinstance(kb_article_id, bool)
+                                        or not isinstance(kb_article_id, int)):
+        errors["kb_article_id"] = ["知识库条目编号应为整数"]
+    if (payload.get("matter_class") or "general") not in MATTER_CLASSES:
+        errors["matter_class"] = ["事项类别须为 urgent/utilities/general/complex 之一"]
+    if payload.get("contact_phone"):
+        if message := validate_phone(normalize_phone(payload["contact_phone"])):
+            errors["contact_phone"] = [message]
+    return errors
+
+
+def _submitter(session, actor: Actor, payload: dict, errors: dict) -> tuple[str, Enterprise | None]:
+    """The channel and the enterprise the demand is from (P2); a failed identification is added
+    to `errors`."""
+    if actor.role == "enterprise":
+        channel = payload.get("channel") or "web"
+        if channel not in ENTERPRISE_CHANNELS:
+            errors["channel"] = ["渠道须为 web 或 app"]
+        return channel, session.get(Enterprise, actor.enterprise_id)
+    channel = "phone" if actor.role == "agent" else "api"   # api: a third-party app (Open311)
+    try:
+        return channel, identify(session, payload.get("credit_code"), payload.get("phone"))
+    except ValidationFailed as err:
+        for name, messages in (err.fields or {}).items():
+            errors.setdefault(name, messages)
+        return channel, None
+
+
+def _cited_article(session, kb_article_id, errors: dict) -> KnowledgeArticle | None:
+    if kb_article_id is None or "kb_article_id" in errors:
+        return None
+    article = session.get(KnowledgeArticle, kb_article_id) if 0 < kb_article_id < 2**31 else None
+    if article is None:   # beyond the column's range: no such article either
+        errors["kb_article_id"] = ["未找到该知识库条目"]
+    return article
 
 
 def submission_details(channel: str, payload: dict) -> dict:

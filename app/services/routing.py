@@ -65,3 +65,47 @@ def suggest_unit(rt: Runtime, domain: str | None, town: str | None,
             return None
         unit = session.scalar(select(Unit).where(Unit.code == code))
         return {"code": code, "name": unit.name if unit else code}
+
+
+DOMAIN_SOURCES = ("", "suggested", "agent")
+
+
+def applied_domain(suggestion: dict | None, domain: str | None, source: str) -> tuple[str, str]:
+    """P4 at intake: the domain field's value and where it came from ("suggested" or "agent").
+
+    The agent's own choice stays, even 未分类. Otherwise the classifier's top domain is filled in
+    when its score reaches the active model's auto-dispatch threshold (`auto`), and a filled-in
+    suggestion the text no longer supports is taken back: below the threshold the domains are
+    only offered, never chosen."""
+    if source == "agent" or (domain and source != "suggested"):
+        return domain or "", "agent"
+    if suggestion and suggestion.get("auto") and suggestion.get("label"):
+        return suggestion["label"], "suggested"
+    return "", ""
+
+
+def dispatch_suggestion(rt: Runtime, case: dict) -> dict:
+    """P4 on the dispatch task: ONE suggestion, the one the process made and the dispatch checks
+    an override against — the routing table applied, at intake, to the agent's domain when the
+    agent chose one, else to the classifier's top domain. The classifier's other domains are
+    listed with the unit the table would give each, as alternatives, not as suggestions.
+
+    {"domain", "source": "agent" | "classifier" | None, "unit": {"code", "name"} | None,
+     "rows": [{"domain", "confidence" (None for the agent's), "unit", "suggested"}]}"""
+    routing = case.get("routing") or {}
+    source = "agent" if case.get("domain") else "classifier" if routing.get("predicted_domain") else None
+    domain = case.get("domain") or routing.get("predicted_domain") or None
+    unit = None
+    if case.get("suggested_unit"):
+        with rt.uow() as uow:
+            name = uow.session.scalar(select(Unit.name).where(Unit.code == case["suggested_unit"]))
+        unit = {"code": case["suggested_unit"], "name": name or case["suggested_unit"]}
+    rows = []
+    for item in routing.get("top3") or []:
+        chosen = item["domain"] == domain
+        rows.append({"domain": item["domain"], "confidence": item["confidence"], "suggested": chosen,
+                     "unit": unit if chosen else suggest_unit(rt, item["domain"], case.get("town"),
+                                                              case.get("kind"))})
+    if domain and not any(row["suggested"] for row in rows):
+        rows.insert(0, {"domain": domain, "confidence": None, "unit": unit, "suggested": True})
+    return {"domain": domain, "source": source, "unit": unit, "rows": rows}

@@ -1,7 +1,7 @@
 """Human tasks: list, claim, unclaim, complete (one command, one transaction)."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.clock import iso
 from app.db.models import Case, Enterprise, HumanTask, Unit, WorkflowState
@@ -91,6 +91,18 @@ def shown_to(actor: Actor, task: dict) -> dict:
     if sees_progress_only(actor):
         task.pop("red_list", None)
     return task
+
+
+def next_task_in_case(rt: Runtime, actor: Actor, number: str) -> dict | None:
+    """The open task of case `number` that `actor` can work on next (in their queue and not
+    claimed by someone else), oldest first; None when the case has none for them."""
+    with rt.uow() as uow:
+        row = uow.session.execute(
+            select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id)
+            .where(Case.number == number, HumanTask.status == "ready", task_filter(actor),
+                   or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == actor.id))
+            .order_by(HumanTask.created_at, HumanTask.id).limit(1)).first()
+        return describe_task(row.HumanTask, row.Case, now=rt.clock.now()) if row else None
 
 
 def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:

@@ -9,8 +9,15 @@ from app.demo_data import TOWNS
 from app.domain.errors import DomainError, ValidationFailed
 from app.services import intake
 
+from . import bp
 from .common import rt
 from .i18n import gettext
+
+
+@bp.app_context_processor
+def _text_limits():
+    """The intake's text limits, for the forms' live counters (the service refuses beyond)."""
+    return {"text_limits": intake.LIMITS}
 
 
 def towns(extra: str | None = None) -> list[str]:
@@ -23,10 +30,11 @@ def towns(extra: str | None = None) -> list[str]:
     return names
 
 
-def submit_demand(actor, payload: dict, success_message: str):
-    """Submit through the intake service: (a redirect to the new case, {}) or (None, errors)."""
+def submit_demand(actor, payload: dict, success_message: str, direct: bool = False):
+    """Submit through the intake service: (a redirect to the new case, {}) or (None, errors)
+    naming every field to correct."""
     try:
-        case = intake.submit_case(rt(), actor, payload)
+        case = intake.submit_case(rt(), actor, payload, direct=direct)
     except ValidationFailed as err:
         return None, err.fields
     except DomainError as err:

@@ -358,6 +358,20 @@ EN.update({
 })
 
 
+# Issue 16, pages keep people's work: counters, the intake domain filled in, one dispatch suggestion.
+EN.update({
+    "已达上限 {max} 字": "Limit of {max} characters reached",
+    "超出 {over} 字（上限 {max} 字），请删减后再提交": "{over} characters over the limit of {max}: shorten it before submitting",
+    "智能识别评分达到自动派单阈值，已填入；可修改": "The classifier's score reaches the auto-dispatch threshold, so it is filled in; you can change it",
+    "未达阈值，仅供参考，请自行选择领域": "Below the threshold: for reference only, choose the domain yourself",
+    "派单建议": "Suggested dispatch", "受理时选定": "Chosen at intake",
+    "无建议单位，由派单员确定": "No suggested unit: the dispatcher decides",
+    "依据：受理时选定的领域，按分拨规则": "From the domain chosen at intake, by the routing table",
+    "依据：智能识别的首选领域，按分拨规则": "From the classifier's top domain, by the routing table",
+    "按分拨规则的承办单位": "Unit by the routing table", "与受理时选定的领域": " and the domain chosen at intake",
+    "改派至其他承办单位时须填写改派理由。": "Choosing another receiving unit requires an override reason.",
+})
+
 def current_language() -> str:
     if "lang" not in g:
         chosen = request.cookies.get("lang")

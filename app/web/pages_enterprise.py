@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app, render_template, request, url_for
 
 from app.db.models import Enterprise
+from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
 from app.services import cases, tasks
 
@@ -59,7 +60,7 @@ def my_submit(actor):
     enterprise = _enterprise(actor)
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+        values = {name: normalized(request.form.get(name)).strip() for name in FIELDS}
         payload = {"kind": values["kind"], "description": values["description"],
                    "domain": values["domain"] or None, "town": values["town"] or None,
                    "contact_name": values["contact_name"] or None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.domain.text import normalized, too_long
 from app.services import cases, extensions
 
 from . import bp
@@ -15,6 +16,7 @@ from .filters import clause_sep
 from .i18n import gettext
 from .pages_cases import when
 
+REASON_MAX = 1000
 LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
 
 
@@ -24,12 +26,14 @@ def request_extension(actor, number):
     form = request.form
     task_id = form.get("task_id", "")
     due = (form.get("requested_due") or "").strip()
-    reason = (form.get("reason") or "").strip()
+    reason = normalized(form.get("reason")).strip()
     errors: dict[str, list[str]] = {}
     if not LOCAL_MINUTE.fullmatch(due):
         errors["requested_due"] = ["请填写新的办结时限"]
     if not reason:
         errors["reason"] = ["请填写延期理由"]
+    elif message := too_long(reason, REASON_MAX):
+        errors["reason"] = [message]
     if not errors:
         errors = _not_after_current_deadline(actor, number, due)
     if not errors:
@@ -43,11 +47,14 @@ def request_extension(actor, number):
         flash(gettext("已提交延期申请，待督办员审批"), "success")
         return redirect(url_for("web.task_view", task_id=task_id) if task_id
                         else url_for("web.case_view", number=number))
+    if task_id:
+        # the task page again, with what the user typed and why it was refused (nothing in the URL)
+        from .pages_tasks import task_page
+        g.extension_draft = {"requested_due": due, "reason": reason, "errors": errors}
+        html, status = task_page(actor, task_id)
+        return html, 422 if status == 200 else status
     flash(gettext("延期申请未提交：") + clause_sep().join(gettext(m) for ms in errors.values() for m in ms), "error")
-    if not task_id:
-        return redirect(url_for("web.case_view", number=number))
-    # back to the task page with what the user typed, so nothing is lost
-    return redirect(url_for("web.task_view", task_id=task_id, ext_due=due, ext_reason=reason) + "#extension")
+    return redirect(url_for("web.case_view", number=number))
 
 
 def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[str]]:
@@ -71,8 +78,12 @@ def extension_offer(actor, task: dict, case: dict, clocks: list[dict]) -> dict |
     clock = next((c for c in clocks if c["clock"] == "resolution"), None)
     if clock is None or clock["outcome"] != "running" or clock["overdue"]:
         return None
-    offer = {"due_at": clock["due_at"], "requested_due": request.args.get("ext_due", ""),
-             "reason": request.args.get("ext_reason", ""), "pending": None}
+    draft = g.get("extension_draft") or {}   # a refused request, shown again
+    offer = {"due_at": clock["due_at"], "requested_due": draft.get("requested_due", ""),
+             "reason": draft.get("reason", ""), "errors": draft.get("errors") or {},
+             "reason_max": REASON_MAX, "pending": None,
+             "summary": clause_sep().join(gettext(m) for ms in (draft.get("errors") or {}).values()
+                                          for m in ms)}
     if any(t["name"] == "approve_extension" for t in case.get("open_tasks") or []):
         events = cases.history(rt(), actor, case["number"])["events"]
         asked = next((e for e in reversed(events) if e["action"] == "extension_requested"), None)

@@ -12,6 +12,7 @@ import re
 from flask import render_template, request
 
 from app.domain.errors import DomainError
+from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
 from app.services import enterprises, knowledge, routing, routing_models
 
@@ -44,16 +45,23 @@ def article_or_none(article_id) -> dict | None:
         return None
 
 
+def _domain_source(raw) -> str:
+    return raw if raw in routing.DOMAIN_SOURCES else ""
+
+
 def _context(values: dict, errors: dict | None = None, **extra) -> dict:
     enterprise = find_enterprise(values.get("credit_code"))
     town = values.get("town") or ""
+    domain_suggestion = routing_models.suggest_domain(rt(), values.get("description") or "")
+    values["domain"], values["domain_source"] = routing.applied_domain(
+        domain_suggestion, values.get("domain"), values.get("domain_source") or "")
     return {"values": values, "errors": errors or {}, "enterprise": enterprise,
             "kinds": KIND_PAIRS, "domains": DOMAINS,
             "towns": towns(enterprise["town"] if enterprise else town or None),
             "suggestion": routing.suggest_unit(rt(), values.get("domain"), town or
                                                (enterprise or {}).get("town"), values.get("kind")),
             "kb_article": article_or_none(values.get("kb_article_id")),
-            "domain_suggestion": routing_models.suggest_domain(rt(), values.get("description") or ""),
+            "domain_suggestion": domain_suggestion,
             **extra}
 
 
@@ -73,12 +81,10 @@ def intake_page(actor):
             matches=enterprises.search(rt(), query) if query else None,
             kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None)
 
-    values = {name: (request.form.get(name) or "").strip() for name in FIELDS}
+    values = {name: normalized(request.form.get(name)).strip() for name in FIELDS}
+    values["domain_source"] = _domain_source(request.form.get("domain_source"))
     action = request.form.get("action")
     action = action if action in ACTIONS else "dispatch"
-    errors: dict[str, list[str]] = {}
-    if not values["credit_code"]:
-        errors["credit_code"] = ["请先查询并选择企业"]
     payload = {
         "kind": values["kind"], "description": values["description"],
         "credit_code": values["credit_code"], "domain": values["domain"] or None,
@@ -88,18 +94,15 @@ def intake_page(actor):
     }
     if action == "direct":
         payload["direct_reply"] = values["direct_reply"]
-        if not values["direct_reply"]:
-            errors["direct_reply"] = ["请填写直接答复内容"]
-        if values["kb_article_id"]:
-            if ARTICLE_ID.fullmatch(values["kb_article_id"]):
-                payload["kb_article_id"] = int(values["kb_article_id"])
-            else:
-                errors["kb_article_id"] = ["未找到该知识库条目"]
-    if not errors:
-        done, errors = submit_demand(actor, payload, "已直接答复并办结" if action == "direct"
-                                     else "已受理，等待派单")
-        if done:
-            return done
+        if values["kb_article_id"]:   # a tampered id is refused by the service as not an integer
+            payload["kb_article_id"] = int(values["kb_article_id"]) \
+                if ARTICLE_ID.fullmatch(values["kb_article_id"]) else values["kb_article_id"]
+    done, errors = submit_demand(actor, payload, "已直接答复并办结" if action == "direct"
+                                 else "已受理，等待派单", direct=action == "direct")
+    if done:
+        return done
+    if not values["credit_code"] and "credit_code" in errors:
+        errors["credit_code"] = ["请先查询并选择企业"]   # on this page the card does that
     kb_query = (request.form.get("kb_q") or "").strip()[:200]
     return render_template("intake.html", **_context(values, errors), action=action, query="", matches=None,
                            kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None), 422
@@ -144,14 +147,25 @@ def intake_suggestion(actor):
                                                            request.args.get("kind") or None))
 
 
-@bp.route("/intake/domains")
+@bp.route("/intake/domains", methods=["GET", "POST"])
 @page(*AGENT)
 def intake_domains(actor):
-    """P4: the classifier's top three domains for the demand text typed so far."""
-    text = (request.args.get("description") or "").strip()[:4000]
+    """P4: the classifier's top three domains for the demand text typed so far. When the top
+    domain reaches the auto-dispatch threshold and the agent has not chosen a domain, it is
+    filled in (out of band: the domain field, marked 建议, and the suggested unit for it)."""
+    args = request.values   # POST from the page: a long text does not fit in a URL
+    text = normalized(args.get("description")).strip()
     suggestion = routing_models.suggest_domain(rt(), text) if text else None
+    domain, source = (args.get("domain") or "").strip(), _domain_source(args.get("domain_source"))
+    values = {"domain": domain, "domain_source": source}
+    values["domain"], values["domain_source"] = routing.applied_domain(suggestion, domain, source)
+    changed = values["domain"] != domain   # only then is the form's field swapped
+    town = args.get("town", "").strip() or (find_enterprise(args.get("credit_code")) or {}).get("town")
     return render_template("_intake_domains.html", domain_suggestion=suggestion,
-                           domain_model_missing=bool(text) and suggestion is None)
+                           domain_model_missing=bool(text) and suggestion is None,
+                           values=values, domains=DOMAINS, errors={}, oob=changed,
+                           suggestion=routing.suggest_unit(rt(), values["domain"] or None, town,
+                                                           args.get("kind") or None))
 
 
 @bp.route("/intake/knowledge")

@@ -87,6 +87,10 @@ def _claim_action(actor, task_id: str, action, done_message: str):
             task = tasks.get_task(runtime, actor, task_id)
         except NotFound:
             return render_template("_task_gone.html", message=error or gettext("未找到该任务"))
+        if request.headers.get("HX-Target") == "task-card":   # the task page: only its card
+            return render_template("_task_card.html", task=task, card_error=error,
+                                   card_notice=None if error else done_message,
+                                   assignee=_user_name(task["assignee_id"]), due_class=due_class)
         return render_template("_task_row.html", t=task, row_error=error, due_class=due_class)
     if error:
         flash(gettext(error), "error")
@@ -120,18 +124,29 @@ def _user_name(user_id: int | None) -> str | None:
         return uow.session.scalar(select(User.display_name).where(User.id == user_id))
 
 
-def _domain_suggestions(runtime, case: dict) -> list[dict]:
-    """P4: the classifier's top three domains, each with the unit the routing table gives it."""
-    result = []
-    for item in (case.get("routing") or {}).get("top3") or []:
-        unit = routing.suggest_unit(runtime, item["domain"], case.get("town"), case.get("kind"))
-        result.append(item | {"unit": unit})
-    return result
+def _after_completion(runtime, actor, number: str, title: str):
+    """On to the next step of the same case when the user has one, else back to the list (the
+    enterprise: to its case's progress, not a staff queue); the message names the case."""
+    done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
+    flash(gettext(done).format(number=number, task=gettext(title)), "success")
+    if actor.role == "enterprise":
+        return redirect(url_for("web.case_view", number=number))
+    following = tasks.next_task_in_case(runtime, actor, number)
+    if following is not None:
+        return redirect(url_for("web.task_view", task_id=following["id"]))
+    return redirect(url_for("web.task_list"))
 
 
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
 @page()
 def task_view(actor, task_id):
+    return task_page(actor, task_id, posted=request.method == "POST")
+
+
+def task_page(actor, task_id: str, posted: bool = False):
+    """The task page; `posted`: the task form was submitted (complete the task, or show the
+    form again with its errors). Also rendered by other forms of the page that were refused
+    (申请延期), so what was typed is shown again, never put into the URL."""
     runtime = rt()
     try:
         task = tasks.get_task(runtime, actor, task_id)
@@ -140,16 +155,17 @@ def task_view(actor, task_id):
         return render_template("error.html", message=gettext(err.message)), err.status
     schema = task.get("form_schema")
     units = _units()
-    routing = case.get("routing") or {}
+    # P4: one suggestion, the same in the table and in the form (routing.dispatch_suggestion)
+    suggestion = routing.dispatch_suggestion(runtime, case) if task.get("name") == "dispatch" else None
     # on 退单审核 the routing table's unit is the one that returned the case: no suggestion then
     suggested_unit = None if task.get("name") == "review_return" else case.get("suggested_unit")
     fields = form_fields(schema, units, suggested_unit,
-                         {"domain": routing.get("predicted_domain") or ""},
+                         {"domain": (suggestion or {}).get("domain") or ""},
                          {"domain": case.get("domain") or "", "matter_class": case.get("matter_class") or ""})
     values = initial_values(schema, fields, runtime.clock.now())
     errors: dict[str, list[str]] = {}
     status = 200
-    if request.method == "POST" and task["status"] == "ready":
+    if posted and task["status"] == "ready":
         values = submitted_values(fields, request.form)
         data, errors = parse_form(schema, fields, request.form)
         if not errors:
@@ -161,22 +177,17 @@ def task_view(actor, task_id):
                 errors = {"_": [err.message]}
                 status = err.status
             else:
-                done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
-                flash(gettext(done).format(number=case["number"], task=gettext(task["title"])), "success")
-                if actor.role == "enterprise":   # back to its case's progress, not a staff queue
-                    return redirect(url_for("web.case_view", number=case["number"]))
-                return redirect(url_for("web.task_list"))
+                return _after_completion(runtime, actor, case["number"], task["title"])
         if errors and status == 200:
             status = 422
-    elif request.method == "POST":
+    elif posted:
         errors, status = {"_": ["任务已不在待办状态"]}, 409
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
-    suggestions = _domain_suggestions(runtime, case) if task.get("name") == "dispatch" else []
     clocks = current_clocks(case.get("clocks") or [])   # an enterprise's view has none (P17)
     return render_template("task.html", task=task, case=case, clocks=clocks,
                            extension=extension_offer(actor, task, case, clocks),
-                           suggestions=suggestions,
+                           suggestion=suggestion,
                            fields=fields, values=values,
                            errors=errors, general_errors=general,
                            assignee=_user_name(task["assignee_id"]), unit_names=dict(units),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.clock import SHANGHAI, local
+from app.domain.text import normalized
 from app.domain.vocab import MATTER_CLASSES, RATING_LABELS_EN, KIND_LABELS_EN
 
 from .i18n import current_language, gettext
@@ -148,7 +149,7 @@ def submitted_values(fields: list[dict], form) -> dict:
         elif field["widget"] == "checkbox":
             values[name] = name in form
         else:
-            values[name] = form.get(name, "")
+            values[name] = normalized(form.get(name, ""))
     return values
 
 
@@ -174,7 +175,7 @@ def parse_form(schema: dict | None, fields: list[dict], form) -> tuple[dict, dic
             if lines:
                 data[name] = lines
             continue
-        raw = (form.get(name) or "").strip()
+        raw = normalized(form.get(name)).strip()
         if raw == "":
             continue
         if widget == "datetime":

@@ -162,3 +162,58 @@ def judged_twice(world, message):
     page = client.post(f"/routing/audit/judge/{world.wrong[0]}", follow_redirects=True,
                        data={"csrf_token": client.csrf, "verdict": "correct"}).get_data(as_text=True)
     assert message in page
+
+
+# -- issue 16: one suggestion, applied --------------------------------------------------------------
+
+def _domains_fragment(app, world, agent, description, domain="", source=""):
+    client = logged_in(app, agent)
+    world.fragment = client.post("/intake/domains", data={
+        "csrf_token": client.csrf, "description": description, "domain": domain,
+        "domain_source": source, "town": "小榄镇", "kind": "投诉"}).get_data(as_text=True)
+
+
+def _domain_field(html: str) -> str | None:
+    match = re.search(r'<div id="domain-field"[^>]*>(.*?)</div>', html, re.S)
+    return match.group(1) if match else None
+
+
+@when(step_re(rf'话务员 {q("agent")} 在受理页输入诉求内容 {q("description")}'))
+def intake_types(app, world, agent, description):
+    _domains_fragment(app, world, agent, description)
+
+
+@when(step_re(rf'话务员 {q("agent")} 已自选领域 {q("domain")} 后输入诉求内容 {q("description")}'))
+def intake_types_after_choosing(app, world, agent, domain, description):
+    _domains_fragment(app, world, agent, description, domain, "agent")
+
+
+@then(step_re(rf'受理页的诉求领域填入 {q("domain")}，标为建议'))
+def intake_domain_filled(world, domain):
+    field = _domain_field(world.fragment)
+    assert field is not None
+    assert re.findall(r'<option value="([^"]*)"\s*selected>', field) == [domain]
+    assert 'class="badge suggested"' in field and 'name="domain_source" value="suggested"' in field
+
+
+@then("受理页的诉求领域不填入，只列出三个领域建议")
+def intake_domain_offered(world):
+    assert _domain_field(world.fragment) is None and world.fragment.count("data-domain=") == 3
+
+
+@then("受理页的诉求领域不被替换")
+def intake_domain_kept(world):
+    assert _domain_field(world.fragment) is None and 'data-domain="环境保护"' in world.fragment
+
+
+@then(step_re(rf'派单员 {q("user")} 的派单页面只有一个建议：{q("domain")} → {q("unit")}，表单预选同一领域和单位'))
+def dispatch_page_one_suggestion(app, api, case, user, domain, unit):
+    task = open_task(api, case["number"], "派单")
+    page = logged_in(app, user).get(f"/tasks/{task['id']}").get_data(as_text=True)
+    headline = re.search(r'id="dispatch-suggestion">(.*?)</p>', page, re.S).group(1)
+    assert f"{domain} → {unit}" in headline
+    rows = re.findall(r'<tr class="suggested">(.*?)</tr>', page, re.S)
+    assert len(rows) == 1 and domain in rows[0] and unit in rows[0]
+    assert re.search(rf'<option value="[^"]+" selected>{unit}（建议）</option>', page)
+    assert re.search(rf'<option value="{domain}" selected>{domain}（建议）</option>', page)
+    assert page.count("（建议）") == 2

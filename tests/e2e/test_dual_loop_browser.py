@@ -18,9 +18,13 @@ def open_task(person, number: str, title: str) -> None:
 
 
 def submit_task(person, shot: str) -> None:
+    """Submit the task form: on to the case's next task, the task list, or the case."""
     person.shot(shot)
-    person.page.click("form.task-form button[type=submit]")
-    person.page.wait_for_url(re.compile(r"/tasks(\?.*)?$|/cases/QS\d{8}-\d{6}$"))
+    before = person.page.url
+    with person.page.expect_navigation():
+        person.page.click("form.task-form button[type=submit]")
+    assert person.page.url != before, person.page.inner_text("main")   # not refused
+    assert re.search(r"/tasks(/[0-9a-f-]+)?(\?.*)?$|/cases/QS\d{8}-\d{6}$", person.page.url)
 
 
 def unit_handles(unit, number: str, round_no: int) -> None:

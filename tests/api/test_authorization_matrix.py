@@ -78,8 +78,9 @@ MATRIX = (
     # Not at the rating step yet: the owner gets 409; other enterprises do not learn it exists.
     Row("POST", "/api/cases/<number>/rating",         "401  409  404  403  403  403  403  403  403  403  403  403",
         body=lambda _: {"rating": "满意"}),
+    # Only the lead unit may ask; at `sign` it is told to sign first (P14), others are refused.
     Row("POST", "/api/cases/<number>/extension-requests",
-                                                      "401  403  403  403  403  201  404  403  403  403  403  403",
+                                                      "401  403  403  403  403  409  404  403  403  403  403  403",
         body=lambda _: {"reason": "需协调多个部门", "requested_due": "2026-12-31T18:00:00+08:00"}),
     # The case's open task is the unit's `sign`: only that unit sees and acts on it.
     Row("GET", "/api/tasks",                          "401 200- 200- 200- 200- 200+ 200- 200- 200- 200- 200- 200-"),

@@ -10,6 +10,7 @@ from .auth import current_actor, login_required, runtime
 from .idempotency import DOC as IDEMPOTENCY_DOC, idempotent
 from .schemas import (CaseIn, CaseListArgs, CaseOut, CasePage, DiagramOut, ExtensionIn, HistoryOut,
                       ProgressOut, RatingIn)
+from .validation import with_service_errors
 
 blp = Blueprint("cases", __name__, url_prefix="/api/cases", description="诉求 (Cases)")
 SECURITY = [{"bearerAuth": []}]
@@ -27,13 +28,16 @@ class Cases(MethodView):
         An enterprise user gets each case's EnterpriseCase fields only (P17)."""
         return cases.list_cases(runtime(), current_actor(), **args)
 
+    @login_required("agent", "enterprise")
+    @with_service_errors(lambda body: intake.submission_errors(runtime(), current_actor(), body))
     @blp.arguments(CaseIn)
     @blp.response(201, CaseOut)
     @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
-    @login_required("agent", "enterprise")
     @idempotent(201)
     def post(self, body, idem):
         """Submit a demand: agents on the phone, enterprises through web/app (受理).
+        One 422 names every missing or invalid field, the enterprise's identification (P2)
+        included; nothing is written then.
         An `Idempotency-Key` header makes a retry return the first result."""
         return intake.submit_case(runtime(), current_actor(), body, idem=idem)
 

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from app.db.models import Unit
 from app.domain.actor import Actor
-from app.domain.open311 import (ATTRIBUTES, CODE_TO_DOMAIN, DESCRIPTION_MAX, KIND_KEYS,
-                                SERVICE_GROUP, SERVICES, kind_for)
+from app.domain.open311 import (ATTRIBUTES, CODE_TO_DOMAIN, DESCRIPTION_MAX, INTAKE_FIELD_NAMES,
+                                KIND_KEYS, SERVICE_GROUP, SERVICES, kind_for)
 from app.services import intake
 from app.services.runtime import Runtime
 
@@ -54,12 +54,17 @@ def towns(rt: Runtime) -> list[tuple[str, str]]:
 
 
 def submit(rt: Runtime, actor: Actor, form) -> list[dict]:
-    """POST Service Request: the form's fields become a case through the intake service."""
-    domain = domain_of(form.get("service_code"))
+    """POST Service Request: the form's fields become a case through the intake service.
+    An unknown service code is 404; otherwise one 400 names every wrong parameter."""
+    code = form.get("service_code")
+    domain = domain_of(code) if code else None
     payload, errors = intake_payload(rt, form)
+    payload["domain"] = domain
+    if not code:
+        errors.insert(0, "service_code: 请提供 service_code")
     if errors:
-        raise Open311Error(400, *errors)
-    case = intake.submit_case(rt, actor, payload | {"domain": domain})
+        raise Open311Error(400, *errors, *intake_errors(rt, actor, payload, errors))
+    case = intake.submit_case(rt, actor, payload)
     return [{"service_request_id": case["number"],
              "service_notice": SERVICE_NOTICE.format(number=case["number"]),
              "account_id": form.get("account_id") or None}]
@@ -100,6 +105,18 @@ def intake_payload(rt: Runtime, form) -> tuple[dict, list[str]]:
                "credit_code": form.get("attribute[credit_code]") or None, "phone": phone,
                "contact_phone": phone, "contact_name": name or None, "submission": submission}
     return payload, errors
+
+
+def intake_errors(rt: Runtime, actor: Actor, payload: dict, errors: list[str]) -> list[str]:
+    """What the intake would refuse as well (P2 identification, phone, …), for the parameters
+    Open311's own checks did not name, so that one answer names every wrong parameter."""
+    named = {error.split(":", 1)[0] for error in errors}
+    found: list[str] = []
+    for field, messages in intake.submission_errors(rt, actor, payload).items():
+        name = INTAKE_FIELD_NAMES.get(field, field)
+        found.extend(f"{name}: {message}" for message in messages
+                     if name not in named and f"{name}: {message}" not in found)
+    return found
 
 
 def coordinates(lat: str | None, long: str | None) -> tuple[float | None, float | None, list[str]]:

@@ -26,6 +26,7 @@ from .runtime import Runtime
 
 VERDICTS = ("correct", "wrong")
 MAX_SAMPLE = 100
+NOTE_MAX = 500
 EXCERPT = 300
 
 
@@ -104,7 +105,7 @@ def _check(verdict, domain, note, auto_domain) -> dict[str, list[str]]:
             errors["domain"] = ["正确领域与自动派单领域相同；请判定为正确"]
     elif domain is not None and domain != auto_domain:
         errors["domain"] = ["判定为正确时不填领域"]
-    if note is not None and len(note) > 500:
+    if note is not None and len(note) > NOTE_MAX:
         errors["note"] = ["备注不超过 500 字"]
     return errors
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.services import routing_audit, routing_models
 
@@ -46,8 +46,15 @@ def model_source(source: str) -> str:
 @bp.route("/routing/models", endpoint="routing_models")
 @page(*READERS)
 def models_page(actor):
-    return render_template("routing_models.html", models=routing_models.list_models(rt(), with_usage=True)[::-1],
-                           can_activate=actor.role in MANAGERS)
+    return _models_view(actor)
+
+
+def _models_view(actor, refused: dict | None = None):
+    """The versions; `refused`: a refused threshold to show again, typed, with its error."""
+    html = render_template("routing_models.html",
+                           models=routing_models.list_models(rt(), with_usage=True)[::-1],
+                           can_activate=actor.role in MANAGERS, refused=refused or {})
+    return (html, 422) if refused else html
 
 
 @bp.route("/routing/models/<int:version>/activate", methods=["POST"], endpoint="routing_activate")
@@ -60,6 +67,9 @@ def activate(actor, version):
         threshold = -1.0  # refused below with the service's own message
     try:
         result = routing_models.activate(rt(), version, threshold)
+    except ValidationFailed as err:
+        _flash_error(err, f"v{version}")
+        return _models_view(actor, _refused(f"threshold-{version}", err, threshold=raw))
     except DomainError as err:
         _flash_error(err)
     else:
@@ -71,8 +81,14 @@ def activate(actor, version):
 @bp.route("/routing/audit", endpoint="routing_audit")
 @page(*AUDIT_READERS)
 def audit_page(actor):
+    return _audit_view(actor, request.args.get("version", ""))
+
+
+def _audit_view(actor, raw_version: str, refused: dict | None = None):
+    """A version's sample; `refused`: a refused draw or verdict to show again, typed, with its
+    errors next to the fields (answered 422, never through the URL)."""
     models = routing_models.list_models(rt(), with_usage=True)[::-1]
-    raw = request.args.get("version", "")
+    raw = str(raw_version or "")
     version = int(raw) if raw.isdigit() else next((m["version"] for m in models if m["active"]),
                                                    models[0]["version"] if models else None)
     sample = None
@@ -81,8 +97,10 @@ def audit_page(actor):
             sample = routing_audit.list_audits(rt(), version)
         except DomainError as err:
             _flash_error(err)
-    return render_template("routing_audit.html", models=models, version=version, sample=sample,
-                           domains=DOMAINS, can_judge=actor.role in AUDITORS)
+    html = render_template("routing_audit.html", models=models, version=version, sample=sample,
+                           domains=DOMAINS, can_judge=actor.role in AUDITORS,
+                           note_max=routing_audit.NOTE_MAX, refused=refused or {})
+    return (html, 422) if refused else html
 
 
 @bp.route("/routing/audit/<int:version>/draw", methods=["POST"], endpoint="routing_audit_draw")
@@ -91,6 +109,9 @@ def draw(actor, version):
     raw = (request.form.get("size") or "").strip()
     try:
         result = routing_audit.draw_sample(rt(), actor, version, int(raw) if raw.isdigit() else -1)
+    except ValidationFailed as err:
+        _flash_error(err)
+        return _audit_view(actor, str(version), _refused("draw", err, size=raw))
     except DomainError as err:
         _flash_error(err)
     else:
@@ -105,15 +126,20 @@ def draw(actor, version):
 @page(*AUDITORS)
 def judge(actor, audit_id):
     form = request.form
+    version = form.get("version", "")
     try:
         result = routing_audit.judge(rt(), actor, audit_id, form.get("verdict", ""),
                                      form.get("domain"), form.get("note"))
+    except ValidationFailed as err:
+        _flash_error(err, routing_audit.case_number_of(rt(), audit_id))
+        return _audit_view(actor, version, _refused(f"judge-{audit_id}", err,
+                                                    domain=form.get("domain") or "",
+                                                    note=form.get("note") or ""))
     except DomainError as err:
         _flash_error(err, routing_audit.case_number_of(rt(), audit_id))
     else:
         flash(gettext("{number} 已判定：{verdict}").format(
             number=result["case_number"], verdict=gettext(VERDICT_LABELS[result["verdict"]])), "success")
-    version = form.get("version", "")
     return redirect(url_for("web.routing_audit", version=version) if version.isdigit()
                     else url_for("web.routing_audit"))
 
@@ -121,7 +147,12 @@ def judge(actor, audit_id):
 VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}
 
 
-def _flash_error(err: DomainError, case_number: str | None = None) -> None:
+def _refused(form: str, err: ValidationFailed, **values: str) -> dict:
+    """Which form was refused, what was typed in it and the errors by field."""
+    return {"form": form, "typed": values, "errors": err.fields}
+
+
+def _flash_error(err: DomainError, prefix: str | None = None) -> None:
     details = " ".join(gettext(m) for messages in (err.fields or {}).values() for m in messages)
     message = details or gettext(err.message)
-    flash(f"{case_number}{colon()}{message}" if case_number else message, "error")
+    flash(f"{prefix}{colon()}{message}" if prefix else message, "error")

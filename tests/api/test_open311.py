@@ -201,3 +201,14 @@ def test_the_case_page_shows_what_the_app_sent(app, key):
     assert "开放接口" in page and "园区企业服务App" in page
     assert "地址" in page and "小榄镇工业大道 8 号" in page
     assert "图片链接" in page and "https://img.example.com/1.jpg" in page
+
+
+def test_open311_and_intake_errors_come_in_one_answer(app, rt, key):
+    answer = report(app, key, "json", service_code=None, description="", phone="0760-88990011",
+                    attributes={"kind": "抱怨"})
+    assert answer.status == 400
+    assert [e["description"].split(": ")[0] for e in answer.data] == [
+        "service_code", "attribute[kind]", "description", "phone"]
+    assert answer.data[2:] == [{"code": 400, "description": "description: 请填写诉求内容"},
+                               {"code": 400, "description": "phone: 该电话未登记为企业联系电话"}]
+    assert case_count(rt) == 0

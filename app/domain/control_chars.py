@@ -22,10 +22,17 @@ def bad_character(text: str, multiline: bool = False) -> bool:
                for c in text)
 
 
+def printable(text: str) -> str:
+    """`text` with each such character shown as U+FFFD (to echo a name in an error safely)."""
+    if not _SUSPECT.search(text):
+        return text
+    return "".join("\ufffd" if unicodedata.category(c) in ("Cc", "Cs") else c for c in text)
+
+
 def control_character_errors(values, multiline: bool = True) -> dict[str, list[str]]:
     """Field errors of a flat mapping of names to texts (a form, a query string, a CSV row)."""
     items = values.items(multi=True) if hasattr(values, "getlist") else values.items()
-    return {str(name): [CONTROL_MESSAGE] for name, value in items
+    return {printable(str(name)): [CONTROL_MESSAGE] for name, value in items
             if isinstance(value, str) and bad_character(value, multiline)
             or isinstance(name, str) and bad_character(name)}
 
@@ -46,7 +53,7 @@ def json_errors(document, max_depth: int) -> dict[str, list[str]]:
                 raise TooDeep(depth)
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, child in items:
-                child_name = f"{name}.{key}" if name else str(key)
+                child_name = printable(f"{name}.{key}" if name else str(key))
                 if isinstance(key, str) and bad_character(key):
                     fields.setdefault(child_name, [CONTROL_MESSAGE])
                 stack.append((child, child_name, depth + 1))

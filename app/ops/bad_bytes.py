@@ -23,6 +23,7 @@ from app.domain.control_chars import (CONTROL_MESSAGE, TooDeep, bad_character,
 
 DEPTH_MESSAGE = "JSON 嵌套层数超过 {limit} 层"
 REFUSED = "提交的内容不能包含控制字符"
+INVALID_JSON = "请求体不是合法的 JSON"  # as app.api.errors says it
 
 
 def request_problem() -> tuple[int, str, dict[str, list[str]]] | None:
@@ -53,8 +54,8 @@ def _json_problem():
         document = json.loads(data)
     except RecursionError:
         return 400, DEPTH_MESSAGE.format(limit=limit), {"_": [DEPTH_MESSAGE.format(limit=limit)]}
-    except ValueError:  # not JSON at all: the schema's parser answers that
-        return None
+    except ValueError:  # not JSON, not UTF-8, or an integer of more than 4,300 digits
+        return 400, INVALID_JSON, {"_": [INVALID_JSON]}
     try:
         fields = json_errors(document, limit)
     except TooDeep:

@@ -11,6 +11,7 @@ from flask import current_app, render_template, request
 
 OPEN311_PUBLIC = {"open311.services", "open311.service_definition", "open311.fallback"}
 CODES = {400: "bad_request", 422: "validation_failed"}
+FIELDS_MESSAGE = "{message}（{fields}）"
 
 
 def _view_function():
@@ -76,6 +77,8 @@ def _page(status: int, message: str, fields: dict[str, list[str]]):
         actor = current_user()
     except Exception:  # noqa: BLE001 — the error page renders without the user
         actor = None
-    names = "、".join(fields)
-    text = f"{message}（{names}）" if names and names != "_" else message
+    from app.web.i18n import gettext
+    names = "、".join(name for name in fields if name != "_")
+    text = gettext(FIELDS_MESSAGE).format(message=gettext(message), fields=names) if names \
+        else gettext(message)
     return render_template("error.html", actor=actor, message=text, status=status), status

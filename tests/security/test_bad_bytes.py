@@ -123,6 +123,16 @@ def test_json_of_64_levels_reaches_the_schema(api, rt):
     assert case_count(rt) == 0
 
 
+@pytest.mark.parametrize("data", [b'{"description": ' + b"1" * 5000 + b"}",
+                                  b'{"description": "\xff\xfe"}', b"{"])
+def test_json_python_cannot_read_is_400(api, rt, data):
+    raw = api.client.post("/api/cases", data=data, content_type="application/json",
+                          headers=api.as_("agent1").headers)
+    assert raw.status_code == 400, raw.get_json()
+    assert raw.get_json()["error"]["fields"] == {"_": ["请求体不是合法的 JSON"]}
+    assert case_count(rt) == 0
+
+
 def test_deep_json_from_an_anonymous_client_is_401(api):
     raw = api.client.post("/api/cases", data=nested(100_000), content_type="application/json")
     assert raw.status_code == 401 and raw.get_json()["error"]["fields"] == {}

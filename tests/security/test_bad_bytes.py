@@ -184,6 +184,16 @@ def test_the_login_form_refuses_a_control_character(app, char):
     assert CONTROL in page.get_data(as_text=True) and "username" in page.get_data(as_text=True)
 
 
+def test_the_error_page_speaks_english_when_chosen(app):
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    page = browser.post("/login", data={"username": "agent1\x00", "password": "x",
+                                        "csrf_token": csrf(browser)},
+                        headers={"Accept": "text/html"})
+    assert page.status_code == 422
+    assert "The request must not contain control characters (username)" in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("char", ["\x00", "\x01", "\x7f"])
 def test_the_intake_page_refuses_a_control_character_and_writes_nothing(app, rt, char):
     agent = logged_in(app, "agent1")

@@ -58,6 +58,8 @@ def load_config(instance_path: str) -> dict:
         "QISU_MESSAGE_SENDER": os.environ.get("QISU_MESSAGE_SENDER", "log"),
         "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        # Deepest nesting a JSON request body may have (deeper: 400)
+        "QISU_JSON_MAX_DEPTH": _int("QISU_JSON_MAX_DEPTH", 64),
         # P18 common problems and surge alerts (README "Common problems and surge alerts")
         "QISU_COMMON_PROBLEMS_MAX_TEXTS": _int("QISU_COMMON_PROBLEMS_MAX_TEXTS", 10_000),
         "QISU_COMMON_PROBLEMS_SIMILARITY": _float("QISU_COMMON_PROBLEMS_SIMILARITY", 0.25),

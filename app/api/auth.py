@@ -53,6 +53,7 @@ def login_required(*roles: str):
             if roles and actor.role not in roles:
                 raise Forbidden()
             return fn(*args, **kwargs)
+        wrapper.qisu_login = ("api", roles)  # read by app.ops.bad_bytes_answer
         return wrapper
     return decorator
 

@@ -18,10 +18,10 @@ SECURITY = [{"bearerAuth": []}]
 
 @blp.route("")
 class Cases(MethodView):
+    @login_required()
     @blp.arguments(CaseListArgs, location="query")
     @blp.response(200, CasePage)
     @blp.doc(security=SECURITY)
-    @login_required()
     def get(self, args):
         """Cases I may see, newest first (诉求列表).
 
@@ -93,10 +93,10 @@ class CaseDiagram(MethodView):
 
 @blp.route("/<number>/rating")
 class CaseRating(MethodView):
+    @login_required("enterprise")
     @blp.arguments(RatingIn)
     @blp.response(200, CaseOut)
     @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
-    @login_required("enterprise")
     @idempotent(200)
     def post(self, body, number, idem):
         """The enterprise rates the result (好差评).
@@ -106,10 +106,10 @@ class CaseRating(MethodView):
 
 @blp.route("/<number>/extension-requests")
 class CaseExtension(MethodView):
+    @login_required("unit")
     @blp.arguments(ExtensionIn)
     @blp.response(201, CaseOut)
     @blp.doc(security=SECURITY)
-    @login_required("unit")
     def post(self, body, number):
         """The lead unit asks for a later resolution deadline; the supervisor decides (申请延期)."""
         return extensions.request_extension(runtime(), current_actor(), number, body["reason"],

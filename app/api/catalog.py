@@ -17,10 +17,10 @@ SECURITY = [{"bearerAuth": []}]
 
 @blp.route("/enterprises")
 class Enterprises(MethodView):
+    @login_required("agent", "dispatcher", "supervisor", "leader", "analyst", "admin")
     @blp.arguments(EnterpriseArgs, location="query")
     @blp.response(200, EnterpriseOut(many=True))
     @blp.doc(security=SECURITY)
-    @login_required("agent", "dispatcher", "supervisor", "leader", "analyst", "admin")
     def get(self, args):
         """Look up enterprises by name, credit code or phone; red list first (企业查询)."""
         return enterprises.search(runtime(), args["q"])

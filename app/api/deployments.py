@@ -24,10 +24,10 @@ class Deployments(MethodView):
         """All deployments, newest first; new cases start on the newest."""
         return deployments.list_deployments(runtime())
 
+    @login_required("designer")
     @blp.arguments(ProcessFileIn)
     @blp.response(201, DeploymentOut)
     @blp.doc(security=SECURITY)
-    @login_required("designer")
     def post(self, body):
         """Replace one file of the newest deployment and deploy the result as a new version.
 
@@ -44,10 +44,10 @@ class ValidationOut(Schema):
 
 @blp.route("/validate")
 class Validate(MethodView):
+    @login_required("designer")
     @blp.arguments(ProcessFileIn)
     @blp.response(200, ValidationOut)
     @blp.doc(security=SECURITY)
-    @login_required("designer")
     def post(self, body):
         """Check one file against the newest deployment without deploying anything (校验).
 

@@ -40,9 +40,9 @@ def _maybe_export(args, columns, rows, name, result):
 
 @blp.route("/metrics")
 class Metrics(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(InsightArgs, location="query")
     @blp.doc(security=SECURITY, responses=FILE_DOC)
-    @login_required(*ROLES)
     def get(self, args):
         """Key figures, with red-list cases separately (核心指标)."""
         result = metrics.metrics(runtime(), _filters(args))
@@ -54,9 +54,9 @@ class Metrics(MethodView):
 
 @blp.route("/trend")
 class Trend(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(TrendArgs, location="query")
     @blp.doc(security=SECURITY, responses=FILE_DOC)
-    @login_required(*ROLES)
     def get(self, args):
         """Figures by day, week or month (趋势). A bucket that is not a full one says so:
         `partial`, with `cut` (fewer days: cut by the period, or a week or month still running)
@@ -68,9 +68,9 @@ class Trend(MethodView):
 
 @blp.route("/units")
 class Units(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(UnitArgs, location="query")
     @blp.doc(security=SECURITY, responses=FILE_DOC)
-    @login_required(*ROLES)
     def get(self, args):
         """Ranking of the receiving units (承办单位排名)."""
         rows = breakdowns.units(runtime(), _filters(args), args["sort"])
@@ -79,9 +79,9 @@ class Units(MethodView):
 
 @blp.route("/hotspots")
 class Hotspots(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(HotspotArgs, location="query")
     @blp.doc(security=SECURITY, responses=FILE_DOC)
-    @login_required(*ROLES)
     def get(self, args):
         """Top domains of consultations and of complaints, with the change against the
         previous period of equal length (热点)."""
@@ -91,9 +91,9 @@ class Hotspots(MethodView):
 
 @blp.route("/towns")
 class Towns(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(InsightArgs, location="query")
     @blp.doc(security=SECURITY, responses=FILE_DOC)
-    @login_required(*ROLES)
     def get(self, args):
         """Demands by town and domain (镇街 × 领域)."""
         result = breakdowns.towns(runtime(), _filters(args))

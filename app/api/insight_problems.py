@@ -29,10 +29,10 @@ def analyse(args: dict) -> dict:
 
 @blp.route("/common-problems")
 class CommonProblems(MethodView):
+    @login_required(*READERS)
     @blp.arguments(ProblemArgs, location="query")
     @blp.response(200, ProblemsOut)
     @blp.doc(security=SECURITY)
-    @login_required(*READERS)
     def get(self, args):
         """Demands of different enterprises about the same problem, grouped by text similarity,
         largest group first; `format=csv|xlsx` downloads the group table (共性问题)."""
@@ -45,10 +45,10 @@ class CommonProblems(MethodView):
 
 @blp.route("/surges")
 class Surges(MethodView):
+    @login_required(*READERS)
     @blp.arguments(SurgeArgs, location="query")
     @blp.response(200, SurgeOut(many=True))
     @blp.doc(security=SECURITY)
-    @login_required(*READERS)
     def get(self, args):
         """Recent surge alerts, newest first: `status=open|acknowledged|all` (激增预警)."""
         return surges.list_alerts(runtime(), args["status"], args["limit"])

@@ -19,10 +19,10 @@ HOTLINE_STAFF = ("agent", "dispatcher", "supervisor", "leader", "admin")
 
 @blp.route("")
 class Articles(MethodView):
+    @login_required(*HOTLINE_STAFF)
     @blp.arguments(KnowledgeArgs, location="query")
     @blp.response(200, KnowledgeOut(many=True))
     @blp.doc(security=SECURITY)
-    @login_required(*HOTLINE_STAFF)
     def get(self, args):
         """Search the policy answers by words in title, answer or tags, optionally of one domain
         (知识库检索)."""

@@ -19,10 +19,10 @@ SECURITY = [{"bearerAuth": []}]
 
 @blp.route("/suggest")
 class Suggest(MethodView):
+    @login_required("agent", "dispatcher", "supervisor", "admin")
     @blp.arguments(SuggestIn)
     @blp.response(200, SuggestOut)
     @blp.doc(security=SECURITY)
-    @login_required("agent", "dispatcher", "supervisor", "admin")
     def post(self, args):
         """The active classifier's three most likely domains for a demand text, each with the unit
         the routing table gives it, the confidence score and whether the case would be dispatched
@@ -50,10 +50,10 @@ class Models(MethodView):
 
 @blp.route("/models/<version>/activate")
 class Activate(MethodView):
+    @login_required("admin")
     @blp.arguments(ActivateIn)
     @blp.response(200, ModelOut)
     @blp.doc(security=SECURITY)
-    @login_required("admin")
     def post(self, args, version):
         """Make a version the active classifier, optionally with a manual threshold (启用模型)."""
         return routing_models.activate(runtime(), _version(version), args["threshold"])
@@ -73,10 +73,10 @@ class Audits(MethodView):
         judge first, and the precision of the judged ones with its 95% interval."""
         return routing_audit.list_audits(runtime(), _version(version))
 
+    @login_required(*AUDITORS)
     @blp.arguments(DrawIn)
     @blp.response(201, DrawOut)
     @blp.doc(security=SECURITY)
-    @login_required(*AUDITORS)
     def post(self, args, version):
         """Draws up to `size` more of the version's automatically dispatched cases at random into
         its sample; a case is drawn at most once (抽样)."""
@@ -85,10 +85,10 @@ class Audits(MethodView):
 
 @blp.route("/audits/<audit_id>")
 class Judge(MethodView):
+    @login_required(*AUDITORS)
     @blp.arguments(JudgeIn)
     @blp.response(200, AuditOut)
     @blp.doc(security=SECURITY)
-    @login_required(*AUDITORS)
     def post(self, args, audit_id):
         """Judges a drawn case: `correct`, or `wrong` with the domain it should have had. Final:
         a second verdict is 409. The verdict goes into the case's trail and is its training

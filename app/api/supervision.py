@@ -27,10 +27,10 @@ class Overdue(MethodView):
 
 @blp.route("/due-soon")
 class DueSoon(MethodView):
+    @login_required(*ROLES)
     @blp.arguments(DueSoonArgs, location="query")
     @blp.response(200, SupervisionCase(many=True))
     @blp.doc(security=SECURITY)
-    @login_required(*ROLES)
     def get(self, args):
         """Running deadlines past their warning time or due within `hours` (即将超期)."""
         return supervision.due_soon(runtime(), args["hours"])

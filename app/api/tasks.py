@@ -16,10 +16,10 @@ SECURITY = [{"bearerAuth": []}]
 
 @blp.route("")
 class Tasks(MethodView):
+    @login_required()
     @blp.arguments(TaskListArgs, location="query")
     @blp.response(200, TaskPage)
     @blp.doc(security=SECURITY)
-    @login_required()
     def get(self, args):
         """My tasks and my groups' tasks; red-list first (待办列表)."""
         return tasks.list_tasks(runtime(), current_actor(), **args)
@@ -57,10 +57,10 @@ class TaskUnclaim(MethodView):
 
 @blp.route("/<task_id>/complete")
 class TaskComplete(MethodView):
+    @login_required()
     @blp.arguments(TaskCompleteIn)
     @blp.response(200, CaseOut)
     @blp.doc(security=SECURITY, **IDEMPOTENCY_DOC)
-    @login_required()
     @idempotent(200)
     def post(self, body, task_id, idem):
         """Complete a task with its form data; the process moves to its next step (办理).

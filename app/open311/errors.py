@@ -7,6 +7,7 @@ import logging
 from flask import request
 from werkzeug.exceptions import HTTPException
 
+from app.domain.control_chars import printable
 from app.domain.errors import DomainError
 from app.domain.open311 import INTAKE_FIELD_NAMES
 
@@ -19,7 +20,8 @@ class Open311Error(Exception):
     def __init__(self, status: int, *descriptions: str):
         super().__init__(descriptions[0] if descriptions else str(status))
         self.status = status
-        self.descriptions = descriptions or ("请求无效",)
+        # what the client sent may be echoed: shown without control characters (XML has none)
+        self.descriptions = tuple(printable(d) for d in descriptions) or ("请求无效",)
 
     def body(self) -> list[dict]:
         return [{"code": self.status, "description": d} for d in self.descriptions]

@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def init_ops(app: Flask) -> None:
-    from . import db_errors, health, login_limit, logs, security
+    from . import bad_bytes, db_errors, health, login_limit, logs, security
     logs.init_app(app)
     security.init_app(app)
     login_limit.init_app(app)
     db_errors.init_app(app)
+    bad_bytes.init_app(app)
     app.register_blueprint(health.bp)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.clock import iso
 from app.db.models import ApiKey, User
 from app.domain.actor import Actor
+from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import Forbidden, NotFound, ValidationFailed
 
 from .auth import to_actor
@@ -34,6 +35,8 @@ def create_key(rt: Runtime, name: str) -> dict:
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise ValidationFailed(fields={"name": ["应用名称须为 1–100 个字符"]})
+    if bad_character(name):
+        raise ValidationFailed(fields={"name": [CONTROL_MESSAGE]})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     with rt.uow() as uow:
         session = uow.session

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, update
 
 from app.clock import iso
 from app.db.models import Case, RoutingAudit, RoutingModel
+from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
@@ -105,9 +106,12 @@ def read_labelled_rows(path_or_text: str, *,
     reader = csv.DictReader(io.StringIO(content))
     if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
         raise ValidationFailed(fields={"csv": ["CSV 须包含 text 和 label 两列"]})
-    texts, labels, rows, unknown = [], [], [], Counter()
+    texts, labels, rows, unknown, garbled = [], [], [], Counter(), []
     for row_number, row in enumerate(reader, start=2):
         text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
+        if bad_character(text, multiline=True) or bad_character(label):
+            garbled.append(row_number)
+            continue
         if not text or not label:
             continue
         if label not in DOMAINS:
@@ -116,6 +120,9 @@ def read_labelled_rows(path_or_text: str, *,
         texts.append(text)
         labels.append(label)
         rows.append(row_number)
+    if garbled:
+        shown = "、".join(str(n) for n in garbled[:10]) + ("等" if len(garbled) > 10 else "")
+        raise ValidationFailed(fields={"csv": [f"第 {shown} 行{CONTROL_MESSAGE}（共 {len(garbled)} 行）"]})
     if unknown:
         names = "、".join(f"{k}（{n} 行）" for k, n in unknown.most_common(5))
         raise ValidationFailed(fields={"label": [f"未知的诉求领域：{names}"]})

@@ -30,5 +30,6 @@ def page(*roles: str):
             if roles and actor.role not in roles:
                 return render_template("error.html", actor=actor, message="无权访问此页面"), 403
             return fn(actor, *args, **kwargs)
+        wrapper.qisu_login = ("page", roles)  # read by app.ops.bad_bytes_answer
         return wrapper
     return decorator

@@ -372,6 +372,16 @@ EN.update({
     "改派至其他承办单位时须填写改派理由。": "Choosing another receiving unit requires an override reason.",
 })
 
+
+# Issue 17 §2, bad bytes: control characters and deep JSON refused at every entry point.
+EN.update({
+    "不能包含控制字符": "must not contain control characters",
+    "提交的内容不能包含控制字符": "The request must not contain control characters",
+    "{message}（{fields}）": "{message} ({fields})",
+    "JSON 嵌套层数超过 {limit} 层": "JSON nested deeper than {limit} levels",
+})
+
+
 def current_language() -> str:
     if "lang" not in g:
         chosen = request.cookies.get("lang")

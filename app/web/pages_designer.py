@@ -112,6 +112,7 @@ def json_action(*roles: str):
             if actor.role not in roles:
                 return jsonify({"ok": False, "message": gettext("无权执行此操作")}), 403
             return fn(actor, *args, **kwargs)
+        wrapper.qisu_login = ("page", roles)  # read by app.ops.bad_bytes_answer
         return wrapper
     return decorator
 

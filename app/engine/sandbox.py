@@ -66,6 +66,11 @@ def _base_globals() -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1)
+def _shared_globals() -> dict[str, Any]:
+    return _base_globals()  # each evaluation gets a copy; scripts cannot reach the shared one
+
+
 class SandboxError(Exception):
     """A script or expression that the sandbox refuses to compile."""
 
@@ -89,7 +94,7 @@ def compile_script(source: str):
 def run_restricted(op: str, source: str, context: dict, external: dict | None) -> Any:
     """Evaluate (op "eval": the value) or execute (op "exec": the new context) restricted code
     in this process, without CPU or memory limits: `sandbox_child` runs it under them."""
-    globals_ = _base_globals()
+    globals_ = _shared_globals()
     scope = dict(globals_)
     scope.update(external or {})
     scope.update(context)

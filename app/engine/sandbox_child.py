@@ -42,11 +42,14 @@ def address_space() -> int | None:
 
 
 def set_memory_limit(megabytes: float | None) -> None:
-    current = address_space()
-    if current is None:
+    """At most `megabytes` more than now (None: no limit)."""
+    if megabytes is None:
+        resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
         return
-    limit = resource.RLIM_INFINITY if megabytes is None else current + int(megabytes * 1024 * 1024)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
+    current = address_space()
+    if current is not None:
+        limit = current + int(megabytes * 1024 * 1024)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.RLIM_INFINITY))
 
 
 def evaluate(request):

@@ -68,8 +68,9 @@ class Evaluator:
     """One evaluator process and its pipes."""
 
     def __init__(self):
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-            [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+        # No secrets in its environment (DATABASE_URL, SECRET_KEY, ...): only what Python needs.
+        env = {"PATH": os.environ.get("PATH", ""), "LANG": "C.UTF-8", "PYTHONPATH": os.pathsep.join(
+            [str(ROOT)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "app.engine.sandbox_child"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, cwd=str(ROOT), env=env, start_new_session=True)

@@ -23,6 +23,9 @@ PAYLOADS = {
     "sorted-map-sorted": "len(sorted(map(sorted, [list(range(100000))]*2000))) > 0",
 }
 RECURSION = "def f(n):\n    return 1 if n == 0 else f(n - 1) + f(n - 1)\nx = f(40)"
+# The same, past the deploy-time check (which refuses a function calling itself by name).
+MUTUAL_RECURSION = ("def g(n):\n    return f(n)\n"
+                    "def f(n):\n    return 1 if n == 0 else g(n - 1) + g(n - 1)\nx = f(40)")
 LIMIT_WORDS = ("CPU 时间超过 0.2 秒", "内存超过 64 MB")
 
 
@@ -71,8 +74,17 @@ def script_before_gateway(script: str) -> str:
         old: old.replace('targetRef="gw_direct"', 'targetRef="sec_script"') + task})
 
 
+def test_a_recursive_function_is_refused_at_deploy(api, rt):
+    response = api.as_("designer1").post("/api/deployments", json={
+        "filename": "enterprise_demand.bpmn", "content": script_before_gateway(RECURSION)})
+    assert response.status == 422, response
+    messages = [m for key, ms in response.json["error"]["fields"].items() if "sec_script" in key
+                for m in ms]
+    assert any("递归函数" in m for m in messages), response.json
+
+
 def test_exponential_recursion_in_a_script_task_stops_at_the_cpu_limit(api, rt, small_limits):
-    deploy(api, "enterprise_demand.bpmn", script_before_gateway(RECURSION))
+    deploy(api, "enterprise_demand.bpmn", script_before_gateway(MUTUAL_RECURSION))
     before = written(rt)
     response = intake(api)
     assert_refused(api, rt, response, "sec_script", before, ("CPU 时间超过 0.2 秒",))
@@ -95,7 +107,7 @@ def test_dmn_input_expression_past_a_limit_is_a_process_error(api, rt, small_lim
 
 
 def test_a_normal_case_runs_after_the_limits_stopped_others(api, rt, small_limits):
-    deploy(api, "enterprise_demand.bpmn", script_before_gateway(RECURSION))
+    deploy(api, "enterprise_demand.bpmn", script_before_gateway(MUTUAL_RECURSION))
     assert intake(api).status == 422
     deploy(api, "enterprise_demand.bpmn", script_before_gateway("x = sum(range(1000))"))
     assert intake(api).status == 201  # the evaluator was replaced; scripts run again

@@ -9,7 +9,7 @@ from app.cli import qisu
 from app.db.models import AuditEvent, Case, Timer
 from app.services.timers import fire_due
 from tests.security.conftest import deploy, workflow_file, xml_text
-from tests.security.test_script_limits import PAYLOADS, RECURSION
+from tests.security.test_script_limits import MUTUAL_RECURSION, PAYLOADS
 
 WARN_FLOW = '<bpmn:sequenceFlow id="flow_response_warn" sourceRef="timer_response_warn" targetRef="warn_response" />'
 
@@ -40,7 +40,7 @@ def cli(app, *args):
 
 
 @pytest.mark.parametrize("script, limit", [
-    (RECURSION, "CPU 时间超过 0.2 秒"),
+    (MUTUAL_RECURSION, "CPU 时间超过 0.2 秒"),
     ("x = " + PAYLOADS["ljust"], "内存超过 64 MB"),
     ("x = " + PAYLOADS["join"], "内存超过 64 MB"),
     ("x = " + PAYLOADS["sorted-map-sorted"], "内存超过 64 MB"),

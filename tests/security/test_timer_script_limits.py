@@ -62,6 +62,10 @@ def test_a_timer_script_past_a_limit_faults_the_timer_and_the_worker_goes_on(
     faulted = [e for e in history.json["events"] if e["action"] == "timer_faulted"]
     assert faulted and limit in faulted[0]["after"]["reason"]
     assert number in cli(app, "faulted-timers")
+    listed = api.as_("admin1").get("/api/timers/faulted")
+    assert listed.status == 200 and [(t["case"], t["timer"]) for t in listed.json] == \
+        [(number, "timer_response_warn")] and limit in listed.json[0]["reason"]
+    assert api.as_("dispatcher1").get("/api/timers/faulted").status == 403
 
 
 def test_a_faulted_timer_is_retried_when_an_operator_asks(app, api, rt, small_limits):
@@ -83,6 +87,21 @@ def test_a_faulted_timer_is_retried_when_an_operator_asks(app, api, rt, small_li
     assert "0 faulted timer(s)" in cli(app, "faulted-timers")
 
 
-def test_retrying_an_unknown_case_is_a_clear_error(app):
+def test_retrying_an_unknown_case_is_a_clear_error(app, api):
     result = app.test_cli_runner().invoke(qisu, ["retry-timers", "NO-SUCH"])
     assert result.exit_code != 0 and "NO-SUCH" in result.output
+    response = api.as_("admin1").post("/api/timers/faulted/NO-SUCH/retry")
+    assert response.status == 404 and "NO-SUCH" in response.json["error"]["message"]
+
+
+def test_an_admin_retries_through_the_api(api, rt, small_limits):
+    deploy(api, "unit_handling.bpmn", warn_script("x = len('a'.ljust(100 * 10**6))"))
+    number = api.submit()["number"]
+    api.dispatch(number, "cgj")
+    rt.clock.advance(minutes=50)
+    assert fire_due(rt) == 0
+    assert api.as_("supervisor1").post(f"/api/timers/faulted/{number}/retry").status == 403
+    retried = api.as_("admin1").post(f"/api/timers/faulted/{number}/retry")
+    assert retried.status == 200 and retried.json == {"retried": 1}
+    assert timers_of(rt, number)[0]["timer_response_warn"] == ("waiting", None)
+    assert api.as_("admin1").get("/api/timers/faulted").json == []

@@ -9,6 +9,7 @@ from app.cli import qisu
 from app.db.models import AuditEvent, Case, Timer
 from app.services.timers import fire_due
 from tests.security.conftest import deploy, workflow_file, xml_text
+from tests.support import logged_in
 from tests.security.test_script_limits import MUTUAL_RECURSION, PAYLOADS
 
 WARN_FLOW = '<bpmn:sequenceFlow id="flow_response_warn" sourceRef="timer_response_warn" targetRef="warn_response" />'
@@ -66,6 +67,8 @@ def test_a_timer_script_past_a_limit_faults_the_timer_and_the_worker_goes_on(
     assert listed.status == 200 and [(t["case"], t["timer"]) for t in listed.json] == \
         [(number, "timer_response_warn")] and limit in listed.json[0]["reason"]
     assert api.as_("dispatcher1").get("/api/timers/faulted").status == 403
+    page = logged_in(app, "admin1").get(f"/cases/{number}").get_data(as_text=True)
+    assert "定时器故障" in page and limit in page  # the case page's history shows it, with why
 
 
 def test_a_faulted_timer_is_retried_when_an_operator_asks(app, api, rt, small_limits):

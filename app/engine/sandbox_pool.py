@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,7 +123,6 @@ class Evaluator:
 
 
 def _now() -> float:
-    import time
     return time.monotonic()
 
 

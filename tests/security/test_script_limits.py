@@ -13,6 +13,7 @@ import pytest
 from app.engine.sandbox import RestrictedEnvironment
 from app.engine.sandbox_pool import SandboxLimitExceeded, SandboxLimits
 from tests.security.conftest import deploy, workflow_file, written, xml_text
+from tests.support import UNIT_STEPS
 
 DIRECT = 'kind == "咨询" and direct_reply != ""'
 MAP_SORTED = "map(sorted, [range(100000)]*2000)"
@@ -104,6 +105,21 @@ def test_dmn_input_expression_past_a_limit_is_a_process_error(api, rt, small_lim
     deploy(api, "routing.dmn", workflow_file("routing.dmn", **{expression: xml_text(payload)}))
     before = written(rt)
     assert_refused(api, rt, intake(api), "route", before, ("内存超过 64 MB",))
+
+
+def test_timer_expression_past_a_limit_is_a_process_error(api, rt, small_limits):
+    payload = "rating_window['due'] + 'a'.ljust(3*10**8)[:0]"
+    deploy(api, "enterprise_demand.bpmn", workflow_file(
+        "enterprise_demand.bpmn", **{'rating_window["due"]': xml_text(payload)}))
+    number = api.submit()["number"]
+    api.dispatch(number, "cgj")
+    user = api.as_("spec_cgj")
+    for name, data in UNIT_STEPS[:-1]:
+        data = {**data, "contacted_at": api.now_beijing()} if name == "contact" else data
+        assert user.complete(number, name, data).status == 200
+    before = written(rt)
+    reply = user.complete(number, "reply", {"result": "解决", "reply_text": "已协调解决"})
+    assert_refused(api, rt, reply, "timer_rating_due", before, ("内存超过 64 MB",))
 
 
 def test_a_normal_case_runs_after_the_limits_stopped_others(api, rt, small_limits):

@@ -84,4 +84,7 @@ def load_config(instance_path: str) -> dict:
         "QISU_LOGIN_MAX_FAILURES": _int("QISU_LOGIN_MAX_FAILURES", 5),
         "QISU_LOGIN_WINDOW_MINUTES": _int("QISU_LOGIN_WINDOW_MINUTES", 15),
         "QISU_IDEMPOTENCY_TTL_HOURS": _int("QISU_IDEMPOTENCY_TTL_HOURS", 24),
+        # Issue 17: CPU seconds and megabytes each script/expression evaluation may use
+        "QISU_SCRIPT_CPU_SECONDS": _float("QISU_SCRIPT_CPU_SECONDS", 1.0),
+        "QISU_SCRIPT_MEMORY_MB": _float("QISU_SCRIPT_MEMORY_MB", 64.0),
     }

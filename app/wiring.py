@@ -9,6 +9,7 @@ from .config import positive_number
 from .domain.errors import Conflict
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
+from .engine.sandbox_pool import SandboxLimits
 from .domain.work_calendar import WorkCalendar, parse_hours
 from .services import routing_actions, sla  # noqa: F401  (register their actions)
 from .services.actions import ACTIONS
@@ -21,7 +22,7 @@ def build_runtime(config, clock=None) -> Runtime:
     engine = make_engine(config["DATABASE_URL"])
     return Runtime(
         session_factory=make_session_factory(engine),
-        runner=WorkflowRunner(ACTIONS),
+        runner=WorkflowRunner(ACTIONS, limits=sandbox_limits(config)),
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
@@ -32,6 +33,12 @@ def build_runtime(config, clock=None) -> Runtime:
                   "idempotency_ttl_hours": config.get("QISU_IDEMPOTENCY_TTL_HOURS", 24),
                   "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"])),
                   **insight_settings(config)})
+
+
+def sandbox_limits(config) -> SandboxLimits:
+    """Issue 17: the CPU and memory allowance of each script or expression evaluation."""
+    return SandboxLimits(positive_number(config, "QISU_SCRIPT_CPU_SECONDS"),
+                         positive_number(config, "QISU_SCRIPT_MEMORY_MB"))
 
 
 def insight_settings(config) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .base import alembic_config, qisu
+from .base import alembic_config, qisu, service_call
 
 
 @qisu.command("migrate")
@@ -42,6 +42,24 @@ def fire_timers() -> None:
     """Fire every timer that is due now, once, and exit (for cron-style operation)."""
     from ..services.timers import fire_due
     click.echo(f"fired {fire_due(current_app.extensions['qisu'])}")
+
+
+@qisu.command("faulted-timers")
+def faulted_timers() -> None:
+    """List the timers whose process failed (e.g. a script past the sandbox limits), and why."""
+    from ..services.timers import faulted_timers as listed
+    rows = service_call(listed)
+    for row in rows:
+        click.echo(f"{row['case']}  {row['timer']}  due {row['due_at']}  {row['reason']}")
+    click.echo(f"{len(rows)} faulted timer(s)")
+
+
+@qisu.command("retry-timers")
+@click.argument("number")
+def retry_timers(number: str) -> None:
+    """Make the faulted timers of case NUMBER waiting again (after the cause was fixed)."""
+    from ..services.timers import retry_faulted
+    click.echo(f"{service_call(retry_faulted, number)} timer(s) of {number} waiting again")
 
 
 @qisu.command("send-messages")

@@ -278,8 +278,9 @@ class Timer(Base):
     task_id: Mapped[str] = mapped_column(String(36), unique=True)   # SpiffWorkflow task id
     name: Mapped[str] = mapped_column(String(100))                  # BPMN element id
     due_at: Mapped[datetime] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(8), default="waiting")  # waiting|fired|dropped
+    status: Mapped[str] = mapped_column(String(8), default="waiting")  # waiting|fired|dropped|faulted
     fired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    fault: Mapped[str | None] = mapped_column(Text)  # why it is "faulted" (a process error)
 
 
 class SurgeAlert(Base):

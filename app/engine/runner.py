@@ -18,6 +18,7 @@ from SpiffWorkflow.util.task import TaskState
 from .actions import ActionRegistry
 from .bundle import ParsedBundle
 from .sandbox import RestrictedEnvironment
+from .sandbox_pool import SandboxLimitExceeded, SandboxLimits
 from .timers import due_at
 from .state import dump_state, load_state
 
@@ -25,8 +26,8 @@ from .state import dump_state, load_state
 class QisuScriptEngine(PythonScriptEngine):
     """Restricted scripts; service tasks dispatch to the action registry."""
 
-    def __init__(self, actions: ActionRegistry, clock=None):
-        super().__init__(environment=RestrictedEnvironment())
+    def __init__(self, actions: ActionRegistry, clock=None, limits: SandboxLimits | None = None):
+        super().__init__(environment=RestrictedEnvironment(limits))
         self.actions = actions
         self.clock = clock
 
@@ -59,10 +60,21 @@ class TaskNotReady(LookupError):
 class ProcessFailure(Exception):
     """SpiffWorkflow raised while running the process (script error, bad expression, ...)."""
 
-    def __init__(self, message: str, element_id: str | None = None):
+    def __init__(self, message: str, element_id: str | None = None, limit: bool = False):
         super().__init__(message)
         self.message = message
         self.element_id = element_id
+        self.limit = limit  # the sandbox's CPU or memory limit stopped it
+
+
+def _limit_exceeded(err: BaseException) -> SandboxLimitExceeded | None:
+    seen = set()
+    while err is not None and id(err) not in seen:
+        if isinstance(err, SandboxLimitExceeded):
+            return err
+        seen.add(id(err))
+        err = getattr(err, "exception", None) or err.__cause__ or err.__context__
+    return None
 
 
 @contextmanager
@@ -72,6 +84,8 @@ def _engine_errors():
     except SpiffWorkflowException as err:
         task = getattr(err, "task", None)
         element = task.task_spec.bpmn_id if task is not None else getattr(err, "id", None)
+        if (limit := _limit_exceeded(err)) is not None:
+            raise ProcessFailure(str(limit), element, limit=True) from err
         raise ProcessFailure(str(err).split("\n")[0], element) from err
 
 
@@ -83,8 +97,8 @@ class TimerView:
 
 
 class WorkflowRunner:
-    def __init__(self, actions: ActionRegistry, clock=None):
-        self.script_engine = QisuScriptEngine(actions, clock)
+    def __init__(self, actions: ActionRegistry, clock=None, limits: SandboxLimits | None = None):
+        self.script_engine = QisuScriptEngine(actions, clock, limits)
 
     @property
     def clock(self):

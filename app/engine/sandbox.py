@@ -3,7 +3,8 @@
 Scripts cannot import, open files, reach the network or touch dunder attributes: `__import__`,
 `open` and friends are simply absent from the builtins, and RestrictedPython's compiler rejects
 names and attributes starting with an underscore. `sandbox_policy.QisuPolicy` narrows the
-language further and bounds CPU and memory (see there).
+language further (see there). Every evaluation runs in an evaluator process under real CPU-time
+and memory limits (`sandbox_pool`, `sandbox_child`).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from .sandbox_policy import QisuPolicy, binop, capped_range, iteration_budget
+from .sandbox_pool import SandboxLimits, evaluate_limited
 
 _EXTRA_BUILTINS = {
     name: obj for name, obj in {
@@ -64,6 +66,11 @@ def _base_globals() -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=1)
+def _shared_globals() -> dict[str, Any]:
+    return _base_globals()  # each evaluation gets a copy; scripts cannot reach the shared one
+
+
 class SandboxError(Exception):
     """A script or expression that the sandbox refuses to compile."""
 
@@ -84,34 +91,38 @@ def compile_script(source: str):
     return result.code
 
 
-class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
-    """A SpiffWorkflow script environment that runs everything through RestrictedPython."""
+def run_restricted(op: str, source: str, context: dict, external: dict | None) -> Any:
+    """Evaluate (op "eval": the value) or execute (op "exec": the new context) restricted code
+    in this process, without CPU or memory limits: `sandbox_child` runs it under them."""
+    globals_ = _shared_globals()
+    scope = dict(globals_)
+    scope.update(external or {})
+    scope.update(context)
+    scope["_getiter_"] = iteration_budget()
+    if op == "eval":
+        return eval(compile_expression(source), scope)  # noqa: S307 - restricted code object
+    exec(compile_script(source), scope)  # noqa: S102 - restricted code object
+    reserved = set(globals_) | set(external or {})
+    return {key: value for key, value in scope.items()
+            if not (key in reserved or key.startswith("_") or callable(value) or
+                    isinstance(value, ModuleType))}
 
-    def __init__(self):
-        super().__init__(_base_globals())
+
+class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
+    """A SpiffWorkflow script environment that runs everything through RestrictedPython, in an
+    evaluator process with CPU and memory limits (`sandbox_pool`)."""
+
+    def __init__(self, limits: SandboxLimits | None = None):
+        super().__init__(_base_globals())  # what the evaluator process gives each script
+        self.limits = limits or SandboxLimits()
 
     def evaluate(self, expression, context, external_context=None):
-        scope = dict(self.globals)
-        scope.update(external_context or {})
-        scope.update(context)
-        scope["_getiter_"] = iteration_budget()
-        return eval(compile_expression(expression), scope)  # noqa: S307 - restricted code object
+        return evaluate_limited("eval", expression, context, external_context, self.limits)
 
     def execute(self, script, context, external_context=None):
-        scope = dict(self.globals)
-        scope.update(external_context or {})
-        scope.update(context)
-        scope["_getiter_"] = iteration_budget()
-        exec(compile_script(script), scope)  # noqa: S102 - restricted code object
-        reserved = set(self.globals) | set(external_context or {})
-        for key in list(context):
-            if key not in scope:
-                del context[key]
-        for key, value in scope.items():
-            if key in reserved or key.startswith("_") or callable(value) or \
-                    isinstance(value, ModuleType):
-                continue
-            context[key] = value
+        result = evaluate_limited("exec", script, context, external_context, self.limits)
+        context.clear()
+        context.update(result)
         return True
 
 

@@ -1,13 +1,14 @@
 """The sandbox's compile policy and run-time limits, on top of RestrictedPython.
 
 Refused when a file is deployed (compile time), with a message naming the construct:
-imports, `while` loops, class definitions, decorators, `global`/`nonlocal`, lambdas, generators,
+imports, `while` loops, class definitions, decorators, functions that call themselves, `global`/`nonlocal`, lambdas, generators,
 names that reach attributes or code by string (`getattr`, `vars`, `type`, `compile`, ...) and the
 `format`/`format_map`/`mro` attributes (a format string reads attributes without the guard).
 RestrictedPython itself refuses names and attributes starting with `_` and frame attributes
 (`gi_frame`, `f_back`, ...).
 
-Bounded at run time (CPU and memory): `a ** b`, `a * b` and `a << b` are computed by `_binop_`,
+Bounded at run time, besides the CPU-time and memory limits of the evaluator process
+(`sandbox_pool`), which hold whatever gets past these checks: `a ** b`, `a * b` and `a << b` are computed by `_binop_`,
 which refuses results beyond the limits below; `range` is capped; and every `for` loop or
 comprehension draws from one iteration budget per evaluation.
 """
@@ -76,6 +77,9 @@ class QisuPolicy(RestrictingNodeTransformer):
     def visit_FunctionDef(self, node):
         if node.decorator_list:
             return self._refuse(node, "装饰器")
+        if any(isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and
+               call.func.id == node.name for call in ast.walk(node)):
+            return self._refuse(node, f'递归函数 "{node.name}"')  # the CPU limit stops the rest
         return super().visit_FunctionDef(node)
 
     def visit_Name(self, node):

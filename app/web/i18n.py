@@ -395,3 +395,9 @@ def gettext(text: str) -> str:
     if current_language() == "en":
         return EN.get(text, text)
     return text
+
+
+# Issue 17 (sandbox limits): a timer whose script went past the limits, in the case history.
+EN.update({
+    "定时器故障": "Timer faulted", "重试定时器": "Timer retried",
+})

@@ -29,6 +29,7 @@ ACTION_LABELS = {
     "co_timeout": "协办超时", "extension_requested": "申请延期", "extension_approved": "批准延期",
     "extension_rejected": "驳回延期", "rating": "评价", "close": "结案",
     "auto_dispatch": "自动派单", "routing_audit": "分拨抽检", "classify": "智能识别领域",
+    "timer_faulted": "定时器故障", "timer_retried": "重试定时器",
 }
 # Labels of recorded values that are not form fields.
 VALUE_LABELS = {

@@ -130,6 +130,9 @@ MATRIX = (
     Row("GET", "/api/insight/surges",                 "401  403  403  403  403  403  403  200  200  403  200  200"),
     Row("POST", "/api/insight/surges/<alert_id>/acknowledge",
                                                       "401  403  403  403  403  403  403  200  403  403  403  200"),
+    # Issue 17: timers whose process failed (sandbox limits); administrators list and retry them.
+    Row("GET", "/api/timers/faulted",                 "401  403  403  403  403  403  403  403  403  403  403  200"),
+    Row("POST", "/api/timers/faulted/<number>/retry", "401  403  403  403  403  403  403  403  403  403  403  200"),
 )
 
 

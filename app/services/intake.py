@@ -15,7 +15,7 @@ from .command import Command, running
 from .deployments import latest
 from .enterprises import identify
 from .idempotency import IdempotencyRequest
-from .numbering import next_case_number
+from .numbering import reserve_case_number
 from .runtime import Runtime
 
 ENTERPRISE_CHANNELS = ("web", "app")
@@ -47,7 +47,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         deployment = latest(session)
         now = rt.clock.now()
         case = Case(
-            number=next_case_number(session, now), status="new", channel=channel, kind=kind,
+            number=reserve_case_number(rt, session, now), status="new", channel=channel, kind=kind,
             domain=domain, town=payload.get("town") or enterprise.town, description=description,
             contact_name=payload.get("contact_name"),
             contact_phone=contact_phone or enterprise.phone, enterprise_id=enterprise.id,

@@ -4,7 +4,7 @@ older than the window — also for the correct password (the lockout holds while
 A successful login clears the count.
 
 The count is shared by every process: `QISU_RATELIMIT_STORAGE` = `database` (the default: table
-`login_failures`, migration 0010, on the app's own database and clock) or a `limits` storage URI
+`login_failures`, migration 0011, on the app's own database and clock) or a `limits` storage URI
 such as `redis://host:6379/0` (Redis, shared by every gunicorn process and machine).
 `memory://` counts in each process on its own (development only). If the store is unreachable,
 logins are not blocked (logged as a warning)."""

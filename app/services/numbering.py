@@ -36,7 +36,7 @@ def reserve_case_number(rt, session, now: datetime) -> str:
 
 def defer_insight_rollup(session) -> None:
     """PostgreSQL: this transaction counts its new case in the P18 insight rollup at commit
-    (migration 0011), so the day's rollup row is not locked across the engine run either."""
+    (migration 0012), so the day's rollup row is not locked across the engine run either."""
     if session.bind.dialect.name == "postgresql":
         session.execute(text("SET CONSTRAINTS insight_rollup_cases DEFERRED"))
 

@@ -7,14 +7,14 @@ its workflow engine run: two intakes on the same day, kind and domain no longer 
 other. Deferred row triggers run at commit in the order of the writes, with each write's OLD and
 NEW, so the sums are the same. SQLite: nothing to do (one writer at a time anyway).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 from alembic import op
 
 
-revision = '0011'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

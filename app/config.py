@@ -80,7 +80,7 @@ def load_config(instance_path: str) -> dict:
         "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
         "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),
         "QISU_TRUSTED_PROXIES": _int("QISU_TRUSTED_PROXIES", 0),
-        "QISU_RATELIMIT_STORAGE": os.environ.get("QISU_RATELIMIT_STORAGE", "memory://"),
+        "QISU_RATELIMIT_STORAGE": os.environ.get("QISU_RATELIMIT_STORAGE", "database"),
         "QISU_LOGIN_MAX_FAILURES": _int("QISU_LOGIN_MAX_FAILURES", 5),
         "QISU_LOGIN_WINDOW_MINUTES": _int("QISU_LOGIN_WINDOW_MINUTES", 15),
         "QISU_IDEMPOTENCY_TTL_HOURS": _int("QISU_IDEMPOTENCY_TTL_HOURS", 24),

@@ -57,6 +57,15 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+class LoginFailure(Base):
+    """One failed login (issue 17): the throttle's shared count when no Redis is configured."""
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ProcessFile(Base):
     """One version of one designer file (BPMN, DMN or form schema), identified by content hash."""
     __tablename__ = "process_files"

@@ -1,6 +1,7 @@
 """Users, password login and bearer tokens."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -24,10 +25,20 @@ def to_actor(user: User) -> Actor:
                  role=user.role, unit_id=user.unit_id, enterprise_id=user.enterprise_id)
 
 
+@functools.cache
+def dummy_hash() -> str:
+    """A hash of a random password with the method and cost of real ones (hash_password)."""
+    return hash_password(secrets.token_urlsafe(16))
+
+
 def check_credentials(rt: Runtime, username: str, password: str) -> Actor:
+    """The active user with this password. An unknown or disabled username costs the same as a
+    wrong password (one hash check against a dummy hash), so timing does not tell which names
+    exist."""
     with rt.uow() as uow:
         user = uow.session.scalar(select(User).where(User.username == username, User.active))
-        if user is None or not check_password_hash(user.password_hash, password or ""):
+        stored = user.password_hash if user is not None else dummy_hash()
+        if not check_password_hash(stored, password or "") or user is None:
             raise Unauthorized("用户名或密码错误")
         return to_actor(user)
 

@@ -15,7 +15,7 @@ from .command import Command, running
 from .deployments import latest
 from .enterprises import identify
 from .idempotency import IdempotencyRequest
-from .numbering import next_case_number
+from .numbering import defer_insight_rollup, reserve_case_number
 from .runtime import Runtime
 
 ENTERPRISE_CHANNELS = ("web", "app")
@@ -46,8 +46,9 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         key_row = idempotency.claim(uow, rt, idem)
         deployment = latest(session)
         now = rt.clock.now()
+        defer_insight_rollup(session)
         case = Case(
-            number=next_case_number(session, now), status="new", channel=channel, kind=kind,
+            number=reserve_case_number(rt, session, now), status="new", channel=channel, kind=kind,
             domain=domain, town=payload.get("town") or enterprise.town, description=description,
             contact_name=payload.get("contact_name"),
             contact_phone=contact_phone or enterprise.phone, enterprise_id=enterprise.id,

@@ -23,6 +23,9 @@ EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Columns = Sequence[tuple[str, str]]
+# The OpenAPI content of an exportable table's 200 answer: JSON, or a file with format=csv|xlsx.
+EXPORT_CONTENT = {"text/csv": {"schema": {"type": "string"}},
+                  XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _cell(value: Any) -> Any:

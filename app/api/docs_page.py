@@ -3,15 +3,16 @@ flask-smorest's inline one, so the page runs under the same script policy as eve
 (no 'unsafe-inline')."""
 from __future__ import annotations
 
-from flask import Flask, render_template, url_for
+from flask import Flask, current_app, render_template, url_for
 
 DOCS_ENDPOINT = "api-docs.openapi_swagger_ui"
 
 
 def api_docs_page():
-    return render_template("api_docs.html", title="QiSu 企诉 API",
+    config = current_app.config
+    return render_template("api_docs.html", title=config["API_TITLE"],
                            spec_url=url_for("api-docs.openapi_json"),
-                           swagger_ui_url="/vendor/swagger-ui-dist/")
+                           swagger_ui_url=config["OPENAPI_SWAGGER_UI_URL"])
 
 
 def init_docs_page(app: Flask) -> None:

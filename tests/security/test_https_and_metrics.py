@@ -87,16 +87,17 @@ def test_metrics_through_a_trusted_proxy_need_the_token(https_app, monkeypatch):
 
 
 def _fake_venv(tmp_path: Path) -> Path:
-    """flask and gunicorn stand-ins that record the token they were started with (the worker
-    stand-in ends only once gunicorn has started, since serve-prod stops all when one ends)."""
+    """flask and gunicorn stand-ins that record the token they were started with. serve-prod stops
+    all when one ends, so the worker and gunicorn stand-ins each end only once the other one has
+    recorded its start (or after 10 s)."""
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True)
     record = tmp_path / "seen"
-    wait = f'case "$*" in *worker*) until grep -q gunicorn "{record}"; do sleep 0.05; done;; esac\n'
-    for name in ("flask", "gunicorn"):
+    wait_for = 'for i in $(seq 200); do grep -q "{0}" "{1}" && break; sleep 0.05; done\n'
+    flask = f'case "$*" in *worker*) {wait_for.format("gunicorn", record).strip()};; esac\n'
+    for name, after in (("flask", flask), ("gunicorn", wait_for.format("qisu worker", record))):
         script = bin_dir / name
-        script.write_text(f'#!/bin/sh\necho "{name} $*|$QISU_METRICS_TOKEN" >> "{record}"\n'
-                          + (wait if name == "flask" else ""))
+        script.write_text(f'#!/bin/sh\necho "{name} $*|$QISU_METRICS_TOKEN" >> "{record}"\n' + after)
         script.chmod(0o755)
     (bin_dir / "python").symlink_to(sys.executable)
     return tmp_path / "venv"

@@ -79,6 +79,8 @@ def load_config(instance_path: str) -> dict:
         # Running in production (README "Running in production").
         "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
         "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),
+        # Strict-Transport-Security max-age when QISU_SECURE_COOKIES is on (0: no HSTS header)
+        "QISU_HSTS_SECONDS": _int("QISU_HSTS_SECONDS", 31_536_000),
         "QISU_TRUSTED_PROXIES": _int("QISU_TRUSTED_PROXIES", 0),
         "QISU_RATELIMIT_STORAGE": os.environ.get("QISU_RATELIMIT_STORAGE", "database"),
         "QISU_LOGIN_MAX_FAILURES": _int("QISU_LOGIN_MAX_FAILURES", 5),

@@ -40,6 +40,8 @@ def init_api(app: Flask) -> Api:
         },
     })
     api = QisuApi(app)
+    from .docs_page import init_docs_page
+    init_docs_page(app)  # /api/docs without an inline script
     # Referenced by CaseOut's description: what an enterprise user gets of a case (P17).
     api.spec.components.schema("EnterpriseCase", schema=EnterpriseCase)
     for blueprint in API_BLUEPRINTS:

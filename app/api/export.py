@@ -1,7 +1,9 @@
 """CSV and XLSX export of any table the insight pages and API show (P18).
 
 A table is a list of (key, header) columns and a list of row dicts; the headers are the user-facing
-(Chinese) column titles. CSV is UTF-8 with a BOM so that Excel opens it correctly.
+(Chinese) column titles. CSV is UTF-8 with a BOM so that Excel opens it correctly. Text that a spreadsheet would run as a
+formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`
+(app/domain/spreadsheet.py), and XLSX text cells are always strings, never formulas.
 """
 from __future__ import annotations
 
@@ -13,25 +15,44 @@ from urllib.parse import quote
 
 from flask import Response
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from app.domain.spreadsheet import neutralise
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Columns = Sequence[tuple[str, str]]
+# The OpenAPI content of an exportable table's 200 answer: JSON, or a file with format=csv|xlsx.
+EXPORT_CONTENT = {"text/csv": {"schema": {"type": "string"}},
+                  XLSX_MIME: {"schema": {"type": "string", "format": "binary"}}}
 
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
-        return "、".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}={v}" for k, v in value.items())
-    return value
+        value = "、".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        value = "; ".join(f"{k}={v}" for k, v in value.items())
+    return neutralise(value)
+
+
+def _xlsx_cell(ws, value: Any) -> WriteOnlyCell:
+    """A typed cell: numbers and dates as such, everything else as a string (data type "s",
+    so that no text is ever stored as a formula)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    if value is not None and not isinstance(value, (int, float, date)):
+        value = neutralise(str(value))
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def to_csv(columns: Columns, rows: Iterable[dict]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([header for _, header in columns])
+    writer.writerow([neutralise(header) for _, header in columns])
     for row in rows:
         writer.writerow(["" if (v := _cell(row.get(key))) is None else v for key, _ in columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -40,15 +61,9 @@ def to_csv(columns: Columns, rows: Iterable[dict]) -> bytes:
 def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> bytes:
     book = Workbook(write_only=True)
     ws = book.create_sheet(title=sheet[:31] or "data")
-    ws.append([header for _, header in columns])
+    ws.append([_xlsx_cell(ws, header) for _, header in columns])
     for row in rows:
-        values = []
-        for key, _ in columns:
-            value = _cell(row.get(key))
-            if isinstance(value, datetime) and value.tzinfo is not None:
-                value = value.replace(tzinfo=None)
-            values.append(value if isinstance(value, (int, float, str, date, type(None))) else str(value))
-        ws.append(values)
+        ws.append([_xlsx_cell(ws, _cell(row.get(key))) for key, _ in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

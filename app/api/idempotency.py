@@ -21,8 +21,10 @@ HEADER = "Idempotency-Key"
 KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 DOC = {"parameters": [{
     "in": "header", "name": HEADER, "required": False,
-    "schema": {"type": "string", "maxLength": 200},
-    "description": "幂等键:相同键的重试返回首次结果且不重复执行(按用户区分,保留 24 小时)"}]}
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": KEY.pattern},
+    "description": "幂等键：1–200 个可见 ASCII 字符，其他取值答复 400；相同键的重试返回首次结果"
+                   "且不重复执行（按用户区分，保留 24 小时）；同一键用于不同请求答复 422 "
+                   "idempotency_key_reused，首个请求仍在进行时答复 409"}]}
 
 
 def idempotent(status: int):

@@ -13,14 +13,16 @@ from app.domain.errors import ValidationFailed
 from app.services.insight import breakdowns, hotspots, metrics, tables
 
 from .auth import login_required, runtime
-from .export import export_response
+from .export import EXPORT_CONTENT, export_response
 from .insight_schemas import HotspotArgs, InsightArgs, TrendArgs, UnitArgs, filters_of
 
 blp = Blueprint("insight", __name__, url_prefix="/api/insight",
                 description="决策分析 (Insight for leadership, P18)")
 SECURITY = [{"bearerAuth": []}]
 ROLES = ("leader", "supervisor", "analyst", "admin")
-FILE_DOC = {"200": {"description": "JSON; 或 format=csv/xlsx 时为文件下载"}}
+FILE_DOC = {"200": {"description": "JSON; 或 format=csv/xlsx 时为文件下载",
+                    "content": {"application/json": {"schema": {"type": "object"}},
+                                **EXPORT_CONTENT}}}
 
 
 def _filters(args):

@@ -9,7 +9,7 @@ from app.services.insight import surges
 from app.services.insight.common_problems import common_problems
 
 from .auth import current_actor, login_required, runtime
-from .export import export_response
+from .export import EXPORT_CONTENT, export_response
 from .signals_schemas import (GROUP_COLUMNS, ProblemArgs, ProblemsOut, SurgeArgs, SurgeOut,
                               export_rows, problem_query)
 
@@ -32,7 +32,9 @@ class CommonProblems(MethodView):
     @login_required(*READERS)
     @blp.arguments(ProblemArgs, location="query")
     @blp.response(200, ProblemsOut)
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, responses={"200": {
+        "description": "JSON；format=csv/xlsx 时为文件下载",
+        "content": {"application/json": {"schema": ProblemsOut}, **EXPORT_CONTENT}}})
     def get(self, args):
         """Demands of different enterprises about the same problem, grouped by text similarity,
         largest group first; `format=csv|xlsx` downloads the group table (共性问题)."""
@@ -61,6 +63,6 @@ class Acknowledge(MethodView):
     @login_required(*ACKNOWLEDGERS)
     def post(self, alert_id):
         """Acknowledge an alert (确认预警); acknowledging again keeps the first acknowledgement."""
-        if not alert_id.isdigit():
-            raise NotFound("未找到该预警")
+        if not (alert_id.isascii() and alert_id.isdigit() and len(alert_id) <= 18):
+            raise NotFound("未找到该预警")  # nor an id past the database's integers
         return surges.acknowledge(runtime(), int(alert_id), current_actor())

@@ -6,11 +6,15 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.api.export import EXPORT_FORMATS
+from app.demo_data import UNITS
 from app.domain.vocab import CHANNELS, DOMAINS, KINDS
 from app.services.insight.breakdowns import UNIT_SORTS
 from app.services.insight.filters import GRANULARITIES, Filters
 
 MAX_DAYS = 3660
+# The receiving units' codes (the units are seeded from app/demo_data.py): documented as the
+# filter's enum; the server checks a code against the units table (unknown: 422 at `unit`).
+UNIT_CODES = tuple(unit["code"] for unit in UNITS)
 
 
 def _one_of(values):
@@ -23,7 +27,7 @@ class InsightArgs(Schema):
     date_to = fields.Date(data_key="to", metadata={"description": "截止日(含),YYYY-MM-DD"},
                           error_messages={"invalid": "日期格式应为 YYYY-MM-DD"})
     unit = fields.String(validate=validate.Length(min=1, max=32, error="长度须在 1–32 之间"),
-                         metadata={"description": "承办单位编码"})
+                         metadata={"description": "承办单位编码", "enum": list(UNIT_CODES)})
     town = fields.String(validate=validate.Length(min=1, max=50, error="长度须在 1–50 之间"))
     kind = fields.String(validate=_one_of(KINDS))
     domain = fields.String(validate=_one_of(DOMAINS))

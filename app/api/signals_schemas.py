@@ -13,6 +13,7 @@ from app.domain.vocab import CHANNELS, DOMAINS, KINDS
 from app.services.insight.common_problems import ProblemQuery
 
 from .export import EXPORT_FORMATS
+from .insight_schemas import UNIT_CODES
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 30
@@ -31,7 +32,7 @@ class ProblemArgs(Schema):
     domain = fields.String(validate=_choice(DOMAINS))
     kind = fields.String(validate=_choice(KINDS))
     unit = fields.String(validate=validate.Length(max=32, error="长度须在 0–32 之间"),
-                         metadata={"description": "承办单位代码，如 xlz"})
+                         metadata={"description": "承办单位代码，如 xlz", "enum": list(UNIT_CODES)})
     channel = fields.String(validate=_choice(tuple(CHANNELS)))
     red_list = fields.Boolean(metadata={"description": "true：只看红名单企业；false：排除红名单企业"},
                               error_messages={"invalid": "应为 true 或 false"})

@@ -83,7 +83,9 @@ def purge_idempotency_keys(hours: int | None) -> None:
               help="longest sleep between rounds in seconds (default QISU_TIMER_POLL_SECONDS)")
 @click.option("--metrics-port", default=None, type=int, envvar="QISU_WORKER_METRICS_PORT",
               help="serve this worker's Prometheus metrics on this port (timers fired, lateness)")
-def worker(poll: float | None, metrics_port: int | None) -> None:
+@click.option("--metrics-addr", default="127.0.0.1", envvar="QISU_WORKER_METRICS_ADDR",
+              help="address the worker's metrics listen on (default loopback only)")
+def worker(poll: float | None, metrics_port: int | None, metrics_addr: str) -> None:
     """Run the background worker until interrupted: fire due timers, deliver the outbox."""
     import signal
     import threading
@@ -93,7 +95,7 @@ def worker(poll: float | None, metrics_port: int | None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if metrics_port:
         from prometheus_client import start_http_server
-        start_http_server(metrics_port)
+        start_http_server(metrics_port, addr=metrics_addr)
     try:
         run_forever(current_app.extensions["qisu"], stop,
                     poll or current_app.config["QISU_TIMER_POLL_SECONDS"])

@@ -2,11 +2,15 @@
 
 Request latency, tasks completed and timers fired come from app/metrics.py (summed over the
 processes in multi-process mode); open and overdue cases are counted by one grouped query at
-scrape time. With `QISU_METRICS_TOKEN` set, the scraper must send `Authorization: Bearer <token>`.
+scrape time. With `QISU_METRICS_TOKEN` set, the scraper must send `Authorization: Bearer <token>`;
+without it only this machine (a loopback client address) may scrape, everyone else gets 403.
+Behind a reverse proxy the client address is the proxy's unless `QISU_TRUSTED_PROXIES` is set, so
+`bin/serve-prod` always sets a token.
 """
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import os
 
@@ -80,12 +84,21 @@ def registry_for_scrape(session_factory) -> CollectorRegistry:
     return registry
 
 
+def _loopback(address: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(address or "").is_loopback
+    except ValueError:
+        return False
+
+
 def metrics():
     token = current_app.config.get("QISU_METRICS_TOKEN")
     if token:
         sent = request.headers.get("Authorization", "")
         if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
             return error_response(401, "unauthorized", "需要有效的监控令牌")
+    elif not _loopback(request.remote_addr):
+        return error_response(403, "forbidden", "未设置监控令牌（QISU_METRICS_TOKEN）时仅允许本机访问")
     registry = registry_for_scrape(current_app.extensions["qisu"].session_factory)
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

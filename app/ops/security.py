@@ -1,9 +1,13 @@
 """Session cookie flags and security headers on every response.
 
 The pages' inline scripts carry a per-request nonce (`csp_nonce()` in templates); scripts are
-otherwise only loaded from this origin. Styles allow inline attributes (bpmn-js, htmx and
-swagger-ui set them). The swagger-ui page (`/api/docs`, flask-smorest's template) has an inline
-script without a nonce, so that one page also allows inline scripts.
+otherwise only loaded from this origin, on every page including `/api/docs` (Swagger UI is
+started from a static file, app/api/docs_page.py). Styles allow inline attributes (bpmn-js, htmx
+and swagger-ui set them).
+
+Over HTTPS (`QISU_SECURE_COOKIES=1`): `Secure` cookies, `Strict-Transport-Security` with
+`QISU_HSTS_SECONDS` (default one year, 0: none) and https external URLs; behind reverse proxies
+`QISU_TRUSTED_PROXIES=N` makes werkzeug's ProxyFix trust the last N `X-Forwarded-*` hops.
 """
 from __future__ import annotations
 
@@ -14,7 +18,6 @@ from flask import Flask, g, request
 BASE_CSP = ("default-src 'self'; img-src 'self' data: blob:; font-src 'self' data:; "
             "style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; "
             "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-RELAXED_SCRIPT_PATHS = ("/api/docs",)
 
 
 def csp_nonce() -> str:
@@ -24,8 +27,6 @@ def csp_nonce() -> str:
 
 
 def content_security_policy(path: str, nonce: str | None) -> str:
-    if path.startswith(RELAXED_SCRIPT_PATHS):
-        return f"{BASE_CSP}; script-src 'self' 'unsafe-inline'"
     script = f"script-src 'self' 'nonce-{nonce}'" if nonce else "script-src 'self'"
     return f"{BASE_CSP}; {script}"
 
@@ -39,8 +40,8 @@ def _headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     headers.setdefault("Content-Security-Policy",
                        content_security_policy(request.path, g.get("csp_nonce")))
-    if g.get("secure_cookies"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if g.get("hsts"):
+        headers.setdefault("Strict-Transport-Security", g.hsts)
     return response
 
 
@@ -49,11 +50,15 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = secure
+    if secure:  # served over HTTPS (behind a proxy: QISU_TRUSTED_PROXIES passes X-Forwarded-Proto)
+        app.config["PREFERRED_URL_SCHEME"] = "https"
+    hsts_seconds = int(app.config.get("QISU_HSTS_SECONDS", 31_536_000) or 0)
+    hsts = f"max-age={hsts_seconds}; includeSubDomains" if secure and hsts_seconds > 0 else None
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", 12 * 3600)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
 
     @app.before_request
     def _mark_secure():
-        g.secure_cookies = secure
+        g.hsts = hsts
 
     app.after_request(_headers)

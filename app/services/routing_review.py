@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 
 from app.domain.errors import ValidationFailed
+from app.domain.spreadsheet import neutralise
 from app.routing_model import DEFAULT_CONFIG, suspect_labels
 from app.routing_model.review import DEFAULT_MAX_LABEL_PROBA
 
@@ -42,11 +43,13 @@ def review_labels(rt: Runtime, csv_path: str | None = None, from_cases: bool = F
 
 
 def write_review_csv(path: str, suspects: list[dict]) -> None:
-    """The review list as a CSV for a spreadsheet (UTF-8 with BOM, so Excel reads the Chinese)."""
+    """The review list as a CSV for a spreadsheet (UTF-8 with BOM, so Excel reads the Chinese);
+    text that a spreadsheet would run as a formula is prefixed with `'`."""
     try:
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
-            writer.writerows(suspects)
+            writer.writerows({key: neutralise(value) for key, value in row.items()}
+                             for row in suspects)
     except OSError as err:
         raise ValidationFailed(fields={"out": [f"无法写入文件：{err.strerror}"]}) from None

@@ -10,9 +10,9 @@ from app import create_app
 from tests.support import csrf, logged_in
 
 
-def _login(client, username, password):
+def _login(client, username, password, **kwargs):
     return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf(client)})
+                                       "csrf_token": csrf(client)}, **kwargs)
 
 
 def test_every_response_carries_the_security_headers(app, api):
@@ -46,8 +46,8 @@ def test_session_cookie_is_httponly_and_samesite(app):
 def test_secure_cookies_behind_https(database_url):
     app = create_app({"TESTING": True, "QISU_AUTO_DEPLOY": False, "DATABASE_URL": database_url,
                       "SECRET_KEY": "t", "QISU_SECURE_COOKIES": True})
-    client = app.test_client()
-    raw = _login(client, "agent1", "qisu-agent1")
+    client = app.test_client()  # https (PREFERRED_URL_SCHEME): the browser's Referer is checked
+    raw = _login(client, "agent1", "qisu-agent1", headers={"Referer": "https://localhost/login"})
     assert raw.status_code == 302
     assert "Secure" in raw.headers["Set-Cookie"] and "HttpOnly" in raw.headers["Set-Cookie"]
     assert raw.headers["Strict-Transport-Security"].startswith("max-age=")

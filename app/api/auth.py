@@ -22,18 +22,22 @@ def runtime():
 def current_actor():
     if "actor" in g:
         return g.actor
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        g.actor = auth_service.actor_for_token(runtime(), header[7:].strip())
+    token = _bearer()
+    if token is not None:
+        g.actor = auth_service.actor_for_token(runtime(), token)
         return g.actor
-    if session.get("user_id"):
-        actor = auth_service.actor_by_id(runtime(), session["user_id"])
-        if actor is not None:
-            if request.method not in ("GET", "HEAD", "OPTIONS"):
-                _check_csrf()  # the browser sends the session cookie by itself
-            g.actor = actor
-            return actor
+    actor = auth_service.actor_for_session(runtime(), session.get("sid"))
+    if actor is not None:
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            _check_csrf()  # the browser sends the session cookie by itself
+        g.actor = actor
+        return actor
     raise Unauthorized()
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
 
 
 def _check_csrf() -> None:
@@ -79,3 +83,19 @@ class Me(MethodView):
     def get(self):
         """The authenticated user (当前用户)."""
         return auth_service.describe_actor(current_actor())
+
+
+@blp.route("/logout")
+class Logout(MethodView):
+    @blp.response(204)
+    @blp.doc(security=[{"bearerAuth": []}])
+    @login_required()
+    def post(self):
+        """End the presented bearer token, or the browser session (退出登录): replaying it
+        afterwards answers 401, in every process. A password change, a disabled user or
+        `flask qisu user revoke-sessions` ends all of a user's tokens and sessions."""
+        token = _bearer()
+        auth_service.revoke(runtime(), token if token is not None else session.get("sid"))
+        if token is None:
+            session.clear()
+        return None

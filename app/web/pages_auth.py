@@ -45,8 +45,8 @@ def login():
         except DomainError:
             error, status = gettext("用户名或密码错误"), 401
         else:
-            session.clear()
-            session["user_id"] = actor.id
+            session.clear()  # a fresh session (no fixation); its server-side row can be revoked
+            session["sid"] = auth.open_web_session(rt(), actor)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
@@ -56,6 +56,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    auth.revoke(rt(), session.get("sid"))  # ends the session for good, not just this cookie
     session.clear()
     return redirect(url_for("web.login"))
 

@@ -204,18 +204,12 @@ def _url(rule: str, ctx: dict) -> str:
 def _call(api, principal: str, row: Row, ctx: dict):
     user = api.anonymous() if PRINCIPALS[principal] is None else api.as_(PRINCIPALS[principal])
     if row.own_token and PRINCIPALS[principal] is not None:
-        user = UserClient(api.client, {"Authorization": f"Bearer {_fresh_token(api, principal)}"})
+        token = api.fresh_token(PRINCIPALS[principal])
+        user = UserClient(api.client, {"Authorization": f"Bearer {token}"})
     url = _url(row.rule, ctx)
     if row.method == "GET":
         return user.get(url, per_page=100) if row.rule in ("/api/cases", "/api/tasks") else user.get(url)
     return user.post(url, json=row.body(ctx) if row.body else None)
-
-
-def _fresh_token(api, principal: str) -> str:
-    username = PRINCIPALS[principal]
-    raw = api.client.post("/api/auth/token", json={"username": username, "password": f"qisu-{username}"})
-    assert raw.status_code == 201, raw.get_json()
-    return raw.get_json()["token"]
 
 
 def _observed(response, row: Row, ctx: dict) -> str:

@@ -192,16 +192,26 @@ def test_tokens_and_sessions_end_at_the_configured_lifetime(app, rt, user):
     assert me(app, token) == 401 and not page_works(client)
 
 
-def test_the_lifetime_follows_qisu_token_ttl_hours(database_url, user):
+def test_the_lifetime_follows_qisu_token_ttl_hours(database_url, user, monkeypatch):
+    monkeypatch.setenv("QISU_TOKEN_TTL_HOURS", "0.5")           # from the environment
     short = create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False,
-                        "SECRET_KEY": "test", "QISU_TOKEN_TTL_HOURS": 2})
+                        "SECRET_KEY": "test"})
     short.extensions["qisu"].clock = FixedClock(START)
     name, password = user
     raw = short.test_client().post("/api/auth/token", json={"username": name, "password": password})
-    assert raw.get_json()["expires_at"] == "2026-11-23T04:00:00Z"
-    token = raw.get_json()["token"]
-    short.extensions["qisu"].clock.advance(hours=2, seconds=1)
-    assert me(short, token) == 401
+    assert raw.get_json()["expires_at"] == "2026-11-23T02:30:00Z"
+    token, client = raw.get_json()["token"], browser(short, name, password)
+    short.extensions["qisu"].clock.advance(minutes=30)
+    assert me(short, token) == 200 and page_works(client)
+    short.extensions["qisu"].clock.advance(seconds=1)
+    assert me(short, token) == 401 and not page_works(client)
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "twelve"])
+def test_a_lifetime_that_is_not_a_positive_number_stops_the_start(database_url, monkeypatch, value):
+    monkeypatch.setenv("QISU_TOKEN_TTL_HOURS", value)
+    with pytest.raises(ValueError, match="QISU_TOKEN_TTL_HOURS"):
+        create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False})
 
 
 # -- several processes ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db.models import ApiToken, User
@@ -80,14 +80,21 @@ def actor_for_session(rt: Runtime, secret: str | None) -> Actor | None:
     return _actor_for(rt, secret, WEB) if secret else None
 
 
+# Built once (every request runs it): one indexed lookup, the unique token_hash, then the user's
+# primary key; plain columns, no ORM objects.
+_LOOKUP = (select(ApiToken.expires_at, User.active, User.id, User.username, User.display_name,
+                  User.role, User.unit_id, User.enterprise_id)
+           .join(User, User.id == ApiToken.user_id)
+           .where(ApiToken.token_hash == bindparam("digest"), ApiToken.kind == bindparam("kind")))
+
+
 def _actor_for(rt: Runtime, secret: str, kind: str) -> Actor | None:
     with rt.uow() as uow:
-        row = uow.session.execute(
-            select(ApiToken.expires_at, User).join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.token_hash == _digest(secret), ApiToken.kind == kind)).first()
-        if row is None or row.expires_at < rt.clock.now() or not row.User.active:
-            return None
-        return to_actor(row.User)
+        row = uow.session.execute(_LOOKUP, {"digest": _digest(secret), "kind": kind}).first()
+    if row is None or row.expires_at < rt.clock.now() or not row.active:
+        return None
+    return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role,
+                 unit_id=row.unit_id, enterprise_id=row.enterprise_id)
 
 
 def revoke(rt: Runtime, secret: str | None) -> None:

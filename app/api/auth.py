@@ -7,10 +7,10 @@ from flask import current_app, g, request, session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.domain.errors import Forbidden, Unauthorized
+from app.domain.errors import Forbidden, Unauthorized, ValidationFailed
 from app.services import auth as auth_service
 
-from .schemas import TokenIn, TokenOut, UserOut
+from .schemas import PasswordIn, TokenIn, TokenOut, UserOut
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="登录与令牌 (Authentication)")
 
@@ -98,4 +98,28 @@ class Logout(MethodView):
         auth_service.revoke(runtime(), token if token is not None else session.get("sid"))
         if token is None:
             session.clear()
+        return None
+
+
+@blp.route("/password")
+class Password(MethodView):
+    @blp.arguments(PasswordIn)
+    @blp.response(204)
+    @blp.doc(security=[{"bearerAuth": []}])
+    @login_required()
+    def post(self, body):
+        """Change one's own password (修改密码): every other token and session of the user ends
+        at once; the one presented stays. A wrong current password counts as a failed login
+        (`QISU_LOGIN_MAX_FAILURES`) and answers 422 at `current_password`."""
+        from app.ops.login_limit import guarded_login
+        actor = current_actor()
+        try:
+            guarded_login(lambda username, password: auth_service.check_credentials(
+                runtime(), username, password), actor.username, body["current_password"])
+        except Unauthorized:
+            raise ValidationFailed(fields={"current_password": ["当前密码不正确"]}) from None
+        token = _bearer()
+        auth_service.set_password(runtime(), actor.username, body["new_password"],
+                                  keep=token if token is not None else session.get("sid"),
+                                  field="new_password")
         return None

@@ -125,15 +125,17 @@ def set_active(rt: Runtime, username: str, active: bool) -> int:
         return ended
 
 
-def set_password(rt: Runtime, username: str, password: str, method: str | None = None) -> int:
-    """A new password for `username`; every token and session of the user ends."""
+def set_password(rt: Runtime, username: str, password: str, method: str | None = None,
+                 keep: str | None = None, field: str = "password") -> int:
+    """A new password for `username`; every token and session of the user ends, but for the
+    one whose secret is `keep` (the user changing their own password stays logged in there)."""
     low, high = PASSWORD_LENGTH
     if not isinstance(password, str) or not low <= len(password) <= high:
-        raise ValidationFailed(fields={"password": [f"密码须为 {low}–{high} 个字符"]})
+        raise ValidationFailed(fields={field: [f"密码须为 {low}–{high} 个字符"]})
     with rt.uow() as uow:
         user = _user(uow.session, username)
         user.password_hash = hash_password(password, method)
-        ended = _end_all(uow.session, user.id)
+        ended = _end_all(uow.session, user.id, except_hash=_digest(keep) if keep else None)
         uow.commit()
         return ended
 
@@ -145,8 +147,11 @@ def _user(session, username: str) -> User:
     return user
 
 
-def _end_all(session, user_id: int) -> int:
-    return session.execute(delete(ApiToken).where(ApiToken.user_id == user_id)).rowcount
+def _end_all(session, user_id: int, except_hash: str | None = None) -> int:
+    query = delete(ApiToken).where(ApiToken.user_id == user_id)
+    if except_hash is not None:
+        query = query.where(ApiToken.token_hash != except_hash)
+    return session.execute(query).rowcount
 
 
 def actor_by_id(rt: Runtime, user_id: int) -> Actor | None:

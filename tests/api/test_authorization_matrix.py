@@ -70,6 +70,9 @@ MATRIX = (
     Row("GET", "/api/auth/me",                        "401  200  200  200  200  200  200  200  200  200  200  200"),
     Row("POST", "/api/auth/logout",                   "401  204  204  204  204  204  204  204  204  204  204  204",
         own_token=True),
+    # A wrong current password: 422 for everyone logged in, and no password changes.
+    Row("POST", "/api/auth/password",                 "401  422  422  422  422  422  422  422  422  422  422  422",
+        body=lambda _: {"current_password": "not-the-password", "new_password": "a-new-password"}),
     Row("GET", "/api/cases",                          "401 200+ 200- 200+ 200+ 200+ 200- 200+ 200+ 200+ 200+ 200+"),
     Row("POST", "/api/cases",                         "401  201  201  201  403  403  403  403  403  403  403  403",
         body=_case_body),

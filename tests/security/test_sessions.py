@@ -127,6 +127,58 @@ def test_a_password_change_ends_every_session_and_token(app, rt, user):
     assert me(app, token_of(app, name, "second-password")) == 200
 
 
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_changing_ones_own_password_ends_the_other_sessions_and_tokens(app, rt, user):
+    name, old = user
+    current, other, client = token_of(app, name, old), token_of(app, name, old), browser(app, name, old)
+    raw = app.test_client().post("/api/auth/password", headers=bearer(current),
+                                 json={"current_password": old, "new_password": "second-password"})
+    assert raw.status_code == 204, raw.get_json()
+    assert me(app, current) == 200                                  # the one presented stays
+    assert me(app, other) == 401 and not page_works(client)         # every other one ended
+    assert app.test_client().post("/api/auth/token", json={"username": name, "password": old}
+                                  ).status_code == 401
+    assert me(app, token_of(app, name, "second-password")) == 200
+
+
+def test_a_password_change_in_the_browser_keeps_that_session_only(app, rt, user):
+    name, old = user
+    client, elsewhere, token = browser(app, name, old), browser(app, name, old), token_of(app, name, old)
+    raw = client.post("/api/auth/password", headers={"X-CSRFToken": client.csrf},
+                      json={"current_password": old, "new_password": "second-password"})
+    assert raw.status_code == 204
+    assert page_works(client) and not page_works(elsewhere) and me(app, token) == 401
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"current_password": "wrong-password", "new_password": "second-password"}, "current_password"),
+    ({"current_password": "first-password", "new_password": "short"}, "new_password"),
+])
+def test_a_refused_password_change_changes_nothing(app, rt, user, body, field):
+    name, password = user
+    current, other = token_of(app, name, password), token_of(app, name, password)
+    raw = app.test_client().post("/api/auth/password", headers=bearer(current), json=body)
+    assert raw.status_code == 422 and list(raw.get_json()["error"]["fields"]) == [field]
+    assert me(app, current) == 200 and me(app, other) == 200 and rows_of(rt, name) == 2
+    assert token_of(app, name, password)
+
+
+def test_guessing_the_current_password_is_limited_like_a_login(app, user):
+    name, password = user
+    token = token_of(app, name, password)
+    limit = app.config["QISU_LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        raw = app.test_client().post("/api/auth/password", headers=bearer(token), json={
+            "current_password": "guess", "new_password": "second-password"})
+        assert raw.status_code == 422
+    raw = app.test_client().post("/api/auth/password", headers=bearer(token), json={
+        "current_password": password, "new_password": "second-password"})
+    assert raw.status_code == 429
+
+
 def test_a_refused_password_changes_nothing(app, rt, user):
     name, password = user
     token = token_of(app, name, password)

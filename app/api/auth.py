@@ -67,7 +67,8 @@ class Token(MethodView):
     @blp.response(201, TokenOut)
     @blp.alt_response(429, description="登录失败次数过多")
     def post(self, body):
-        """Exchange username and password for a bearer token (登录获取令牌). After
+        """Exchange username and password for a bearer token (登录获取令牌), valid for
+        `QISU_TOKEN_TTL_HOURS` (default 12) until `POST /api/auth/logout` ends it. After
         `QISU_LOGIN_MAX_FAILURES` failures for a username from one address within
         `QISU_LOGIN_WINDOW_MINUTES`, answers 429 until the window moves on."""
         from app.ops.login_limit import guarded_login

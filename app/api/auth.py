@@ -104,10 +104,10 @@ class Logout(MethodView):
 
 @blp.route("/password")
 class Password(MethodView):
+    @login_required()  # outermost: authentication before validation (401 without field details)
     @blp.arguments(PasswordIn)
     @blp.response(204)
     @blp.doc(security=[{"bearerAuth": []}])
-    @login_required()
     def post(self, body):
         """Change one's own password (修改密码): every other token and session of the user ends
         at once; the one presented stays. A wrong current password counts as a failed login

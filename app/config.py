@@ -48,7 +48,8 @@ def load_config(instance_path: str) -> dict:
         "QISU_WORKFLOWS_DIR": os.environ.get("QISU_WORKFLOWS_DIR", str(ROOT / "workflows")),
         "QISU_AUTO_DEPLOY": _bool("QISU_AUTO_DEPLOY", True),
         "QISU_MAX_DISSATISFIED_ROUNDS": _int("QISU_MAX_DISSATISFIED_ROUNDS", 2),
-        "QISU_TOKEN_TTL_HOURS": _int("QISU_TOKEN_TTL_HOURS", 12),
+        # Lifetime of a bearer token and of a browser session (hours; fractions allowed: 0.5)
+        "QISU_TOKEN_TTL_HOURS": os.environ.get("QISU_TOKEN_TTL_HOURS") or 12,
         # Hours the enterprise has to rate before the revisit (P11); fractions allowed: 0.5
         "QISU_RATING_TIMEOUT_HOURS": os.environ.get("QISU_RATING_TIMEOUT_HOURS") or 72,
         # P5: how far a contact time may lie in the future (the clock skew of people's devices)

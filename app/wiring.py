@@ -26,7 +26,7 @@ def build_runtime(config, clock=None) -> Runtime:
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
-                  "token_ttl_hours": config["QISU_TOKEN_TTL_HOURS"],
+                  "token_ttl_hours": positive_number(config, "QISU_TOKEN_TTL_HOURS"),
                   "rating_timeout_hours": positive_number(config, "QISU_RATING_TIMEOUT_HOURS"),
                   "contact_skew_minutes": positive_number(config, "QISU_CONTACT_SKEW_MINUTES",
                                                           allow_zero=True),

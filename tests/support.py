@@ -61,11 +61,15 @@ class ApiClient:
 
     def token(self, username: str) -> str:
         if username not in self._tokens:
-            raw = self.client.post("/api/auth/token",
-                                   json={"username": username, "password": f"qisu-{username}"})
-            assert raw.status_code == 201, raw.get_json()
-            self._tokens[username] = raw.get_json()["token"]
+            self._tokens[username] = self.fresh_token(username)
         return self._tokens[username]
+
+    def fresh_token(self, username: str) -> str:
+        """A new token, not cached: for calls that end it (POST /api/auth/logout)."""
+        raw = self.client.post("/api/auth/token",
+                               json={"username": username, "password": f"qisu-{username}"})
+        assert raw.status_code == 201, raw.get_json()
+        return raw.get_json()["token"]
 
     def as_(self, username: str) -> UserClient:
         return UserClient(self.client, {"Authorization": f"Bearer {self.token(username)}"})

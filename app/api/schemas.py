@@ -45,6 +45,12 @@ class TokenIn(Schema):
     password = fields.String(required=True, validate=_length(200, 1), load_only=True)
 
 
+class PasswordIn(Schema):
+    current_password = fields.String(required=True, validate=_length(200, 1), load_only=True)
+    new_password = fields.String(required=True, load_only=True,
+                                 metadata={"description": "8–200 个字符"})
+
+
 class UserOut(Schema):
     id = fields.Integer()
     username = fields.String()

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from ..config import ROOT
 
-qisu = AppGroup("qisu", help="QiSu operations: migrate, deploy, seed, worker, routing, insight, demo.")
+qisu = AppGroup("qisu", help="QiSu operations: migrate, deploy, seed, worker, user, routing, insight, demo.")
 
 
 def alembic_config(url: str):

@@ -49,9 +49,12 @@ class User(Base):
 
 
 class ApiToken(Base):
+    """A bearer token (kind "api") or a browser session (kind "web"), stored as the SHA-256 of its
+    secret. Deleting the row ends it at once, in every process (app/services/auth.py)."""
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(8), default="api", server_default="api")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime)

@@ -83,7 +83,6 @@ class Runtime:
         self.specs = specs
         self.settings = settings or {}
         self.clock = clock
-        self.token_cache = TtlCache(seconds=60)
 
     @property
     def clock(self):

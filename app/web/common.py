@@ -14,8 +14,7 @@ def rt():
 
 def current_user():
     if "page_user" not in g:
-        user_id = session.get("user_id")
-        g.page_user = auth.actor_by_id(rt(), user_id) if user_id else None
+        g.page_user = auth.actor_for_session(rt(), session.get("sid"))
     return g.page_user
 
 

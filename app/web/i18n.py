@@ -370,6 +370,15 @@ EN.update({
     "依据：智能识别的首选领域，按分拨规则": "From the classifier's top domain, by the routing table",
     "按分拨规则的承办单位": "Unit by the routing table", "与受理时选定的领域": " and the domain chosen at intake",
     "改派至其他承办单位时须填写改派理由。": "Choosing another receiving unit requires an override reason.",
+    # issue 17 §3 (sessions): changing one's own password
+    "修改密码": "Change password", "当前密码": "Current password", "新密码": "New password",
+    "再次输入新密码": "New password again", "当前密码不正确": "The current password is wrong",
+    "两次输入的新密码不一致": "The two new passwords differ",
+    "密码须为 8–200 个字符": "A password has 8–200 characters",
+    "密码已修改，其他设备和应用上的登录均已退出。":
+        "Password changed: every other device and application has been logged out.",
+    "密码须为 8–200 个字符。修改后，除本页所在的登录外，其他设备和应用上的登录与令牌立即失效。":
+        "8–200 characters. Once changed, every login and token except this one ends at once.",
 })
 
 

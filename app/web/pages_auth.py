@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import current_app, make_response, redirect, render_template, request, session, url_for
 
-from app.domain.errors import DomainError, TooManyRequests
+from app.domain.errors import DomainError, TooManyRequests, ValidationFailed
 from app.ops.login_limit import guarded_login
 from app.services import auth, tasks
 
 from . import bp
-from .common import current_user, rt
+from .common import current_user, page, rt
 from .i18n import LANGUAGES, gettext
 
 # Where each role's work is: units and dispatchers work their 待办 (the default).
@@ -45,8 +45,8 @@ def login():
         except DomainError:
             error, status = gettext("用户名或密码错误"), 401
         else:
-            session.clear()
-            session["user_id"] = actor.id
+            session.clear()  # a fresh session (no fixation); its server-side row can be revoked
+            session["sid"] = auth.open_web_session(rt(), actor)
             target = request.args.get("next", "")
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
@@ -56,8 +56,40 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    auth.revoke(rt(), session.get("sid"))  # ends the session for good, not just this cookie
     session.clear()
     return redirect(url_for("web.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@page()
+def account_password(actor):
+    """Change one's own password: the other sessions and tokens end, this session stays."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        form = request.form
+        if form.get("new_password", "") != form.get("confirm_password", ""):
+            errors["confirm_password"] = ["两次输入的新密码不一致"]
+        try:
+            guarded_login(lambda username, password: auth.check_credentials(rt(), username, password),
+                          actor.username, form.get("current_password", ""))
+        except TooManyRequests as err:
+            return render_template("account_password.html", actor=actor, errors={}, done=False,
+                                   error=gettext("登录失败次数过多，请稍后再试")), 429, err.headers
+        except DomainError:
+            errors["current_password"] = ["当前密码不正确"]
+        if not errors:
+            try:
+                auth.set_password(rt(), actor.username, form.get("new_password", ""),
+                                  keep=session.get("sid"), field="new_password")
+            except ValidationFailed as err:
+                errors = err.fields
+            else:
+                return render_template("account_password.html", actor=actor, errors={},
+                                       error=None, done=True)
+        status = 422
+    return render_template("account_password.html", actor=actor, errors=errors, error=None,
+                           done=False), status
 
 
 @bp.route("/lang/<code>")

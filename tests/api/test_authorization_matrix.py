@@ -29,7 +29,7 @@ from sqlalchemy import select
 from app.db.models import Case, KnowledgeArticle, RoutingAudit, RoutingModel, SurgeAlert
 from app.demo_data import ENTERPRISES
 from tests.routing_data import write_csv
-from tests.support import logged_in
+from tests.support import UserClient, logged_in
 
 PRINCIPALS = {"anon": None, "ent": "ent2", "ent_x": "ent1", "agent": "agent1",
               "disp": "dispatcher1", "unit": "spec_cgj", "unit_x": "spec_rsj",
@@ -47,6 +47,7 @@ class Row:
     body: Callable[[dict], dict] | None = None
     needs_model: bool = False
     needs_audit: bool = False                # the fixture's case drawn into the model's audit sample
+    own_token: bool = False                  # ends the token it is called with: use a fresh one
 
     def expected(self) -> dict[str, str]:
         cells = self.cells.split()
@@ -67,6 +68,11 @@ MATRIX = (
     Row("POST", "/api/auth/token",                    "201  201  201  201  201  201  201  201  201  201  201  201",
         body=lambda _: {"username": "agent1", "password": "qisu-agent1"}),
     Row("GET", "/api/auth/me",                        "401  200  200  200  200  200  200  200  200  200  200  200"),
+    Row("POST", "/api/auth/logout",                   "401  204  204  204  204  204  204  204  204  204  204  204",
+        own_token=True),
+    # A wrong current password: 422 for everyone logged in, and no password changes.
+    Row("POST", "/api/auth/password",                 "401  422  422  422  422  422  422  422  422  422  422  422",
+        body=lambda _: {"current_password": "not-the-password", "new_password": "a-new-password"}),
     Row("GET", "/api/cases",                          "401 200+ 200- 200+ 200+ 200+ 200- 200+ 200+ 200+ 200+ 200+"),
     Row("POST", "/api/cases",                         "401  201  201  201  403  403  403  403  403  403  403  403",
         body=_case_body),
@@ -203,6 +209,9 @@ def _url(rule: str, ctx: dict) -> str:
 
 def _call(api, principal: str, row: Row, ctx: dict):
     user = api.anonymous() if PRINCIPALS[principal] is None else api.as_(PRINCIPALS[principal])
+    if row.own_token and PRINCIPALS[principal] is not None:
+        token = api.fresh_token(PRINCIPALS[principal])
+        user = UserClient(api.client, {"Authorization": f"Bearer {token}"})
     url = _url(row.rule, ctx)
     if row.method == "GET":
         return user.get(url, per_page=100) if row.rule in ("/api/cases", "/api/tasks") else user.get(url)

@@ -13,7 +13,7 @@ STAFF_NAMES = [u["display_name"] for u in USERS if u["role"] != "enterprise"]
 REASON = "经核实由城管部门牵头"
 STAFF_WORDS = ("待认领", "红名单", "认领", "我的待办", "按优先级", "办理：", "已办理：")
 # The pages an enterprise works on; every other page is refused.
-ITS_PAGES = {"/cases/<number>", "/my/cases", "/my/submit", "/tasks", "/tasks/<task_id>"}
+ITS_PAGES = {"/cases/<number>", "/my/cases", "/my/submit", "/tasks", "/tasks/<task_id>", "/account/password"}
 NOT_PAGES = ("/login", "/logout", "/lang/", "/vendor/", "/static/", "/healthz", "/readyz", "/metrics",
              "/api/", "/open311/")
 

@@ -87,6 +87,9 @@ FAKE_ACTIONS = {
         {"approved": True, "due": data["extension_due"]}
         if data.get("extension_decision") == "批准" else {"approved": False}),
     "await_rating": lambda params, data: {"due": _iso_in(72 * 60)},
+    # No active classifier: the shape of routing_actions.NO_SUGGESTION, so gw_auto goes to 派单.
+    "classify_domain": lambda params, data: {"label": "", "confidence": 0.0, "score": 0.0, "auto": False,
+                                             "threshold": None, "top": [], "model_version": None},
 }
 
 

@@ -152,8 +152,13 @@ class Client:
         if self.stop.is_set():
             raise Stopped
         body = {"rating": rating} | ({"rating_comment": "问题没有解决"} if "不满意" in rating else {})
-        return self._write(f"/api/cases/{case['number']}/rating", rater, body,
-                           f"{case['number']} rating", "ratings")
+        self._write(f"/api/cases/{case['number']}/rating", rater, body,
+                    f"{case['number']} rating", "ratings")
+        # The enterprise's answer is its P17 view, without open tasks: the supervisor reads the case.
+        status, answer = self.call("GET", f"/api/cases/{case['number']}", "supervisor1", None)
+        if status != 200:
+            raise GaveUp(f"{case['number']}: reading the case after rating answered {status}")
+        return answer
 
     def _write(self, path: str, user: str, body: dict, what: str, stat: str) -> dict:
         """POST with a fresh Idempotency-Key (retries reuse it); the case as answered."""

@@ -1,5 +1,6 @@
 """What each role sees of a case (P17 for the enterprise, P16 for the staff), walked through the
-API and through the pages: the table below is the README's, and each cell is observed.
+API and through the pages: the table below is the one in docs/api.md ("What each role sees of a
+case"), and each cell is observed.
 
 The case: ent2's complaint, classified by an active model (routing figures), dispatched by the
 dispatcher to 人社局 (rsj) with a reason of his own (an internal note), awaiting 签收.

@@ -1,4 +1,4 @@
-# QiSu: `make run` serves the demo; `make test` runs the whole suite. See README.md.
+# QiSu: `make run` serves the demo; `make test` runs the whole suite. See README.md and docs/.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask
@@ -28,13 +28,13 @@ run: install
 	$(FLASK) qisu seed
 	$(FLASK) qisu deploy
 	@if [ -f $(ROUTING_DATA) ]; then $(FLASK) qisu routing train --csv $(ROUTING_DATA) --activate --if-none; \
-	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see README, P4)"; fi
+	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see docs/routing.md, P4)"; fi
 	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
 	$(FLASK) qisu demo-cases --if-empty
 	QISU_INPROCESS_WORKER=1 QISU_WARM_ROUTING=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
 
 # Production-style: gunicorn (QISU_WEB_WORKERS, default 4) + `flask qisu worker` processes
-# (QISU_WORKERS, default 2) against DATABASE_URL; see README "Running in production".
+# (QISU_WORKERS, default 2) against DATABASE_URL; see docs/operations.md "Running in production".
 serve-prod: install
 	bin/serve-prod
 

@@ -1,6 +1,6 @@
 """gunicorn settings for QiSu: `gunicorn -c gunicorn.conf.py 'app:create_app()'`.
 
-Every setting comes from the environment (README "Running in production"). When
+Every setting comes from the environment (docs/operations.md "Running in production"). When
 `PROMETHEUS_MULTIPROC_DIR` is set, the directory is emptied at start and each worker's metric
 files are merged by `/metrics`; a worker that exits is marked dead so its gauges disappear.
 """

@@ -1,4 +1,4 @@
-"""Configuration from the environment (12-factor); see README "Configuration"."""
+"""Configuration from the environment (12-factor); see docs/operations.md "Configuration (environment)"."""
 from __future__ import annotations
 
 import math
@@ -61,7 +61,7 @@ def load_config(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         # Deepest nesting a JSON request body may have (deeper: 400)
         "QISU_JSON_MAX_DEPTH": _int("QISU_JSON_MAX_DEPTH", 64),
-        # P18 common problems and surge alerts (README "Common problems and surge alerts")
+        # P18 common problems and surge alerts (docs/insight.md "Common problems and surge alerts")
         "QISU_COMMON_PROBLEMS_MAX_TEXTS": _int("QISU_COMMON_PROBLEMS_MAX_TEXTS", 10_000),
         "QISU_COMMON_PROBLEMS_SIMILARITY": _float("QISU_COMMON_PROBLEMS_SIMILARITY", 0.25),
         "QISU_COMMON_PROBLEMS_MIN_ENTERPRISES": _int("QISU_COMMON_PROBLEMS_MIN_ENTERPRISES", 2),
@@ -77,7 +77,7 @@ def load_config(instance_path: str) -> dict:
         "QISU_SURGE_INTERVAL_MINUTES": _int("QISU_SURGE_INTERVAL_MINUTES", 60),
         "JSON_AS_ASCII": False,
         "QISU_OPEN311_JURISDICTION": os.environ.get("QISU_OPEN311_JURISDICTION") or None,
-        # Running in production (README "Running in production").
+        # Running in production (docs/operations.md "Running in production").
         "QISU_METRICS_TOKEN": os.environ.get("QISU_METRICS_TOKEN") or None,
         "QISU_SECURE_COOKIES": _bool("QISU_SECURE_COOKIES", False),
         # Strict-Transport-Security max-age when QISU_SECURE_COOKIES is on (0: no HSTS header)

@@ -3,7 +3,7 @@ them, finds unlikely while it puts another domain first (out-of-fold predictions
 confident learning). Label noise limits how many demands can be dispatched automatically at a
 given precision; a person reviews these rows, corrects the labels at their source, and retrains.
 
-Nothing is changed or dropped here: dropping such rows automatically did not help (README,
+Nothing is changed or dropped here: dropping such rows automatically did not help (docs/routing.md,
 "Tried on 2026-12-02"), because many of them are ambiguous rather than wrong.
 """
 

@@ -1,6 +1,6 @@
 """P18 facts: the insight columns of `cases`, kept current by every command (projection.save).
 
-Definitions (README "Insight (P18)"):
+Definitions (docs/insight.md "Definitions"):
 - `<clock>_on_time` — over the finished rounds of that clock (outcome met or violated): False when
   any violated, True when all met, None while none finished. A clock `paused` by a return is not
   finished yet (it resumes); a `cancelled` one (a return that restarts the clocks, or a new round)

@@ -1,6 +1,6 @@
 """P18 共性问题: demands from different enterprises about the same problem, grouped together.
 
-Method (see README "Common problems and surge alerts"):
+Method (see docs/insight.md "Common problems and surge alerts"):
 1. the most recent `max_texts` demands of the period and filters are read (one indexed range
    query on `cases.created_at`); older ones are left out and the result says so;
 2. each demand text becomes a TF-IDF sketch of its most distinctive character bigrams

@@ -1,6 +1,6 @@
 """P18 key figures over a filter: volume, dispatch, direct replies, on-time, satisfaction, time.
 
-Every figure is defined in README.md ("Insight (P18)") and in `figures.py`; red-list cases are
+Every figure is defined in docs/insight.md ("Definitions") and in `figures.py`; red-list cases are
 reported beside the total (`red_list`), with the same definitions. `returns` are the accepted
 returns as `returns.py` defines them (by the returning unit), so the tile is the sum of the unit
 ranking's rows under every filter.

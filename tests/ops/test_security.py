@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from app import create_app
 from tests.support import csrf, logged_in

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.db.models import Case, OutboxMessage
 from app.demo_data import ENTERPRISES, USERS
 from app.domain.vocab import CLOCKS, MATTER_CLASSES
-from tests.support import DISSATISFIED, REASON, Response
+from tests.support import Response
 
 # -- vocabulary -------------------------------------------------------------------------------
 
@@ -143,12 +143,7 @@ def unit_handles(api, number: str, unit: str, result: str | None = None,
 def rate(api, user: str, number: str, rating: str, comment: str | None = None) -> Response:
     """评价; a dissatisfied rating carries a reason (P10): `comment`, else tests.support.REASON
     ("" sends none, to see the refusal)."""
-    body = {"rating": rating}
-    if comment is None and rating in DISSATISFIED:
-        comment = REASON
-    if comment:
-        body["rating_comment"] = comment
-    return api.as_(user).post(f"/api/cases/{number}/rating", json=body)
+    return api.rate(number, rating, enterprise_user=user, comment=comment)
 
 
 def table_rows(datatable) -> list[list[str]]:

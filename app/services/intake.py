@@ -29,8 +29,6 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
     `direct`: the agent means to answer it directly, so the reply is required. Every missing or
     invalid field is named at once; nothing is written then.
     With `idem`, the result is stored under its key in the same transaction."""
-    check_submitter(actor)
-    errors = field_errors(actor, payload, direct)
     kind, domain, matter_class = payload.get("kind"), payload.get("domain") or None, \
         payload.get("matter_class") or "general"
     description = (payload.get("description") or "").strip()
@@ -39,8 +37,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
 
     with rt.uow() as uow:
         session = uow.session
-        channel, enterprise = _submitter(session, actor, payload, errors)
-        kb_article = _cited_article(session, payload.get("kb_article_id"), errors)
+        errors, channel, enterprise, kb_article = _checked(session, actor, payload, direct)
         if errors:
             raise ValidationFailed(fields=errors)
         key_row = idempotency.claim(uow, rt, idem)
@@ -90,12 +87,16 @@ def submission_errors(rt: Runtime, actor: Actor, payload: dict, *,
     """What `submit_case` would refuse `payload` for, field by field, without writing anything:
     the fields, the enterprise's identification (P2) and the cited knowledge-base article.
     For an entry point whose own checks refused first, so that one answer names every field."""
+    with rt.uow() as uow:
+        return _checked(uow.session, actor, payload, direct)[0]
+
+
+def _checked(session, actor: Actor, payload: dict, direct: bool):
+    """(errors, channel, enterprise, cited article): every check of a submission, nothing written."""
     check_submitter(actor)
     errors = field_errors(actor, payload, direct)
-    with rt.uow() as uow:
-        _submitter(uow.session, actor, payload, errors)
-        _cited_article(uow.session, payload.get("kb_article_id"), errors)
-    return errors
+    channel, enterprise = _submitter(session, actor, payload, errors)
+    return errors, channel, enterprise, _cited_article(session, payload.get("kb_article_id"), errors)
 
 
 def field_errors(actor: Actor, payload: dict, direct: bool = False) -> dict[str, list[str]]:
@@ -145,8 +146,8 @@ def _submitter(session, actor: Actor, payload: dict, errors: dict) -> tuple[str,
     try:
         return channel, identify(session, payload.get("credit_code"), payload.get("phone"))
     except ValidationFailed as err:
-        for name, messages in (err.fields or {}).items():
-            errors.setdefault(name, messages)
+        for name, texts in (err.fields or {}).items():
+            errors.setdefault(name, texts)
         return channel, None
 
 

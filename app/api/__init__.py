@@ -6,6 +6,7 @@ from flask_smorest import Api
 
 from app.domain.errors import DomainError
 
+from . import openapi_text
 from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
                routing, supervision, tasks, timers)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
@@ -40,6 +41,7 @@ def init_api(app: Flask) -> Api:
         },
     })
     api = QisuApi(app)
+    openapi_text.install(api)  # every text's character rule, stated in the document
     from .docs_page import init_docs_page
     init_docs_page(app)  # /api/docs without an inline script
     # Referenced by CaseOut's description: what an enterprise user gets of a case (P17).

@@ -309,8 +309,15 @@ class UnitOut(Schema):
     kind = fields.String()
 
 
+# The file kinds a deployment holds (app.engine.bundle.file_kind), stated for the document.
+_ONE_LINE = "[^\\u0000-\\u001f\\u007f-\\u009f]*"
+FILENAME_PATTERN = f"^(forms/{_ONE_LINE}\\.json|{_ONE_LINE}\\.(bpmn|dmn))$"
+
+
 class ProcessFileIn(Schema):
-    filename = fields.String(required=True, validate=_length(200, 1))
+    filename = fields.String(required=True, validate=_length(200, 1),
+                             metadata={"description": "workflows/ 下的文件名：*.bpmn、*.dmn 或 forms/*.json",
+                                       "pattern": FILENAME_PATTERN})
     content = fields.String(required=True, validate=_length(1024 * 1024, 1))
 
 

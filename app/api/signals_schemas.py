@@ -31,7 +31,7 @@ class ProblemArgs(Schema):
     town = fields.String(validate=validate.Length(max=50, error="长度须在 0–50 之间"))
     domain = fields.String(validate=_choice(DOMAINS))
     kind = fields.String(validate=_choice(KINDS))
-    unit = fields.String(validate=validate.Length(max=32, error="长度须在 0–32 之间"),
+    unit = fields.String(validate=validate.Length(min=1, max=32, error="长度须在 1–32 之间"),
                          metadata={"description": "承办单位代码，如 xlz", "enum": list(UNIT_CODES)})
     channel = fields.String(validate=_choice(tuple(CHANNELS)))
     red_list = fields.Boolean(metadata={"description": "true：只看红名单企业；false：排除红名单企业"},

@@ -60,3 +60,29 @@ def json_errors(document, max_depth: int) -> dict[str, list[str]]:
         elif isinstance(value, str) and bad_character(value, multiline=True):
             fields.setdefault(name or "_", [CONTROL_MESSAGE])
     return fields
+
+
+def pattern(multiline: bool) -> str:
+    """The rule above as a JSON Schema (ECMA-262) pattern, for the OpenAPI document: no C0, DEL
+    or C1 character (tab, newline and carriage return allowed if `multiline`). Lone surrogates are
+    left out: a UTF-16 pattern cannot name them without refusing every astral character."""
+    allowed = MULTILINE if multiline else ""
+    ranges = [(0x00, 0x1F), (0x7F, 0x9F)]
+    excluded = []
+    for low, high in ranges:
+        run = [c for c in range(low, high + 1) if chr(c) not in allowed]
+        excluded.append(_char_class(run))
+    return "^[^" + "".join(excluded) + "]*$"
+
+
+def _char_class(codes: list[int]) -> str:
+    """`codes` (sorted) as character-class ranges of \\uXXXX escapes."""
+    out, start, prev = [], None, None
+    for code in codes + [None]:
+        if start is not None and (code is None or code != prev + 1):
+            out.append(f"\\u{start:04x}" if start == prev else f"\\u{start:04x}-\\u{prev:04x}")
+            start = None
+        if code is not None and start is None:
+            start = code
+        prev = code
+    return "".join(out)

@@ -80,3 +80,51 @@ def test_acknowledging_an_alert_id_past_the_database_integers_is_404(api):
     for alert_id in ("9" * 30, "9" * 19, "²", "１２"):
         response = supervisor.post(f"/api/insight/surges/{alert_id}/acknowledge")
         assert response.status == 404 and response.json["error"]["code"] == "not_found", alert_id
+
+
+def _strings(node, where=""):
+    """Every string schema in the document, with where it is."""
+    if isinstance(node, dict):
+        if node.get("type") == "string":
+            yield where, node
+        for key, child in node.items():
+            yield from _strings(child, f"{where}/{key}")
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            yield from _strings(child, f"{where}/{index}")
+
+
+def test_every_text_the_server_takes_states_the_character_rule(api):
+    """Paths, query parameters and request bodies: each free text carries the pattern of the
+    character rule that app.ops.bad_bytes enforces, and the server acts as the pattern says."""
+    import re
+    doc = _doc(api)
+    inputs = [doc["paths"]] + [doc["components"]["schemas"][name] for name in
+                               ("CaseIn", "RatingIn", "ExtensionIn", "TokenIn", "PasswordIn",
+                                "ProcessFileIn", "SuggestIn")]
+    checked = 0
+    for where, schema in _strings(inputs):
+        if "/responses/" in where or schema.get("readOnly"):
+            continue
+        assert {"enum", "format", "pattern"} & schema.keys(), where
+        checked += 1
+        if "/parameters/" in where and "pattern" in schema and "Idempotency" not in where:
+            assert not re.match(schema["pattern"], "a\nb"), where  # one line in a path or query
+    assert checked > 40
+    body = re.compile(doc["components"]["schemas"]["CaseIn"]["properties"]["description"]["pattern"])
+    assert body.match("第一行\n\t第二行") and not body.match("a\x00b") and not body.match("a\x85")
+    agent = api.as_("agent1")
+    assert agent.get("/api/enterprises", q="a\nb").status == 422
+    assert agent.get("/api/enterprises", q="顺丰").status == 200
+
+
+def test_deployment_filenames_are_documented_as_the_server_takes_them(api):
+    import re
+    pattern = _doc(api)["components"]["schemas"]["ProcessFileIn"]["properties"]["filename"]["pattern"]
+    designer = api.as_("designer1")
+    for name, taken in (("enterprise_demand.bpmn", True), ("sla.dmn", True),
+                        ("forms/rate.schema.json", True), ("rate.json", False), ("x.txt", False)):
+        assert bool(re.match(pattern, name)) is taken, name
+        response = designer.post("/api/deployments/validate", {"filename": name, "content": "<x/>"})
+        assert response.status == 200, (name, response.json)
+        assert ("filename" in response.json["errors"]) is (not taken), (name, response.json)

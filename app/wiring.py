@@ -90,9 +90,9 @@ def warm_routing_model(rt) -> threading.Thread:
     """Loads the active domain classifier in the background, so that the first demand of a new
     server process does not wait seconds for it (`QISU_WARM_ROUTING=1`: `make run`, serve-prod)."""
     def warm() -> None:
-        from .services import routing_models
+        from .services.routing import model_versions
         try:
-            version = routing_models.warm_up(rt)
+            version = model_versions.warm_up(rt)
         except Exception:  # a missing table or a broken model: the first request will say so
             log.exception("routing model warm-up failed")
         else:

@@ -11,7 +11,7 @@ from typing import Any
 from . import audit
 from .actions import ACTIONS
 from .command import current
-from .routing_models import active_model
+from .routing.model_versions import active_model
 
 NO_SUGGESTION = {"label": "", "confidence": 0.0, "score": 0.0, "auto": False, "threshold": None, "top": [],
                  "model_version": None}

@@ -14,7 +14,8 @@ from flask import render_template, request
 from app.domain.errors import DomainError
 from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
-from app.services import enterprises, knowledge, routing, routing_models
+from app.services import enterprises, knowledge
+from app.services.routing import model_versions, suggestions
 
 from . import bp
 from .common import page, rt
@@ -46,19 +47,19 @@ def article_or_none(article_id) -> dict | None:
 
 
 def _domain_source(raw) -> str:
-    return raw if raw in routing.DOMAIN_SOURCES else ""
+    return raw if raw in suggestions.DOMAIN_SOURCES else ""
 
 
 def _context(values: dict, errors: dict | None = None, **extra) -> dict:
     enterprise = find_enterprise(values.get("credit_code"))
     town = values.get("town") or ""
-    domain_suggestion = routing_models.suggest_domain(rt(), values.get("description") or "")
-    values["domain"], values["domain_source"] = routing.applied_domain(
+    domain_suggestion = model_versions.suggest_domain(rt(), values.get("description") or "")
+    values["domain"], values["domain_source"] = suggestions.applied_domain(
         domain_suggestion, values.get("domain"), values.get("domain_source") or "")
     return {"values": values, "errors": errors or {}, "enterprise": enterprise,
             "kinds": KIND_PAIRS, "domains": DOMAINS,
             "towns": towns(enterprise["town"] if enterprise else town or None),
-            "suggestion": routing.suggest_unit(rt(), values.get("domain"), town or
+            "suggestion": suggestions.suggest_unit(rt(), values.get("domain"), town or
                                                (enterprise or {}).get("town"), values.get("kind")),
             "kb_article": article_or_none(values.get("kb_article_id")),
             "domain_suggestion": domain_suggestion,
@@ -131,7 +132,7 @@ def intake_enterprise(actor):
         "_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
         values={"town": town, "domain": domain, "kind": kind},
         towns=towns(enterprise["town"] if enterprise else None),
-        suggestion=routing.suggest_unit(rt(), domain, town, kind))
+        suggestion=suggestions.suggest_unit(rt(), domain, town, kind))
 
 
 @bp.route("/intake/suggestion")
@@ -143,7 +144,7 @@ def intake_suggestion(actor):
         town = (find_enterprise(request.args.get("credit_code")) or {}).get("town") or ""
     domain = request.args.get("domain") or None
     return render_template("_intake_suggestion.html", values={"domain": domain},
-                           suggestion=routing.suggest_unit(rt(), domain, town,
+                           suggestion=suggestions.suggest_unit(rt(), domain, town,
                                                            request.args.get("kind") or None))
 
 
@@ -155,16 +156,16 @@ def intake_domains(actor):
     filled in (out of band: the domain field, marked 建议, and the suggested unit for it)."""
     args = request.values   # POST from the page: a long text does not fit in a URL
     text = normalized(args.get("description")).strip()
-    suggestion = routing_models.suggest_domain(rt(), text) if text else None
+    suggestion = model_versions.suggest_domain(rt(), text) if text else None
     domain, source = (args.get("domain") or "").strip(), _domain_source(args.get("domain_source"))
     values = {"domain": domain, "domain_source": source}
-    values["domain"], values["domain_source"] = routing.applied_domain(suggestion, domain, source)
+    values["domain"], values["domain_source"] = suggestions.applied_domain(suggestion, domain, source)
     changed = values["domain"] != domain   # only then is the form's field swapped
     town = args.get("town", "").strip() or (find_enterprise(args.get("credit_code")) or {}).get("town")
     return render_template("_intake_domains.html", domain_suggestion=suggestion,
                            domain_model_missing=bool(text) and suggestion is None,
                            values=values, domains=DOMAINS, errors={}, oob=changed,
-                           suggestion=routing.suggest_unit(rt(), values["domain"] or None, town,
+                           suggestion=suggestions.suggest_unit(rt(), values["domain"] or None, town,
                                                            args.get("kind") or None))
 
 

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.vocab import DOMAINS
-from app.services import routing_audit, routing_models
+from app.services.routing import audit as routing_audit, model_versions
 
 from . import bp
 from .common import page, rt
@@ -52,7 +52,7 @@ def models_page(actor):
 def _models_view(actor, refused: dict | None = None):
     """The versions; `refused`: a refused threshold to show again, typed, with its error."""
     html = render_template("routing_models.html",
-                           models=routing_models.list_models(rt(), with_usage=True)[::-1],
+                           models=model_versions.list_models(rt(), with_usage=True)[::-1],
                            can_activate=actor.role in MANAGERS, refused=refused or {})
     return (html, 422) if refused else html
 
@@ -66,7 +66,7 @@ def activate(actor, version):
     except ValueError:
         threshold = -1.0  # refused below with the service's own message
     try:
-        result = routing_models.activate(rt(), version, threshold)
+        result = model_versions.activate(rt(), version, threshold)
     except ValidationFailed as err:
         _flash_error(err, f"v{version}")
         return _models_view(actor, _refused(f"threshold-{version}", err, threshold=raw))
@@ -87,7 +87,7 @@ def audit_page(actor):
 def _audit_view(actor, raw_version: str, refused: dict | None = None):
     """A version's sample; `refused`: a refused draw or verdict to show again, typed, with its
     errors next to the fields (answered 422, never through the URL)."""
-    models = routing_models.list_models(rt(), with_usage=True)[::-1]
+    models = model_versions.list_models(rt(), with_usage=True)[::-1]
     raw = str(raw_version or "")
     version = int(raw) if raw.isdigit() else next((m["version"] for m in models if m["active"]),
                                                    models[0]["version"] if models else None)

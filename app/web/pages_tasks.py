@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from app.db.models import Unit, User
 from app.domain.errors import DomainError, NotFound, ValidationFailed
-from app.services import cases, routing, tasks
+from app.services import cases, tasks
+from app.services.routing import suggestions
 
 from . import bp
 from .common import page, rt
@@ -155,8 +156,8 @@ def task_page(actor, task_id: str, posted: bool = False):
         return render_template("error.html", message=gettext(err.message)), err.status
     schema = task.get("form_schema")
     units = _units()
-    # P4: one suggestion, the same in the table and in the form (routing.dispatch_suggestion)
-    suggestion = routing.dispatch_suggestion(runtime, case) if task.get("name") == "dispatch" else None
+    # P4: one suggestion, the same in the table and in the form (suggestions.dispatch_suggestion)
+    suggestion = suggestions.dispatch_suggestion(runtime, case) if task.get("name") == "dispatch" else None
     # on 退单审核 the routing table's unit is the one that returned the case: no suggestion then
     suggested_unit = None if task.get("name") == "review_return" else case.get("suggested_unit")
     fields = form_fields(schema, units, suggested_unit,

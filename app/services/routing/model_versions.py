@@ -24,7 +24,7 @@ from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
 
-from .runtime import Runtime
+from ..runtime import Runtime
 
 log = logging.getLogger(__name__)
 CLOSED_STATUSES = ("closed",)
@@ -230,8 +230,8 @@ def list_models(rt: Runtime, with_usage: bool = False) -> list[dict]:
     """Every version with its cross-validated figures; ``with_usage`` adds its live ``usage`` on
     the cases (one GROUP BY over `cases`, so only for the views that show it) and its sample
     ``audit`` (分拨抽检)."""
-    from .routing_audit import EMPTY_SUMMARY, summaries
-    from .routing_usage import usage_by_version
+    from .audit import EMPTY_SUMMARY, summaries
+    from .usage import usage_by_version
     with rt.uow() as uow:
         usage = audits = None
         if with_usage:

@@ -1,13 +1,13 @@
 """P4 sample audit (分拨抽检): an unbiased measure of how often automatic dispatch chose the right
 domain on this system's own cases.
 
-The live "kept" rate (`routing_usage`) cannot see a wrong domain that nobody corrected. Here a
+The live "kept" rate (`usage`) cannot see a wrong domain that nobody corrected. Here a
 supervisor draws a random sample of one model version's automatically dispatched cases and
 judges each: the domain was right, or it was wrong and should have been another one. The judged
 ones give the version's live precision with a 95% Wilson interval. A verdict changes nothing on
 the live case (a wrongly routed case is returned and redispatched through the process as usual);
 it is written to the case's trail and becomes the case's training label
-(`routing_models.closed_case_rows`). A drawn case stays in the sample until judged, so nobody
+(`model_versions.closed_case_rows`). A drawn case stays in the sample until judged, so nobody
 can leave the hard ones out; each case is drawn at most once.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from app.domain.actor import Actor
 from app.domain.errors import Conflict, NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
 
-from . import audit
-from .runtime import Runtime
+from .. import audit
+from ..runtime import Runtime
 
 VERDICTS = ("correct", "wrong")
 MAX_SAMPLE = 100
@@ -135,7 +135,7 @@ def list_audits(rt: Runtime, version: int) -> dict:
 
 def summaries(session, auto_counts: dict[int, int]) -> dict[int, dict]:
     """{version: summary} for every version in ``auto_counts`` ({version: its automatic
-    dispatches}, e.g. from ``routing_usage``) or with a sample."""
+    dispatches}, e.g. from ``usage``) or with a sample."""
     counts = _sample_counts(session)
     return {v: _summary(*counts.get(v, (0, 0, 0)), auto_counts.get(v, 0))
             for v in set(counts) | set(auto_counts)}

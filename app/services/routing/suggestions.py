@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from app.db.models import Unit
 
-from .deployments import latest
-from .runtime import Runtime
+from ..deployments import latest
+from ..runtime import Runtime
 
 ROUTING_DECISION = "routing"
 log = logging.getLogger(__name__)

@@ -14,8 +14,8 @@ from app.domain.spreadsheet import neutralise
 from app.routing_model import DEFAULT_CONFIG, suspect_labels
 from app.routing_model.review import DEFAULT_MAX_LABEL_PROBA
 
-from .routing_models import check_config, labelled_examples
-from .runtime import Runtime
+from .model_versions import check_config, labelled_examples
+from ..runtime import Runtime
 
 EXPORT_COLUMNS = ("ref", "label", "suggested", "label_proba", "suggested_proba", "text")
 

@@ -10,7 +10,7 @@ The loop (one case) is the complaint that goes round once dissatisfied:
 
 (a) raw engine: plain SpiffWorkflow in-process. The workflows/ directory is parsed once with
     SpiffBpmnParser; a plain PythonScriptEngine subclass answers the service tasks with the same
-    JSON shapes as the app's actions (app/services/actions.py and sla.py: start_clocks gives six
+    JSON shapes as the app's actions (app/services/actions/ and sla.py: start_clocks gives six
     ISO datetimes computed from real UTC now, await_rating a due time, and so on); the start
     seeds the same process variables as app/services/intake.process_variables; SpiffWorkflow's
     own timer definitions (real time, not the app clock) evaluate the boundary timers; form data

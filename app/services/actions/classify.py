@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import audit
-from .actions import ACTIONS
-from .command import current
-from .routing.model_versions import active_model
+from .. import audit
+from ..command import current
+from ..routing.model_versions import active_model
 
 NO_SUGGESTION = {"label": "", "confidence": 0.0, "score": 0.0, "auto": False, "threshold": None, "top": [],
                  "model_version": None}
 
 
-@ACTIONS.register("classify_domain")
 def classify_domain(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     cmd = current()
     model = active_model(cmd.session)

@@ -1,14 +1,5 @@
-"""Named actions that the BPMN service tasks call. The diagrams decide when; these decide what.
-
-| operator          | used by (enterprise_demand.bpmn)  | rule |
-|-------------------|-----------------------------------|------|
-| assign_unit       | 确定承办单位 / 改派                  | P4, P13 |
-| auto_assign_unit  | 自动派单                            | P4   |
-| classify_domain   | 智能识别领域 (routing_actions.py)    | P4   |
-| notify_enterprise | 答复企业                            | P17  |
-| record_rating     | 记录评价                            | P9, P10 |
-| close_case        | 结案 / 直接答复办结                  | P3, P9 |
-"""
+"""P3, P4, P9, P13, P17: the service-task actions on the case itself — dispatch, reply, rating,
+closing. Registered under their operator names in `app/services/actions/__init__.py`."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,15 +9,11 @@ from sqlalchemy import select
 from app.db.models import Unit
 from app.domain.errors import ValidationFailed
 from app.domain.vocab import RATINGS, is_dissatisfied, is_satisfied
-from app.engine.actions import ActionRegistry
 
-from . import audit, messages
-from .command import current
-
-ACTIONS = ActionRegistry()
+from .. import audit, messages
+from ..command import current
 
 
-@ACTIONS.register("assign_unit")
 def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P4 dispatch (and P13 re-dispatch, 转办): the chosen unit becomes the receiving unit; an
     override of the suggestion is recorded with its reason; co-units (P15) must exist; the
@@ -34,7 +21,6 @@ def assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return _assign(current(), params, data, auto=False)
 
 
-@ACTIONS.register("auto_assign_unit")
 def auto_assign_unit(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P4 automatic dispatch: the routing table's unit for the classifier's confident domain."""
     return _assign(current(), params, data, auto=True)
@@ -85,7 +71,6 @@ def _unit(cmd, code: str) -> Unit | None:
     return cmd.session.scalar(select(Unit).where(Unit.code == code)) if code else None
 
 
-@ACTIONS.register("notify_enterprise")
 def notify_enterprise(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P17: the unit's reply is recorded on the case and sent to the enterprise."""
     cmd = current()
@@ -96,7 +81,6 @@ def notify_enterprise(params: dict[str, Any], data: dict[str, Any]) -> dict[str,
     return {"sent": True}
 
 
-@ACTIONS.register("record_rating")
 def record_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P9/P10: store the rating; a dissatisfied rating counts one more supervision round."""
     cmd = current()
@@ -113,7 +97,6 @@ def record_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     return {"satisfied": is_satisfied(rating), "dissatisfied_rounds": cmd.case.dissatisfied_rounds}
 
 
-@ACTIONS.register("close_case")
 def close_case(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P3 direct reply / P9 satisfied: the case is closed with the given final status."""
     cmd = current()

@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sklearn import metrics  # noqa: E402
 
 from app.services.insight import common_problems as cp  # noqa: E402
-from app.services.insight.history_model import DOMAIN_WEIGHTS, KINDS, OTHER_DOMAINS  # noqa: E402
-from app.services.insight.history_texts import (labelled_demand_text,  # noqa: E402
+from app.demo.history_model import DOMAIN_WEIGHTS, KINDS, OTHER_DOMAINS  # noqa: E402
+from app.demo.history_texts import (labelled_demand_text,  # noqa: E402
                                                 labelled_surge_text)
 
 Row = namedtuple("Row", "id number description town domain kind created_at enterprise_id unit_id")

@@ -38,7 +38,7 @@ def build_app(url: str):
     from app import create_app
     from app.cli import alembic_config
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")
@@ -54,7 +54,7 @@ def ensure_history(app, cases: int, days: int) -> str:
     from sqlalchemy import func, select, text
 
     from app.db.models import Case
-    from app.services.insight.history import generate
+    from app.demo.history import generate
     rt = app.extensions["qisu"]
     with rt.uow() as uow:
         have = uow.session.scalar(select(func.count()).select_from(Case)

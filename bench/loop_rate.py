@@ -196,7 +196,7 @@ def build_app(url: str):
     """Like tests/conftest.py: migrated, seeded with a fast hash, workflows deployed."""
     from app import create_app
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
 
     migrate(url)
     app = create_app({"TESTING": True, "DATABASE_URL": url, "QISU_AUTO_DEPLOY": False,

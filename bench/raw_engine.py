@@ -101,7 +101,7 @@ class RawEngine:
         from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
         from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-        from app.demo_data import ENTERPRISES, UNITS
+        from app.demo.data import ENTERPRISES, UNITS
         from app.engine.state import FULL_SERIALIZER  # = BpmnWorkflowSerializer(configure(SPIFF_CONFIG))
 
         parser = SpiffBpmnParser()

@@ -129,7 +129,7 @@ def main() -> None:
     from app import create_app
     from app.clock import FixedClock
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
     from tests.conftest import migrate
 
     url = pg_database(args.pg_url, DATABASE)

@@ -68,7 +68,7 @@ def insight_common_problems(days: int, town: str | None, domain: str | None, lim
 @click.option("--if-empty", is_flag=True, help="do nothing when synthetic history exists already")
 def generate_history(count: int, days: int, seed: int, if_empty: bool) -> None:
     """Create realistic synthetic case history (P18 insight demo and benchmark)."""
-    from ..services.insight.history import generate, has_history
+    from ..demo.history import generate, has_history
     rt = current_app.extensions["qisu"]
     if if_empty and has_history(rt):
         click.echo("history exists already; nothing generated")

@@ -28,8 +28,8 @@ def deploy(path: str | None) -> None:
 @qisu.command("seed")
 def seed() -> None:
     """Load the demo data (units, enterprises, users for every role); idempotent."""
-    from .. import demo_data
-    from ..services.seed import seed_demo
+    from ..demo import data as demo_data
+    from ..demo.seed import seed_demo
     counts = seed_demo(current_app.extensions["qisu"])
     click.echo(f"seeded {counts}")
     click.echo("demo users (password = qisu-<username>):")

@@ -5,7 +5,7 @@ from flask import flash, redirect, url_for
 from sqlalchemy import select
 
 from app.db.models import Unit
-from app.demo_data import TOWNS
+from app.demo.data import TOWNS
 from app.domain.errors import DomainError, ValidationFailed
 from app.services import intake
 

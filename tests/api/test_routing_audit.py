@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import RoutingAudit
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.routing_data import write_csv
 from tests.support import logged_in, page_figures
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from app.api.export import to_csv, to_xlsx
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.domain.spreadsheet import FORMULA_TRIGGERS, neutralise
 from app.services.insight.common_problems import clear_cache
 from app.services.routing.label_review import write_review_csv

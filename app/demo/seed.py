@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app import demo_data, demo_knowledge
 from app.db.models import Enterprise, KnowledgeArticle, Unit, User
 
-from .auth import hash_password
-from .knowledge import join_tags
-from .runtime import Runtime
+from app.services.auth import hash_password
+from app.services.knowledge import join_tags
+from app.services.runtime import Runtime
+
+from . import data as demo_data, knowledge as demo_knowledge
 
 
 def seed_demo(rt: Runtime, password_method: str | None = None) -> dict:

@@ -5,7 +5,7 @@ waiting for the enterprise's rating, rated 不满意 (back to supervision), clos
 The cases go through the real use cases (intake, task completion, rating) and the deployed
 process, like users' own; only the clock is set back for the steps that happened earlier, so
 that deadlines, overdue timers and the history look as they would. The cases are listed here
-(`CASES`); units, enterprises and users come from `app/demo_data.py`; `generate-history` makes
+(`CASES`); units, enterprises and users come from `app/demo/data.py`; `generate-history` makes
 the statistical history (LS… numbers) separately. Because it moves the runtime's clock while it
 plays, it runs as its own command, never inside a serving process.
 """
@@ -16,16 +16,16 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app import demo_data
 from app.clock import FixedClock, local
 from app.db.models import Case, User
 from app.domain.errors import DomainError
+from app.services.auth import to_actor
+from app.services.intake import submit_case
+from app.services.runtime import Runtime
+from app.services.tasks import complete_for_case
+from app.services.timers import fire_due
 
-from .auth import to_actor
-from .intake import submit_case
-from .runtime import Runtime
-from .tasks import complete_for_case
-from .timers import fire_due
+from . import data as demo_data
 
 
 @dataclass(frozen=True)

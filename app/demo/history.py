@@ -13,8 +13,9 @@ from app.db.models import AuditEvent, Case, Enterprise, Unit
 from app.db.rollup_sql import rebuild_statements
 from app.domain.credit_code import make
 
-from ..deployments import deploy_directory, latest
-from ..runtime import Runtime
+from app.services.deployments import deploy_directory, latest
+from app.services.runtime import Runtime
+
 from .history_model import CASE_COLUMNS, Context, case_rows
 from .history_texts import enterprise_name
 
@@ -105,7 +106,7 @@ def _context(rt: Runtime, cases: int, seed: int, workflows_dir) -> Context:
 
 
 def _ensure_enterprises(rt: Runtime, wanted: int, seed: int) -> None:
-    from app.demo_data import TOWNS
+    from app.demo.data import TOWNS
     rng = random.Random(seed + 1)
     with rt.uow() as uow:
         session = uow.session

@@ -74,7 +74,7 @@ class SurgeSchedule:
         return True
 
     def _run(self) -> None:
-        from .services.insight.surges import run_detection
+        from .services.signals.surges import run_detection
         try:
             created = run_detection(self.rt)
             if created:

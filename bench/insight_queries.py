@@ -229,8 +229,8 @@ def dashboard_page(app, today, use_rollup: bool):
     out.append(("default again, from the answer cache", time.perf_counter() - started))
     # The common-problems fragment does not use the rollup. Under gunicorn each worker loads
     # jieba's dictionary at start (gunicorn.conf.py post_worker_init); do the same here.
-    from app.services.insight.common_problems import clear_cache
-    from app.services.insight.group_keywords import words_of
+    from app.services.signals.common_problems import clear_cache
+    from app.services.signals.group_keywords import words_of
     _gunicorn_hooks().post_worker_init(None)
     for label, query in (("last 30 days", ""), ("all time", "?from=&to=&all=1")):
         clear_cache()

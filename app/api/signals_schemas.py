@@ -10,7 +10,7 @@ from app.clock import SHANGHAI, local
 from app.db.models import Unit
 from app.domain.errors import ValidationFailed
 from app.domain.vocab import CHANNELS, DOMAINS, KINDS
-from app.services.insight.common_problems import ProblemQuery
+from app.services.signals.common_problems import ProblemQuery
 
 from .export import EXPORT_FORMATS
 from .insight_schemas import UNIT_CODES

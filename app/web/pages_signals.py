@@ -7,8 +7,8 @@ from marshmallow import ValidationError
 from app.api.signals_schemas import ProblemArgs, period, problem_query
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocab import CHANNELS, DOMAINS
-from app.services.insight import surges
-from app.services.insight.common_problems import common_problems
+from app.services.signals import surges
+from app.services.signals.common_problems import common_problems
 
 from . import bp
 from .common import page, rt
@@ -86,7 +86,7 @@ def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
 def _export_url(fmt: str) -> str:
     """The API's download of the same table (the API accepts the page session for GET)."""
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return url_for("insight_problems.CommonProblems", format=fmt, **params)
+    return url_for("signals.CommonProblems", format=fmt, **params)
 
 
 @bp.route("/insight/common-problems", endpoint="common_problems")

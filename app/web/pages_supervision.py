@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import render_template
 
 from app.services import supervision
-from app.services.insight import surges
+from app.services.signals import surges
 
 from . import bp
 from .common import page, rt

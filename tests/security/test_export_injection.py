@@ -11,7 +11,7 @@ import pytest
 from app.api.export import to_csv, to_xlsx
 from app.demo.data import ENTERPRISES
 from app.domain.spreadsheet import FORMULA_TRIGGERS, neutralise
-from app.services.insight.common_problems import clear_cache
+from app.services.signals.common_problems import clear_cache
 from app.services.routing.label_review import write_review_csv
 from tests.security.export_checks import (assert_csv_safe, assert_xlsx_safe, csv_cells,
                                           xlsx_cells)

@@ -5,15 +5,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
-from app.services.insight import surges
-from app.services.insight.common_problems import common_problems
+from app.services.signals import surges
+from app.services.signals.common_problems import common_problems
 
 from .auth import current_actor, login_required, runtime
 from .export import EXPORT_CONTENT, export_response
 from .signals_schemas import (GROUP_COLUMNS, ProblemArgs, ProblemsOut, SurgeArgs, SurgeOut,
                               export_rows, problem_query)
 
-blp = Blueprint("insight_problems", __name__, url_prefix="/api/insight",
+blp = Blueprint("signals", __name__, url_prefix="/api/insight",
                 description="共性问题与激增预警 (Common problems and surge alerts)")
 SECURITY = [{"bearerAuth": []}]
 READERS = ("leader", "supervisor", "analyst", "admin")

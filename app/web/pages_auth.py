@@ -51,7 +51,7 @@ def login():
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
     username = (request.form.get("username") or "")[:64] if request.method == "POST" else ""
-    return render_template("login.html", error=error, username=username), status, headers
+    return render_template("auth/login.html", error=error, username=username), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
@@ -74,7 +74,7 @@ def account_password(actor):
             guarded_login(lambda username, password: auth.check_credentials(rt(), username, password),
                           actor.username, form.get("current_password", ""))
         except TooManyRequests as err:
-            return render_template("account_password.html", actor=actor, errors={}, done=False,
+            return render_template("auth/account_password.html", actor=actor, errors={}, done=False,
                                    error=gettext("登录失败次数过多，请稍后再试")), 429, err.headers
         except DomainError:
             errors["current_password"] = ["当前密码不正确"]
@@ -85,10 +85,10 @@ def account_password(actor):
             except ValidationFailed as err:
                 errors = err.fields
             else:
-                return render_template("account_password.html", actor=actor, errors={},
+                return render_template("auth/account_password.html", actor=actor, errors={},
                                        error=None, done=True)
         status = 422
-    return render_template("account_password.html", actor=actor, errors=errors, error=None,
+    return render_template("auth/account_password.html", actor=actor, errors=errors, error=None,
                            done=False), status
 
 

@@ -163,7 +163,7 @@ def case_view(actor, number):
     diagram_names = _diagram_names(case["deployment_id"])
     units = _unit_names()
     ratings = [e for e in trail["events"] if e["action"] == "rating"]
-    return render_template("case.html", case=case, trail=trail, ratings=ratings,
+    return render_template("cases/case.html", case=case, trail=trail, ratings=ratings,
                            action_labels=ACTION_LABELS, elements=elements,
                            details=lambda e: event_details(e, titles, units), diagram_names=diagram_names)
 
@@ -174,7 +174,7 @@ def _enterprise_view(actor, number):
         result = progress.progress(rt(), actor, number)
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
-    return render_template("my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
+    return render_template("cases/my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
 
 
 def _step_label(step: dict) -> str:

@@ -43,7 +43,7 @@ def my_cases(actor):
         rate_tasks = {t["case"]["number"]: task_url(t["id"]) for t in open_tasks
                       if t["case"]["number"] in numbers}
     pages = max(1, -(-result["total"] // PER_PAGE))
-    return render_template("my_cases.html", page=result, pages=pages, rate_tasks=rate_tasks,
+    return render_template("enterprise/my_cases.html", page=result, pages=pages, rate_tasks=rate_tasks,
                            kinds=KIND_PAIRS)
 
 
@@ -72,6 +72,6 @@ def my_submit(actor):
         values = {"kind": "求助", "town": (enterprise or {}).get("town") or "",
                   "contact_name": actor.display_name}
     town_names = towns(enterprise["town"] if enterprise else None)
-    return render_template("my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
+    return render_template("enterprise/my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
                            domains=DOMAINS, towns=town_names, enterprise=enterprise), \
         422 if errors else 200

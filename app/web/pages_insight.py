@@ -59,7 +59,7 @@ def insight_page(actor):
                    date_type=date_type,
                    domain_names={d: gettext(d) for d in DOMAINS})
     if bad_period:  # figures of another period than the one asked for would mislead
-        return render_template("insight.html", data=None, granularity=granularity,
+        return render_template("insight/insight.html", data=None, granularity=granularity,
                                **context), 422
     data = {"trend": breakdowns.trend(runtime, filters, granularity),
             "units": breakdowns.units(runtime, filters),
@@ -70,7 +70,7 @@ def insight_page(actor):
         query["from"] = ""  # keep "all time" when following links
     shown = {"trend": {"granularity": data["trend"]["granularity"]}}  # the table as shown
     return render_template(
-        "insight.html", data=data, granularity=data["trend"]["granularity"],
+        "insight/insight.html", data=data, granularity=data["trend"]["granularity"],
         period=_period_text(filters), tiles=_tiles(metrics.metrics(runtime, filters)),
         unit_rows=[{k: _text(k, v) for k, v in r.items()} for r in data["units"]],
         town_rows=data["towns"]["towns"], partial_notes=_partial_notes(data["trend"]["series"]),

@@ -78,7 +78,7 @@ def intake_page(actor):
         query = request.args.get("q", "").strip()
         kb_query = request.args.get("kb_q", "").strip()
         return render_template(
-            "intake.html", **_context(values), query=query,
+            "intake/intake.html", **_context(values), query=query,
             matches=enterprises.search(rt(), query) if query else None,
             kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None)
 
@@ -105,7 +105,7 @@ def intake_page(actor):
     if not values["credit_code"] and "credit_code" in errors:
         errors["credit_code"] = ["请先查询并选择企业"]   # on this page the card does that
     kb_query = (request.form.get("kb_q") or "").strip()[:200]
-    return render_template("intake.html", **_context(values, errors), action=action, query="", matches=None,
+    return render_template("intake/intake.html", **_context(values, errors), action=action, query="", matches=None,
                            kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None), 422
 
 
@@ -117,7 +117,7 @@ def intake_enterprises(actor):
     """Enterprises matching a credit code, name or phone (red list first)."""
     query = request.args.get("q", "").strip()
     matches = enterprises.search(rt(), query, limit=10) if query else None
-    return render_template("_intake_enterprises.html", matches=matches, query=query)
+    return render_template("intake/_intake_enterprises.html", matches=matches, query=query)
 
 
 @bp.route("/intake/enterprise")
@@ -129,7 +129,7 @@ def intake_enterprise(actor):
     town = request.args.get("town", "").strip() or (enterprise or {}).get("town") or ""
     domain, kind = request.args.get("domain") or None, request.args.get("kind") or None
     return render_template(
-        "_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
+        "intake/_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
         values={"town": town, "domain": domain, "kind": kind},
         towns=towns(enterprise["town"] if enterprise else None),
         suggestion=suggestions.suggest_unit(rt(), domain, town, kind))
@@ -143,7 +143,7 @@ def intake_suggestion(actor):
     if not town:
         town = (find_enterprise(request.args.get("credit_code")) or {}).get("town") or ""
     domain = request.args.get("domain") or None
-    return render_template("_intake_suggestion.html", values={"domain": domain},
+    return render_template("intake/_intake_suggestion.html", values={"domain": domain},
                            suggestion=suggestions.suggest_unit(rt(), domain, town,
                                                            request.args.get("kind") or None))
 
@@ -162,7 +162,7 @@ def intake_domains(actor):
     values["domain"], values["domain_source"] = suggestions.applied_domain(suggestion, domain, source)
     changed = values["domain"] != domain   # only then is the form's field swapped
     town = args.get("town", "").strip() or (find_enterprise(args.get("credit_code")) or {}).get("town")
-    return render_template("_intake_domains.html", domain_suggestion=suggestion,
+    return render_template("intake/_intake_domains.html", domain_suggestion=suggestion,
                            domain_model_missing=bool(text) and suggestion is None,
                            values=values, domains=DOMAINS, errors={}, oob=changed,
                            suggestion=suggestions.suggest_unit(rt(), values["domain"] or None, town,
@@ -176,7 +176,7 @@ def intake_knowledge(actor):
     query = request.args.get("kb_q", "").strip()
     domain = request.args.get("kb_domain") or None
     articles = knowledge.search(rt(), query, domain if domain in DOMAINS else None, limit=10)
-    return render_template("_kb_results.html", articles=articles, query=query, cite=True)
+    return render_template("knowledge/_kb_results.html", articles=articles, query=query, cite=True)
 
 
 @bp.route("/intake/direct-reply")
@@ -186,5 +186,5 @@ def intake_direct_reply(actor):
     article = article_or_none(request.args.get("kb"))
     values = {"direct_reply": article["answer"] if article else "",
               "kb_article_id": str(article["id"]) if article else ""}
-    return render_template("_intake_direct_reply.html", values=values, kb_article=article,
+    return render_template("intake/_intake_direct_reply.html", values=values, kb_article=article,
                            errors={})

@@ -22,8 +22,8 @@ def knowledge_list(actor):
     domain = domain if domain in DOMAINS else None
     articles = knowledge.search(rt(), query, domain, limit=50)
     if request.headers.get("HX-Request") == "true":
-        return render_template("_kb_results.html", articles=articles, query=query, cite=False)
-    return render_template("knowledge.html", articles=articles, query=query, domain=domain,
+        return render_template("knowledge/_kb_results.html", articles=articles, query=query, cite=False)
+    return render_template("knowledge/knowledge.html", articles=articles, query=query, domain=domain,
                            domains=DOMAINS)
 
 
@@ -34,4 +34,4 @@ def knowledge_article(actor, article_id):
         article = knowledge.get_article(rt(), article_id)
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
-    return render_template("knowledge_article.html", article=article)
+    return render_template("knowledge/knowledge_article.html", article=article)

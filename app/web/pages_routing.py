@@ -51,7 +51,7 @@ def models_page(actor):
 
 def _models_view(actor, refused: dict | None = None):
     """The versions; `refused`: a refused threshold to show again, typed, with its error."""
-    html = render_template("routing_models.html",
+    html = render_template("routing/routing_models.html",
                            models=model_versions.list_models(rt(), with_usage=True)[::-1],
                            can_activate=actor.role in MANAGERS, refused=refused or {})
     return (html, 422) if refused else html
@@ -97,7 +97,7 @@ def _audit_view(actor, raw_version: str, refused: dict | None = None):
             sample = routing_audit.list_audits(rt(), version)
         except DomainError as err:
             _flash_error(err)
-    html = render_template("routing_audit.html", models=models, version=version, sample=sample,
+    html = render_template("routing/routing_audit.html", models=models, version=version, sample=sample,
                            domains=DOMAINS, can_judge=actor.role in AUDITORS,
                            note_max=routing_audit.NOTE_MAX, refused=refused or {})
     return (html, 422) if refused else html

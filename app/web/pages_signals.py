@@ -97,7 +97,7 @@ def common_problems_page(actor):
     if days:  # show the analysed period, also when it was the default one
         values.update(start=days[0].isoformat(), end=days[1].isoformat())
     units, towns = choices(rt())
-    return render_template("signals_common_problems.html", values=values, domains=DOMAINS,
+    return render_template("signals/signals_common_problems.html", values=values, domains=DOMAINS,
                            kinds=KIND_PAIRS, channels=CHANNELS, units=units, towns=towns,
                            date_type=date_type,
                            csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx"),
@@ -112,7 +112,7 @@ def common_problems_fragment(actor):
         args["limit"] = min(args.get("limit", 10), 10)
     result, errors, days = _analyse(args, errors)
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return render_template("_common_problems_top.html",
+    return render_template("signals/_common_problems_top.html",
                            more_url=url_for("web.common_problems", **params),
                            **_context(result, errors, days)), 422 if errors else 200
 
@@ -121,7 +121,7 @@ def common_problems_fragment(actor):
 @page(*READERS)
 def signals_page(actor):
     runtime = rt()
-    return render_template("signals.html", open_alerts=surges.list_alerts(runtime, "open"),
+    return render_template("signals/signals.html", open_alerts=surges.list_alerts(runtime, "open"),
                            open_count=surges.open_count(runtime),
                            acknowledged=surges.list_alerts(runtime, "acknowledged", 20),
                            can_ack=actor.role in ACKNOWLEDGERS)
@@ -137,7 +137,7 @@ def surge_acknowledge(actor, alert_id):
     except NotFound as err:
         return render_template("error.html", message=gettext(err.message)), 404
     if request.headers.get("HX-Request") == "true":  # the row, and the heading's count (oob)
-        return render_template("_surge_row.html", a=alert, can_ack=True,
+        return render_template("signals/_surge_row.html", a=alert, can_ack=True,
                                oob_open_count=surges.open_count(rt()))
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")

@@ -14,7 +14,7 @@ from .common import page, rt
 @page("supervisor", "leader", "admin")
 def supervision_page(actor):
     runtime = rt()
-    return render_template("supervision.html", overdue=supervision.overdue(runtime),
+    return render_template("supervision/supervision.html", overdue=supervision.overdue(runtime),
                            due_soon=supervision.due_soon(runtime),
                            dissatisfied=supervision.dissatisfied(runtime),
                            watch=supervision.watch_list(runtime),

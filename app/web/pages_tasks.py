@@ -55,8 +55,8 @@ def task_list(actor):
                               per_page=PER_PAGE)
     pages = max(1, -(-result["total"] // PER_PAGE))
     if actor.role == "enterprise":   # what awaits the enterprise (评价), in its words: no staff queue
-        return render_template("my_tasks.html", page=result, pages=pages, due_class=due_class)
-    return render_template("tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
+        return render_template("tasks/my_tasks.html", page=result, pages=pages, due_class=due_class)
+    return render_template("tasks/tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
                            sorts=SORTS, pages=pages, due_class=due_class)
 
 
@@ -87,12 +87,12 @@ def _claim_action(actor, task_id: str, action, done_message: str):
         try:
             task = tasks.get_task(runtime, actor, task_id)
         except NotFound:
-            return render_template("_task_gone.html", message=error or gettext("未找到该任务"))
+            return render_template("tasks/_task_gone.html", message=error or gettext("未找到该任务"))
         if request.headers.get("HX-Target") == "task-card":   # the task page: only its card
-            return render_template("_task_card.html", task=task, card_error=error,
+            return render_template("tasks/_task_card.html", task=task, card_error=error,
                                    card_notice=None if error else done_message,
                                    assignee=_user_name(task["assignee_id"]), due_class=due_class)
-        return render_template("_task_row.html", t=task, row_error=error, due_class=due_class)
+        return render_template("tasks/_task_row.html", t=task, row_error=error, due_class=due_class)
     if error:
         flash(gettext(error), "error")
     else:
@@ -186,7 +186,7 @@ def task_page(actor, task_id: str, posted: bool = False):
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
     clocks = current_clocks(case.get("clocks") or [])   # an enterprise's view has none (P17)
-    return render_template("task.html", task=task, case=case, clocks=clocks,
+    return render_template("tasks/task.html", task=task, case=case, clocks=clocks,
                            extension=extension_offer(actor, task, case, clocks),
                            suggestion=suggestion,
                            fields=fields, values=values,

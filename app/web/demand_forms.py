@@ -46,4 +46,4 @@ def submit_demand(actor, payload: dict, success_message: str, direct: bool = Fal
         flash(gettext("已受理并转交 {unit} 办理").format(unit=case["unit"]["name"]), "success")
     else:
         flash(gettext(success_message), "success")
-    return redirect(url_for("web.case_view", number=case["number"])), {}
+    return redirect(url_for("web.cases.case_view", number=case["number"])), {}

@@ -5,7 +5,7 @@ import html
 import re
 from datetime import datetime, timezone
 
-from flask import render_template
+from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from app.clock import SHANGHAI
@@ -15,10 +15,11 @@ from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
 from app.services import cases, progress
 
-from . import bp
 from .common import page, rt
 from .filters import list_sep
 from .i18n import EN, current_language, gettext
+
+bp = Blueprint("cases", __name__)
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
 from app.services import deployments, process_diff
 
-from . import bp
 from .common import current_user, page, rt
 from .i18n import EN, gettext
+
+bp = Blueprint("designer", __name__)
 
 VIEW_ROLES = ("designer", "admin")
 DEPLOY_ROLES = ("designer",)  # as POST /api/deployments

@@ -1,17 +1,18 @@
 """Enterprise self-service (P17): my cases with their progress and result, rating, a new demand."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 from app.db.models import Enterprise
 from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
 from app.services import cases, tasks
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
+
+bp = Blueprint("enterprise", __name__)
 
 ENTERPRISE = ("enterprise",)
 PER_PAGE = 20
@@ -20,8 +21,8 @@ FIELDS = ("kind", "domain", "town", "description", "contact_name", "contact_phon
 
 def task_url(task_id: str) -> str:
     """The generic task page (where the enterprise rates)."""
-    if "web.task_view" in current_app.view_functions:
-        return url_for("web.task_view", task_id=task_id)
+    if "web.tasks.task_view" in current_app.view_functions:
+        return url_for("web.tasks.task_view", task_id=task_id)
     return f"/tasks/{task_id}"
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.text import normalized, too_long
 from app.services import cases, extensions
 
-from . import bp
 from .common import page, rt
 from .filters import clause_sep
 from .i18n import gettext
 from .pages_cases import when
+
+bp = Blueprint("extension", __name__)
 
 REASON_MAX = 1000
 LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
@@ -45,8 +46,8 @@ def request_extension(actor, number):
             errors = {"_": [err.message]}
     if not errors:
         flash(gettext("已提交延期申请，待督办员审批"), "success")
-        return redirect(url_for("web.task_view", task_id=task_id) if task_id
-                        else url_for("web.case_view", number=number))
+        return redirect(url_for("web.tasks.task_view", task_id=task_id) if task_id
+                        else url_for("web.cases.case_view", number=number))
     if task_id:
         # the task page again, with what the user typed and why it was refused (nothing in the URL)
         from .pages_tasks import task_page
@@ -54,7 +55,7 @@ def request_extension(actor, number):
         html, status = task_page(actor, task_id)
         return html, 422 if status == 200 else status
     flash(gettext("延期申请未提交：") + clause_sep().join(gettext(m) for ms in errors.values() for m in ms), "error")
-    return redirect(url_for("web.case_view", number=number))
+    return redirect(url_for("web.cases.case_view", number=number))
 
 
 def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[str]]:

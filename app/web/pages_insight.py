@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
@@ -16,10 +16,11 @@ from app.domain.vocab import CHANNELS, DOMAINS
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon
 from .i18n import EN, current_language, gettext
+
+bp = Blueprint("insight", __name__)
 
 ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30

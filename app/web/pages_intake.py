@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.text import normalized
@@ -17,10 +17,11 @@ from app.domain.vocab import DOMAINS
 from app.services import enterprises, knowledge
 from app.services.routing import model_versions, suggestions
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
+
+bp = Blueprint("intake", __name__)
 
 AGENT = ("agent",)
 FIELDS = ("credit_code", "kind", "domain", "town", "matter_class", "description",

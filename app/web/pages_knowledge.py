@@ -1,15 +1,16 @@
 """Knowledge base (知识库): hotline staff search and read the policy answers."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.vocab import DOMAINS
 from app.services import knowledge
 
-from . import bp
 from .common import page, rt
 from .i18n import gettext
+
+bp = Blueprint("knowledge", __name__)
 
 HOTLINE_STAFF = ("agent", "dispatcher", "supervisor", "leader", "admin")
 

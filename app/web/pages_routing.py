@@ -3,16 +3,17 @@ administrator activates a version, optionally with a manual threshold); the samp
 automatic dispatches (分拨抽检), where supervisors draw and judge."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.services.routing import audit as routing_audit, model_versions
 
-from . import bp
 from .common import page, rt
 from .filters import colon
 from .i18n import gettext
+
+bp = Blueprint("routing", __name__)
 
 READERS = ("admin", "analyst")
 MANAGERS = ("admin",)
@@ -75,7 +76,7 @@ def activate(actor, version):
     else:
         flash(f"{gettext('已启用分拨模型版本')} {result['version']} "
               f"({gettext('阈值')} {result['threshold']:.3f})", "success")
-    return redirect(url_for("web.routing_models"))
+    return redirect(url_for("web.routing.routing_models"))
 
 
 @bp.route("/routing/audit", endpoint="routing_audit")
@@ -119,7 +120,7 @@ def draw(actor, version):
             flash(gettext("本次抽取 {n} 件").format(n=result["drawn"]), "success")
         else:
             flash(gettext("没有可抽取的自动派单诉求：该版本的自动派单均已抽取过"), "info")
-    return redirect(url_for("web.routing_audit", version=version))
+    return redirect(url_for("web.routing.routing_audit", version=version))
 
 
 @bp.route("/routing/audit/judge/<int:audit_id>", methods=["POST"], endpoint="routing_audit_judge")
@@ -140,8 +141,8 @@ def judge(actor, audit_id):
     else:
         flash(gettext("{number} 已判定：{verdict}").format(
             number=result["case_number"], verdict=gettext(VERDICT_LABELS[result["verdict"]])), "success")
-    return redirect(url_for("web.routing_audit", version=version) if version.isdigit()
-                    else url_for("web.routing_audit"))
+    return redirect(url_for("web.routing.routing_audit", version=version) if version.isdigit()
+                    else url_for("web.routing.routing_audit"))
 
 
 VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}

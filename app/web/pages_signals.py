@@ -1,7 +1,7 @@
 """P18 signals pages: common problems (共性问题) for the analysis meeting, and surge alerts."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from app.api.signals_schemas import ProblemArgs, period, problem_query
@@ -10,11 +10,12 @@ from app.domain.vocab import CHANNELS, DOMAINS
 from app.services.signals import surges
 from app.services.signals.common_problems import common_problems
 
-from . import bp
 from .common import page, rt
 from .i18n import EN, current_language, gettext
 from .filters import KIND_PAIRS, list_sep
 from .pages_insight import choices, date_type, labelled
+
+bp = Blueprint("signals", __name__)
 
 READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
@@ -113,7 +114,7 @@ def common_problems_fragment(actor):
     result, errors, days = _analyse(args, errors)
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
     return render_template("signals/_common_problems_top.html",
-                           more_url=url_for("web.common_problems", **params),
+                           more_url=url_for("web.signals.common_problems", **params),
                            **_context(result, errors, days)), 422 if errors else 200
 
 
@@ -141,4 +142,4 @@ def surge_acknowledge(actor, alert_id):
                                oob_open_count=surges.open_count(rt()))
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("web.signals"))
+                    else url_for("web.signals.signals"))

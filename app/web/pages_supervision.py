@@ -1,13 +1,14 @@
 """Supervisor's page: overdue, soon overdue, dissatisfied, red-list watch list."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, render_template
 
 from app.services import supervision
 from app.services.signals import surges
 
-from . import bp
 from .common import page, rt
+
+bp = Blueprint("supervision", __name__)
 
 
 @bp.route("/supervision", endpoint="supervision")

@@ -1,7 +1,7 @@
 """Tasks (all roles): the task list, claiming, and the task page with its form."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from app.db.models import Unit, User
@@ -9,11 +9,12 @@ from app.domain.errors import DomainError, NotFound, ValidationFailed
 from app.services import cases, tasks
 from app.services.routing import suggestions
 
-from . import bp
 from .common import page, rt
 from .i18n import gettext
 from .pages_extension import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
+
+bp = Blueprint("tasks", __name__)
 
 SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
 SORTS = {"created_at": "按优先级", "due_at": "按时限"}
@@ -68,7 +69,7 @@ def _back(task_id: str):
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
-    return redirect(url_for("web.task_view", task_id=task_id))
+    return redirect(url_for("web.tasks.task_view", task_id=task_id))
 
 
 def _claim_action(actor, task_id: str, action, done_message: str):
@@ -131,11 +132,11 @@ def _after_completion(runtime, actor, number: str, title: str):
     done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
     flash(gettext(done).format(number=number, task=gettext(title)), "success")
     if actor.role == "enterprise":
-        return redirect(url_for("web.case_view", number=number))
+        return redirect(url_for("web.cases.case_view", number=number))
     following = tasks.next_task_in_case(runtime, actor, number)
     if following is not None:
-        return redirect(url_for("web.task_view", task_id=following["id"]))
-    return redirect(url_for("web.task_list"))
+        return redirect(url_for("web.tasks.task_view", task_id=following["id"]))
+    return redirect(url_for("web.tasks.task_list"))
 
 
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])

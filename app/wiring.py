@@ -7,6 +7,7 @@ import threading
 from .clock import SystemClock
 from .config import positive_number
 from .domain.errors import Conflict
+from .db.migrations import schema_is_current
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
 from .engine.sandbox_pool import SandboxLimits
@@ -55,18 +56,6 @@ def insight_settings(config) -> dict:
         "surge_interval_minutes": config["QISU_SURGE_INTERVAL_MINUTES"],
         "insight_rollup": config.get("QISU_INSIGHT_ROLLUP", True),
     }
-
-
-def schema_is_current(bind) -> bool:
-    """Whether the database is at the newest migration (an older schema may lack columns the
-    models read, e.g. before `flask qisu migrate` runs on an upgraded installation)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from .cli.base import alembic_config
-    heads = set(ScriptDirectory.from_config(alembic_config(str(bind.url))).get_heads())
-    with bind.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
 
 
 def auto_deploy(app) -> None:

@@ -36,7 +36,7 @@ def build_app(url: str):
     from alembic import command
 
     from app import create_app
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     from app.services.deployments import deploy_directory
     from app.demo.seed import seed_demo
     config = alembic_config(url)

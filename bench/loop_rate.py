@@ -186,7 +186,7 @@ def fresh_postgres(url: str):
 def migrate(url: str) -> None:
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")

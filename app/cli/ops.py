@@ -4,14 +4,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .base import alembic_config, qisu, service_call
+from ..db.migrations import upgrade
+from .base import qisu, service_call
 
 
 @qisu.command("migrate")
 def migrate() -> None:
     """Upgrade the database schema to the newest migration (alembic upgrade head)."""
-    from alembic import command
-    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
+    upgrade(current_app.config["DATABASE_URL"])
     click.echo("database at head")
 
 

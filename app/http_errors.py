@@ -1,9 +1,13 @@
-"""One error shape for every failure: {"error": {"code", "message", "fields"}}."""
+"""HTTP error rendering for every entry point: one error shape {"error": {"code", "message",
+"fields"}} for the API, the ops endpoints and htmx; the status table (code and message per HTTP
+status) that the page errors (`app/web/errors.py`, HTML around these answers) and Open311
+(`app/open311/errors.py`, the GeoReport list of the same messages) also render."""
 from __future__ import annotations
 
 import logging
 
 from flask import jsonify
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
@@ -18,6 +22,14 @@ HTTP_CODES = {
     422: ("validation_failed", "提交的数据未通过校验"), 429: ("too_many_requests", "请求过于频繁"),
     500: ("internal_error", "服务器内部错误"), 503: ("unavailable", "服务暂不可用,请稍后重试"),
 }
+DB_UNAVAILABLE = ("database_unavailable", "数据库暂时无法连接,请稍后重试")  # 503
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """A lost or refused database connection (not a constraint or a syntax error)."""
+    if isinstance(err, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

@@ -5,7 +5,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.domain.errors import DomainError
-from app.http_errors import handle_domain_error, handle_http_exception, handle_unexpected
+from app.http.errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 from . import openapi_text
 from . import (auth, cases, catalog, deployments, insight, knowledge, routing, signals,

@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 from app.domain.control_chars import printable
 from app.domain.errors import DomainError
 from app.domain.open311 import INTAKE_FIELD_NAMES
-from app.http_errors import DB_UNAVAILABLE, HTTP_CODES, is_unavailable
+from app.db.session import is_unavailable
+from app.http.errors import DB_UNAVAILABLE, HTTP_CODES
 
 from .formats import FORMATS, render
 

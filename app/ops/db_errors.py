@@ -7,7 +7,8 @@ import logging
 from flask import Flask, render_template, request
 from sqlalchemy.exc import DBAPIError
 
-from app.http_errors import DB_UNAVAILABLE, error_response, handle_unexpected, is_unavailable
+from app.db.session import is_unavailable
+from app.http.errors import DB_UNAVAILABLE, error_response, handle_unexpected
 
 log = logging.getLogger("qisu.db")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from app.http_errors import error_response
+from app.http.errors import error_response
 from app.db.migrations import head_revision
 
 from .metrics_view import metrics

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
 
 from app.domain.errors import DomainError, TooManyRequests, ValidationFailed
-from app.ops.login_limit import guarded_login
+from app.http.login_limit import guarded_login
 from app.services import auth, tasks
 
 from .common import current_user, page, rt

@@ -8,7 +8,7 @@ from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 from sqlalchemy import select
 
-from app.http_errors import flatten_messages
+from app.http.errors import flatten_messages
 from app.api.insight_schemas import TrendArgs, filters_of
 from app.api.signals_schemas import MAX_PERIOD_DAYS
 from app.db.models import Enterprise, Unit

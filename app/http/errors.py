@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
@@ -23,13 +22,6 @@ HTTP_CODES = {
     500: ("internal_error", "服务器内部错误"), 503: ("unavailable", "服务暂不可用,请稍后重试"),
 }
 DB_UNAVAILABLE = ("database_unavailable", "数据库暂时无法连接,请稍后重试")  # 503
-
-
-def is_unavailable(err: BaseException) -> bool:
-    """A lost or refused database connection (not a constraint or a syntax error)."""
-    if isinstance(err, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

@@ -6,14 +6,12 @@ import re
 from datetime import datetime, timezone
 
 from flask import Blueprint, render_template
-from sqlalchemy import select
 
 from app.clock import SHANGHAI
-from app.db.models import Unit
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
-from app.services import cases, progress
+from app.services import cases, catalog, progress
 
 from .common import page, rt
 from .filters import list_sep
@@ -91,8 +89,7 @@ def _diagram_names(deployment_id: int) -> dict[str, str]:
 
 
 def _unit_names() -> dict[str, str]:
-    with rt().uow() as uow:
-        return dict(uow.session.execute(select(Unit.code, Unit.name)).all())
+    return catalog.unit_names(rt())
 
 
 def _label(pair) -> str:

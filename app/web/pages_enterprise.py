@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, url_for
 
-from app.db.models import Enterprise
 from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
-from app.services import cases, tasks
+from app.services import cases, catalog, tasks
 
 from .common import page, rt
 from .filters import KIND_PAIRS
@@ -49,10 +48,8 @@ def my_cases(actor):
 
 
 def _enterprise(actor) -> dict | None:
-    with rt().uow() as uow:
-        e = uow.session.get(Enterprise, actor.enterprise_id) if actor.enterprise_id else None
-        return {"name": e.name, "credit_code": e.credit_code, "town": e.town, "phone": e.phone} \
-            if e else None
+    e = catalog.enterprise(rt(), actor.enterprise_id)
+    return {key: e[key] for key in ("name", "credit_code", "town", "phone")} if e else None
 
 
 @bp.route("/my/submit", methods=["GET", "POST"])

@@ -6,13 +6,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
-from sqlalchemy import select
 
-from app.http.errors import flatten_messages
 from app.api.insight_schemas import TrendArgs, filters_of
 from app.api.signals_schemas import MAX_PERIOD_DAYS
-from app.db.models import Enterprise, Unit
+from app.http.errors import flatten_messages
 from app.domain.vocab import CHANNELS, DOMAINS
+from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
 
@@ -189,8 +188,4 @@ def _tiles(figures: dict) -> list[dict]:
 
 def choices(runtime) -> tuple[list[tuple[str, str]], list[str]]:
     """The units (code, name) and towns the filter dropdowns offer."""
-    with runtime.uow() as uow:
-        session = uow.session
-        units = [(u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.id))]
-        towns = sorted(t for t in session.scalars(select(Enterprise.town).distinct()) if t)
-        return units, towns
+    return catalog.unit_choices(runtime, "id"), catalog.enterprise_towns(runtime)

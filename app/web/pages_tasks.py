@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
-from app.db.models import Unit, User
 from app.domain.errors import DomainError, NotFound, ValidationFailed
-from app.services import cases, tasks
+from app.services import cases, catalog, tasks
 from app.services.routing import suggestions
 
 from .common import page, rt
@@ -114,16 +112,11 @@ def task_unclaim(actor, task_id):
 
 
 def _units() -> list[tuple[str, str]]:
-    with rt().uow() as uow:
-        return [(u.code, u.name) for u in uow.session.scalars(
-            select(Unit).order_by(Unit.kind, Unit.id))]
+    return catalog.unit_choices(rt(), "kind_id")
 
 
 def _user_name(user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    with rt().uow() as uow:
-        return uow.session.scalar(select(User.display_name).where(User.id == user_id))
+    return catalog.user_display_name(rt(), user_id)
 
 
 def _after_completion(runtime, actor, number: str, title: str):

@@ -5,13 +5,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
-from app.services.signals import surges
-from app.services.signals.common_problems import common_problems
+from app.services.signals import query, surges
 
 from .auth import current_actor, login_required, runtime
 from .export import EXPORT_CONTENT, export_response
 from .signals_schemas import (GROUP_COLUMNS, ProblemArgs, ProblemsOut, SurgeArgs, SurgeOut,
-                              export_rows, problem_query)
+                              export_rows)
 
 blp = Blueprint("signals", __name__, url_prefix="/api/insight",
                 description="共性问题与激增预警 (Common problems and surge alerts)")
@@ -21,10 +20,7 @@ ACKNOWLEDGERS = ("supervisor", "admin")
 
 
 def analyse(args: dict) -> dict:
-    rt = runtime()
-    with rt.uow() as uow:
-        query = problem_query(uow.session, rt.clock.now(), args)
-    return common_problems(rt, query)
+    return query.analyse(runtime(), args)
 
 
 @blp.route("/common-problems")

@@ -8,12 +8,12 @@ from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 
 from app.api.insight_schemas import TrendArgs, filters_of
-from app.api.signals_schemas import MAX_PERIOD_DAYS
 from app.http.errors import flatten_messages
 from app.domain.vocab import CHANNELS, DOMAINS
 from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
+from app.services.signals.query import MAX_PERIOD_DAYS
 
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon

@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.api.signals_schemas import ProblemArgs, period, problem_query
+from app.api.signals_schemas import ProblemArgs
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocab import CHANNELS, DOMAINS
-from app.services.signals import surges
-from app.services.signals.common_problems import common_problems
+from app.services.signals import query, surges
 
 from .common import page, rt
 from .i18n import EN, current_language, gettext
@@ -62,11 +61,10 @@ def _analyse(args: dict | None, errors: dict) -> tuple[dict | None, dict, tuple 
         return None, errors, None
     runtime = rt()
     try:
-        with runtime.uow() as uow:
-            query = problem_query(uow.session, runtime.clock.now(), args)
+        result = query.analyse(runtime, args)
     except DomainError as err:
         return None, err.fields, None
-    return common_problems(runtime, query), {}, period(runtime.clock.now(), args)
+    return result, {}, query.period(runtime.clock.now(), args)
 
 
 def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:

@@ -62,6 +62,7 @@ def ensure_history(app, cases: int, days: int) -> str:
     if have >= cases:
         return f"reused {have:,} generated cases"
     result = generate(rt, cases - have, days=days, seed=have,
+                      workflows_dir=app.config["QISU_WORKFLOWS_DIR"],
                       echo=lambda m: print(m, file=sys.stderr) if m.endswith("00,000 cases") else None)
     engine = rt.session_factory.kw["bind"]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

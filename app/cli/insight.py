@@ -73,6 +73,7 @@ def generate_history(count: int, days: int, seed: int, if_empty: bool) -> None:
     if if_empty and has_history(rt):
         click.echo("history exists already; nothing generated")
         return
-    result = generate(rt, count, days=days, seed=seed, echo=click.echo)
+    result = generate(rt, count, days=days, seed=seed, echo=click.echo,
+                      workflows_dir=current_app.config["QISU_WORKFLOWS_DIR"])
     click.echo(f"generated {result['cases']:,} cases ({result['returns']:,} returns, "
                f"{result['enterprises']:,} enterprises) in {result['seconds']} s")

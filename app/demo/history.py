@@ -93,9 +93,10 @@ def _context(rt: Runtime, cases: int, seed: int, workflows_dir) -> Context:
             raise RuntimeError("no units: run `flask qisu seed` first")
         deployment = latest(session)
         deployment_id = deployment.id if deployment is not None else None
-    if deployment_id is None:
-        from flask import current_app
-        deployment, _ = deploy_directory(rt, workflows_dir or current_app.config["QISU_WORKFLOWS_DIR"])
+    if deployment_id is None:  # the cases need a deployment to belong to: deploy the files
+        if workflows_dir is None:
+            raise RuntimeError("no deployment: run `flask qisu deploy` first")
+        deployment, _ = deploy_directory(rt, workflows_dir)
         deployment_id = deployment.id
     _ensure_enterprises(rt, max(150, min(3000, cases // 300)), seed)
     with rt.uow() as uow:

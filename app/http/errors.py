@@ -9,6 +9,7 @@ import logging
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from app.db.session import is_unavailable
 from app.domain.errors import DomainError
 
 log = logging.getLogger("qisu.api")
@@ -21,7 +22,9 @@ HTTP_CODES = {
     422: ("validation_failed", "提交的数据未通过校验"), 429: ("too_many_requests", "请求过于频繁"),
     500: ("internal_error", "服务器内部错误"), 503: ("unavailable", "服务暂不可用,请稍后重试"),
 }
-DB_UNAVAILABLE = ("database_unavailable", "数据库暂时无法连接,请稍后重试")  # 503
+DB_UNAVAILABLE = ("database_unavailable", "数据库暂时无法连接,请稍后重试")  # 503 when is_unavailable(err)
+__all__ = ["DB_UNAVAILABLE", "HTTP_CODES", "error_response", "flatten_messages", "handle_domain_error",
+           "handle_http_exception", "handle_unexpected", "is_unavailable"]
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):

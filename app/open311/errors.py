@@ -10,8 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app.domain.control_chars import printable
 from app.domain.errors import DomainError
 from app.domain.open311 import INTAKE_FIELD_NAMES
-from app.db.session import is_unavailable
-from app.http.errors import DB_UNAVAILABLE, HTTP_CODES
+from app.http.errors import DB_UNAVAILABLE, HTTP_CODES, is_unavailable
 
 from .formats import FORMATS, render
 

@@ -1,4 +1,6 @@
-"""GET Service Requests: the cases an app submitted, as GeoReport v2 requests."""
+"""Open311 GET Service Requests: the cases an app submitted, as GeoReport v2 requests. Wrong
+parameters are ValidationFailed named by the Open311 parameter (one message each), an unknown or
+hidden request NotFound; `app/open311/errors.py` renders them in the specification's format."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,12 +10,12 @@ from sqlalchemy import select
 from app.clock import SHANGHAI, iso
 from app.db.models import AuditEvent, Case, SlaClock, Unit
 from app.domain.actor import Actor
+from app.domain.errors import NotFound, ValidationFailed
 from app.domain.open311 import CODE_TO_DOMAIN, open311_status, service_code
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
-from app.services.runtime import Runtime
-from app.services.visibility import case_filter
 
-from .errors import Open311Error
+from .runtime import Runtime
+from .visibility import case_filter
 
 MAX_RESULTS = 1000           # the specification's response volume
 MAX_SPAN = timedelta(days=90)
@@ -23,7 +25,7 @@ STATUSES = ("open", "closed")
 def list_requests(rt: Runtime, actor: Actor, args) -> list[dict]:
     ids = split(args.get("service_request_id"))
     if len(ids) > MAX_RESULTS:
-        raise Open311Error(400, f"service_request_id: 一次最多查询 {MAX_RESULTS} 件")
+        raise ValidationFailed(fields={"service_request_id": [f"一次最多查询 {MAX_RESULTS} 件"]})
     stmt = select(Case).where(case_filter(actor))
     if ids:  # "This overrides all other arguments."
         stmt = stmt.where(Case.number.in_(ids))
@@ -39,22 +41,22 @@ def get_request(rt: Runtime, actor: Actor, number: str) -> list[dict]:
     with rt.uow() as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number, case_filter(actor)))
         if case is None:
-            raise Open311Error(404, f"service_request_id: 未找到诉求 {number}")
+            raise NotFound(f"service_request_id: 未找到诉求 {number}")
         return describe(uow.session, [case])
 
 
 def filtered(stmt, args, now: datetime):
-    errors = []
+    errors: dict[str, list[str]] = {}
     codes = split(args.get("service_code"))
     unknown = [code for code in codes if code not in CODE_TO_DOMAIN]
     if unknown:
-        errors.append(f"service_code: 未知的服务代码 {','.join(unknown)}")
+        errors.setdefault("service_code", []).append(f"未知的服务代码 {','.join(unknown)}")
     statuses = split(args.get("status"))
     if any(status not in STATUSES for status in statuses):
-        errors.append("status: 状态须为 open 或 closed")
+        errors.setdefault("status", []).append("状态须为 open 或 closed")
     start, end = parse_time(args, "start_date", errors), parse_time(args, "end_date", errors)
     if errors:
-        raise Open311Error(400, *errors)
+        raise ValidationFailed(fields=errors)
     start, end = date_range(start, end, now)
     stmt = stmt.where(Case.created_at >= start, Case.created_at <= end)
     if codes:
@@ -75,13 +77,13 @@ def date_range(start: datetime | None, end: datetime | None, now: datetime):
     if end is None:
         end = start + MAX_SPAN
     if end < start:
-        raise Open311Error(400, "end_date: 结束时间不能早于开始时间")
+        raise ValidationFailed(fields={"end_date": ["结束时间不能早于开始时间"]})
     if end - start > MAX_SPAN:
-        raise Open311Error(400, "end_date: 查询范围不能超过 90 天")
+        raise ValidationFailed(fields={"end_date": ["查询范围不能超过 90 天"]})
     return start, end
 
 
-def parse_time(args, name: str, errors: list[str]) -> datetime | None:
+def parse_time(args, name: str, errors: dict[str, list[str]]) -> datetime | None:
     """A W3C date/time (e.g. 2026-11-23T00:00:00Z) as naive UTC; without an offset it is
     Beijing time."""
     value = (args.get(name) or "").strip()
@@ -90,7 +92,7 @@ def parse_time(args, name: str, errors: list[str]) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        errors.append(f"{name}: 时间格式须为 W3C 格式,如 2026-11-23T00:00:00+08:00")
+        errors.setdefault(name, []).append("时间格式须为 W3C 格式,如 2026-11-23T00:00:00+08:00")
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=SHANGHAI)

@@ -9,7 +9,7 @@ from app.services.routing import suggestions
 
 from .common import page, rt
 from .i18n import gettext
-from .pages_extension import extension_offer
+from .extension_offer import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 
 bp = Blueprint("tasks", __name__)

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from app.clock import iso, local, spoken
 from app.db.models import HumanTask, SlaClock, Unit
-from app.domain.errors import ValidationFailed
+from app.domain.errors import ProcessError, ValidationFailed
 
 from . import audit, messages
 from .actions import ACTIONS
@@ -48,8 +48,9 @@ def current_clock(session, case_id: int, clock: str) -> SlaClock | None:
                           .order_by(SlaClock.id.desc()).limit(1))
 
 
-class MissingRuleValue(LookupError):
-    """The process data lacks a value sla.dmn should have given (a table without that output)."""
+class MissingRuleValue(ProcessError):
+    """The process data lacks a value sla.dmn should have given (a table without that output):
+    the step fails (422 process_error, nothing saved) instead of assuming a value."""
 
 
 def rule_value(data: dict[str, Any], name: str) -> Any:
@@ -57,7 +58,8 @@ def rule_value(data: dict[str, Any], name: str) -> Any:
     the process data; never a default of our own."""
     value = data.get(name)
     if value is None:
-        raise MissingRuleValue(f"时限规则 sla.dmn 未给出 {name}")
+        message = f"时限规则 sla.dmn 未给出 {name}"
+        raise MissingRuleValue(f"流程执行出错: {message}", fields={"sla.dmn": [message]})
     return value
 
 

@@ -6,13 +6,15 @@ to do with it (refuse a deployment, show the errors in the modeler).
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from .bundle import BundleError, file_kind, parse_bundle
 from .decisions import policy_errors
 
 
-def bundle_errors(files: dict[str, str]) -> list[dict]:
-    """Parse `files` as a deployment and check its decision tables' hit policies."""
+def bundle_errors(files: dict[str, str], more: Callable[[dict[str, str]], list] | None = None) -> list[dict]:
+    """Parse `files` as a deployment and check its decision tables' hit policies; when it parses,
+    also `more(files)`: the caller's own checks, as (filename, element id, message) tuples."""
     try:
         bundle = parse_bundle(files)
     except BundleError as err:
@@ -20,8 +22,11 @@ def bundle_errors(files: dict[str, str]) -> list[dict]:
         return [error(err.message, filename, err.element_id)]
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
         return [error(f"流程解析失败：{err}", None, None)]
-    return [error(message, _file_with_id(files, table_id), table_id)
-            for table_id, message in policy_errors(bundle)]
+    found = [error(message, _file_with_id(files, table_id), table_id)
+             for table_id, message in policy_errors(bundle)]
+    found += [error(message, filename, element_id)
+              for filename, element_id, message in (more(files) if more else [])]
+    return found
 
 
 def error(message: str, filename: str | None, element_id: str | None) -> dict:

@@ -125,3 +125,10 @@ def test_unique_is_accepted_when_no_two_rules_can_match_the_same_inputs():
             table.remove(rule)
     files = dict(FILES, **{"routing.dmn": etree.tostring(root, encoding="unicode")})
     assert bundle_errors(files) == []
+
+
+def test_the_callers_own_checks_run_after_a_successful_parse():
+    more = lambda files: [("sla.dmn", "decision_table_sla", "自定义检查")]  # noqa: E731
+    assert bundle_errors(FILES, more=more) == [{"where": "sla.dmn#decision_table_sla", "file": "sla.dmn",
+                                                "element_id": "decision_table_sla", "message": "自定义检查"}]
+    assert bundle_errors({"sla.dmn": "<x"}, more=more)[0]["message"] != "自定义检查"

@@ -9,7 +9,7 @@ import re
 from typing import Callable
 
 from .bundle import BundleError, file_kind, parse_bundle
-from .decisions import policy_errors
+from .decisions import aggregation_errors, policy_errors
 
 
 def bundle_errors(files: dict[str, str], more: Callable[[dict[str, str]], list] | None = None) -> list[dict]:
@@ -23,7 +23,7 @@ def bundle_errors(files: dict[str, str], more: Callable[[dict[str, str]], list] 
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
         return [error(f"流程解析失败：{err}", None, None)]
     found = [error(message, _file_with_id(files, table_id), table_id)
-             for table_id, message in policy_errors(bundle)]
+             for table_id, message in policy_errors(bundle) + aggregation_errors(files)]
     found += [error(message, filename, element_id)
               for filename, element_id, message in (more(files) if more else [])]
     return found

@@ -4,9 +4,10 @@ policy they declare.
 SpiffWorkflow 3.2 evaluates a table as follows (`SpiffWorkflow.dmn.engine.DMNEngine`): UNIQUE
 stops at the first matching rule without checking that no other rule matches; COLLECT gathers
 every match; every other policy (FIRST, ANY, PRIORITY, RULE ORDER, OUTPUT ORDER) evaluates all
-rules and returns the first match. So it honours FIRST and COLLECT as declared, and UNIQUE only
-when the rules do not overlap: `policy_errors` refuses the other policies and a UNIQUE table two
-of whose rules can match the same inputs.
+rules and returns the first match; COLLECT ignores an `aggregation` (SUM, COUNT, MIN, MAX) and
+returns the list of matches. So it honours FIRST and COLLECT without aggregation as declared, and
+UNIQUE only when the rules do not overlap: `policy_errors` refuses the other policies, an
+aggregation and a UNIQUE table two of whose rules can match the same inputs.
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from types import SimpleNamespace
 from typing import Any
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+
+from .xml import parse_xml
 
 # The hit policies whose result SpiffWorkflow 3.2 computes as the DMN standard defines it.
 HONOURED = ("UNIQUE", "FIRST", "COLLECT")
@@ -120,6 +123,20 @@ def policy_errors(bundle) -> list[tuple[str, str]]:
                 errors.append((table.table_id, f"决策表 {table.decision_id} 声明 UNIQUE（唯一命中），"
                                f"但第 {pair[0]} 条与第 {pair[1]} 条规则可同时匹配；请消除重叠，"
                                f"或改用 FIRST（取第一条匹配的规则）"))
+    return errors
+
+
+def aggregation_errors(files: dict[str, str]) -> list[tuple[str, str]]:
+    """(decision table id, message) for each table of the DMN files that declares an aggregation,
+    which SpiffWorkflow does not apply (it returns the list of matches)."""
+    errors = []
+    for name in sorted(files):
+        if not name.endswith(".dmn"):
+            continue
+        for table in parse_xml(files[name]).iter("{*}decisionTable"):
+            if table.get("aggregation"):
+                errors.append((table.get("id"), f"决策表的汇总方式 {table.get('aggregation')} 不受支持"
+                               f"（COLLECT 给出全部匹配值的列表），请去掉汇总方式"))
     return errors
 
 

@@ -132,3 +132,10 @@ def test_the_callers_own_checks_run_after_a_successful_parse():
     assert bundle_errors(FILES, more=more) == [{"where": "sla.dmn#decision_table_sla", "file": "sla.dmn",
                                                 "element_id": "decision_table_sla", "message": "自定义检查"}]
     assert bundle_errors({"sla.dmn": "<x"}, more=more)[0]["message"] != "自定义检查"
+
+
+def test_an_aggregation_the_engine_does_not_apply_is_refused():
+    files = dict(FILES)
+    files["routing.dmn"] = files["routing.dmn"].replace('hitPolicy="FIRST"', 'hitPolicy="COLLECT" aggregation="COUNT"')
+    [error] = bundle_errors(files)
+    assert error["where"] == "routing.dmn#decision_table_routing" and "COUNT" in error["message"]

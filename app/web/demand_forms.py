@@ -11,7 +11,7 @@ from app.services import intake
 
 from . import bp
 from .common import rt
-from .i18n import gettext
+from app.i18n import gettext
 
 
 @bp.app_context_processor

@@ -9,7 +9,7 @@ from app.services import auth, tasks
 
 from . import bp
 from .common import current_user, page, rt
-from .i18n import LANGUAGES, gettext
+from app.i18n import LANGUAGES, gettext
 
 # Where each role's work is: units and dispatchers work their 待办 (the default).
 HOME = {"agent": "web.intake", "enterprise": "web.my_cases", "designer": "web.designer",

@@ -18,7 +18,7 @@ from app.services import cases, progress
 from . import bp
 from .common import page, rt
 from .filters import list_sep
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {
@@ -86,7 +86,7 @@ def _diagram_names(deployment_id: int) -> dict[str, str]:
         bundle = rt().specs.get(uow.session, deployment_id)
     names = {html.unescape(n) for filename, xml in bundle.files.items() if filename.endswith(".bpmn")
              for n in BPMN_NAME.findall(xml)}
-    return {n: EN[n] for n in names if n in EN}
+    return {n: gettext(n) for n in names if gettext(n) != n}
 
 
 def _unit_names() -> dict[str, str]:

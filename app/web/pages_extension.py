@@ -13,7 +13,7 @@ from app.services import cases, extensions
 from . import bp
 from .common import page, rt
 from .filters import clause_sep
-from .i18n import gettext
+from app.i18n import gettext
 from .pages_cases import when
 
 REASON_MAX = 1000

@@ -9,7 +9,7 @@ from app.services import knowledge
 
 from . import bp
 from .common import page, rt
-from .i18n import gettext
+from app.i18n import gettext
 
 HOTLINE_STAFF = ("agent", "dispatcher", "supervisor", "leader", "admin")
 

@@ -12,7 +12,7 @@ from app.services import routing_audit, routing_models
 from . import bp
 from .common import page, rt
 from .filters import colon
-from .i18n import gettext
+from app.i18n import gettext
 
 READERS = ("admin", "analyst")
 MANAGERS = ("admin",)

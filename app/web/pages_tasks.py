@@ -10,7 +10,7 @@ from app.services import cases, routing, tasks
 
 from . import bp
 from .common import page, rt
-from .i18n import gettext
+from app.i18n import gettext
 from .pages_extension import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 

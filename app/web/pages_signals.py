@@ -50,9 +50,8 @@ def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
                "gap": "" if current_language() == "zh" else " ",  # between sentences
                "period": days and gettext("{start} 至 {end}").format(start=days[0], end=days[1])}
     if result:
-        context["note"] = gettext(
-            "本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。"
-            if result["capped"] else "分析了本期全部 {analysed} 件诉求。").format(**result)
+        context["note"] = gettext("本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。") \
+            .format(**result) if result["capped"] else gettext("分析了本期全部 {analysed} 件诉求。").format(**result)
         context["method"] = gettext(
             "分组方法：内容相近（相似度达到 {similarity}）的诉求归为一组；一组的诉求须来自至少 {n} 家不同企业。"
         ).format(similarity=result["similarity"], n=result["min_enterprises"])

@@ -1,4 +1,9 @@
-"""One error shape for every failure: {"error": {"code", "message", "fields"}}."""
+"""One error shape for every failure: {"error": {"code", "message", "fields"}}.
+
+`message` and `fields` are in the reader's language (Accept-Language / `lang` cookie; Chinese
+unless English is asked for); a service message's own code and parameters are in
+`message_code`/`params` when it has them (docs/api.md "Errors").
+"""
 from __future__ import annotations
 
 import logging
@@ -7,22 +12,31 @@ from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import DomainError
+from app.domain.texts import N_
+from app.i18n import translate, translate_fields
 
 log = logging.getLogger("qisu.api")
 
 HTTP_CODES = {
-    400: ("bad_request", "请求无效"), 401: ("unauthorized", "请先登录"),
-    403: ("forbidden", "无权执行此操作"), 404: ("not_found", "未找到对应记录"),
-    405: ("method_not_allowed", "不支持该请求方法"), 409: ("conflict", "操作与当前状态冲突"),
-    413: ("payload_too_large", "请求内容过大"), 415: ("unsupported_media_type", "请使用 JSON 请求体"),
-    422: ("validation_failed", "提交的数据未通过校验"), 429: ("too_many_requests", "请求过于频繁"),
-    500: ("internal_error", "服务器内部错误"), 503: ("unavailable", "服务暂不可用,请稍后重试"),
+    400: ("bad_request", N_("请求无效")), 401: ("unauthorized", N_("请先登录")),
+    403: ("forbidden", N_("无权执行此操作")), 404: ("not_found", N_("未找到对应记录")),
+    405: ("method_not_allowed", N_("不支持该请求方法")), 409: ("conflict", N_("操作与当前状态冲突")),
+    413: ("payload_too_large", N_("请求内容过大")), 415: ("unsupported_media_type", N_("请使用 JSON 请求体")),
+    422: ("validation_failed", N_("提交的数据未通过校验")), 429: ("too_many_requests", N_("请求过于频繁")),
+    500: ("internal_error", N_("服务器内部错误")), 503: ("unavailable", N_("服务暂不可用,请稍后重试")),
 }
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
+    """The error body, its texts in the reader's language."""
+    error = {"code": code, "message": translate(message), "fields": translate_fields(fields)}
+    if getattr(message, "code", None):
+        error.update(message_code=message.code, params=_plain(message.params))
+    return jsonify({"error": error}), status
+
+
+def _plain(params: dict) -> dict:
+    return {k: v if isinstance(v, (int, float, bool)) or v is None else str(v) for k, v in params.items()}
 
 
 def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
@@ -62,7 +76,7 @@ def handle_http_exception(err: HTTPException):
         fields = flatten_messages(data["messages"])
     text = str(fields) + str(err.description or "")
     if status in (400, 422) and "JSON" in text and ("Invalid" in text or "decode" in text.lower()):
-        status, code, message = 400, "bad_request", "请求体不是合法的 JSON"
+        status, code, message = 400, "bad_request", N_("请求体不是合法的 JSON")
         fields = {"_": [message]}
     response, status = error_response(status, code, message, fields)
     for name, value in err.get_headers():  # e.g. Allow of a 405, Retry-After of a 429/503

@@ -39,18 +39,22 @@ def init_i18n(app: Flask) -> None:
 
 
 def gettext(text: str, **params) -> str:
-    """The reader's language for a Chinese source text; parameters fill `{name}` after translation."""
-    translated = _babel_gettext(text) if has_request_context() else text
+    """The reader's language for a Chinese source text (or a `Msg`, see `translate`);
+    parameters fill `{name}` after translation."""
+    if getattr(text, "template", None) is not None and not params:
+        return translate(text)
+    translated = _babel_gettext(str(text)) if has_request_context() else str(text)
     return translated.format(**params) if params else translated
 
 
 def translate(message) -> str:
-    """A message (a `Msg` with code and parameters, or a plain Chinese text) in the reader's language."""
+    """A message in the reader's language: a `Msg`'s template translated, then its parameters
+    (themselves translated when they are messages) filled in; a plain text looked up as it is."""
     template = getattr(message, "template", None)
     if template is None:
-        return gettext(str(message))
+        return gettext(message)
     params = {k: translate(v) if hasattr(v, "template") else v for k, v in message.params.items()}
-    return gettext(template, **params)
+    return gettext(template, **params) if params else gettext(template)
 
 
 def translate_fields(fields: dict | None) -> dict[str, list[str]]:

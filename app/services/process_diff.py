@@ -12,6 +12,7 @@ from lxml import etree
 
 from app.engine.bundle import file_kind
 from app.domain.errors import ValidationFailed
+from app.domain.texts import msg
 from app.engine.xml import XmlRejected, parse_xml
 
 from .deployments import file_content
@@ -46,7 +47,7 @@ def diff_contents(filename: str, old: str, new: str) -> dict:
         else:
             before, after = _xml_elements(old), _xml_elements(new)
     except (XmlRejected, ValueError) as err:
-        raise ValidationFailed("文件无法解析，不能比较", fields={filename: [str(err)]}) from err
+        raise ValidationFailed(msg("diff.unparsable", "文件无法解析，不能比较"), fields={filename: [str(err)]}) from err
     added = [_summary(after[key]) for key in after if key not in before]
     removed = [_summary(before[key]) for key in before if key not in after]
     changed = []

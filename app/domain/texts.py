@@ -20,7 +20,7 @@ class Msg(str):
     template: str
     params: dict
 
-    def __new__(cls, code: str, template: str, **params) -> Msg:
+    def __new__(cls, code: str, template: str, /, **params) -> Msg:
         self = super().__new__(cls, template.format(**params) if params else template)
         self.code, self.template, self.params = code, template, params
         return self
@@ -33,6 +33,6 @@ def _rebuild(code: str, template: str, params: dict) -> Msg:
     return Msg(code, template, **params)
 
 
-def msg(code: str, template: str, **params) -> Msg:
+def msg(code: str, template: str, /, **params) -> Msg:
     """`msg("case.not_found", "未找到诉求 {number}", number=n)`: code, Chinese template, parameters."""
     return Msg(code, template, **params)

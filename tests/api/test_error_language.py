@@ -1,7 +1,7 @@
 """Service errors carry a code and parameters; the API shows them in the reader's language."""
 from __future__ import annotations
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 ENGLISH = {"Accept-Language": "en"}
 

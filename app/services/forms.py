@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from app.domain.errors import ValidationFailed
 from app.domain.text import too_long
+from app.domain.texts import msg
 
 _CHECKER = FormatChecker()
 
@@ -87,10 +88,10 @@ def _message(schema: dict, error) -> tuple[str, str]:
 
 def validate_form(schema: dict | None, data: dict) -> dict:
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"data": ["表单数据必须是对象"]})
+        raise ValidationFailed(fields={"data": [msg("form.not_object", "表单数据必须是对象")]})
     if schema is None:
         if data:
-            raise ValidationFailed(fields={"data": ["此任务不接受表单数据"]})
+            raise ValidationFailed(fields={"data": [msg("form.no_data", "此任务不接受表单数据")]})
         return {}
     fields: dict[str, list[str]] = {}
     for error in Draft202012Validator(schema, format_checker=_CHECKER).iter_errors(data):

@@ -11,7 +11,9 @@ from .base import alembic_config, qisu, service_call
 def migrate() -> None:
     """Upgrade the database schema to the newest migration (alembic upgrade head)."""
     from alembic import command
-    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
+    config = alembic_config(current_app.config["DATABASE_URL"])
+    config.attributes["skip_logging"] = True  # alembic's lines in the app's one log format
+    command.upgrade(config, "head")
     click.echo("database at head")
 
 

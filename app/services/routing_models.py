@@ -22,7 +22,7 @@ from app.db.models import Case, RoutingAudit, RoutingModel
 from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
-from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
+from app.routing_model import CONFIG_NAMES, DEFAULT_CONFIG  # the model itself: on first use
 
 from .runtime import Runtime
 
@@ -67,6 +67,7 @@ class _ModelCache:
             with self._lock:
                 if row.id in self._items:
                     return self._items[row.id]
+            from app.routing_model import DomainClassifier
             classifier = DomainClassifier.from_bytes(row.blob)
             with self._lock:
                 if len(self._items) >= 4:
@@ -148,8 +149,8 @@ def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
 
 
 def check_config(config: str) -> None:
-    if config not in CONFIGS:
-        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIGS))}"]})
+    if config not in CONFIG_NAMES:
+        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIG_NAMES))}"]})
 
 
 def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
@@ -177,6 +178,7 @@ def train(rt: Runtime, csv_path: str | None = None, from_cases: bool = False, *,
           config: str = DEFAULT_CONFIG, target_precision: float = 0.97, activate: bool = False,
           created_by: str | None = None) -> dict:
     """Train a new version; store it (and activate it if asked). Returns its summary."""
+    from app.routing_model import DomainClassifier
     check_config(config)
     texts, labels, _, sources = labelled_examples(rt, csv_path, from_cases)
     classifier = DomainClassifier(config)
@@ -293,6 +295,7 @@ def warm_up(rt: Runtime) -> int | None:
 
 def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict:
     """Metrics of a stored model (default: the active one) on a labelled CSV."""
+    from app.routing_model import evaluate
     texts, labels = read_labelled_csv(csv_path)
     if not texts:
         raise ValidationFailed(fields={"csv": ["CSV 中没有可用的行"]})

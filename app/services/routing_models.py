@@ -23,6 +23,7 @@ from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
 from app.routing_model import CONFIG_NAMES, DEFAULT_CONFIG  # the model itself: on first use
+from app.routing_model.promise import audit_verdict, promise_of
 
 from .runtime import Runtime
 
@@ -240,9 +241,16 @@ def list_models(rt: Runtime, with_usage: bool = False) -> list[dict]:
             usage = usage_by_version(uow.session)
             audits = summaries(uow.session, {v: u["auto"] for v, u in usage.items()})
         rows = uow.session.scalars(select(RoutingModel).order_by(RoutingModel.id))
-        return [summary(row) | ({"usage": usage.get(row.id, EMPTY_USAGE),
-                                 "audit": audits.get(row.id, EMPTY_SUMMARY)} if with_usage else {})
+        return [_with_usage(summary(row), usage.get(row.id, EMPTY_USAGE),
+                            audits.get(row.id, EMPTY_SUMMARY)) if with_usage else summary(row)
                 for row in rows]
+
+
+def _with_usage(model: dict, usage: dict, audit: dict) -> dict:
+    """A summary with its live usage, its audit and how the audit compares with its promise
+    (``promise_verdict``: kept / watch / broken / None, see ``routing_model.promise``)."""
+    target = (model["promise"] or {}).get("target")
+    return model | {"usage": usage, "audit": audit, "promise_verdict": audit_verdict(target, audit)}
 
 
 EMPTY_USAGE = {"suggested": 0, "dispatched": 0, "agreed": 0, "agreement": None, "auto": 0,
@@ -258,7 +266,8 @@ def summary(row: RoutingModel) -> dict:
             "created_by": row.created_by,
             "cv_auto_share": metrics.get("cv_auto_share"),
             "cv_auto_precision": metrics.get("cv_auto_precision"),
-            "cv_accuracy": metrics.get("cv_accuracy")}
+            "cv_accuracy": metrics.get("cv_accuracy"),
+            "promise": promise_of(metrics)}
 
 
 def active_model(session) -> ActiveModel | None:

@@ -8,7 +8,7 @@ from app.http.login_limit import guarded_login
 from app.services import auth, tasks
 
 from .common import current_user, page, rt
-from .i18n import LANGUAGES, gettext
+from app.i18n import LANGUAGES, gettext
 
 bp = Blueprint("auth", __name__)
 

@@ -154,3 +154,12 @@ def test_a_first_table_stops_at_its_first_match():
     assert decisions.evaluate(bundle, "routing", dict(data, domain="城市管理"), SCRIPTS) == {"suggested_unit": "bfz"}
     with pytest.raises(Exception):
         decisions.evaluate(bundle, "routing", dict(data, domain="没有这个领域"), SCRIPTS)
+
+
+def test_deciders_of_a_deployed_task_and_of_a_draft_file_agree():
+    inputs = {"red_list": True, "matter_class": "general", "kind": "求助"}
+    deployed = decisions.decider(BUNDLE, "sla_rule", SCRIPTS)(inputs)
+    draft = decisions.table_decider("sla.dmn", FILES["sla.dmn"], "sla", SCRIPTS)(inputs)
+    assert deployed == draft and deployed["resolution_minutes"] == 7200
+    with pytest.raises(decisions.DecisionNotFound):
+        decisions.decider(BUNDLE, "no_such_task", SCRIPTS)

@@ -32,3 +32,9 @@ def test_profile_service_profiles_one_case():
     out = _run("bench/profile_service.py", "--cases", "1", "--top", "3")
     assert "statements/request" in out and "self time per layer" in out, out
     assert "app/ (QiSu code)" in out, out
+
+
+def test_worklist_bench_lists_tasks_at_two_levels():
+    out = _run("bench/worklist.py", "--smoke")
+    assert "50 open tasks city-wide" in out and "unit /tasks page" in out, out
+    assert "total 10" in out, out  # the unit's share of 50 open tasks, counted through the API

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
-from app.db.models import Case
+from sqlalchemy import select
+
+from app.db.models import Case, SlaClock
 from app.db.uow import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.errors import ProcessError
@@ -28,10 +30,25 @@ class Command:
     open_tasks: Any = None  # the case's ready HumanTask rows, when the command loaded them
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
+    _clocks: list | None = None  # the case's SLA clock rows, read once per command
+    counted_returns: set = field(default_factory=set)  # redispatch entries already in returns_count
 
     @property
     def session(self):
         return self.uow.session
+
+    def clocks(self) -> list[SlaClock]:
+        """The case's clock rows, oldest first: read once, then kept with the ones this command
+        added (a clock action, the projection, the facts and the answer share one read)."""
+        session = self.session
+        if self._clocks is None:
+            with session.no_autoflush:
+                self._clocks = list(session.scalars(select(SlaClock).where(
+                    SlaClock.case_id == self.case.id).order_by(SlaClock.id)))
+        known = {id(row) for row in self._clocks}
+        self._clocks += [row for row in session.new if isinstance(row, SlaClock)
+                         and row.case_id == self.case.id and id(row) not in known]
+        return self._clocks
 
 
 _current: ContextVar[Command] = ContextVar("qisu_command")
@@ -49,6 +66,14 @@ def running(command: Command) -> Iterator[Command]:
                            fields={err.element_id or "process": [err.message]}) from err
     finally:
         _current.reset(token)
+
+
+def current_for(session, case_id: int) -> Command | None:
+    """The running command of case `case_id` in `session`, if any."""
+    command = _current.get(None)
+    if command is not None and command.session is session and command.case.id == case_id:
+        return command
+    return None
 
 
 def current() -> Command:

@@ -201,19 +201,21 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
-    form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form, form_data)
     workflow = rt.runner.load(bundle, state.state)
     command = Command(uow, rt, actor, case, now, workflow, state, open_rows)
-    audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
-                 before=audit.snapshot(case), after={"data": form_data})
-    with running(command):
+    with running(command):  # the form rules read the clocks through the command too
+        form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,
+                         form_data)
+        audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
+                     before=audit.snapshot(case), after={"data": form_data})
         try:
             rt.runner.complete_user_task(workflow, task.id, form_data)
         except TaskNotReady:
             raise Conflict("任务已不在待办状态") from None
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
     session.flush()  # a concurrent writer fails here (409) before anything is reported
-    result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor)
+    result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor,
+                           clocks=command.clocks())
     idempotency.finish(key_row, 200, result)
     uow.commit()
     metrics.task_completed(task.spec_name)

@@ -31,7 +31,6 @@ class Command:
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
     _clocks: list | None = None  # the case's SLA clock rows, read once per command
-    counted_returns: set = field(default_factory=set)  # redispatch entries already in returns_count
 
     @property
     def session(self):
@@ -40,15 +39,17 @@ class Command:
     def clocks(self) -> list[SlaClock]:
         """The case's clock rows, oldest first: read once, then kept with the ones this command
         added (a clock action, the projection, the facts and the answer share one read)."""
-        session = self.session
         if self._clocks is None:
-            with session.no_autoflush:
-                self._clocks = list(session.scalars(select(SlaClock).where(
+            with self.session.no_autoflush:
+                self._clocks = list(self.session.scalars(select(SlaClock).where(
                     SlaClock.case_id == self.case.id).order_by(SlaClock.id)))
-        known = {id(row) for row in self._clocks}
-        self._clocks += [row for row in session.new if isinstance(row, SlaClock)
-                         and row.case_id == self.case.id and id(row) not in known]
         return self._clocks
+
+    def add_clock(self, row: SlaClock) -> None:
+        """A new clock row: into the session and into `clocks()` (which holds it: the session
+        alone would forget a flushed row nothing else refers to)."""
+        self.clocks().append(row)
+        self.session.add(row)
 
 
 _current: ContextVar[Command] = ContextVar("qisu_command")

@@ -13,7 +13,7 @@ Definitions (docs/insight.md "Definitions"):
 """
 from __future__ import annotations
 
-from app.db.models import AuditEvent, Case
+from app.db.models import Case
 
 FINISHED = ("met", "violated")
 CLOCKS = ("response", "solution", "resolution")
@@ -28,13 +28,10 @@ def on_time(outcomes) -> bool | None:
 
 
 def refresh(command) -> None:
-    """Bring the case's fact columns up to date from the command's clock rows and the returns it
-    recorded (no query of its own: `returns_count` counts on from the stored value)."""
-    case, session = command.case, command.session
-    fresh = [o for o in session.new if isinstance(o, AuditEvent) and o.case_id == case.id
-             and o.action == "redispatch" and id(o) not in command.counted_returns]
-    command.counted_returns.update(id(o) for o in fresh)
-    apply(case, command.clocks(), (case.returns_count or 0) + len(fresh), command.now)
+    """Bring the case's fact columns up to date from the command's clock rows (no query of its
+    own; `returns_count` is counted on where a redispatch is recorded, audit.record)."""
+    case = command.case
+    apply(case, command.clocks(), case.returns_count or 0, command.now)
 
 
 def apply(case: Case, clocks, returns: int, now) -> None:

@@ -82,7 +82,7 @@ def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]
         row = SlaClock(case_id=case.id, clock=clock, round=int(data.get("handling_round") or 1),
                        calendar=mode, started_at=now, warn_at=warn, due_at=due, outcome="running",
                        extensions=0)
-        session.add(row)
+        cmd.add_clock(row)
         rows.append(row)
     audit.record(cmd, "clocks_started", after={r.clock: iso(r.due_at) for r in rows})
     return _due_map(rows)

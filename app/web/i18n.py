@@ -219,6 +219,16 @@ EN.update({
         "bound of the live precision (a wrong domain nobody corrected counts as kept). Leave the threshold empty "
         "to use the cross-validated one.",
     "训练与复核标注在服务器上运行：": "Training and label review run on the server:",
+    "阈值的承诺：以 95% 的置信度，未见诉求上自动派单的精确率不低于目标（交叉验证精确率的置信下限，而非点估计）。":
+        "The threshold's promise: with 95% confidence, automatic dispatch keeps at least the target precision on "
+        "unseen demands (the lower confidence bound of the cross-validated precision, not its point estimate).",
+    "承诺": "Promise", "置信区间": "interval", "达到承诺": "Promise kept",
+    "抽检精确率低于承诺：整个 95% 置信区间低于目标精确率，请复核分拨并重新训练或调高阈值。":
+        "The audit breaks the promise: its whole 95% interval is below the target precision. Review the "
+        "dispatches, then retrain or raise the threshold.",
+    "抽检精确率低于目标，样本尚不足以确定：请继续抽检。":
+        "The audited precision is below the target, but the sample cannot tell yet: keep auditing.",
+    "快速单模型（演示）": "Fast single model (demo)",
     "阈值须在 (0, 1] 之间": "The threshold must be in (0, 1]",
 })
 

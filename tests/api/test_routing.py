@@ -294,3 +294,11 @@ def test_the_agent_is_told_when_the_demand_was_dispatched_automatically(trained,
     assert "已受理并自动派单至 市生态环境局" in page
     vague = intake_form(client, domain="", town="小榄镇", description=VAGUE, kind="投诉")
     assert "已受理，等待派单" in client.get(vague.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_fast_configuration_of_the_demo_trains_with_its_promise(cli, labelled):
+    result = cli("train", "--csv", labelled, "--config", "fast", "--activate")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"model version \d+ \(fast, 120 examples from csv:orders.csv\), active", result.output)
+    assert "promise: precision ≥ 97.0% on unseen demands with 95% confidence" in result.output
+    assert re.search(r"^\* v\d+\s+fast\b", cli("list").output, re.M)

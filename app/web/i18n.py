@@ -229,6 +229,9 @@ EN.update({
     "抽检精确率低于目标，样本尚不足以确定：请继续抽检。":
         "The audited precision is below the target, but the sample cannot tell yet: keep auditing.",
     "快速单模型（演示）": "Fast single model (demo)",
+    "自动派单未启用：尚无启用的分拨模型（或其阈值无法达到承诺），所有诉求由派单员派单。":
+        "Automatic dispatch is off: no routing model is active (or its threshold cannot keep the promise); "
+        "a dispatcher dispatches every demand.",
     "阈值须在 (0, 1] 之间": "The threshold must be in (0, 1]",
 })
 

@@ -282,6 +282,14 @@ def active_model(session) -> ActiveModel | None:
     return ActiveModel(row.id, float(row.threshold), classifier)
 
 
+def auto_dispatch_on(rt: Runtime) -> bool:
+    """Whether automatic dispatch can happen now: a model version is active and its threshold is
+    reachable (a cheap query: the model itself is not loaded)."""
+    with rt.uow() as uow:
+        threshold = uow.session.scalar(select(RoutingModel.threshold).where(RoutingModel.active))
+    return threshold is not None and threshold <= 1.0
+
+
 def suggest_domain(rt: Runtime, text: str) -> dict | None:
     """The active model's suggestion for a text, or None when no model is active or no text."""
     if not (text or "").strip():

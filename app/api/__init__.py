@@ -8,14 +8,14 @@ from app.domain.errors import DomainError
 
 from . import openapi_text
 from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
-               routing, supervision, tasks, timers)
+               routing, supervision, tasks, timers, analytics)
 from .errors import handle_domain_error, handle_http_exception, handle_unexpected
 from .schemas import EnterpriseCase, ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
                                                   supervision, knowledge, routing, insight,
-                                                  insight_problems, timers))
+                                                  insight_problems, timers, analytics))
 
 
 class QisuApi(Api):

@@ -1,0 +1,76 @@
+"""The step log analytics read: the user tasks of the matching cases (`human_tasks`, which keeps
+every task a case opened, done or not) and the fired timers (`timers`), in the order they
+opened. Cases match by the dashboard's filters (intake time in the period) and, when chosen, by
+their deployment."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, select
+
+from app.db.models import Case, HumanTask, Timer
+
+from ..insight.filters import conditions
+from .model import Scope
+
+
+@dataclass
+class CaseTrail:
+    case_id: int
+    number: str
+    deployment_id: int
+    created_at: datetime
+    closed_at: datetime | None
+    handling_seconds: int | None
+    rating: str | None
+    steps: list[str]                       # user-task element ids, in the order they opened
+
+
+def case_conditions(session, scope: Scope) -> list:
+    where = conditions(session, scope.filters)
+    if scope.deployment is not None:
+        where.append(Case.deployment_id == scope.deployment)
+    return where
+
+
+def task_rows(session, scope: Scope, now: datetime):
+    """(element id, case id, seconds or None while open, breached) of every task of the
+    matching cases. A task is breached when it finished (or is still open) after its due time."""
+    stmt = (select(HumanTask.spec_name, HumanTask.case_id, HumanTask.status,
+                   HumanTask.created_at, HumanTask.completed_at, HumanTask.due_at)
+            .join(Case, Case.id == HumanTask.case_id)
+            .where(*case_conditions(session, scope)))
+    for name, case_id, status, opened, closed, due in session.execute(stmt):
+        finished = status != "ready" and closed is not None
+        seconds = int((closed - opened).total_seconds()) if finished else None
+        breached = due is not None and (closed if finished else now) > due
+        yield name, case_id, status, seconds, breached
+
+
+def timer_rows(session, scope: Scope):
+    """(element id, case id) of every fired timer of the matching cases."""
+    stmt = (select(Timer.name, Timer.case_id).join(Case, Case.id == Timer.case_id)
+            .where(Timer.status == "fired", *case_conditions(session, scope)))
+    return session.execute(stmt).all()
+
+
+def case_trails(session, scope: Scope, case_ids: list[int] | None = None) -> list[CaseTrail]:
+    """Every matching case with its steps (direct replies have none)."""
+    where = case_conditions(session, scope)
+    if case_ids is not None:
+        where.append(Case.id.in_(case_ids))
+    cases = {}
+    for row in session.execute(select(Case.id, Case.number, Case.deployment_id, Case.created_at,
+                                      Case.closed_at, Case.handling_seconds, Case.rating)
+                               .where(*where)):
+        cases[row[0]] = CaseTrail(*row, steps=[])
+    stmt = (select(HumanTask.case_id, HumanTask.spec_name)
+            .join(Case, and_(Case.id == HumanTask.case_id))
+            .where(*where)
+            .order_by(HumanTask.case_id, HumanTask.created_at, HumanTask.spec_name))
+    for case_id, name in session.execute(stmt):
+        trail = cases.get(case_id)
+        if trail is not None:
+            trail.steps.append(name)
+    return list(cases.values())

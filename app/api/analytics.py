@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from app.services.analytics import conformance, elements, variants
+from app.services.analytics import conformance, elements, variants, what_if
 from app.services.analytics.model import Scope
 from app.services.analytics.tables import ELEMENT_COLUMNS, FLOW_COLUMNS, VARIANT_COLUMNS, rows_of
 
 from .auth import login_required, runtime
 from .export import EXPORT_CONTENT, export_response
 from .analytics_schemas import (AnalyticsArgs, CasesArgs, ConformanceOut, ElementsOut, FlowsOut,
-                                VariantArgs, VariantCasesOut, VariantsOut)
+                                VariantArgs, VariantCasesOut, VariantsOut, WhatIfIn, WhatIfOut)
 from .insight import _filters
 
 blp = Blueprint("analytics", __name__, url_prefix="/api/analytics",
@@ -90,3 +90,16 @@ class Conformance(MethodView):
     def get(self, args):
         """Cases whose trail does not fit the current model, with the first deviation (合规性)."""
         return conformance.conformance(runtime(), scope_of(args), args["limit"])
+
+
+@blp.route("/what-if")
+class WhatIf(MethodView):
+    @login_required(*ROLES)
+    @blp.arguments(AnalyticsArgs, location="query")
+    @blp.arguments(WhatIfIn, location="json")
+    @blp.response(200, WhatIfOut)
+    @blp.doc(security=SECURITY)
+    def post(self, args, body):
+        """Replay a draft sla.dmn against the period's finished deadline clocks: met, warned and
+        breached per clock, unit and domain, beside today's figures (时限规则模拟)."""
+        return what_if.what_if(runtime(), scope_of(args), body["sla_dmn"])

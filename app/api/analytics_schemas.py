@@ -114,3 +114,46 @@ class ConformanceOut(Schema):
     deviating = fields.Integer()
     reasons = fields.Dict(keys=fields.String(), values=fields.Integer())
     items = fields.List(fields.Nested(DeviatingCaseOut))
+
+
+class WhatIfIn(Schema):
+    sla_dmn = fields.String(required=True, validate=validate.Length(min=1, max=1024 * 1024),
+                            metadata={"description": "时限规则 sla.dmn 的草稿(DMN XML)"})
+
+
+class OutcomeCounts(Schema):
+    met = fields.Integer(metadata={"description": "预警前完成"})
+    warned = fields.Integer(metadata={"description": "预警后、到期前完成"})
+    breached = fields.Integer(metadata={"description": "超期完成"})
+
+
+class ClockCounts(Schema):
+    response = fields.Nested(OutcomeCounts)
+    solution = fields.Nested(OutcomeCounts)
+    resolution = fields.Nested(OutcomeCounts)
+
+
+class WhatIfUnit(Schema):
+    unit = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    today = fields.Nested(OutcomeCounts)
+    draft = fields.Nested(OutcomeCounts)
+
+
+class WhatIfDomain(Schema):
+    domain = fields.String(allow_none=True)
+    today = fields.Nested(OutcomeCounts)
+    draft = fields.Nested(OutcomeCounts)
+
+
+class WhatIfTotals(Schema):
+    today = fields.Nested(ClockCounts)
+    draft = fields.Nested(ClockCounts)
+
+
+class WhatIfOut(Schema):
+    deployment_id = fields.Integer()
+    clocks = fields.Integer(metadata={"description": "参与重放的已结束时限数"})
+    totals = fields.Nested(WhatIfTotals)
+    units = fields.List(fields.Nested(WhatIfUnit))
+    domains = fields.List(fields.Nested(WhatIfDomain))

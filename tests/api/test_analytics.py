@@ -81,3 +81,32 @@ def test_openapi_documents_the_endpoints(api):
     for path in ("/api/analytics/elements", "/api/analytics/flows", "/api/analytics/variants",
                  "/api/analytics/conformance", "/api/analytics/variants/{variant}/cases"):
         assert path in paths
+
+
+def _sla(rt_path="workflows/sla.dmn"):
+    from pathlib import Path
+    return Path(rt_path).read_text(encoding="utf-8")
+
+
+def test_what_if_on_an_unchanged_table_equals_today(api, rt):
+    play(api, rt)
+    answer = api.as_("designer1").post("/api/analytics/what-if", json={"sla_dmn": _sla()})
+    assert answer.status == 200, answer
+    result = answer.json
+    assert result["totals"]["draft"] == result["totals"]["today"]
+    # Response clocks (dispatch → contact, warning at 45 of 60 minutes): A 50 minutes (warned),
+    # B's first round 100 (breached), its second round 30 (met); C's is still running.
+    assert result["totals"]["today"]["response"] == {"met": 1, "warned": 1, "breached": 1}
+    assert [u["unit"] for u in result["units"]] == ["cgj"]
+
+
+def test_what_if_with_a_longer_response_limit(api, rt):
+    play(api, rt)
+    draft = _sla().replace("<text>60</text>", "<text>120</text>")  # 60-minute responses → 120
+    result = api.as_("designer1").post("/api/analytics/what-if", json={"sla_dmn": draft}).json
+    assert result["totals"]["draft"]["response"] == {"met": 2, "warned": 1, "breached": 0}
+
+
+def test_what_if_refuses_a_broken_table(api, rt):
+    answer = api.as_("designer1").post("/api/analytics/what-if", json={"sla_dmn": "<definitions"})
+    assert answer.status == 422 and "sla_dmn" in answer.json["error"]["fields"]

@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY, CONTENT_TYPE_LATEST, CollectorRegistry, 
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import case as sql_case, func, select
 
-from app.api.errors import error_response
+from app.http.errors import error_response
 from app.db.models import Case
 from app.domain.vocab import FINAL_STATUSES
 from app.metrics import REQUEST_LATENCY

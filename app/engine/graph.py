@@ -40,6 +40,8 @@ class ProcessGraph:
     flows: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # key -> (pid, fid, name)
     edges: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # node -> (next, flow key)
     user_tasks: dict[str, str] = field(default_factory=dict)         # element id -> node key
+    files: dict[str, str] = field(default_factory=dict)              # process id -> filename
+    names: dict[str, str] = field(default_factory=dict)              # process id -> name
     _routes: dict = field(default_factory=dict, repr=False)
 
     def node_of(self, element_id: str) -> str | None:
@@ -98,6 +100,8 @@ def build(files: dict[str, str], main: str) -> ProcessGraph:
             root = parse_xml(files[name])
             for process in root.iter(f"{BPMN}process"):
                 roots[process.get("id")] = process
+                graph.files[process.get("id")] = name
+                graph.names[process.get("id")] = process.get("name") or process.get("id")
     order = [main] + sorted(p for p in roots if p != main)
     graph.processes = [p for p in order if p in roots]
     calls = []

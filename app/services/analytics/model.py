@@ -39,3 +39,23 @@ def graph_for(rt, session, deployment_id: int) -> ProcessGraph:
         bundle = rt.specs.get(session, deployment_id)
         graph = graphs[deployment_id] = build(bundle.files, bundle.process_id)
     return graph
+
+
+def diagrams(rt, scope: Scope) -> dict:
+    """The shown deployment's process diagrams (main process first) for the heat map canvas."""
+    with rt.uow() as uow:
+        session = uow.session
+        deployment_id = shown_deployment(session, scope)
+        graph = graph_for(rt, session, deployment_id)
+        files = rt.specs.get(session, deployment_id).files
+    return {"deployment_id": deployment_id,
+            "processes": [{"process_id": pid, "name": graph.names[pid], "xml": files[graph.files[pid]]}
+                          for pid in graph.processes]}
+
+
+def deployments(rt) -> list[dict]:
+    """Deployments to choose from, newest first."""
+    from sqlalchemy import select
+    with rt.uow() as uow:
+        return [{"id": d.id, "created_at": d.created_at}
+                for d in uow.session.scalars(select(Deployment).order_by(Deployment.id.desc()).limit(50))]

@@ -102,3 +102,9 @@ def _deadline(calendar, start, out: dict, clock: str):
 
 def _counts(counter: Counter) -> dict:
     return {k: counter.get(k, 0) for k in OUTCOMES}
+
+
+def current_table(rt: Runtime) -> str:
+    """The deployed sla.dmn, the starting point of a draft."""
+    with rt.uow() as uow:
+        return bundle_files(uow.session, latest(uow.session)).get(SLA_FILE, "")

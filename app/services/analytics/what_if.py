@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from app.db.models import Case, SlaClock, Unit
 from app.domain.errors import ValidationFailed
-from app.engine.bundle import BundleError, parse_bundle
-from app.engine.decisions import decider
+from app.engine.bundle import BundleError
+from app.engine.decisions import decider, table_decider
 
 from ..deployments import bundle_files, latest
 from ..runtime import Runtime
@@ -29,6 +29,7 @@ from .trail import case_conditions
 
 SLA_FILE = "sla.dmn"
 SLA_TASK = "sla_rule"
+SLA_DECISION = "sla"
 OUTCOMES = ("met", "warned", "breached")
 CLOCKS = ("response", "solution", "resolution")
 
@@ -42,7 +43,6 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
         session = uow.session
         deployment = latest(session)
         deployment_id = deployment.id
-        files = bundle_files(session, deployment)
         current = decider(rt.specs.get(session, deployment.id), SLA_TASK, rt.runner.script_engine)
         units = {u.id: (u.code, u.name) for u in session.scalars(select(Unit))}
         rows = session.execute(
@@ -53,7 +53,7 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
             .where(SlaClock.outcome.in_(("met", "violated")), SlaClock.met_at.is_not(None),
                    *case_conditions(session, scope))).all()
     try:
-        proposed = decider(parse_bundle(files | {SLA_FILE: draft}), SLA_TASK, rt.runner.script_engine)
+        proposed = table_decider(SLA_FILE, draft, SLA_DECISION, rt.runner.script_engine)
     except BundleError as err:
         raise ValidationFailed(fields={"sla_dmn": [err.message]}) from None
     calendar = rt.settings["calendar"]

@@ -11,37 +11,35 @@ from __future__ import annotations
 from collections import Counter
 
 from ..deployments import latest
+from ..insight.cache import cached
 from ..runtime import Runtime
 from .elements import reached_by
 from .model import Scope, graph_for
-from .trail import case_trails
+from .paths import cases_on, path_groups
 
 MAX_LISTED = 500
 
 
+@cached
 def conformance(rt: Runtime, scope: Scope, limit: int = MAX_LISTED) -> dict:
     with rt.uow() as uow:
         session = uow.session
         current = latest(session).id
         graph = graph_for(rt, session, current)
-        trails = case_trails(session, scope)
-    verdicts: dict[tuple, dict | None] = {}
-    deviating, reasons = [], Counter()
-    for trail in trails:
-        path = tuple(trail.steps)
-        if path not in verdicts:
-            verdicts[path] = first_deviation(graph, path)
-        deviation = verdicts[path]
-        if deviation is None:
-            continue
-        reasons[deviation["reason"]] += 1
-        deviating.append({"number": trail.number, "deployment_id": trail.deployment_id,
-                          "older_version": trail.deployment_id != current,
-                          "created_at": trail.created_at.isoformat(),
-                          "steps": len(path), "deviation": deviation})
-    deviating.sort(key=lambda d: d["created_at"], reverse=True)
-    return {"deployment_id": current, "cases": len(trails), "fitting": len(trails) - len(deviating),
-            "deviating": len(deviating), "reasons": dict(reasons), "items": deviating[:limit]}
+        groups = path_groups(session, scope)
+        verdicts = {g.path: first_deviation(graph, g.path) for g in groups}
+        reasons, total, off = Counter(), 0, 0
+        for g in groups:
+            total += g.count
+            if verdicts[g.path] is not None:
+                off += g.count
+                reasons[verdicts[g.path]["reason"]] += g.count
+        listed = cases_on(session, scope, {p for p, v in verdicts.items() if v}, limit)
+    items = [{"number": c["number"], "deployment_id": c["deployment_id"],
+              "older_version": c["deployment_id"] != current, "created_at": c["created_at"],
+              "steps": len(c["path"]), "deviation": verdicts[c["path"]]} for c in listed]
+    return {"deployment_id": current, "cases": total, "fitting": total - off, "deviating": off,
+            "reasons": dict(reasons), "items": items}
 
 
 def first_deviation(graph, path: tuple[str, ...]) -> dict | None:

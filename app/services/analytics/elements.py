@@ -10,43 +10,30 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from ..insight.cache import cached
 from ..runtime import Runtime
 from .model import Scope, graph_for, shown_deployment
-from .stats import nearest_rank
-from .trail import case_trails, task_rows, timer_rows
+from .paths import path_groups
+from .trail import task_figures, timer_rows
 
 
+@cached
 def elements(rt: Runtime, scope: Scope) -> dict:
     now = rt.clock.now()
     with rt.uow() as uow:
         session = uow.session
         deployment_id = shown_deployment(session, scope)
         graph = graph_for(rt, session, deployment_id)
-        durations, cases, breached, opened = defaultdict(list), defaultdict(set), Counter(), Counter()
-        passes = Counter()
-        for name, case_id, status, seconds, late in task_rows(session, scope, now):
-            if status == "ready":
-                opened[name] += 1
-                breached[name] += late
-                continue
-            passes[name] += 1
-            cases[name].add(case_id)
-            breached[name] += late
-            if seconds is not None:
-                durations[name].append(seconds)
+        figures = task_figures(session, scope, now)
         timer_passes, timer_cases = Counter(), defaultdict(set)
         for name, case_id in timer_rows(session, scope):
             timer_passes[name] += 1
             timer_cases[name].add(case_id)
     items = []
-    for name in sorted(set(passes) | set(opened)):
-        values = sorted(durations[name])
-        items.append(_element(graph, name, "userTask") | {
-            "cases": len(cases[name]), "passes": passes[name], "open": opened[name],
-            "median_seconds": nearest_rank(values, 0.5), "p90_seconds": nearest_rank(values, 0.9),
-            "breached": breached[name],
-            "breached_share": round(breached[name] / (passes[name] + opened[name]), 4)
-            if passes[name] + opened[name] else None})
+    for name, f in sorted(figures.items()):
+        seen = f["passes"] + f["open"]
+        items.append(_element(graph, name, "userTask") | f | {
+            "breached_share": round(f["breached"] / seen, 4) if seen else None})
     for name in sorted(timer_passes):
         items.append(_element(graph, name, "boundaryEvent") | {
             "cases": len(timer_cases[name]), "passes": timer_passes[name], "open": 0,
@@ -67,13 +54,14 @@ def _element(graph, element_id: str, kind: str) -> dict:
             "in_model": element is not None}
 
 
+@cached
 def flows(rt: Runtime, scope: Scope) -> dict:
     with rt.uow() as uow:
         session = uow.session
         deployment_id = shown_deployment(session, scope)
         graph = graph_for(rt, session, deployment_id)
-        trails = case_trails(session, scope)
-    passes, cases = flow_counts(graph, trails)
+        groups = path_groups(session, scope)
+    passes, cases = flow_counts(graph, [(g.path, g.count) for g in groups])
     items = []
     for key, count in sorted(passes.items(), key=lambda kv: -kv[1]):
         pid, flow_id, name = graph.flows[key]
@@ -83,11 +71,10 @@ def flows(rt: Runtime, scope: Scope) -> dict:
             "items": items}
 
 
-def flow_counts(graph, trails) -> tuple[Counter, Counter]:
-    """Flows taken, counted per distinct path once and multiplied by its cases."""
-    paths = Counter(tuple(t.steps) for t in trails if t.steps)
+def flow_counts(graph, paths) -> tuple[Counter, Counter]:
+    """Flows taken, counted per distinct path (path, cases) once and multiplied by its cases."""
     passes, cases = Counter(), Counter()
-    for path, count in paths.items():
+    for path, count in paths:
         taken = Counter()
         for i, step in enumerate(path):
             for flow in reached_by(graph, path, i) or ():

@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from collections import Counter, defaultdict
+
+from sqlalchemy import and_, case as when, distinct, func, select
 
 from app.db.models import Case, HumanTask, Timer
 
-from ..insight.filters import conditions
+from ..insight.filters import conditions, postgres
 from .model import Scope
+from .stats import nearest_rank
 
 
 @dataclass
@@ -46,6 +49,53 @@ def task_rows(session, scope: Scope, now: datetime):
         seconds = int((closed - opened).total_seconds()) if finished else None
         breached = due is not None and (closed if finished else now) > due
         yield name, case_id, status, seconds, breached
+
+
+def task_figures(session, scope: Scope, now: datetime) -> dict[str, dict]:
+    """Per user-task element: passes (done or cut short), cases, open, median and p90 seconds
+    (nearest rank, done passes), breached. On PostgreSQL aggregated by the database."""
+    if not postgres(session):
+        return _task_figures(task_rows(session, scope, now))
+    done = HumanTask.status != "ready"
+    seconds = func.floor(func.extract("epoch", HumanTask.completed_at - HumanTask.created_at))
+    finished = and_(done, HumanTask.completed_at.is_not(None))
+    late = and_(HumanTask.due_at.is_not(None),
+                func.coalesce(when((done, HumanTask.completed_at)), now) > HumanTask.due_at)
+    stmt = (select(HumanTask.spec_name, func.count().filter(done), func.count().filter(~done),
+                   func.count(distinct(HumanTask.case_id)).filter(done),
+                   func.percentile_disc(0.5).within_group(seconds).filter(finished),
+                   func.percentile_disc(0.9).within_group(seconds).filter(finished),
+                   func.count().filter(late))
+            .join(Case, Case.id == HumanTask.case_id)
+            .where(*case_conditions(session, scope)).group_by(HumanTask.spec_name))
+    return {name: {"passes": passes, "open": still, "cases": cases,
+                   "median_seconds": _int(median), "p90_seconds": _int(p90), "breached": breached}
+            for name, passes, still, cases, median, p90, breached in session.execute(stmt)}
+
+
+def _int(value):
+    return int(value) if value is not None else None
+
+
+def _task_figures(rows) -> dict[str, dict]:
+    durations, cases, breached = defaultdict(list), defaultdict(set), Counter()
+    passes, opened = Counter(), Counter()
+    for name, case_id, status, seconds, late in rows:
+        breached[name] += late
+        if status == "ready":
+            opened[name] += 1
+            continue
+        passes[name] += 1
+        cases[name].add(case_id)
+        if seconds is not None:
+            durations[name].append(seconds)
+    out = {}
+    for name in set(passes) | set(opened):
+        values = sorted(durations[name])
+        out[name] = {"passes": passes[name], "open": opened[name], "cases": len(cases[name]),
+                     "median_seconds": nearest_rank(values, 0.5),
+                     "p90_seconds": nearest_rank(values, 0.9), "breached": breached[name]}
+    return out
 
 
 def timer_rows(session, scope: Scope):

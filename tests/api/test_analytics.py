@@ -2,6 +2,8 @@
 of a hand-counted history (tests/analytics_support.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.analytics_support import PATH_A, PATH_B, PATH_C, play
 
 MIN = 60
@@ -83,9 +85,8 @@ def test_openapi_documents_the_endpoints(api):
         assert path in paths
 
 
-def _sla(rt_path="workflows/sla.dmn"):
-    from pathlib import Path
-    return Path(rt_path).read_text(encoding="utf-8")
+def _sla():
+    return Path("workflows/sla.dmn").read_text(encoding="utf-8")
 
 
 def test_what_if_on_an_unchanged_table_equals_today(api, rt):
@@ -110,3 +111,19 @@ def test_what_if_with_a_longer_response_limit(api, rt):
 def test_what_if_refuses_a_broken_table(api, rt):
     answer = api.as_("designer1").post("/api/analytics/what-if", json={"sla_dmn": "<definitions"})
     assert answer.status == 422 and "sla_dmn" in answer.json["error"]["fields"]
+
+
+def test_conformance_finds_a_step_the_new_model_no_longer_has(api, rt):
+    numbers = play(api, rt)
+    main = Path("workflows/enterprise_demand.bpmn").read_text(encoding="utf-8")
+    renamed = main.replace('"supervise"', '"supervise_review"')   # 督办回访 gets another id
+    deployed = api.as_("designer1").post("/api/deployments", json={"filename": "enterprise_demand.bpmn",
+                                                                    "content": renamed})
+    assert deployed.status == 201, deployed
+    answer = api.as_("designer1").get("/api/analytics/conformance").json
+    assert (answer["cases"], answer["fitting"], answer["deviating"]) == (3, 2, 1)
+    [case] = answer["items"]
+    assert case["number"] == numbers["B"] and case["older_version"] is True
+    assert case["deviation"]["element_id"] == "supervise"
+    assert case["deviation"]["reason"] == "not_in_model" and case["deviation"]["after"] == "rate"
+    assert answer["reasons"] == {"not_in_model": 1}

@@ -11,16 +11,15 @@ from __future__ import annotations
 from collections import Counter
 
 from ..deployments import latest
-from ..insight.cache import cached
 from ..runtime import Runtime
 from .elements import reached_by
-from .model import Scope, graph_for
+from .model import Scope, graph_for, model_cached
 from .paths import cases_on, path_groups
 
 MAX_LISTED = 500
 
 
-@cached
+@model_cached
 def conformance(rt: Runtime, scope: Scope, limit: int = MAX_LISTED) -> dict:
     with rt.uow() as uow:
         session = uow.session

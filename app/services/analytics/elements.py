@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from ..insight.cache import cached
 from ..runtime import Runtime
-from .model import Scope, graph_for, shown_deployment
+from .model import Scope, graph_for, model_cached, shown_deployment
 from .paths import path_groups
 from .trail import task_figures, timer_rows
 
 
-@cached
+@model_cached
 def elements(rt: Runtime, scope: Scope) -> dict:
     now = rt.clock.now()
     with rt.uow() as uow:
@@ -54,7 +53,7 @@ def _element(graph, element_id: str, kind: str) -> dict:
             "in_model": element is not None}
 
 
-@cached
+@model_cached
 def flows(rt: Runtime, scope: Scope) -> dict:
     with rt.uow() as uow:
         session = uow.session

@@ -59,3 +59,26 @@ def deployments(rt) -> list[dict]:
     with rt.uow() as uow:
         return [{"id": d.id, "created_at": d.created_at}
                 for d in uow.session.scalars(select(Deployment).order_by(Deployment.id.desc()).limit(50))]
+
+
+def model_cached(fn):
+    """Cache `fn(rt, …)` as the dashboard's answers are cached (app/services/insight/cache.py),
+    keyed also by the current deployment: a new deployment changes the diagram and the model
+    that conformance checks, without writing a case or an audit event."""
+    from functools import wraps
+
+    from ..insight.cache import cached
+
+    @wraps(fn)
+    def keyed(rt, _deployment, *args, **kwargs):
+        return fn(rt, *args, **kwargs)
+    inner = cached(keyed)
+
+    @wraps(fn)
+    def wrapper(rt, *args, **kwargs):
+        with rt.uow() as uow:
+            current = latest(uow.session)
+            current_id = current.id if current is not None else None
+        return inner(rt, current_id, *args, **kwargs)
+    wrapper.uncached = fn
+    return wrapper

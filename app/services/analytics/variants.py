@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import hashlib
 
-from ..insight.cache import cached
 from ..runtime import Runtime
-from .model import Scope, graph_for, shown_deployment
+from .model import Scope, graph_for, model_cached, shown_deployment
 from .paths import cases_on, path_groups
 
 MAX_CASES = 500
@@ -18,7 +17,7 @@ def variant_id(path: tuple[str, ...]) -> str:
     return hashlib.sha1(">".join(path).encode()).hexdigest()[:12]
 
 
-@cached
+@model_cached
 def variants(rt: Runtime, scope: Scope, limit: int = 50) -> dict:
     with rt.uow() as uow:
         session = uow.session
@@ -35,7 +34,7 @@ def variants(rt: Runtime, scope: Scope, limit: int = 50) -> dict:
     return {"cases": total, "variants": len(items), "items": items[:limit]}
 
 
-@cached
+@model_cached
 def variant_cases(rt: Runtime, scope: Scope, vid: str, limit: int = MAX_CASES) -> dict:
     with rt.uow() as uow:
         session = uow.session

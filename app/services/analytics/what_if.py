@@ -14,6 +14,7 @@ not counted (as the dashboard's on-time rates)."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -70,23 +71,39 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
                 raise ValidationFailed(fields={"sla_dmn": [f"没有规则匹配：{key}"]})
         return answers[which, key]
 
-    totals = {w: {c: Counter() for c in CLOCKS} for w in ("today", "draft")}
-    by_unit = defaultdict(lambda: {"today": Counter(), "draft": Counter()})
-    by_domain = defaultdict(lambda: {"today": Counter(), "draft": Counter()})
+    plans: dict = {}
+
+    def plan(which, key, clock):
+        """(natural deadline delta or None, warning delta or None, minutes, ratio) of a rule."""
+        if (which, key, clock) not in plans:
+            out = ask(which, key)
+            minutes, ratio = int(out[f"{clock}_minutes"]), float(out["warn_ratio"])
+            natural = (out[f"{clock}_calendar"] or "natural") == "natural" or minutes <= 0
+            delta = timedelta(minutes=minutes) if natural else None
+            plans[which, key, clock] = (delta, delta * ratio if natural else None, minutes, ratio)
+        return plans[which, key, clock]
+
+    def deadline(p, start):
+        return start + p[0] if p[0] is not None else calendar.add(start, p[2], "working")
+
+    tally = Counter()  # (unit, domain, clock, today, draft) -> clocks
     for red, matter, kind, domain, unit_id, clock, start, warn_at, due_at, finished, extensions in rows:
         key = (bool(red), matter, kind)
         today = outcome(finished, warn_at, due_at)
-        shift = due_at - _deadline(calendar, start, ask("today", key), clock) if extensions else None
-        out = ask("draft", key)
-        base = _deadline(calendar, start, out, clock)
-        ratio = float(out["warn_ratio"])
-        draft_due = base + shift if shift is not None else base
-        draft_warn = start + (base - start) * ratio
-        draft = outcome(finished, draft_warn, draft_due)
+        p = plan("draft", key, clock)
+        base = deadline(p, start)
+        draft_warn = start + p[1] if p[1] is not None else start + (base - start) * p[3]
+        if extensions:  # keep the time the extensions added to the current deadline
+            base += due_at - deadline(plan("today", key, clock), start)
+        tally[unit_id, domain, clock, today, outcome(finished, draft_warn, base)] += 1
+    totals = {w: {c: Counter() for c in CLOCKS} for w in ("today", "draft")}
+    by_unit = defaultdict(lambda: {"today": Counter(), "draft": Counter()})
+    by_domain = defaultdict(lambda: {"today": Counter(), "draft": Counter()})
+    for (unit_id, domain, clock, today, draft), n in tally.items():
         for which, value in (("today", today), ("draft", draft)):
-            totals[which][clock][value] += 1
-            by_unit[unit_id][which][value] += 1
-            by_domain[domain][which][value] += 1
+            totals[which][clock][value] += n
+            by_unit[unit_id][which][value] += n
+            by_domain[domain][which][value] += n
     return {"deployment_id": deployment_id, "clocks": len(rows),
             "totals": {w: {c: _counts(totals[w][c]) for c in CLOCKS} for w in totals},
             "units": [{"unit": units.get(u, (None, None))[0], "unit_name": units.get(u, (None, "—"))[1],
@@ -94,10 +111,6 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
                       for u, v in sorted(by_unit.items(), key=lambda kv: -sum(kv[1]["today"].values()))],
             "domains": [{"domain": d, "today": _counts(v["today"]), "draft": _counts(v["draft"])}
                         for d, v in sorted(by_domain.items(), key=lambda kv: -sum(kv[1]["today"].values()))]}
-
-
-def _deadline(calendar, start, out: dict, clock: str):
-    return calendar.add(start, int(out[f"{clock}_minutes"]), out[f"{clock}_calendar"] or "natural")
 
 
 def _counts(counter: Counter) -> dict:

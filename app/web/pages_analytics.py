@@ -43,7 +43,7 @@ EN.update({
     "现行": "Today", "草稿": "Draft", "预警前完成": "Met", "预警后完成": "Warned", "超期": "Breached",
     "响应时限": "Response", "方案时限": "Solution", "办结时限": "Resolution", "承办单位": "Unit",
     "领域": "Domain", "已结束的时限": "Finished clocks", "全部": "All", "查询": "Search",
-    "小时": "h", "分钟": "min", "天": "d",
+    "小时": "h", "分钟": "min", "天": "d", "编号": "Number", "正在加载流程图…": "Loading the diagram…",
 })
 
 REASONS = {"not_in_model": "当前模型中没有此环节", "unexpected": "模型不允许从此前的环节到达",

@@ -48,3 +48,13 @@ def test_conformance_and_what_if_pages(app, api, rt):
 
 def test_agents_do_not_see_the_pages(app):
     assert logged_in(app, "agent1").get("/analytics").status_code == 403
+
+
+def test_pages_in_english(app, api, rt):
+    play(api, rt)
+    client = logged_in(app, "leader1")
+    client.get("/lang/en")
+    html = client.get("/analytics/variants", query_string=ALL_TIME).get_data(as_text=True)
+    assert "Variants" in html and "Median lead time" in html and "路径变体" not in html
+    heat = client.get("/analytics", query_string=ALL_TIME).get_data(as_text=True)
+    assert "Process heat map" in heat and "Legend" in heat

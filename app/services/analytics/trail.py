@@ -10,6 +10,7 @@ from datetime import datetime
 from collections import Counter, defaultdict
 
 from sqlalchemy import and_, case as when, distinct, func, select
+from sqlalchemy.dialects.postgresql import array
 
 from app.db.models import Case, HumanTask, Timer
 
@@ -61,16 +62,17 @@ def task_figures(session, scope: Scope, now: datetime) -> dict[str, dict]:
     finished = and_(done, HumanTask.completed_at.is_not(None))
     late = and_(HumanTask.due_at.is_not(None),
                 func.coalesce(when((done, HumanTask.completed_at)), now) > HumanTask.due_at)
-    stmt = (select(HumanTask.spec_name, func.count().filter(done), func.count().filter(~done),
-                   func.count(distinct(HumanTask.case_id)).filter(done),
-                   func.percentile_disc(0.5).within_group(seconds).filter(finished),
-                   func.percentile_disc(0.9).within_group(seconds).filter(finished),
-                   func.count().filter(late))
-            .join(Case, Case.id == HumanTask.case_id)
-            .where(*case_conditions(session, scope)).group_by(HumanTask.spec_name))
+    quantiles = func.percentile_disc(array([0.5, 0.9])).within_group(seconds).filter(finished)
+    stmt = select(HumanTask.spec_name, func.count().filter(done), func.count().filter(~done),
+                  func.count(distinct(HumanTask.case_id)).filter(done), quantiles,
+                  func.count().filter(late)).group_by(HumanTask.spec_name)
+    where = case_conditions(session, scope)
+    if where:  # no filter at all (all time): the tasks alone, without joining every case
+        stmt = stmt.join(Case, Case.id == HumanTask.case_id).where(*where)
     return {name: {"passes": passes, "open": still, "cases": cases,
-                   "median_seconds": _int(median), "p90_seconds": _int(p90), "breached": breached}
-            for name, passes, still, cases, median, p90, breached in session.execute(stmt)}
+                   "median_seconds": _int(q[0]) if q else None,
+                   "p90_seconds": _int(q[1]) if q else None, "breached": breached}
+            for name, passes, still, cases, q, breached in session.execute(stmt)}
 
 
 def _int(value):

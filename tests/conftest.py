@@ -18,7 +18,7 @@ from tests.support import ApiClient
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
-CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
+CASE_TABLES = (models.PolicyCheck, models.DesignEvent, models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
                models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
                models.IdempotencyKey, models.ApiKey)
@@ -74,6 +74,8 @@ def database_url(tmp_path_factory):
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False,
                       "SECRET_KEY": "test",
+                      # Deploys in tests need no policy check; tests/policy turns the gate on.
+                      "QISU_POLICY_GATE": False,
                       # Scenarios move the clock by days; session-wide tokens must outlive them.
                       "QISU_TOKEN_TTL_HOURS": 24 * 365})
     rt = app.extensions["qisu"]

@@ -92,6 +92,10 @@ class Deployment(Base):
     # set when a designer deploys this same bundle again (e.g. reverts a change): new cases start
     # on the deployment with the highest coalesce(generation, id) — the one deployed last
     generation: Mapped[int | None] = mapped_column(Integer)
+    # issue 19 §5: the policy check this bundle passed, or an admin's override of a failed one
+    policy_check_id: Mapped[int | None] = mapped_column(Integer)
+    policy_override_reason: Mapped[str | None] = mapped_column(Text)
+    policy_override_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class KnowledgeArticle(Base):
@@ -384,3 +388,6 @@ insight_returns = Table(
     Column("returned", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_returns"),
 )
+
+
+from .models_policy import DesignEvent, PolicyCheck  # noqa: E402,F401  (same metadata)

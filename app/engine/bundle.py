@@ -9,6 +9,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from .dmn_cells import entry_error
 from .sandbox import check_source
 from .timers import use_app_clock
 from .xml import XmlRejected, parse_xml
@@ -166,9 +167,7 @@ def _check_scripts(filename: str, root: etree._Element) -> None:
         if not source or not source.strip():
             continue
         if mode == "dmn-entry":
-            source = source.replace("?", "dmninputexpr")
-            error = check_source(f"dmninput == ({source})", "eval") and \
-                check_source(f"dmninput {source}", "eval")
+            error = entry_error(source)
         else:
             error = check_source(source, mode)
         if error:

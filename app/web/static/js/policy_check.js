@@ -102,6 +102,7 @@
   if (start) {
     start.addEventListener("click", async () => {
       start.disabled = true;
+      panel.dataset.state = "starting";
       try {
         panel.replaceChildren(el("div", { class: "designer-message pending", "data-state": "starting" }, [t("政策规则检查中…")]));
         const content = await window.qisuDesigner.content();
@@ -113,6 +114,7 @@
             box.append(el("ul", { class: "designer-errors" }, data.errors.map((e) => el("li", {}, [el("code", {}, [e.where]), " ", e.message]))));
           }
           panel.replaceChildren(box);
+          panel.dataset.state = "refused";
           return;
         }
         await follow(data.check.id);

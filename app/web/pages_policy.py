@@ -45,7 +45,7 @@ ACTIONS = {"policy_check": ("开始政策规则检查", "Policy check started"),
            "policy_check_passed": ("政策规则检查通过", "Policy check passed"),
            "policy_check_failed": ("政策规则检查未通过", "Policy check failed"),
            "policy_check_error": ("政策规则检查未能完成", "Policy check did not finish"),
-           "deploy": ("部署", "Deployed"), "policy_override": ("管理员强制部署", "Deployed anyway by an admin")}
+           "deploy": ("部署", "Deploy"), "policy_override": ("管理员强制部署", "Deployed anyway by an admin")}
 EN.update({zh: en for zh, en in ACTIONS.values()})
 
 

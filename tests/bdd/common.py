@@ -111,7 +111,7 @@ def task_is(task: dict, word: str) -> bool:
 
 def task_word(task: dict) -> str:
     """The scenario's word for an open task: 签收 for the task with id "sign", whatever its title."""
-    return next((word for word, ids in TASK_IDS.items() if task["name"] in ids), task["title"])
+    return next((word for word, ids in TASK_IDS.items() if task.get("name") in ids), task["title"])
 
 
 _TITLES: dict[str, dict[str, str]] = {}
@@ -141,6 +141,14 @@ def trail_task(api, title: str | None) -> str | None:
     if title is None:
         return None
     return deployed_titles(api.app.extensions["qisu"]).get(title, title)
+
+
+def step_words(api, current_step: str | None) -> str | None:
+    """A case's current step as the API shows it ("签收工单、超期督办": task titles) in the
+    scenario's words ("签收、超期督办")."""
+    if current_step is None:
+        return None
+    return "、".join(trail_task(api, title) for title in current_step.split("、"))
 
 
 def open_task(api, number: str, title_or_name: str) -> dict:

@@ -19,7 +19,7 @@ from app.db.models import Case, SlaClock, Timer
 from app.worker import run_once
 from tests.bdd.common import (CLOCK_LABELS, ROLE, SEP, World, beijing, clocks, complete_own,
                               current, enterprise, events, latest_clock, matter_class, outbox, q,
-                              shown, step_re, table_rows, task_data, task_word, trail_task, user_task,
+                              shown, step_re, step_words, table_rows, task_data, task_word, trail_task, user_task,
                               user_tasks, utc)
 
 # -- time ---------------------------------------------------------------------------------------
@@ -310,16 +310,16 @@ def listed_clock(world, case, clock, outcome):
 
 
 @then(step_re(rf'督办列表中该诉求的待办任务为 {q("tasks")}'))
-def listed_tasks(world, case, tasks):
+def listed_tasks(api, world, case, tasks):
     row = _row(world, case["number"])
     expected = sorted(t.strip() for t in re.split(r"[、,，]", tasks))
-    assert sorted(task_word(t) for t in row["open_tasks"]) == expected, row["open_tasks"]
+    assert sorted(trail_task(api, t["title"]) for t in row["open_tasks"]) == expected, row["open_tasks"]
 
 
 @then(step_re(rf'督办列表中该诉求的当前环节为 {q("step")}{SEP}红名单标记为 {q("flag")}'))
-def listed_step(world, case, step, flag):
+def listed_step(api, world, case, step, flag):
     row = _row(world, case["number"])
-    assert row["current_step"] == step and row["red_list"] is (flag == "是"), row
+    assert step_words(api, row["current_step"]) == step and row["red_list"] is (flag == "是"), row
 
 
 @then(step_re(r'督办列表中该诉求的时限为[:：]'))

@@ -112,54 +112,93 @@ def by_rule(results: list[dict]) -> list[dict]:
     return [rules[key] for key in sorted(rules, key=rule_key)]
 
 
+def split(modules: list[str], workers: int, root: Path = ROOT) -> list[list[str]]:
+    """`modules` in `workers` groups of about the same number of scenarios (their feature's size)."""
+    def weight(module: str) -> int:
+        feature = root / FEATURES_DIR / (Path(module).stem[len("test_"):] + ".feature")
+        return feature.stat().st_size if feature.exists() else 1
+    groups: list[list[str]] = [[] for _ in range(max(1, min(workers, len(modules))))]
+    loads = [0] * len(groups)
+    for module in sorted(modules, key=weight, reverse=True):
+        at = loads.index(min(loads))
+        groups[at].append(module)
+        loads[at] += weight(module)
+    return [sorted(group) for group in groups]
+
+
+def default_workers() -> int:
+    """One child per core, at most two: each child has its own database and app start-up."""
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def run_scenarios(files: dict[str, str], rules: list[str] | None = None,
                   on_progress: Callable[[int | None, list[dict]], None] | None = None,
-                  root: Path = ROOT, poll_seconds: float = 0.5) -> dict:
+                  root: Path = ROOT, poll_seconds: float = 0.5, workers: int | None = None) -> dict:
     """Run the scenarios of `rules` (all by default) against `files` (filename → content, a whole
-    bundle). Returns {"status": "passed" | "failed" | "error", "total", "results", "rules",
-    "seconds", "output"} — "output" is the child's last lines when it could not run."""
-    modules = scenario_modules(root, rules)
+    bundle), split over `workers` child processes, each with its own throwaway database. Returns
+    {"status": "passed" | "failed" | "error", "total", "results", "rules", "seconds",
+    "first_result_seconds", "output"} — "output" is the children's last lines when they could not run."""
+    groups = split(scenario_modules(root, rules), workers or default_workers(), root)
     work = Path(tempfile.mkdtemp(prefix="qisu-policy-"))
     started = time.monotonic()
+    first_result = None
     try:
         workflows = work / "workflows"
         for name, content in files.items():
             target = workflows / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(content, encoding="utf-8")
-        report, log = work / "report.jsonl", work / "pytest.log"
-        env = _child_environment(work, workflows, report, root)
-        command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-o", "addopts=",
-                   "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "tests.bdd.policy_report",
-                   "--basetemp", str(work / "tmp"), *modules]
-        with log.open("wb") as out:
-            child = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-            seen = -1
-            while True:
-                try:
-                    child.wait(timeout=poll_seconds)
-                    break
-                except subprocess.TimeoutExpired:
-                    if time.monotonic() - started > TIMEOUT_SECONDS:
-                        child.kill()
-                        child.wait()
-                        break
-                if on_progress is not None:
-                    total, results = read_report(report)
-                    if len(results) != seen:
-                        seen = len(results)
-                        on_progress(total, results)
-        total, results = read_report(report)
+        children = [_start_child(work / f"child{i}", workflows, group, root)
+                    for i, group in enumerate(groups)]
+        seen = -1
+        while any(child.poll() is None for child, _, _ in children):
+            time.sleep(poll_seconds)
+            if time.monotonic() - started > TIMEOUT_SECONDS:
+                for child, _, _ in children:
+                    child.kill()
+                break
+            total, results = _merged(children)
+            if results and first_result is None:
+                first_result = round(time.monotonic() - started, 1)
+            if on_progress is not None and len(results) != seen:
+                seen = len(results)
+                on_progress(total, results)
+        for child, _, _ in children:
+            child.wait()
+        total, results = _merged(children)
         if on_progress is not None:
             on_progress(total, results)
         complete = total is not None and len(results) >= total and total > 0
         failed = any(r["outcome"] == "failed" for r in results)
         status = "failed" if failed else "passed" if complete else "error"
-        output = "" if status != "error" else _tail(log)
+        output = "" if status != "error" else "\n".join(_tail(log) for _, _, log in children)
         return {"status": status, "total": total, "results": results, "rules": by_rule(results),
-                "seconds": round(time.monotonic() - started, 1), "output": output}
+                "seconds": round(time.monotonic() - started, 1), "first_result_seconds": first_result,
+                "workers": len(children), "output": output}
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _start_child(work: Path, workflows: Path, modules: list[str], root: Path):
+    work.mkdir(parents=True)
+    report, log = work / "report.jsonl", work / "pytest.log"
+    command = [sys.executable, "-m", "pytest", "-q", "--no-header", "-o", "addopts=",
+               "-p", "no:cacheprovider", "-p", "no:randomly", "-p", "tests.bdd.policy_report",
+               "--basetemp", str(work / "tmp"), *modules]
+    with log.open("wb") as out:
+        child = subprocess.Popen(command, cwd=root, env=_child_environment(work, workflows, report, root),
+                                 stdout=out, stderr=subprocess.STDOUT)
+    return child, report, log
+
+
+def _merged(children) -> tuple[int | None, list[dict]]:
+    """Scenarios collected by all children (None until each has collected) and results so far."""
+    total, results = 0, []
+    for _, report, _ in children:
+        count, found = read_report(report)
+        total = None if total is None or count is None else total + count
+        results.extend(found)
+    return total, results
 
 
 def _child_environment(work: Path, workflows: Path, report: Path, root: Path) -> dict[str, str]:

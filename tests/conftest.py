@@ -10,15 +10,15 @@ from sqlalchemy import create_engine, delete, make_url, text, update
 
 from app import create_app
 from app.clock import FixedClock
-from app.db import models
+from app.db import models, models_policy
 from app.services.deployments import deploy_directory
-from app.services.seed import seed_demo
+from app.demo.seed import seed_demo
 from tests.support import ApiClient
 
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
-CASE_TABLES = (models.PolicyCheck, models.DesignEvent, models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
+CASE_TABLES = (models_policy.PolicyCheck, models_policy.DesignEvent, models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
                models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
                models.IdempotencyKey, models.ApiKey)
@@ -52,7 +52,7 @@ def _private_database(url: str):
 def migrate(url: str) -> None:
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")

@@ -388,6 +388,3 @@ insight_returns = Table(
     Column("returned", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint(*ROLLUP_KEYS, name="pk_insight_returns"),
 )
-
-
-from .models_policy import DesignEvent, PolicyCheck  # noqa: E402,F401  (same metadata)

@@ -17,7 +17,7 @@ from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 from app.engine.bundle import BundleError, file_kind, parse_bundle
 from app.engine.xml import XmlRejected, parse_xml
 
-from .policy.gate import design_event, required_check
+from .policy_gate import design_event, required_check
 
 
 def sha256(text: str) -> str:

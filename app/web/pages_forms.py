@@ -53,4 +53,4 @@ def form_preview(actor):
         values = initial_values(schema, fields, rt().clock.now())
     except (AttributeError, TypeError, ValueError):
         return jsonify({"ok": False, "message": gettext("表单须为 JSON 对象")}), 422
-    return jsonify({"ok": True, "html": render_template("_form_preview.html", fields=fields, values=values)})
+    return jsonify({"ok": True, "html": render_template("designer/_form_preview.html", fields=fields, values=values)})

@@ -102,12 +102,12 @@ def policy_check_page(actor, check_id: int):
         check = checks.get_check(rt(), check_id)
     except DomainError as err:
         return render_template("error.html", message=err.message), err.status
-    return render_template("designer_policy.html", check=check, texts=texts(),
+    return render_template("designer/designer_policy.html", check=check, texts=texts(),
                            can_override=actor.role == "admin")
 
 
 @bp.route("/designer/policy-checks")
 @page(*VIEW_ROLES)
 def policy_checks_page(actor):
-    return render_template("designer_policy_list.html", checks=checks.list_checks(rt(), 30),
+    return render_template("designer/designer_policy_list.html", checks=checks.list_checks(rt(), 30),
                            trail=checks.design_trail(rt(), 50), actions=ACTIONS)

@@ -18,7 +18,7 @@ from app.engine.bundle import file_kind
 
 from ..deployments import (FILE_TYPES_MESSAGE, bundle_errors, bundle_files, bundle_hash_of,
                            deploy_files, describe, errors_by_place, latest, same_content)
-from .gate import ERROR, FAILED, PASSED, RUNNING, design_event, failed_rules
+from ..policy_gate import ERROR, FAILED, PASSED, RUNNING, design_event, failed_rules
 from .runner import PolicyCheckUnavailable, by_rule, run_scenarios
 
 log = logging.getLogger(__name__)

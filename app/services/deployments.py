@@ -239,6 +239,8 @@ def designer_overview(rt) -> dict:
                 "open_cases": counts.get(d.id, {}).get("open", 0),
                 "closed_cases": counts.get(d.id, {}).get("closed", 0),
                 "changed": _changed_files(d, deployments),
+                # issue 19 §5: the policy check it passed, or the admin's reason to deploy anyway
+                "policy_check_id": d.policy_check_id, "policy_override": d.policy_override_reason,
             } for d in deployments],
         }
 

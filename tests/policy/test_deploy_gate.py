@@ -81,6 +81,8 @@ def test_a_failing_check_refuses_the_deploy_until_an_admin_overrides_with_a_reas
         assert row.policy_override_reason == "市政府通知临时放宽响应时限，先行部署"
         assert row.policy_check_id == check["id"] and row.policy_override_by is not None
 
+    overview = admin.get("/designer").get_data(as_text=True)  # the deployment's record
+    assert "管理员强制部署：市政府通知临时放宽响应时限，先行部署" in overview
     trail = admin.get("/designer/policy-checks").get_data(as_text=True)
     assert "管理员强制部署" in trail and "市政府通知临时放宽响应时限，先行部署" in trail
     assert "政策规则检查未通过" in trail

@@ -118,3 +118,26 @@ def test_a_draft_that_cannot_be_deployed_is_not_checked(app, gate):
 def _latest_id(rt) -> int:
     with rt.uow() as uow:
         return latest(uow.session).id
+
+
+def test_the_check_pages_speak_the_readers_language(app, rt):
+    from app.db.models_policy import PolicyCheck
+    from app.services.deployments import latest as newest
+    with rt.uow() as uow:
+        check = PolicyCheck(base_deployment_id=newest(uow.session).id, bundle_hash="0" * 64,
+                            edits={"sla.dmn": "…"}, rules=None, status="failed", total=1, done=1,
+                            results=[{"rule": "P5", "feature": "P5 60 分钟内响应", "scenario": "P5 …",
+                                      "outcome": "failed", "step": "那么 …", "message": "…"}],
+                            started_at=rt.clock.now())
+        uow.session.add(check)
+        uow.commit()
+        check_id = check.id
+    designer = logged_in(app, "designer1")
+    page = designer.get(f"/designer/policy-checks/{check_id}").get_data(as_text=True)
+    assert "政策规则检查 #" in page and "检查的文件" in page and '"检查政策规则"' in page
+    listing = designer.get("/designer/policy-checks").get_data(as_text=True)
+    assert "未通过：P5" in listing
+    designer.get("/lang/en")
+    page = designer.get(f"/designer/policy-checks/{check_id}").get_data(as_text=True)
+    assert f"Policy check #{check_id}" in page and "Files checked" in page and '"Check policy rules"' in page
+    assert "Failed: P5" in designer.get("/designer/policy-checks").get_data(as_text=True)

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install translations chromium run serve-prod test test-fast test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install translations chromium run serve-prod test test-fast test-pg lint-imports check-policy bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,6 +52,11 @@ test-fast: install
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install
 	$(VENV)/bin/lint-imports
+
+# The policy scenarios (P1–P18) against workflows/ with DIR's files in place (issue 19 §5);
+# exit 1 when a scenario fails. `make check-policy DIR=path/to/draft`
+check-policy: install
+	$(FLASK) qisu check-policy $(DIR)
 
 test-pg: install chromium
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest

@@ -92,6 +92,10 @@ class Deployment(Base):
     # set when a designer deploys this same bundle again (e.g. reverts a change): new cases start
     # on the deployment with the highest coalesce(generation, id) — the one deployed last
     generation: Mapped[int | None] = mapped_column(Integer)
+    # issue 19 §5: the policy check this bundle passed, or an admin's override of a failed one
+    policy_check_id: Mapped[int | None] = mapped_column(Integer)
+    policy_override_reason: Mapped[str | None] = mapped_column(Text)
+    policy_override_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class KnowledgeArticle(Base):

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -17,7 +17,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The BPMN designer's modeler (bpmn-js + properties panel, lint, minimap, token simulation) is
+# bundled from app/web/assets/designer by esbuild (about 1 s); the bundle is not committed.
+DESIGNER_JS := app/web/static/dist/designer-modeler.js
+$(DESIGNER_JS): node_modules/.installed $(wildcard app/web/assets/designer/*)
+	npm run --silent build
+
+assets: $(DESIGNER_JS)
+
+install: $(VENV)/.installed node_modules/.installed $(DESIGNER_JS)
 
 # Browser tests drive Debian's chromium (Playwright never downloads a browser here).
 chromium:

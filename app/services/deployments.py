@@ -95,7 +95,9 @@ def bundle_errors(files: dict[str, str]) -> list[dict]:
         return [_error(err.message, filename, err.element_id)]
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
         return [_error(f"流程解析失败：{err}", None, None)]
-    return []
+    from .designer_catalog import lint_errors  # it imports the actions, which import services
+    return [_error(message, filename, element_id)
+            for filename, element_id, message in lint_errors(files)]
 
 
 def _error(message: str, filename: str | None, element_id: str | None) -> dict:

@@ -9,11 +9,11 @@ from flask import Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
-from app.services import deployments, process_diff
+from app.services import deployments, designer_catalog, process_diff
 
 from . import bp
 from .common import current_user, page, rt
-from .i18n import EN, gettext
+from .i18n import EN, current_language, gettext
 
 VIEW_ROLES = ("designer", "admin")
 DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
@@ -43,6 +43,9 @@ EN.update({
         "Only model elements are compared; diagram layout (BPMNDI/DMNDI) is ignored.",
     "名称：": "Name: ", "类型：": "Type: ", "内容变化：": "Content: ",
     "决策需求图": "DRD",
+    '请求需为 JSON：{"source", "mode": "eval"|"exec"}': 'Send JSON: {"source", "mode": "eval"|"exec"}',
+    "脚本或表达式不被允许：{error}": "Script or expression not allowed: {error}",
+    "属性": "Properties", "规则检查通过": "Lint: no issues", "规则检查：{count} 个问题": "Lint: {count} issues",
 })
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
@@ -209,6 +212,33 @@ def designer_deploy(actor):
         return jsonify({"ok": False, "message": err.message,
                         "errors": errors or [_error_item("bundle", err.message, body[0])]}), err.status
     return jsonify({"ok": True, "deployment": result})
+
+
+@bp.route("/designer/catalog")
+@json_action(*VIEW_ROLES)
+def designer_catalog_json(actor):
+    """What the modeler's properties panel and lint offer: actions, forms, lanes, processes,
+    decisions of the newest deployment (role labels in the page's language)."""
+    data = designer_catalog.newest_catalog(rt())
+    english = current_language() == "en"
+    for lane in data["lanes"]:
+        lane["label"] = lane["label"][1 if english else 0]
+    return jsonify(data)
+
+
+@bp.route("/designer/check-code", methods=["POST"])
+@json_action(*VIEW_ROLES)
+def designer_check_code(actor):
+    """The restricted checker on one condition ({"mode": "eval"}) or script ({"mode": "exec"})."""
+    body = request.get_json(silent=True)
+    source = body.get("source") if isinstance(body, dict) else None
+    mode = body.get("mode") if isinstance(body, dict) else None
+    if not isinstance(source, str) or mode not in ("eval", "exec"):
+        return jsonify({"ok": False, "message": gettext('请求需为 JSON：{"source", "mode": "eval"|"exec"}')}), 400
+    error = designer_catalog.check_code(source, mode)
+    if error:
+        return jsonify({"ok": False, "message": gettext("脚本或表达式不被允许：{error}").format(error=error)})
+    return jsonify({"ok": True})
 
 
 def _error_item(where: str, message: str, filename: str) -> dict:

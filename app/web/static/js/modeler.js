@@ -27,6 +27,7 @@
   let original = null;  // the file as loaded, or as last deployed
   let dirty = false;
   let markers = [];
+  let catalog = null;  // bpmn: what the properties panel and lint offer (GET data-catalog)
 
   function setDirty(value) {
     dirty = value;
@@ -69,7 +70,13 @@
       within("[title]").forEach((n) => {
         const title = n.getAttribute("title");
         if (/^Move (Input|Output)$/.test(title) && dictionary[title]) n.setAttribute("title", dictionary[title]);
+        if (n.closest("[class*='bts-']") && dictionary[title]) n.setAttribute("title", dictionary[title]);
       });
+      // bpmn-js-token-simulation's toggle, notifications and log
+      within(".bts-toggle-mode, .bts-notification, .bts-log .bts-entry, .bts-text").forEach((n) => n.childNodes.forEach((c) => {
+        const text = c.nodeType === 3 && c.data.trim();
+        if (text && Object.hasOwn(dictionary, text)) c.data = c.data.replace(text, dictionary[text]);
+      }));
       within(".djs-popup-search-count").forEach((n) => n.childNodes.forEach(fix));
     };
     new MutationObserver((records) => records.forEach((r) => {
@@ -81,7 +88,11 @@
 
   function editorOptions() {
     const modules = chinese ? [translateModule(window.QISU_MODELER_ZH)] : [];
-    if (kind === "bpmn") return { container: canvasEl, additionalModules: modules };
+    if (kind === "bpmn") {
+      return { container: canvasEl, additionalModules: modules, qisu: catalog,
+               propertiesPanel: { parent: "#properties" },
+               linting: { bpmnlint: window.QisuLint.config(catalog), active: true } };
+    }
     // dmn-js passes additionalModules to each kind of view, not from its `common` options.
     const views = {};
     ["drd", "decisionTable", "literalExpression", "boxedExpression"].forEach((view) => {
@@ -141,7 +152,9 @@
       return;
     }
     if (kind === "bpmn") {
+      catalog = await loadCatalog();
       modeler = new window.BpmnJS(editorOptions());
+      modeler.on("linting.completed", (event) => showLint(event.issues || {}));
     } else {
       modeler = new window.DmnJS(editorOptions());
       modeler.on("views.changed", renderViews);
@@ -154,6 +167,38 @@
     // Any later import (the XML source edited, or a script) replaces the model: a change.
     modeler.on("import.done", () => setDirty(true));
     root.dataset.ready = "1";
+  }
+
+  async function loadCatalog() {
+    const response = await fetch(root.dataset.catalog, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const data = response.ok ? await response.json() : { actions: [], forms: [], lanes: [], processes: [], decisions: [] };
+    return Object.assign(data, { zh: !!chinese, csrf: csrf, check_url: root.dataset.checkCode,
+                                 lanes: data.lanes || [], laneNames: (data.lanes || []).map((l) => l.name),
+                                 actionNames: (data.actions || []).map((a) => a.name) });
+  }
+
+  /* The lint result above the canvas: how many issues, each locatable. */
+  function showLint(issues) {
+    const summary = document.getElementById("lint-summary");
+    if (!summary) return;
+    const items = [];
+    Object.entries(issues).forEach(([id, reports]) => reports.forEach((r) => items.push({ id: id, message: r.message, rule: r.rule })));
+    summary.replaceChildren();
+    summary.dataset.count = String(items.length);
+    if (!items.length) {
+      summary.append(el("span", { class: "lint-ok" }, [texts.lint_ok]));
+      return;
+    }
+    const details = el("details", { class: "lint-issues" }, [el("summary", {}, [format(texts.lint_issues, { count: items.length })])]);
+    const list = el("ul", {});
+    items.forEach((item) => {
+      const li = el("li", { class: "locatable", "data-element-id": item.id, "data-rule": (item.rule || "").replace(/^qisu\//, "") },
+                    [el("code", {}, [item.id]), " ", item.message]);
+      li.addEventListener("click", () => highlight(item.id));
+      list.append(li);
+    });
+    details.append(list);
+    summary.append(details);
   }
 
   async function importXml(text) {
@@ -253,16 +298,30 @@
     if (kind === "bpmn") fitDiagram();
   }
 
-  /* The whole diagram in view, clear of the palette on the left. */
+  /* The whole diagram in view, clear of the palette on the left, when its labels stay readable
+   * at that zoom; otherwise a readable zoom on the start of the process (the left, around the
+   * first start event), with the minimap open for the rest. */
   const PALETTE = 110;
+  const READABLE = 0.75;
   function fitDiagram() {
     const canvas = modeler.get("canvas");
     canvas.zoom("fit-viewport");
     const { inner, outer } = canvas.viewbox();
     if (!inner.width || !inner.height) return;
-    const scale = Math.min((outer.width - PALETTE - 30) / inner.width, (outer.height - 40) / inner.height, 1.2);
-    canvas.viewbox({ x: inner.x - (PALETTE + 10) / scale, y: inner.y - 20 / scale,
+    const fitted = Math.min((outer.width - PALETTE - 30) / inner.width, (outer.height - 40) / inner.height, 1.2);
+    const scale = Math.max(fitted, READABLE);
+    let y = inner.y - 20 / scale;
+    if (fitted < READABLE) {
+      const start = modeler.get("elementRegistry").filter((e) => e.type === "bpmn:StartEvent" && !e.parent.parent)[0]
+        || modeler.get("elementRegistry").filter((e) => e.type === "bpmn:StartEvent")[0];
+      const height = outer.height / scale;
+      if (start) y = Math.max(inner.y - 20 / scale, Math.min(start.y + start.height / 2 - height / 2, inner.y + inner.height - height + 20 / scale));
+      const minimap = modeler.get("minimap", false);
+      if (minimap && minimap.open) minimap.open();
+    }
+    canvas.viewbox({ x: inner.x - (PALETTE + 10) / scale, y: y,
                      width: outer.width / scale, height: outer.height / scale });
+    root.dataset.zoom = String(Math.round(canvas.zoom() * 100) / 100);
   }
 
   /* Put `element` in the middle of the view (keeping the zoom, or zooming in a little). */
@@ -416,5 +475,6 @@
   setDirty(false);
   load().catch((err) => show("error", texts.loading_failed, [{ where: filename, message: String(err.message || err) }]));
   window.qisuDesigner = { get modeler() { return modeler; }, content: currentContent, xml: modelerXml,
-                         highlight: highlight };
+                         highlight: highlight, get catalog() { return catalog; },
+                         lint: () => window.QisuLint.lint(modeler, catalog) };
 })();

@@ -1,0 +1,43 @@
+/* Chinese for the BPMN designer's panels (loaded after modeler-zh.js on Chinese pages): the
+ * properties panel, lint overlay, minimap (all through bpmn-js's translate) and the token
+ * simulation, which writes its texts without translate (modeler.js replaces them in the page). */
+(function () {
+  "use strict";
+  window.QISU_MODELER_ZH = Object.assign(window.QISU_MODELER_ZH || {}, {
+    // properties panel (bpmn-js-properties-panel's BPMN groups)
+    "General": "常规", "Name": "名称", "ID": "标识（ID）", "Documentation": "说明",
+    "Element documentation": "元素说明", "Process documentation": "流程说明",
+    "Process name": "流程名称", "Process ID": "流程标识", "Participant Name": "参与者名称",
+    "Executable": "可执行", "Timer": "定时", "Type": "类型", "Value": "值",
+    "Date": "日期", "Duration": "时长", "Cycle": "周期", "<none>": "（无）",
+    "Message": "消息", "Signal": "信号", "Error": "错误", "Escalation": "升级", "Link": "链接",
+    "Code": "代码", "Compensation": "补偿", "Multi-instance": "多实例",
+    "Loop cardinality": "循环次数", "Completion condition": "完成条件", "Completion": "完成",
+    "Global message reference": "消息", "Global signal reference": "信号",
+    "Global error reference": "错误", "Global escalation reference": "升级",
+    "Create new ...": "新建…", "Activity reference": "活动引用", "Wait for completion": "等待完成",
+    "Cancel remaining instances": "取消其余实例",
+    "Select an element to edit its properties.": "选择一个元素以编辑其属性。",
+    "Multiple elements are selected. Select a single element to edit its properties.":
+      "选中了多个元素。请只选择一个元素来编辑属性。",
+    "ID must be unique.": "标识必须唯一。", "ID must not be empty.": "标识不能为空。",
+    "ID must not contain spaces.": "标识不能包含空格。", "ID must be a valid QName.": "标识须为合法的 QName。",
+    "ID must not contain prefix.": "标识不能包含前缀。",
+    "A specific point in time defined as ISO 8601 combined date and time representation.":
+      "ISO 8601 日期时间表示的时间点。",
+    "A time duration defined as ISO 8601 durations format.": "ISO 8601 时长格式表示的时长。",
+    "A cycle defined as ISO 8601 repeating intervals format.": "ISO 8601 重复间隔格式表示的周期。",
+    "Documentation: Timer events": "说明：定时事件",
+    // lint overlay, minimap
+    "Toggle linting overlays": "显示/隐藏规则检查", "Issues for child elements": "子元素的问题",
+    "{errors} Errors, {warnings} Warnings": "{errors} 个错误，{warnings} 个警告",
+    "Open minimap": "打开缩略图", "Close minimap": "关闭缩略图",
+    // token simulation (replaced in the page)
+    "Token Simulation": "令牌模拟", "Reset Simulation": "重置模拟",
+    "Play/Pause Simulation": "播放/暂停模拟", "Toggle Simulation Log": "模拟日志",
+    "Set Sequence Flow": "选择顺序流", "Trigger Event": "触发事件",
+    "Add pause point": "添加暂停点", "Remove pause point": "移除暂停点",
+    "Simulation started": "模拟已开始", "Simulation finished": "模拟已结束",
+    "Simulation reset": "模拟已重置",
+  });
+})();

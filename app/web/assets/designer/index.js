@@ -26,10 +26,11 @@ QisuModeler.prototype._modules = [
 ];
 QisuModeler.prototype._moddleExtensions = { spiffworkflow };
 
-/* Lint a modeler's definitions outside the canvas overlay: { elementId: [messages] }. */
-async function lint(modeler, catalog) {
+/* Lint definitions (a modeler's, or any moddle tree) outside the canvas overlay:
+ * [{ rule, element_id, message }]. */
+async function lint(definitions, catalog) {
   const linter = new Linter(lintConfig(catalog));
-  const results = await linter.lint(modeler.getDefinitions());
+  const results = await linter.lint(definitions);
   const out = [];
   Object.entries(results).forEach(([rule, reports]) => reports.forEach((r) => {
     out.push({ rule: rule.replace(/^qisu\//, ""), element_id: r.id, message: r.message });

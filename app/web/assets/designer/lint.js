@@ -27,6 +27,13 @@ function message(key, zh, values) {
   return text.replace(/{(\w+)}/g, (m, k) => (k in (values || {}) ? values[k] : m));
 }
 
+/* The sequence flows leaving `node`, by their sourceRef (as the server reads them; a file's
+ * <bpmn:outgoing> lists are derived and may be missing). */
+function outgoingOf(node) {
+  return ((node.$parent && node.$parent.flowElements) || [])
+    .filter((e) => is(e, "bpmn:SequenceFlow") && e.sourceRef === node);
+}
+
 function laneOf(node) {
   let container = node.$parent;
   while (container) {
@@ -65,7 +72,7 @@ const RULES = {
   },
   "gateway-default": (catalog) => (node, reporter) => {
     if (!is(node, "bpmn:ExclusiveGateway")) return;
-    const outgoing = node.outgoing || [];
+    const outgoing = outgoingOf(node);
     if (outgoing.length < 2 || node.default) return;
     if (outgoing.some((flow) => !flow.conditionExpression || !(flow.conditionExpression.body || "").trim())) {
       reporter.report(node.id, message("gateway_default", catalog.zh));
@@ -91,7 +98,7 @@ const RULES = {
       const current = queue.shift();
       if (!current || reached.has(current.id)) continue;
       reached.add(current.id);
-      (current.outgoing || []).forEach((flow) => flow.targetRef && queue.push(flow.targetRef));
+      outgoingOf(current).forEach((flow) => flow.targetRef && queue.push(flow.targetRef));
       elements.filter((e) => is(e, "bpmn:BoundaryEvent") && e.attachedToRef && e.attachedToRef.id === current.id)
         .forEach((e) => queue.push(e));
     }
@@ -105,7 +112,7 @@ const RULES = {
     }
     if (!is(node, "bpmn:FlowNode") || is(node, "bpmn:EndEvent")) return;
     if (is(node, "bpmn:SubProcess") && node.triggeredByEvent) return;
-    if (!(node.outgoing || []).length) reporter.report(node.id, message("no_outgoing", catalog.zh));
+    if (!outgoingOf(node).length) reporter.report(node.id, message("no_outgoing", catalog.zh));
   },
 };
 

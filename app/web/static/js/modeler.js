@@ -476,5 +476,5 @@
   load().catch((err) => show("error", texts.loading_failed, [{ where: filename, message: String(err.message || err) }]));
   window.qisuDesigner = { get modeler() { return modeler; }, content: currentContent, xml: modelerXml,
                          highlight: highlight, get catalog() { return catalog; },
-                         lint: () => window.QisuLint.lint(modeler, catalog) };
+                         lint: () => window.QisuLint.lint(modeler.getDefinitions(), catalog) };
 })();

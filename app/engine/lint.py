@@ -7,7 +7,7 @@ same messages); tests run both on the same files (tests/unit/test_lint.py, tests
 | user-task-form      | a user task names a form (formJsonSchemaFilename) that exists in the bundle |
 | user-task-lane      | a user task is in a lane whose name the role table knows |
 | service-task-action | a service task names a registered action |
-| gateway-default     | an exclusive gateway that splits has a default flow or a condition on every outgoing flow |
+| gateway-default     | every outgoing flow of a splitting exclusive gateway but its default has a condition (whether conditions without a default cover every case cannot be decided from the file: the designer's part) |
 | timer-parses        | a timer has a date, duration or cycle; a quoted literal parses as ISO 8601 |
 | no-unreachable      | every flow node is reachable from a start event of its process or sub-process |
 | no-dangling-flow    | a sequence flow has both ends; only end events end a path |
@@ -31,7 +31,7 @@ MESSAGES = {
     "lane_unknown": "泳道“{lane}”不对应任何角色",
     "action_missing": "服务任务须指定操作",
     "action_unknown": "操作 {action} 未注册",
-    "gateway_default": "排他网关须有默认流，或每条出口都有条件",
+    "gateway_default": "排他网关除默认流外的每条出口都须有条件（没有默认流时，条件须覆盖所有情况）",
     "unreachable": "从开始事件无法到达",
     "flow_dangling": "顺序流缺少起点或终点",
     "no_outgoing": "没有出口：只有结束事件可以结束路径",
@@ -192,9 +192,11 @@ def _outgoing(node, root) -> list:
 
 def _gateway(node, root, by_id) -> list[Issue]:
     outgoing = _outgoing(node, root)
-    if len(outgoing) < 2 or node.get("default") in by_id:
+    if len(outgoing) < 2:
         return []
     for flow in outgoing:
+        if flow.get("id") == node.get("default"):
+            continue
         condition = flow.find(_q("conditionExpression"))
         if condition is None or not (condition.text or "").strip():
             return [Issue("gateway-default", node.get("id"), MESSAGES["gateway_default"])]

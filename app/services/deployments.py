@@ -87,17 +87,19 @@ FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
 
 
 def bundle_errors(files: dict[str, str]) -> list[dict]:
-    """Parse `files` as a deployment; the errors found, each naming its file and element."""
+    """The errors found in `files` as a deployment, each naming its file and element: QiSu's
+    modelling rules (app/engine/lint.py, as the modeler shows them), then what parsing refuses."""
+    from .designer_catalog import lint_errors  # it imports the actions, which import services
+    errors = [_error(message, filename, element_id)
+              for filename, element_id, message in lint_errors(files)]
     try:
         parse_bundle(files)
     except BundleError as err:
         filename = err.filename or _file_with_id(files, err.element_id)
-        return [_error(err.message, filename, err.element_id)]
+        errors.append(_error(err.message, filename, err.element_id))
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
-        return [_error(f"流程解析失败：{err}", None, None)]
-    from .designer_catalog import lint_errors  # it imports the actions, which import services
-    return [_error(message, filename, element_id)
-            for filename, element_id, message in lint_errors(files)]
+        errors.append(_error(f"流程解析失败：{err}", None, None))
+    return errors
 
 
 def _error(message: str, filename: str | None, element_id: str | None) -> dict:

@@ -15,7 +15,8 @@ export const MESSAGES = {
   lane_unknown: ["泳道“{lane}”不对应任何角色", "Lane \"{lane}\" matches no role"],
   action_missing: ["服务任务须指定操作", "A service task needs an action"],
   action_unknown: ["操作 {action} 未注册", "Action {action} is not registered"],
-  gateway_default: ["排他网关须有默认流，或每条出口都有条件", "An exclusive gateway needs a default flow or a condition on every outgoing flow"],
+  gateway_default: ["排他网关除默认流外的每条出口都须有条件（没有默认流时，条件须覆盖所有情况）",
+                    "Every outgoing flow of an exclusive gateway but its default needs a condition (without a default, the conditions must cover every case)"],
   unreachable: ["从开始事件无法到达", "Cannot be reached from a start event"],
   flow_dangling: ["顺序流缺少起点或终点", "The sequence flow lacks its source or target"],
   no_outgoing: ["没有出口：只有结束事件可以结束路径", "No outgoing flow: only an end event may end a path"],
@@ -73,8 +74,9 @@ const RULES = {
   "gateway-default": (catalog) => (node, reporter) => {
     if (!is(node, "bpmn:ExclusiveGateway")) return;
     const outgoing = outgoingOf(node);
-    if (outgoing.length < 2 || node.default) return;
-    if (outgoing.some((flow) => !flow.conditionExpression || !(flow.conditionExpression.body || "").trim())) {
+    if (outgoing.length < 2) return;
+    if (outgoing.some((flow) => flow !== node.default &&
+                                (!flow.conditionExpression || !(flow.conditionExpression.body || "").trim()))) {
       reporter.report(node.id, message("gateway_default", catalog.zh));
     }
   },

@@ -53,15 +53,20 @@
     return { translate: ["value", translate] };
   }
 
-  /* Texts the editors write without `translate`: the decision table's drag handles (title) and
-   * the popup menu's search count, whose pieces ("3", " ", "results", " found") are separate
-   * text nodes. Changed in place, so the editors' own later updates still apply. */
+  /* Texts the editors write without `translate`: the decision table's drag handles (title),
+   * the token simulation's toggle, notifications and log, and the popup menu's search count,
+   * whose pieces ("3", " ", "results", " found") are separate text nodes. Changed in place, so the editors' own later updates still apply. */
+  const TOKEN_SIMULATION = ".bts-toggle-mode, .bts-notification, .bts-log .bts-entry, .bts-text";
   function translateFixedTexts(dictionary) {
     const fix = (node) => {
       if (node.nodeType === 3) {
         const parent = node.parentElement;
         if (parent && parent.closest(".djs-popup-search-count") && Object.hasOwn(dictionary, node.data)) {
           node.data = dictionary[node.data];
+        }
+        const text = node.data.trim();
+        if (parent && parent.closest(TOKEN_SIMULATION) && text && Object.hasOwn(dictionary, text)) {
+          node.data = node.data.replace(text, dictionary[text]);
         }
         return;
       }
@@ -73,10 +78,7 @@
         if (n.closest("[class*='bts-']") && dictionary[title]) n.setAttribute("title", dictionary[title]);
       });
       // bpmn-js-token-simulation's toggle, notifications and log
-      within(".bts-toggle-mode, .bts-notification, .bts-log .bts-entry, .bts-text").forEach((n) => n.childNodes.forEach((c) => {
-        const text = c.nodeType === 3 && c.data.trim();
-        if (text && Object.hasOwn(dictionary, text)) c.data = c.data.replace(text, dictionary[text]);
-      }));
+      within(TOKEN_SIMULATION).forEach((n) => n.childNodes.forEach((c) => { if (c.nodeType === 3) fix(c); }));
       within(".djs-popup-search-count").forEach((n) => n.childNodes.forEach(fix));
     };
     new MutationObserver((records) => records.forEach((r) => {

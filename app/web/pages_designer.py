@@ -9,7 +9,7 @@ from flask import Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
-from app.services import deployments, designer_catalog, process_diff
+from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
 from . import bp
 from .common import current_user, page, rt
@@ -45,7 +45,13 @@ EN.update({
     "决策需求图": "DRD",
     '请求需为 JSON：{"source", "mode": "eval"|"exec"}': 'Send JSON: {"source", "mode": "eval"|"exec"}',
     "脚本或表达式不被允许：{error}": "Script or expression not allowed: {error}",
-    "属性": "Properties", "规则检查通过": "Lint: no issues", "规则检查：{count} 个问题": "Lint: {count} issues",
+    "属性": "Properties", "进行中的诉求在哪里等待": "Where the open cases wait",
+    "待办任务": "User task", "定时器": "Timer", "已停止（流程拒绝了一步）": "Stopped (the process refused a step)",
+    "环节": "Step", "等待方式": "Waiting for", "诉求数": "Cases",
+    "另有 {n} 件诉求不在任务或定时器处等待（例如等待信号）。":
+        "{n} more open cases wait at no task or timer (e.g. for a signal).",
+    "图中数字为在该环节等待的诉求数。": "The numbers in the diagram count the cases waiting at each element.",
+    "没有进行中的诉求。": "No open cases.", "规则检查通过": "Lint: no issues", "规则检查：{count} 个问题": "Lint: {count} issues",
 })
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
@@ -134,9 +140,11 @@ def designer_deployment(actor, deployment_id: int):
     include_closed = request.args.get("all") == "1"
     try:
         data = deployments.deployment_cases(rt(), deployment_id, include_closed)
+        waits = deployment_waits.waiting_points(rt(), deployment_id)
     except DomainError as err:
         return render_template("error.html", message=err.message), err.status
-    return render_template("designer_cases.html", deployment=data, include_closed=include_closed)
+    return render_template("designer_cases.html", deployment=data, include_closed=include_closed,
+                           waits=waits)
 
 
 @bp.route("/designer/edit/<path:filename>")

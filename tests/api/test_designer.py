@@ -42,6 +42,19 @@ def test_deployment_page_lists_its_running_cases(app, api, designer):
     assert designer.get("/designer/deployments/999999").status_code == 404
 
 
+def test_deployment_page_says_where_its_open_cases_wait(app, api, designer):
+    base = app.config["BASE_DEPLOYMENT_ID"]
+    first, second = api.submit()["number"], api.submit()["number"]
+    dispatcher = api.as_("dispatcher1")
+    assert dispatcher.task_for(first, "dispatch") and dispatcher.task_for(second, "dispatch")
+    page = designer.get(f"/designer/deployments/{base}")
+    body = page.get_data(as_text=True)
+    row = re.search(r'<tr data-element-id="dispatch" data-kind="task">(.*?)</tr>', body, re.S)
+    assert row and '<td class="num">2</td>' in row.group(1), body
+    assert "进行中的诉求在哪里等待" in body and 'id="waiting-diagrams"' in body
+    assert "enterprise_demand.bpmn" in body and "unit_handling.bpmn" in body
+
+
 def test_edit_page_opens_the_modeler_with_the_files_xml(designer):
     page = designer.get("/designer/edit/enterprise_demand.bpmn")
     assert page.status_code == 200

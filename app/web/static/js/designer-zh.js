@@ -57,7 +57,9 @@
     "Play/Pause Simulation": "播放/暂停模拟", "Toggle Simulation Log": "模拟日志",
     "Set Sequence Flow": "选择顺序流", "Trigger Event": "触发事件",
     "Add pause point": "添加暂停点", "Remove pause point": "移除暂停点",
-    "Simulation started": "模拟已开始", "Simulation finished": "模拟已结束",
-    "Simulation reset": "模拟已重置",
+    "Play Simulation": "继续模拟", "Pause Simulation": "暂停模拟", "Finished": "已结束",
+    "Process started": "流程已开始", "Process finished": "流程已结束", "Process canceled": "流程已取消",
+    "SubProcess started": "子流程已开始", "SubProcess finished": "子流程已结束",
+    "Not supported": "不支持", "Found unsupported elements": "发现不支持的元素",
   });
 })();

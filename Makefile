@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install assets chromium run serve-prod test test-pg bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets chromium run serve-prod test test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -51,6 +51,10 @@ worker: install
 
 test: install chromium
 	$(PY) -m pytest
+
+# The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
+lint-imports: install
+	$(VENV)/bin/lint-imports
 
 test-pg: install chromium
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest

@@ -7,12 +7,12 @@ import threading
 from .clock import SystemClock
 from .config import positive_number
 from .domain.errors import Conflict
+from .db.migrations import schema_is_current
 from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
 from .engine.sandbox_pool import SandboxLimits
 from .domain.work_calendar import WorkCalendar, parse_hours
-from .services import routing_actions, sla  # noqa: F401  (register their actions)
-from .services.actions import ACTIONS
+from .services.actions import action_registry
 from .services.runtime import Runtime, SpecCache
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def build_runtime(config, clock=None) -> Runtime:
     engine = make_engine(config["DATABASE_URL"])
     return Runtime(
         session_factory=make_session_factory(engine),
-        runner=WorkflowRunner(ACTIONS, limits=sandbox_limits(config)),
+        runner=WorkflowRunner(action_registry(), limits=sandbox_limits(config)),
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
@@ -58,18 +58,6 @@ def insight_settings(config) -> dict:
     }
 
 
-def schema_is_current(bind) -> bool:
-    """Whether the database is at the newest migration (an older schema may lack columns the
-    models read, e.g. before `flask qisu migrate` runs on an upgraded installation)."""
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-
-    from .cli.base import alembic_config
-    heads = set(ScriptDirectory.from_config(alembic_config(str(bind.url))).get_heads())
-    with bind.connect() as connection:
-        return set(MigrationContext.configure(connection).get_current_heads()) == heads
-
-
 def auto_deploy(app) -> None:
     """Deploy changed workflow files on start-up (when the schema exists)."""
     from .services.deployments import deploy_directory
@@ -90,9 +78,9 @@ def warm_routing_model(rt) -> threading.Thread:
     """Loads the active domain classifier in the background, so that the first demand of a new
     server process does not wait seconds for it (`QISU_WARM_ROUTING=1`: `make run`, serve-prod)."""
     def warm() -> None:
-        from .services import routing_models
+        from .services.routing import model_versions
         try:
-            version = routing_models.warm_up(rt)
+            version = model_versions.warm_up(rt)
         except Exception:  # a missing table or a broken model: the first request will say so
             log.exception("routing model warm-up failed")
         else:

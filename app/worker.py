@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 
-from .ops.db_errors import is_unavailable
+from .db.session import is_unavailable
 from .services.messages import LogSender, deliver_pending
 from .services.timers import fire_due, next_due
 
@@ -74,7 +74,7 @@ class SurgeSchedule:
         return True
 
     def _run(self) -> None:
-        from .services.insight.surges import run_detection
+        from .services.signals.surges import run_detection
         try:
             created = run_detection(self.rt)
             if created:

@@ -1,4 +1,4 @@
-"""Quality and speed of the P18 common-problem grouping (app/services/insight/common_problems.py).
+"""Quality and speed of the P18 common-problem grouping (app/services/signals/common_problems.py).
 
     .venv/bin/python bench/common_problems_eval.py [--texts 10000] [--surge 300] [--seed 0]
         [--similarity S] [--repeat 3] [--real /work/shared/data/routing/train.csv]
@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sklearn import metrics  # noqa: E402
 
-from app.services.insight import common_problems as cp  # noqa: E402
-from app.services.insight.history_model import DOMAIN_WEIGHTS, KINDS, OTHER_DOMAINS  # noqa: E402
-from app.services.insight.history_texts import (labelled_demand_text,  # noqa: E402
+from app.services.signals import common_problems as cp  # noqa: E402
+from app.demo.history_model import DOMAIN_WEIGHTS, KINDS, OTHER_DOMAINS  # noqa: E402
+from app.demo.history_texts import (labelled_demand_text,  # noqa: E402
                                                 labelled_surge_text)
 
 Row = namedtuple("Row", "id number description town domain kind created_at enterprise_id unit_id")

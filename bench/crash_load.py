@@ -22,7 +22,7 @@ from pathlib import Path
 import requests
 
 UNITS = (("cgj", "spec_cgj"), ("rsj", "spec_rsj"), ("zjj", "spec_zjj"), ("scjgj", "spec_scjgj"))
-RATERS = ("ent1", "ent2", "ent3")  # enterprise index 0, 1, 2 of app.demo_data.ENTERPRISES
+RATERS = ("ent1", "ent2", "ent3")  # enterprise index 0, 1, 2 of app.demo.data.ENTERPRISES
 CONTACT = {"contacted_at": "2026-11-23T10:30:00+08:00", "contact_method": "电话"}
 UNIT_STEPS = (("sign", {}), ("contact", CONTACT), ("propose", {"solution": "协调相关部门处理"}),
               ("reply", {"result": "解决", "reply_text": "已协调解决"}))
@@ -175,7 +175,7 @@ class Client:
 
     def loop(self, n: int) -> None:
         """One case from intake to closed (every fourth once dissatisfied)."""
-        from app.demo_data import ENTERPRISES
+        from app.demo.data import ENTERPRISES
         who = self.rng.randrange(len(RATERS))
         unit, specialist = UNITS[self.rng.randrange(len(UNITS))]
         case = self.submit(self.rng.choice(("agent1", "agent2")), ENTERPRISES[who]["credit_code"],
@@ -193,7 +193,7 @@ class Client:
     def timer_case(self) -> None:
         """Intake + dispatch of a TIMER_KIND case, then left alone: its response warning and
         deadline fire during the run (30 s and 60 s after dispatch)."""
-        from app.demo_data import ENTERPRISES
+        from app.demo.data import ENTERPRISES
         case = self.submit("agent1", ENTERPRISES[0]["credit_code"], TIMER_KIND, "城市管理")
         self.step(case, "dispatcher1", "dispatch", {"unit_code": "cgj", "override_reason": "压测"})
         with self.stats.lock:

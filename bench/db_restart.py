@@ -170,7 +170,7 @@ def main(argv=None) -> int:
             if not wait_ready(base, 90, also=lambda: all(
                     "worker started" in p.read_text(errors="replace") for p in worker_logs)):
                 raise SystemExit("gunicorn or the worker not ready after 90 s")
-            from app.demo_data import ENTERPRISES
+            from app.demo.data import ENTERPRISES
             tokens = login(base, ("agent1", "dispatcher1"))
             load = Load(base, tokens, [e["credit_code"] for e in ENTERPRISES if not e["red_list"]],
                         retry_seconds=args.retry)

@@ -36,9 +36,9 @@ def build_app(url: str):
     from alembic import command
 
     from app import create_app
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")
@@ -54,7 +54,7 @@ def ensure_history(app, cases: int, days: int) -> str:
     from sqlalchemy import func, select, text
 
     from app.db.models import Case
-    from app.services.insight.history import generate
+    from app.demo.history import generate
     rt = app.extensions["qisu"]
     with rt.uow() as uow:
         have = uow.session.scalar(select(func.count()).select_from(Case)
@@ -62,6 +62,7 @@ def ensure_history(app, cases: int, days: int) -> str:
     if have >= cases:
         return f"reused {have:,} generated cases"
     result = generate(rt, cases - have, days=days, seed=have,
+                      workflows_dir=app.config["QISU_WORKFLOWS_DIR"],
                       echo=lambda m: print(m, file=sys.stderr) if m.endswith("00,000 cases") else None)
     engine = rt.session_factory.kw["bind"]
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -229,8 +230,8 @@ def dashboard_page(app, today, use_rollup: bool):
     out.append(("default again, from the answer cache", time.perf_counter() - started))
     # The common-problems fragment does not use the rollup. Under gunicorn each worker loads
     # jieba's dictionary at start (gunicorn.conf.py post_worker_init); do the same here.
-    from app.services.insight.common_problems import clear_cache
-    from app.services.insight.group_keywords import words_of
+    from app.services.signals.common_problems import clear_cache
+    from app.services.signals.group_keywords import words_of
     _gunicorn_hooks().post_worker_init(None)
     for label, query in (("last 30 days", ""), ("all time", "?from=&to=&all=1")):
         clear_cache()

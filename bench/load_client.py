@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
-from app.demo_data import ENTERPRISES  # ent2, who rates, belongs to enterprise 1
+from app.demo.data import ENTERPRISES  # ent2, who rates, belongs to enterprise 1
 from raw_engine import DISPATCH, SUPERVISE, unit_steps
 from serving import login
 

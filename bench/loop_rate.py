@@ -10,7 +10,7 @@ The loop (one case) is the complaint that goes round once dissatisfied:
 
 (a) raw engine: plain SpiffWorkflow in-process. The workflows/ directory is parsed once with
     SpiffBpmnParser; a plain PythonScriptEngine subclass answers the service tasks with the same
-    JSON shapes as the app's actions (app/services/actions.py and sla.py: start_clocks gives six
+    JSON shapes as the app's actions (app/services/actions/ and sla.py: start_clocks gives six
     ISO datetimes computed from real UTC now, await_rating a due time, and so on); the start
     seeds the same process variables as app/services/intake.process_variables; SpiffWorkflow's
     own timer definitions (real time, not the app clock) evaluate the boundary timers; form data
@@ -186,7 +186,7 @@ def fresh_postgres(url: str):
 def migrate(url: str) -> None:
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")
@@ -196,7 +196,7 @@ def build_app(url: str):
     """Like tests/conftest.py: migrated, seeded with a fast hash, workflows deployed."""
     from app import create_app
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
 
     migrate(url)
     app = create_app({"TESTING": True, "DATABASE_URL": url, "QISU_AUTO_DEPLOY": False,

@@ -1,7 +1,7 @@
 """The raw-engine side of bench/loop_rate.py: plain SpiffWorkflow driving the dual loop.
 
 The workflows/ directory is parsed once with SpiffBpmnParser; a plain PythonScriptEngine subclass
-answers the service tasks with the JSON shapes of app/services/actions.py and sla.py; form data
+answers the service tasks with the JSON shapes of app/services/actions/ and sla.py; form data
 is validated against the JSON Schemas like the service does; after every step the workflow is
 serialized with SpiffWorkflow's standard serializer (specs included) and deserialized again.
 """
@@ -69,7 +69,7 @@ def _record_rating(params: dict, data: dict) -> dict:
     return {"satisfied": rating in ("非常满意", "满意", "基本满意"), "dissatisfied_rounds": rounds}
 
 
-# operator → fake with the result shape of app/services/actions.py and app/services/sla.py
+# operator → fake with the result shape of app/services/actions/ and app/services/sla.py
 # (assign_unit needs the unit names and is answered by the script engine itself).
 FAKE_ACTIONS = {
     "notify_enterprise": lambda params, data: {"sent": True},
@@ -87,7 +87,7 @@ FAKE_ACTIONS = {
         {"approved": True, "due": data["extension_due"]}
         if data.get("extension_decision") == "批准" else {"approved": False}),
     "await_rating": lambda params, data: {"due": _iso_in(72 * 60)},
-    # No active classifier: the shape of routing_actions.NO_SUGGESTION, so gw_auto goes to 派单.
+    # No active classifier: the shape of actions.classify.NO_SUGGESTION, so gw_auto goes to 派单.
     "classify_domain": lambda params, data: {"label": "", "confidence": 0.0, "score": 0.0, "auto": False,
                                              "threshold": None, "top": [], "model_version": None},
 }
@@ -101,7 +101,7 @@ class RawEngine:
         from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
         from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-        from app.demo_data import ENTERPRISES, UNITS
+        from app.demo.data import ENTERPRISES, UNITS
         from app.engine.state import FULL_SERIALIZER  # = BpmnWorkflowSerializer(configure(SPIFF_CONFIG))
 
         parser = SpiffBpmnParser()
@@ -117,7 +117,7 @@ class RawEngine:
         enterprise = ENTERPRISES[1]  # the enterprise tests/support.py submits for (ent2)
 
         class BenchScriptEngine(PythonScriptEngine):
-            """Service tasks answer with the JSON shapes of app/services/actions.py and sla.py.
+            """Service tasks answer with the JSON shapes of app/services/actions/ and sla.py.
 
             Deadlines are computed like sla.start_clocks does, in natural minutes from real UTC
             now (no working calendar), so the plain SpiffWorkflow timer definitions — which

@@ -129,7 +129,7 @@ def main() -> None:
     from app import create_app
     from app.clock import FixedClock
     from app.services.deployments import deploy_directory
-    from app.services.seed import seed_demo
+    from app.demo.seed import seed_demo
     from tests.conftest import migrate
 
     url = pg_database(args.pg_url, DATABASE)
@@ -155,8 +155,8 @@ def main() -> None:
 
 def run(rt, repeat: int) -> None:
     from app.db.models import Case
-    from app.services.insight import common_problems as cp
-    from app.services.insight.surges import detect_surges, settings
+    from app.services.signals import common_problems as cp
+    from app.services.signals.surges import detect_surges, settings
 
     month = cp.ProblemQuery(start=NOW - timedelta(days=30), end=NOW)
     cap = cp.settings(rt)["max_texts"]

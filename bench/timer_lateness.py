@@ -85,7 +85,7 @@ def _actor(rt, username):
 
 
 def _plain_enterprises():
-    from app.demo_data import ENTERPRISES
+    from app.demo.data import ENTERPRISES
     return [e for e in ENTERPRISES if not e["red_list"]]  # red list: 30-minute response limit
 
 

@@ -12,7 +12,7 @@ from app import create_app
 from app.clock import FixedClock
 from app.db import models
 from app.services.deployments import deploy_directory
-from app.services.seed import seed_demo
+from app.demo.seed import seed_demo
 from tests.support import ApiClient
 
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
@@ -52,7 +52,7 @@ def _private_database(url: str):
 def migrate(url: str) -> None:
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     config = alembic_config(url)
     config.attributes["skip_logging"] = True
     command.upgrade(config, "head")

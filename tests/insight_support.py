@@ -3,7 +3,7 @@ cross-checks: tiles, ranking rows, trend, towns and exports must tell the same s
 from __future__ import annotations
 
 from app.clock import local
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 RED, PLAIN, OTHER = 0, 1, 2  # 好来化工 (red list, 板芙镇), 榄兴五金 (小榄镇), 华信电子 (red list, 火炬开发区)
 FIRST_DAY, SECOND_DAY = "2026-11-23", "2026-11-24"

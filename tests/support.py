@@ -1,7 +1,7 @@
 """Test helpers: an API client that logs in as demo users, and shortcuts for driving cases."""
 from __future__ import annotations
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 # P5: a contact time is not in the future nor before the dispatch; 10:00 is the tests' clock start
 # (tests/conftest.py START). `ApiClient.unit_handles` contacts at the clock's present time.

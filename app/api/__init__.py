@@ -5,17 +5,17 @@ from flask import Flask
 from flask_smorest import Api
 
 from app.domain.errors import DomainError
+from app.http.errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 from . import openapi_text
-from . import (auth, cases, catalog, deployments, insight, insight_problems, knowledge,
-               routing, supervision, tasks, timers)
-from .errors import handle_domain_error, handle_http_exception, handle_unexpected
+from . import (auth, cases, catalog, deployments, insight, knowledge, routing, signals,
+               supervision, tasks, timers)
 from .schemas import EnterpriseCase, ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
                                                   supervision, knowledge, routing, insight,
-                                                  insight_problems, timers))
+                                                  signals, timers))
 
 
 class QisuApi(Api):

@@ -72,7 +72,7 @@ class Token(MethodView):
         `QISU_TOKEN_TTL_HOURS` (default 12) until `POST /api/auth/logout` ends it. After
         `QISU_LOGIN_MAX_FAILURES` failures for a username from one address within
         `QISU_LOGIN_WINDOW_MINUTES`, answers 429 until the window moves on."""
-        from app.ops.login_limit import guarded_login
+        from app.http.login_limit import guarded_login
         return guarded_login(lambda username, password: auth_service.issue_token(
             runtime(), username, password), body["username"], body["password"])
 
@@ -113,7 +113,7 @@ class Password(MethodView):
         """Change one's own password (修改密码): every other token and session of the user ends
         at once; the one presented stays. A wrong current password counts as a failed login
         (`QISU_LOGIN_MAX_FAILURES`) and answers 422 at `current_password`."""
-        from app.ops.login_limit import guarded_login
+        from app.http.login_limit import guarded_login
         actor = current_actor()
         try:
             guarded_login(lambda username, password: auth_service.check_credentials(

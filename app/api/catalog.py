@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from app.db.models import Unit
-from app.services import enterprises
+from app.services import catalog, enterprises
 
 from .auth import login_required, runtime
 from .schemas import EnterpriseArgs, EnterpriseOut, UnitOut
@@ -33,6 +31,4 @@ class Units(MethodView):
     @login_required()
     def get(self):
         """Receiving units: city departments and towns (承办单位)."""
-        with runtime().uow() as uow:
-            return [{"id": u.id, "code": u.code, "name": u.name, "kind": u.kind}
-                    for u in uow.session.scalars(select(Unit).order_by(Unit.kind, Unit.code))]
+        return catalog.units(runtime())

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
-from app.db.models import Unit
 from app.domain.errors import ValidationFailed
+from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 
 from .auth import login_required, runtime
@@ -28,9 +27,8 @@ FILE_DOC = {"200": {"description": "JSON; 或 format=csv/xlsx 时为文件下载
 def _filters(args):
     code = args.get("unit")
     if code is not None:
-        with runtime().uow() as uow:
-            if uow.session.scalar(select(Unit.id).where(Unit.code == code)) is None:
-                raise ValidationFailed(fields={"unit": [f"未知的承办单位编码 {code}"]})
+        if not catalog.unit_exists(runtime(), code):
+            raise ValidationFailed(fields={"unit": [f"未知的承办单位编码 {code}"]})
     return filters_of(args)
 
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.api.export import EXPORT_FORMATS
-from app.demo_data import UNITS
+from app.demo.data import UNITS
 from app.domain.vocab import CHANNELS, DOMAINS, KINDS
 from app.services.insight.breakdowns import UNIT_SORTS
 from app.services.insight.filters import GRANULARITIES, Filters
 
 MAX_DAYS = 3660
-# The receiving units' codes (the units are seeded from app/demo_data.py): documented as the
+# The receiving units' codes (the units are seeded from app/demo/data.py): documented as the
 # filter's enum; the server checks a code against the units table (unknown: 422 at `unit`).
 UNIT_CODES = tuple(unit["code"] for unit in UNITS)
 

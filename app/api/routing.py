@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
-from app.services import routing, routing_audit, routing_models
+from app.services.routing import audit as routing_audit, model_versions, suggestions
 
 from .auth import current_actor, login_required, runtime
 from .routing_schemas import (ActivateIn, AuditOut, DrawIn, DrawOut, JudgeIn, ModelOut, SampleOut,
@@ -28,11 +28,11 @@ class Suggest(MethodView):
         the routing table gives it, the confidence score and whether the case would be dispatched
         automatically (score ≥ threshold) (智能识别领域)."""
         rt = runtime()
-        suggestion = routing_models.suggest_domain(rt, args["text"])
+        suggestion = model_versions.suggest_domain(rt, args["text"])
         if suggestion is None:
             raise NotFound("没有启用的分拨模型")
         top3 = [{"domain": d, "confidence": p,
-                 "unit": routing.suggest_unit(rt, d, args["town"], args["kind"])}
+                 "unit": suggestions.suggest_unit(rt, d, args["town"], args["kind"])}
                 for d, p in suggestion["top"]]
         return {"model_version": suggestion["model_version"], "threshold": suggestion["threshold"],
                 "score": suggestion["score"], "auto": suggestion["auto"], "top3": top3}
@@ -45,7 +45,7 @@ class Models(MethodView):
     @login_required("admin", "designer", "analyst")
     def get(self):
         """The stored classifier versions; `flask qisu routing train` adds one (分拨模型版本)."""
-        return routing_models.list_models(runtime(), with_usage=True)
+        return model_versions.list_models(runtime(), with_usage=True)
 
 
 @blp.route("/models/<version>/activate")
@@ -56,7 +56,7 @@ class Activate(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, args, version):
         """Make a version the active classifier, optionally with a manual threshold (启用模型)."""
-        return routing_models.activate(runtime(), _version(version), args["threshold"])
+        return model_versions.activate(runtime(), _version(version), args["threshold"])
 
 
 AUDIT_READERS = ("supervisor", "analyst", "admin")

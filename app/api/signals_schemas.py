@@ -1,22 +1,16 @@
 """Query and response schemas of the P18 common problems and surge alerts API."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
-from sqlalchemy import select
 
-from app.clock import SHANGHAI, local
-from app.db.models import Unit
-from app.domain.errors import ValidationFailed
+from app.clock import SHANGHAI
 from app.domain.vocab import CHANNELS, DOMAINS, KINDS
-from app.services.insight.common_problems import ProblemQuery
+from app.services.signals.query import MAX_PERIOD_DAYS
 
 from .export import EXPORT_FORMATS
 from .insight_schemas import UNIT_CODES
-
-MAX_PERIOD_DAYS = 366
-DEFAULT_PERIOD_DAYS = 30
 
 
 def _choice(values):
@@ -47,32 +41,6 @@ class ProblemArgs(Schema):
             raise ValidationError("起始日期不能晚于截止日期", "start")
         if start and end and (end - start).days >= MAX_PERIOD_DAYS:
             raise ValidationError(f"时间范围不能超过 {MAX_PERIOD_DAYS} 天", "start")
-
-
-def _utc(day: date) -> datetime:
-    return datetime.combine(day, time(), SHANGHAI).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def period(now: datetime, args: dict) -> tuple[date, date]:
-    """The analysed days (Beijing time, both included): by default the 30 days up to today."""
-    end = args.get("end") or local(now).date()
-    return args.get("start") or end - timedelta(days=DEFAULT_PERIOD_DAYS - 1), end
-
-
-def problem_query(session, now: datetime, args: dict) -> ProblemQuery:
-    """The ProblemQuery of validated arguments: dates in Beijing time, the unit by its code."""
-    start, end = period(now, args)
-    if start > end:
-        raise ValidationFailed(fields={"start": "起始日期不能晚于截止日期"})
-    unit_id = None
-    if args.get("unit"):
-        unit_id = session.scalar(select(Unit.id).where(Unit.code == args["unit"]))
-        if unit_id is None:
-            raise ValidationFailed(fields={"unit": f"未知的承办单位：{args['unit']}"})
-    return ProblemQuery(start=_utc(start), end=_utc(end + timedelta(days=1)),
-                        town=args.get("town") or None, domain=args.get("domain"),
-                        kind=args.get("kind"), unit_id=unit_id, channel=args.get("channel"),
-                        red_list=args.get("red_list"), limit=args.get("limit", 50))
 
 
 class ProblemCase(Schema):

@@ -20,7 +20,7 @@ from werkzeug.exceptions import UnprocessableEntity
 
 from app.domain.errors import ValidationFailed
 
-from .errors import flatten_messages
+from app.http.errors import flatten_messages
 
 ServiceCheck = Callable[[dict], dict[str, list[str]]]
 

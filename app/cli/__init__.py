@@ -2,6 +2,6 @@
 from __future__ import annotations
 
 from . import apikey, demo, insight, ops, routing, users  # noqa: F401  (each registers its commands)
-from .base import alembic_config, qisu, service_call
+from .base import qisu, service_call
 
-__all__ = ["alembic_config", "qisu", "service_call"]
+__all__ = ["qisu", "service_call"]

@@ -5,17 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..config import ROOT
-
 qisu = AppGroup("qisu", help="QiSu operations: migrate, deploy, seed, worker, user, routing, insight, demo.")
-
-
-def alembic_config(url: str):
-    from alembic.config import Config
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
-    config.attributes["database_url"] = url
-    return config
 
 
 def service_call(fn, *args, **kwargs):

@@ -11,7 +11,7 @@ from .base import qisu, service_call
 @click.option("--if-empty", is_flag=True, help="do nothing when live cases exist already (demo set-up)")
 def demo_cases(if_empty: bool) -> None:
     """Create live demo cases in every state (needs `seed` and `deploy` first)."""
-    from ..services.demo_cases import create_demo_cases, has_live_cases
+    from ..demo.cases import create_demo_cases, has_live_cases
     rt = current_app.extensions["qisu"]
     if if_empty and has_live_cases(rt):
         click.echo("live cases exist already; no demo cases created")

@@ -16,7 +16,7 @@ def insight() -> None:
 @click.option("--list", "show", is_flag=True, help="also list the open alerts")
 def insight_surges(show: bool) -> None:
     """Run the surge detection once at the current time (store alerts, notify supervisors)."""
-    from ..services.insight.surges import list_alerts, run_detection
+    from ..services.signals.surges import list_alerts, run_detection
     rt = current_app.extensions["qisu"]
     click.echo(f"new surge alerts: {run_detection(rt)}")
     if show:
@@ -47,7 +47,7 @@ def insight_common_problems(days: int, town: str | None, domain: str | None, lim
     """Print the common problems (共性问题) of the last DAYS days, largest group first."""
     from datetime import timedelta
 
-    from ..services.insight.common_problems import ProblemQuery, common_problems
+    from ..services.signals.common_problems import ProblemQuery, common_problems
     rt = current_app.extensions["qisu"]
     now = rt.clock.now()
     result = common_problems(rt, ProblemQuery(start=now - timedelta(days=days), end=now,
@@ -68,11 +68,12 @@ def insight_common_problems(days: int, town: str | None, domain: str | None, lim
 @click.option("--if-empty", is_flag=True, help="do nothing when synthetic history exists already")
 def generate_history(count: int, days: int, seed: int, if_empty: bool) -> None:
     """Create realistic synthetic case history (P18 insight demo and benchmark)."""
-    from ..services.insight.history import generate, has_history
+    from ..demo.history import generate, has_history
     rt = current_app.extensions["qisu"]
     if if_empty and has_history(rt):
         click.echo("history exists already; nothing generated")
         return
-    result = generate(rt, count, days=days, seed=seed, echo=click.echo)
+    result = generate(rt, count, days=days, seed=seed, echo=click.echo,
+                      workflows_dir=current_app.config["QISU_WORKFLOWS_DIR"])
     click.echo(f"generated {result['cases']:,} cases ({result['returns']:,} returns, "
                f"{result['enterprises']:,} enterprises) in {result['seconds']} s")

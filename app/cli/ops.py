@@ -4,14 +4,14 @@ from __future__ import annotations
 import click
 from flask import current_app
 
-from .base import alembic_config, qisu, service_call
+from ..db.migrations import upgrade
+from .base import qisu, service_call
 
 
 @qisu.command("migrate")
 def migrate() -> None:
     """Upgrade the database schema to the newest migration (alembic upgrade head)."""
-    from alembic import command
-    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), "head")
+    upgrade(current_app.config["DATABASE_URL"])
     click.echo("database at head")
 
 
@@ -28,8 +28,8 @@ def deploy(path: str | None) -> None:
 @qisu.command("seed")
 def seed() -> None:
     """Load the demo data (units, enterprises, users for every role); idempotent."""
-    from .. import demo_data
-    from ..services.seed import seed_demo
+    from ..demo import data as demo_data
+    from ..demo.seed import seed_demo
     counts = seed_demo(current_app.extensions["qisu"])
     click.echo(f"seeded {counts}")
     click.echo("demo users (password = qisu-<username>):")

@@ -29,7 +29,7 @@ def training_data(command):
 def routing_train(csv_path, from_cases, config, target_precision, activate, if_none) -> None:
     """Train a new model version; the threshold is chosen by cross-validation on the data."""
     from ..routing_model import DEFAULT_CONFIG
-    from ..services.routing_models import list_models, train
+    from ..services.routing.model_versions import list_models, train
     if if_none and service_call(list_models):
         click.echo("a routing model is already stored; not training")
         return
@@ -54,7 +54,7 @@ def routing_train(csv_path, from_cases, config, target_precision, activate, if_n
 def routing_review(csv_path, from_cases, config, max_proba, limit, out_path) -> None:
     """Training labels to check: the out-of-fold model finds them unlikely and prefers another domain."""
     from ..routing_model import DEFAULT_CONFIG
-    from ..services.routing_review import review_labels, write_review_csv
+    from ..services.routing.label_review import review_labels, write_review_csv
     click.echo("reviewing… (5-fold cross-validation over the training data)")
     result = service_call(review_labels, csv_path, from_cases, config=config or DEFAULT_CONFIG,
                           max_label_proba=max_proba)
@@ -78,7 +78,7 @@ def routing_review(csv_path, from_cases, config, max_proba, limit, out_path) -> 
 @click.option("--version", type=int, default=None, help="model version (default: the active one)")
 def routing_eval(csv_path, version) -> None:
     """Accuracy, macro-F1, top-3 accuracy and auto-dispatch share/precision on a labelled CSV."""
-    from ..services.routing_models import evaluate_csv
+    from ..services.routing.model_versions import evaluate_csv
     m = service_call(evaluate_csv, csv_path, version)
     precision = "—" if m["auto_precision"] is None else f"{m['auto_precision']:.3f}"
     click.echo(f"model version {m['version']} on {m['n']} demands\n"
@@ -94,7 +94,7 @@ def routing_eval(csv_path, version) -> None:
               help="override the cross-validated auto-dispatch threshold (recorded)")
 def routing_activate(version, threshold) -> None:
     """Make VERSION the model that suggests domains for new cases."""
-    from ..services.routing_models import activate
+    from ..services.routing.model_versions import activate
     result = service_call(activate, version, threshold)
     click.echo(f"model version {result['version']} active, threshold {result['threshold']:.3f}")
 
@@ -102,7 +102,7 @@ def routing_activate(version, threshold) -> None:
 @routing_cli.command("list")
 def routing_list() -> None:
     """The stored model versions."""
-    from ..services.routing_models import list_models
+    from ..services.routing.model_versions import list_models
     for m in service_call(list_models):
         click.echo(f"{'*' if m['active'] else ' '} v{m['version']:<4} {m['config']:<10} "
                    f"{m['n_samples']:>6} examples  threshold {m['threshold']:.3f}  "

@@ -5,7 +5,16 @@ import os
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import sessionmaker
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """A lost or refused database connection (not a constraint or a syntax error): the
+    entry points answer 503 and the worker waits, until the pool reconnects."""
+    if isinstance(err, (OperationalError, InterfaceError)):
+        return True
+    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)
 
 
 def make_engine(url: str) -> Engine:

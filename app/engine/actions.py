@@ -30,10 +30,6 @@ class ActionRegistry:
     def names(self) -> list[str]:
         return sorted(self._actions)
 
-    def items(self) -> list[tuple[str, Action]]:
-        """(name, action) pairs in name order (the designer shows their parameters and help)."""
-        return sorted(self._actions.items())
-
     def call(self, name: str, params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
         try:
             action = self._actions[name]

@@ -13,23 +13,9 @@ import os
 import pickle
 import resource
 import signal
-import struct
 import sys
 
-HEADER = struct.Struct("!I")
-
-
-def read_message(stream):
-    header = stream.read(HEADER.size)
-    if len(header) < HEADER.size:
-        return None
-    size = HEADER.unpack(header)[0]
-    return stream.read(size)
-
-
-def write_message(stream, payload: bytes) -> None:
-    stream.write(HEADER.pack(len(payload)) + payload)
-    stream.flush()
+from .sandbox_frames import read_message, write_message
 
 
 def address_space() -> int | None:

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .sandbox_child import HEADER, write_message
+from .sandbox_frames import HEADER, write_message
 
 ROOT = Path(__file__).resolve().parents[2]
 

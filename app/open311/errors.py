@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from app.domain.control_chars import printable
 from app.domain.errors import DomainError
 from app.domain.open311 import INTAKE_FIELD_NAMES
+from app.http.errors import DB_UNAVAILABLE, HTTP_CODES, is_unavailable
 
 from .formats import FORMATS, render
 
@@ -21,7 +22,7 @@ class Open311Error(Exception):
         super().__init__(descriptions[0] if descriptions else str(status))
         self.status = status
         # what the client sent may be echoed: shown without control characters (XML has none)
-        self.descriptions = tuple(printable(d) for d in descriptions) or ("请求无效",)
+        self.descriptions = tuple(printable(d) for d in descriptions) or (HTTP_CODES[400][1],)
 
     def body(self) -> list[dict]:
         return [{"code": self.status, "description": d} for d in self.descriptions]
@@ -58,20 +59,19 @@ def handle_domain(err: DomainError):
 def handle_http(err: HTTPException):
     status = err.code or 500
     if status == 413:
-        return respond(Open311Error(413, "请求内容过大"))
+        return respond(Open311Error(413, HTTP_CODES[413][1]))
     return respond(Open311Error(status if status in (403, 404, 405) else 400,
-                                "请求无效" if status >= 400 else str(err)))
+                                HTTP_CODES[400][1] if status >= 400 else str(err)))
 
 
 def handle_unexpected(err: Exception):
     if isinstance(err, HTTPException):
         return handle_http(err)
-    from app.ops.db_errors import is_unavailable
     if is_unavailable(err):
         log.warning("database unavailable: %s", err.__class__.__name__)
-        return respond(Open311Error(503, "数据库暂时无法连接,请稍后重试"))
+        return respond(Open311Error(503, DB_UNAVAILABLE[1]))
     log.exception("unhandled error in the Open311 API")
-    return respond(Open311Error(500, "服务器内部错误"))
+    return respond(Open311Error(500, HTTP_CODES[500][1]))
 
 
 def register(bp) -> None:

@@ -2,13 +2,11 @@
 request as a case submitted through the same intake (channel "api"), and the app's requests."""
 from __future__ import annotations
 
-from sqlalchemy import select
 
-from app.db.models import Unit
 from app.domain.actor import Actor
 from app.domain.open311 import (ATTRIBUTES, CODE_TO_DOMAIN, DESCRIPTION_MAX, INTAKE_FIELD_NAMES,
                                 KIND_KEYS, SERVICE_GROUP, SERVICES, kind_for)
-from app.services import intake
+from app.services import catalog, intake
 from app.services.runtime import Runtime
 
 from .errors import Open311Error
@@ -48,9 +46,7 @@ def service_definition(rt: Runtime, code: str) -> dict:
 
 
 def towns(rt: Runtime) -> list[tuple[str, str]]:
-    with rt.uow() as uow:
-        return [(row.code, row.name) for row in uow.session.execute(
-            select(Unit.code, Unit.name).where(Unit.kind == "town").order_by(Unit.id))]
+    return catalog.towns(rt)
 
 
 def submit(rt: Runtime, actor: Actor, form) -> list[dict]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from app.services import api_keys
+from app.services import api_keys, service_requests
 
-from . import bp, errors, queries, service
+from . import bp, errors, service
 from .errors import Open311Error
 from .formats import FORMATS, render
 
@@ -54,13 +54,13 @@ def create_request(fmt):
 @bp.get("/requests.<fmt>")
 def list_requests(fmt):
     actor = client()
-    return render(queries.list_requests(runtime(), actor, request.args), "service_requests", fmt)
+    return render(service_requests.list_requests(runtime(), actor, request.args), "service_requests", fmt)
 
 
 @bp.get("/requests/<number>.<fmt>")
 def get_request(number, fmt):
     actor = client()
-    return render(queries.get_request(runtime(), actor, number), "service_requests", fmt)
+    return render(service_requests.get_request(runtime(), actor, number), "service_requests", fmt)
 
 
 @bp.route("/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

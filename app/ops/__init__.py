@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def init_ops(app: Flask) -> None:
-    from . import bad_bytes, db_errors, health, login_limit, logs, security
+    from app.http import login_limit
+
+    from . import bad_bytes, db_errors, health, logs, security
     logs.init_app(app)
     security.init_app(app)
     login_limit.init_app(app)

@@ -23,7 +23,7 @@ from app.domain.control_chars import (CONTROL_MESSAGE, TooDeep, bad_character,
 
 DEPTH_MESSAGE = "JSON 嵌套层数超过 {limit} 层"
 REFUSED = "提交的内容不能包含控制字符"
-INVALID_JSON = "请求体不是合法的 JSON"  # as app.api.errors says it
+INVALID_JSON = "请求体不是合法的 JSON"  # as app.http.errors says it
 
 
 def request_problem() -> tuple[int, str, dict[str, list[str]]] | None:

@@ -67,7 +67,7 @@ def answer(status: int, message: str, fields: dict[str, list[str]]):
     from app.web.errors import wants_page
     if wants_page():
         return _page(status, message, fields)
-    from app.api.errors import error_response
+    from app.http.errors import error_response
     return error_response(status, CODES[status], message, fields)
 
 

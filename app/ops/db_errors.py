@@ -5,30 +5,21 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
-from app.api.errors import error_response
+from app.db.session import is_unavailable
+from app.http.errors import DB_UNAVAILABLE, error_response, handle_unexpected
 
 log = logging.getLogger("qisu.db")
-CODE = "database_unavailable"
-MESSAGE = "数据库暂时无法连接,请稍后重试"
-
-
-def is_unavailable(err: BaseException) -> bool:
-    """A lost or refused connection (not a constraint or a syntax error)."""
-    if isinstance(err, (OperationalError, InterfaceError)):
-        return True
-    return isinstance(err, DBAPIError) and bool(err.connection_invalidated)
 
 
 def handle(err: DBAPIError):
     if not is_unavailable(err):
-        from app.api.errors import handle_unexpected
         return handle_unexpected(err)
     log.error("database unavailable: %s", str(err.orig or err).splitlines()[0][:300])
     headers = {"Retry-After": "5"}
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        response, status = error_response(503, CODE, MESSAGE)
+        response, status = error_response(503, *DB_UNAVAILABLE)
         response.headers.update(headers)
         return response, status
     from flask import g

@@ -2,25 +2,16 @@
 is at the newest migration of `migrations/`, so a load balancer may send traffic here."""
 from __future__ import annotations
 
-from functools import lru_cache
-
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from app.api.errors import error_response
+from app.http.errors import error_response
+from app.db.migrations import head_revision
 
 from .metrics_view import metrics
 
 bp = Blueprint("ops", __name__)
 bp.add_url_rule("/metrics", "metrics", metrics)
-
-
-@lru_cache(maxsize=1)
-def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    from app.cli import alembic_config
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 
 @bp.get("/healthz")

@@ -17,12 +17,10 @@ import os
 from flask import Response, current_app, request
 from prometheus_client import REGISTRY, CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import case as sql_case, func, select
 
-from app.api.errors import error_response
-from app.db.models import Case
-from app.domain.vocab import FINAL_STATUSES
+from app.http.errors import error_response
 from app.metrics import REQUEST_LATENCY
+from app.services.case_counts import open_by_status
 
 log = logging.getLogger("qisu.metrics")
 
@@ -43,13 +41,13 @@ class _ProcessMetrics:
 class CaseCollector:
     """Open cases by status and overdue open cases, counted when scraped."""
 
-    def __init__(self, session_factory):
-        self.session_factory = session_factory
+    def __init__(self, rt):
+        self.rt = rt
 
     def collect(self):
         up = GaugeMetricFamily("qisu_database_up", "1 when the metrics query reached the database")
         try:
-            rows = self._rows()
+            rows = open_by_status(self.rt)
         except Exception as err:  # the database is down: say so instead of failing the scrape
             log.warning("case metrics unavailable: %s", err.__class__.__name__)
             up.add_metric([], 0)
@@ -61,26 +59,19 @@ class CaseCollector:
         overdue = GaugeMetricFamily("qisu_cases_overdue", "Open cases past a deadline")
         for status, count, _late in rows:
             open_cases.add_metric([status], count)
-        overdue.add_metric([], sum(int(late or 0) for _s, _c, late in rows))
+        overdue.add_metric([], sum(late for _s, _c, late in rows))
         yield open_cases
         yield overdue
 
-    def _rows(self):
-        with self.session_factory() as session:
-            return session.execute(
-                select(Case.status, func.count(),
-                       func.sum(sql_case((Case.overdue.is_(True), 1), else_=0)))
-                .where(Case.status.not_in(FINAL_STATUSES)).group_by(Case.status)).all()
 
-
-def registry_for_scrape(session_factory) -> CollectorRegistry:
+def registry_for_scrape(rt) -> CollectorRegistry:
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess
         multiprocess.MultiProcessCollector(registry)
     else:
         registry.register(_ProcessMetrics())
-    registry.register(CaseCollector(session_factory))
+    registry.register(CaseCollector(rt))
     return registry
 
 
@@ -99,6 +90,6 @@ def metrics():
             return error_response(401, "unauthorized", "需要有效的监控令牌")
     elif not _loopback(request.remote_addr):
         return error_response(403, "forbidden", "未设置监控令牌（QISU_METRICS_TOKEN）时仅允许本机访问")
-    registry = registry_for_scrape(current_app.extensions["qisu"].session_factory)
+    registry = registry_for_scrape(current_app.extensions["qisu"])
     return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 

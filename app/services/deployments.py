@@ -5,6 +5,7 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -16,6 +17,8 @@ from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 from app.engine.bundle import BundleError, file_kind, parse_bundle
 from app.engine.xml import XmlRejected, parse_xml
+
+from .process_lint import lint_errors
 
 
 def sha256(text: str) -> str:
@@ -38,13 +41,13 @@ def latest(session) -> Deployment | None:
         func.coalesce(Deployment.generation, Deployment.id).desc(), Deployment.id.desc()).limit(1))
 
 
-def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
-                 reactivate: bool = False) -> tuple[Deployment, bool]:
+def deploy_files(uow, files: dict[str, str], now, actions: Iterable[str],
+                 actor_id: int | None = None, reactivate: bool = False) -> tuple[Deployment, bool]:
     """Validate and store `files` as a deployment; returns (deployment, created). With
     `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
     new cases start on again; a server start deploying its directory never does that, so it
     cannot undo a designer's later deployment."""
-    errors = bundle_errors(files)
+    errors = bundle_errors(files, actions)
     if errors:
         raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
     session = uow.session
@@ -78,7 +81,8 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
 
 def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
     with rt.uow() as uow:
-        deployment, created = deploy_files(uow, read_directory(path), rt.clock.now())
+        deployment, created = deploy_files(uow, read_directory(path), rt.clock.now(),
+                                           registered_actions(rt))
         uow.commit()
         return deployment, created
 
@@ -86,12 +90,12 @@ def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
 FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
 
 
-def bundle_errors(files: dict[str, str]) -> list[dict]:
+def bundle_errors(files: dict[str, str], actions: Iterable[str]) -> list[dict]:
     """The errors found in `files` as a deployment, each naming its file and element: QiSu's
-    modelling rules (app/engine/lint.py, as the modeler shows them), then what parsing refuses."""
-    from .designer_catalog import lint_errors  # it imports the actions, which import services
+    modelling rules (app/engine/lint.py, as the modeler shows them; `actions` are the registered
+    operators), then what parsing refuses."""
     errors = [_error(message, filename, element_id)
-              for filename, element_id, message in lint_errors(files)]
+              for filename, element_id, message in lint_errors(files, actions)]
     try:
         parse_bundle(files)
     except BundleError as err:
@@ -133,7 +137,12 @@ def validate_file(rt, filename: str, content: str) -> list[dict]:
         base = latest(uow.session)
         files = bundle_files(uow.session, base) if base is not None else {}
     files[filename] = content
-    return bundle_errors(files)
+    return bundle_errors(files, registered_actions(rt))
+
+
+def registered_actions(rt) -> list[str]:
+    """The operators the runtime's service tasks can call."""
+    return rt.runner.script_engine.actions.names()
 
 
 def update_file(rt, actor, filename: str, content: str) -> dict:
@@ -148,7 +157,8 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
-        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True)
+        deployment, created = deploy_files(uow, files, rt.clock.now(), registered_actions(rt),
+                                           actor.id, reactivate=True)
         reactivated = not created and deployment.id != base.id
         uow.commit()
         return describe(deployment) | {"created": created, "reactivated": reactivated}

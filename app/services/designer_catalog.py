@@ -1,7 +1,7 @@
-"""What the process designer's modeler may refer to, and the checks it runs while editing:
+"""What the process designer's modeler may refer to, and the check it runs while editing:
 registered actions (with their parameters and help), forms, lanes known to the role table,
-processes and decisions of the newest deployment; QiSu's lint rules (app/engine/lint.py) over a
-bundle; the restricted-code check of one condition or script."""
+processes and decisions of the newest deployment; the restricted-code check of one condition or
+script. The lint rules themselves: process_lint.py (server) and assets/designer/lint.js."""
 from __future__ import annotations
 
 import ast
@@ -9,38 +9,14 @@ import inspect
 import textwrap
 
 from app.domain.roles import LANE_ROLES, ROLES
-from app.engine.bundle import FORMS_PREFIX, file_kind
-from app.engine.lint import Catalog, defined_ids, lint_bpmn
+from app.engine.bundle import file_kind
+from app.engine.lint import defined_ids
 from app.engine.sandbox import check_source
 from app.engine.xml import XmlRejected, parse_xml
 
-from . import routing_actions, sla  # noqa: F401  (they register actions)
-from .actions import ACTIONS
-
-
-def known_lanes() -> frozenset[str]:
-    """Lane names that map to a role (role_for_lane): the Chinese names and the role codes."""
-    return frozenset(LANE_ROLES) | frozenset(ROLES)
-
-
-def lint_catalog(files: dict[str, str]) -> Catalog:
-    forms = frozenset(name[len(FORMS_PREFIX):] for name in files if file_kind(name) == "form")
-    return Catalog(actions=frozenset(ACTIONS.names()), forms=forms, lanes=known_lanes())
-
-
-def lint_errors(files: dict[str, str]) -> list[tuple[str, str | None, str]]:
-    """(filename, element id, "rule: message") for every breach of QiSu's rules."""
-    catalog = lint_catalog(files)
-    found = []
-    for name in sorted(files):
-        if file_kind(name) != "bpmn":
-            continue
-        try:
-            root = parse_xml(files[name])
-        except XmlRejected:
-            continue  # parse_bundle reports it
-        found += [(name, issue.element_id, issue.message) for issue in lint_bpmn(root, catalog)]
-    return found
+from .actions import OPERATORS
+from .deployments import bundle_files, latest, registered_actions
+from .process_lint import lint_catalog
 
 
 def check_code(source: str, mode: str) -> str | None:
@@ -86,12 +62,19 @@ def _is_params(node) -> bool:
     return isinstance(node, ast.Name) and node.id == "params"
 
 
-def actions() -> list[dict]:
-    return [{"name": name, "help": inspect.cleandoc(fn.__doc__ or "").split("\n\n")[0].replace("\n", " "),
-             "params": action_params(fn)} for name, fn in ACTIONS.items()]
+def actions(names) -> list[dict]:
+    """The registered actions `names`, with their help (the docstring's first paragraph) and
+    parameters."""
+    out = []
+    for name in sorted(names):
+        fn = OPERATORS.get(name)
+        doc = inspect.cleandoc(fn.__doc__ or "") if fn else ""
+        out.append({"name": name, "help": doc.split("\n\n")[0].replace("\n", " "),
+                    "params": action_params(fn) if fn else []})
+    return out
 
 
-def designer_catalog(files: dict[str, str]) -> dict:
+def designer_catalog(files: dict[str, str], action_names) -> dict:
     """For the modeler: actions, forms, lanes (with their role), processes and decisions."""
     processes, decisions = [], []
     for name in sorted(files):
@@ -104,8 +87,8 @@ def designer_catalog(files: dict[str, str]) -> dict:
             continue
         (processes if kind == "bpmn" else decisions).extend(defined_ids(root))
     return {
-        "actions": actions(),
-        "forms": sorted(lint_catalog(files).forms),
+        "actions": actions(action_names),
+        "forms": sorted(lint_catalog(files, action_names).forms),
         "lanes": [{"name": lane, "role": role, "label": ROLES[role]} for lane, role in LANE_ROLES.items()]
         + [{"name": code, "role": code, "label": ROLES[code]} for code in ROLES],
         "processes": sorted(processes), "decisions": sorted(decisions),
@@ -113,9 +96,10 @@ def designer_catalog(files: dict[str, str]) -> dict:
 
 
 def newest_catalog(rt) -> dict:
-    """designer_catalog of the deployment new cases start on (empty lists before any)."""
-    from .deployments import bundle_files, latest
+    """designer_catalog of the deployment new cases start on (empty lists before any), with the
+    actions the runtime has registered."""
     with rt.uow() as uow:
         base = latest(uow.session)
         files = bundle_files(uow.session, base) if base is not None else {}
-    return designer_catalog(files)
+    return designer_catalog(files, registered_actions(rt))
+

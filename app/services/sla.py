@@ -15,7 +15,6 @@ from app.db.models import HumanTask, SlaClock, Unit
 from app.domain.errors import ValidationFailed
 
 from . import audit, messages
-from .actions import ACTIONS
 from .command import current
 
 CLOCKS = ("response", "solution", "resolution")
@@ -54,7 +53,6 @@ def _due_map(clocks: list[SlaClock]) -> dict[str, str]:
     return result
 
 
-@ACTIONS.register("start_clocks")
 def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
     """Start (or, after a return whose rule says so, resume) the three clocks of this round."""
     cmd = current()
@@ -84,7 +82,6 @@ def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]
     return _due_map(rows)
 
 
-@ACTIONS.register("stop_clock")
 def stop_clock(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     cmd = current()
     row = current_clock(cmd.session, cmd.case.id, params["clock"])
@@ -96,7 +93,6 @@ def stop_clock(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     return {"outcome": row.outcome}
 
 
-@ACTIONS.register("clock_warning")
 def clock_warning(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P8 催办: a warning before the deadline, to the unit."""
     cmd = current()
@@ -110,7 +106,6 @@ def clock_warning(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     return {}
 
 
-@ACTIONS.register("clock_violated")
 def clock_violated(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P8: the deadline passed; the case is flagged overdue (supervision follows in the BPMN)."""
     cmd = current()
@@ -133,7 +128,6 @@ def _notify_units(cmd, template: str, **values) -> None:
         messages.enqueue(cmd, template, recipient=f"unit:{unit.code}", channel="internal", **values)
 
 
-@ACTIONS.register("check_return")
 def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P13: a unit may return an order only within the set time after dispatch."""
     cmd = current()
@@ -144,7 +138,6 @@ def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     return {}
 
 
-@ACTIONS.register("record_return")
 def record_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P13: the return is on the record; clocks restart or pause as the rule table says."""
     cmd = current()
@@ -159,14 +152,12 @@ def record_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     return {"returned": True, "reason": reason, "unit_code": unit.code if unit else None}
 
 
-@ACTIONS.register("co_timeout")
 def co_timeout(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     cmd = current()
     audit.record(cmd, "co_timeout", after={"co_units": data.get("co_units") or []})
     return {}
 
 
-@ACTIONS.register("decide_extension")
 def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     """P14: an approved extension moves the resolution deadline (clock, timers, task deadlines) to
     the requested time, or to the earlier `approved_due` the supervisor grants; the clock runs on."""
@@ -216,7 +207,6 @@ def beijing(moment: datetime, note: str = "") -> str:
     return f"{local(moment):%Y-%m-%d %H:%M}（北京时间{'，' + note if note else ''}）"
 
 
-@ACTIONS.register("await_rating")
 def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
     """P11: the enterprise has this long to rate before the hotline revisits."""
     cmd = current()

@@ -1,7 +1,9 @@
-"""Server-rendered pages (Jinja + htmx) for every role.
+"""Server-rendered pages (Jinja + htmx) for every role, one blueprint per area.
 
-Each `pages_*.py` module of this package registers the routes of one area on `bp`; they are
-imported automatically, so adding an area is adding a module.
+`bp` ("web") holds the shared pieces — static files, vendored scripts, template filters, the
+layout in `templates/`. Each area's module `pages_<area>.py` has its own blueprint, nested in
+`web` (endpoints `web.<area>.<view>`), and its templates in `templates/<area>/`. Adding an area is
+adding a module.
 """
 from __future__ import annotations
 
@@ -17,4 +19,6 @@ from . import filters, vendor  # noqa: E402,F401
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name.startswith("pages_"):
-        import_module(f"{__name__}.{_module.name}")
+        _area = import_module(f"{__name__}.{_module.name}").bp
+        if _area is not bp:  # a module that still adds its routes to `web` itself
+            bp.register_blueprint(_area)

@@ -25,7 +25,7 @@ def page(*roles: str):
         def wrapper(*args, **kwargs):
             actor = current_user()
             if actor is None:
-                return redirect(url_for("web.login", next=request.full_path))
+                return redirect(url_for("web.auth.login", next=request.full_path))
             if roles and actor.role not in roles:
                 return render_template("error.html", actor=actor, message="无权访问此页面"), 403
             return fn(actor, *args, **kwargs)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from flask import flash, redirect, url_for
-from sqlalchemy import select
 
-from app.db.models import Unit
-from app.demo_data import TOWNS
+from app.demo.data import TOWNS
 from app.domain.errors import DomainError, ValidationFailed
-from app.services import intake
+from app.services import catalog, intake
 
 from . import bp
 from .common import rt
@@ -22,9 +20,7 @@ def _text_limits():
 
 def towns(extra: str | None = None) -> list[str]:
     """The towns (镇街) of the receiving units, plus the enterprise's town when it is not one."""
-    with rt().uow() as uow:
-        names = list(uow.session.scalars(select(Unit.name).where(Unit.kind == "town")
-                                         .order_by(Unit.id))) or list(TOWNS)
+    names = [name for _, name in catalog.towns(rt())] or list(TOWNS)
     if extra and extra not in names:
         names.append(extra)
     return names
@@ -46,4 +42,4 @@ def submit_demand(actor, payload: dict, success_message: str, direct: bool = Fal
         flash(gettext("已受理并转交 {unit} 办理").format(unit=case["unit"]["name"]), "success")
     else:
         flash(gettext(success_message), "success")
-    return redirect(url_for("web.case_view", number=case["number"])), {}
+    return redirect(url_for("web.cases.case_view", number=case["number"])), {}

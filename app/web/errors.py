@@ -1,7 +1,7 @@
 """Error pages for people. A browser that navigates to a page the app does not have, with a
 method it does not take, or that fails, gets the HTML error page (in the user's language, with
 the header and navigation); API clients, htmx requests and anything that does not prefer HTML
-keep the JSON error shape {"error": {"code", "message", "fields"}} of `app.api.errors`."""
+keep the JSON error shape {"error": {"code", "message", "fields"}} of `app.http.errors`."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.api.errors import handle_http_exception, handle_unexpected
+from app.http.errors import handle_http_exception, handle_unexpected
 
 log = logging.getLogger("qisu.web")
 NOT_PAGES = ("/api/", "/open311/", "/vendor/", "/static/")

@@ -190,7 +190,7 @@ EN.update({
 })
 
 
-# Error pages (app/web/errors.py, error.html; the messages of app/api/errors.py HTTP_CODES).
+# Error pages (app/web/errors.py, error.html; the messages of app/http/errors.py HTTP_CODES).
 EN.update({
     "出错了": "Something went wrong", "返回首页": "Back to the home page",
     "页面不存在，请检查地址": "There is no such page; check the address",

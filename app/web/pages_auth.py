@@ -1,35 +1,36 @@
 """Log in and out, choose the language, land on the home page of one's role."""
 from __future__ import annotations
 
-from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
 
 from app.domain.errors import DomainError, TooManyRequests, ValidationFailed
-from app.ops.login_limit import guarded_login
+from app.http.login_limit import guarded_login
 from app.services import auth, tasks
 
-from . import bp
 from .common import current_user, page, rt
 from .i18n import LANGUAGES, gettext
 
+bp = Blueprint("auth", __name__)
+
 # Where each role's work is: units and dispatchers work their 待办 (the default).
-HOME = {"agent": "web.intake", "enterprise": "web.my_cases", "designer": "web.designer",
-        "supervisor": "web.supervision", "analyst": "web.insight", "leader": "web.insight",
-        "admin": "web.supervision"}
+HOME = {"agent": "web.intake.intake", "enterprise": "web.enterprise.my_cases", "designer": "web.designer.designer",
+        "supervisor": "web.supervision.supervision", "analyst": "web.insight.insight", "leader": "web.insight.insight",
+        "admin": "web.supervision.supervision"}
 # Roles whose 待办 is usually empty: they land there only when it holds something (领导批示).
 TASKS_WHEN_ANY = frozenset({"leader"})
 
 
 def home_for(actor) -> str:
-    endpoint = HOME.get(actor.role, "web.task_list")
+    endpoint = HOME.get(actor.role, "web.tasks.task_list")
     if actor.role in TASKS_WHEN_ANY and tasks.list_tasks(rt(), actor, per_page=1)["total"]:
-        endpoint = "web.task_list"
-    return url_for(endpoint if endpoint in current_app.view_functions else "web.task_list")
+        endpoint = "web.tasks.task_list"
+    return url_for(endpoint if endpoint in current_app.view_functions else "web.tasks.task_list")
 
 
 @bp.route("/")
 def index():
     actor = current_user()
-    return redirect(home_for(actor) if actor else url_for("web.login"))
+    return redirect(home_for(actor) if actor else url_for("web.auth.login"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,14 +52,14 @@ def login():
             return redirect(target if target.startswith("/") and not target.startswith("//")
                             else home_for(actor))
     username = (request.form.get("username") or "")[:64] if request.method == "POST" else ""
-    return render_template("login.html", error=error, username=username), status, headers
+    return render_template("auth/login.html", error=error, username=username), status, headers
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     auth.revoke(rt(), session.get("sid"))  # ends the session for good, not just this cookie
     session.clear()
-    return redirect(url_for("web.login"))
+    return redirect(url_for("web.auth.login"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -74,7 +75,7 @@ def account_password(actor):
             guarded_login(lambda username, password: auth.check_credentials(rt(), username, password),
                           actor.username, form.get("current_password", ""))
         except TooManyRequests as err:
-            return render_template("account_password.html", actor=actor, errors={}, done=False,
+            return render_template("auth/account_password.html", actor=actor, errors={}, done=False,
                                    error=gettext("登录失败次数过多，请稍后再试")), 429, err.headers
         except DomainError:
             errors["current_password"] = ["当前密码不正确"]
@@ -85,16 +86,16 @@ def account_password(actor):
             except ValidationFailed as err:
                 errors = err.fields
             else:
-                return render_template("account_password.html", actor=actor, errors={},
+                return render_template("auth/account_password.html", actor=actor, errors={},
                                        error=None, done=True)
         status = 422
-    return render_template("account_password.html", actor=actor, errors=errors, error=None,
+    return render_template("auth/account_password.html", actor=actor, errors=errors, error=None,
                            done=False), status
 
 
 @bp.route("/lang/<code>")
 def set_language(code: str):
-    target = request.referrer or url_for("web.index")
+    target = request.referrer or url_for("web.auth.index")
     response = make_response(redirect(target))
     if code in LANGUAGES:
         response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True,

@@ -5,20 +5,19 @@ import html
 import re
 from datetime import datetime, timezone
 
-from flask import render_template
-from sqlalchemy import select
+from flask import Blueprint, render_template
 
 from app.clock import SHANGHAI
-from app.db.models import Unit
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
-from app.services import cases, progress
+from app.services import cases, catalog, progress
 
-from . import bp
 from .common import page, rt
 from .filters import list_sep
 from .i18n import EN, current_language, gettext
+
+bp = Blueprint("cases", __name__)
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {
@@ -90,8 +89,7 @@ def _diagram_names(deployment_id: int) -> dict[str, str]:
 
 
 def _unit_names() -> dict[str, str]:
-    with rt().uow() as uow:
-        return dict(uow.session.execute(select(Unit.code, Unit.name)).all())
+    return catalog.unit_names(rt())
 
 
 def _label(pair) -> str:
@@ -163,7 +161,7 @@ def case_view(actor, number):
     diagram_names = _diagram_names(case["deployment_id"])
     units = _unit_names()
     ratings = [e for e in trail["events"] if e["action"] == "rating"]
-    return render_template("case.html", case=case, trail=trail, ratings=ratings,
+    return render_template("cases/case.html", case=case, trail=trail, ratings=ratings,
                            action_labels=ACTION_LABELS, elements=elements,
                            details=lambda e: event_details(e, titles, units), diagram_names=diagram_names)
 
@@ -174,7 +172,7 @@ def _enterprise_view(actor, number):
         result = progress.progress(rt(), actor, number)
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
-    return render_template("my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
+    return render_template("cases/my_case.html", case=result["case"], steps=result["steps"], step_label=_step_label)
 
 
 def _step_label(step: dict) -> str:

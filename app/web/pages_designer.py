@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Response, abort, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
 from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
-from . import bp
 from .common import current_user, page, rt
 from .i18n import EN, current_language, gettext
+
+bp = Blueprint("designer", __name__)
 
 VIEW_ROLES = ("designer", "admin")
 DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
@@ -130,7 +131,7 @@ def json_action(*roles: str):
 @page(*VIEW_ROLES)
 def designer(actor):
     overview = deployments.designer_overview(rt())
-    return render_template("designer.html", overview=overview, kinds=KIND_LABELS,
+    return render_template("designer/designer.html", overview=overview, kinds=KIND_LABELS,
                            can_deploy=actor.role in DEPLOY_ROLES)
 
 
@@ -143,7 +144,7 @@ def designer_deployment(actor, deployment_id: int):
         waits = deployment_waits.waiting_points(rt(), deployment_id)
     except DomainError as err:
         return render_template("error.html", message=err.message), err.status
-    return render_template("designer_cases.html", deployment=data, include_closed=include_closed,
+    return render_template("designer/designer_cases.html", deployment=data, include_closed=include_closed,
                            waits=waits)
 
 
@@ -155,7 +156,7 @@ def designer_edit(actor, filename: str):
         deployments.file_content(rt(), filename)
     except DomainError as err:
         return render_template("error.html", message=err.message), err.status
-    return render_template("designer_edit.html", filename=filename, kind=kind,
+    return render_template("designer/designer_edit.html", filename=filename, kind=kind,
                            kind_label=KIND_LABELS.get(kind, kind),
                            can_deploy=actor.role in DEPLOY_ROLES)
 
@@ -270,5 +271,5 @@ def designer_diff(actor):
             diff = process_diff.diff_versions(rt(), filename, a, b)
         except DomainError as err:
             error = err.message
-    return render_template("designer_diff.html", overview=overview, filename=filename, a=a, b=b,
+    return render_template("designer/designer_diff.html", overview=overview, filename=filename, a=a, b=b,
                            diff=diff, error=error)

@@ -1,17 +1,17 @@
 """Enterprise self-service (P17): my cases with their progress and result, rating, a new demand."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
-from app.db.models import Enterprise
 from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
-from app.services import cases, tasks
+from app.services import cases, catalog, tasks
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
+
+bp = Blueprint("enterprise", __name__)
 
 ENTERPRISE = ("enterprise",)
 PER_PAGE = 20
@@ -20,8 +20,8 @@ FIELDS = ("kind", "domain", "town", "description", "contact_name", "contact_phon
 
 def task_url(task_id: str) -> str:
     """The generic task page (where the enterprise rates)."""
-    if "web.task_view" in current_app.view_functions:
-        return url_for("web.task_view", task_id=task_id)
+    if "web.tasks.task_view" in current_app.view_functions:
+        return url_for("web.tasks.task_view", task_id=task_id)
     return f"/tasks/{task_id}"
 
 
@@ -43,15 +43,13 @@ def my_cases(actor):
         rate_tasks = {t["case"]["number"]: task_url(t["id"]) for t in open_tasks
                       if t["case"]["number"] in numbers}
     pages = max(1, -(-result["total"] // PER_PAGE))
-    return render_template("my_cases.html", page=result, pages=pages, rate_tasks=rate_tasks,
+    return render_template("enterprise/my_cases.html", page=result, pages=pages, rate_tasks=rate_tasks,
                            kinds=KIND_PAIRS)
 
 
 def _enterprise(actor) -> dict | None:
-    with rt().uow() as uow:
-        e = uow.session.get(Enterprise, actor.enterprise_id) if actor.enterprise_id else None
-        return {"name": e.name, "credit_code": e.credit_code, "town": e.town, "phone": e.phone} \
-            if e else None
+    e = catalog.enterprise(rt(), actor.enterprise_id)
+    return {key: e[key] for key in ("name", "credit_code", "town", "phone")} if e else None
 
 
 @bp.route("/my/submit", methods=["GET", "POST"])
@@ -72,6 +70,6 @@ def my_submit(actor):
         values = {"kind": "求助", "town": (enterprise or {}).get("town") or "",
                   "contact_name": actor.display_name}
     town_names = towns(enterprise["town"] if enterprise else None)
-    return render_template("my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
+    return render_template("enterprise/my_submit.html", values=values, errors=errors, kinds=KIND_PAIRS,
                            domains=DOMAINS, towns=town_names, enterprise=enterprise), \
         422 if errors else 200

@@ -1,22 +1,24 @@
-"""What the task page adds around a task's own form: 申请延期 for the lead unit (P14). (What the
-task's doer needs to decide — the return on 退单审核, earlier rounds… — is the task's `context`.)"""
+"""申请延期 (P14): the lead unit's request for more time, posted from the task page (whose block is
+`extension_offer.py`) or the case page."""
 from __future__ import annotations
 
 import re
 
-from flask import flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.text import normalized, too_long
 from app.services import cases, extensions
 
-from . import bp
 from .common import page, rt
+from .extension_offer import REASON_MAX
 from .filters import clause_sep
 from .i18n import gettext
 from .pages_cases import when
+from .pages_tasks import task_page
 
-REASON_MAX = 1000
+bp = Blueprint("extension", __name__)
+
 LOCAL_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # <input type="datetime-local">, Beijing time
 
 
@@ -45,16 +47,15 @@ def request_extension(actor, number):
             errors = {"_": [err.message]}
     if not errors:
         flash(gettext("已提交延期申请，待督办员审批"), "success")
-        return redirect(url_for("web.task_view", task_id=task_id) if task_id
-                        else url_for("web.case_view", number=number))
+        return redirect(url_for("web.tasks.task_view", task_id=task_id) if task_id
+                        else url_for("web.cases.case_view", number=number))
     if task_id:
         # the task page again, with what the user typed and why it was refused (nothing in the URL)
-        from .pages_tasks import task_page
         g.extension_draft = {"requested_due": due, "reason": reason, "errors": errors}
         html, status = task_page(actor, task_id)
         return html, 422 if status == 200 else status
     flash(gettext("延期申请未提交：") + clause_sep().join(gettext(m) for ms in errors.values() for m in ms), "error")
-    return redirect(url_for("web.case_view", number=number))
+    return redirect(url_for("web.cases.case_view", number=number))
 
 
 def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[str]]:
@@ -67,26 +68,3 @@ def _not_after_current_deadline(actor, number: str, due: str) -> dict[str, list[
     if clock and f"{due}:00+08:00" <= clock["due_at"]:
         return {"requested_due": [gettext("须晚于当前办结时限 {due}").format(due=when(clock["due_at"]))]}
     return {}
-
-
-def extension_offer(actor, task: dict, case: dict, clocks: list[dict]) -> dict | None:
-    """The 申请延期 block of a lead unit's open task while the resolution clock runs and is not yet
-    overdue (the service checks it all again): the form, or the request awaiting a decision. Not
-    on 签收: a unit asks for more time only after signing for the case (P14)."""
-    if actor.role != "unit" or task.get("name") in ("co_handle", "sign") or task.get("status") != "ready":
-        return None
-    clock = next((c for c in clocks if c["clock"] == "resolution"), None)
-    if clock is None or clock["outcome"] != "running" or clock["overdue"]:
-        return None
-    draft = g.get("extension_draft") or {}   # a refused request, shown again
-    offer = {"due_at": clock["due_at"], "requested_due": draft.get("requested_due", ""),
-             "reason": draft.get("reason", ""), "errors": draft.get("errors") or {},
-             "reason_max": REASON_MAX, "pending": None,
-             "summary": clause_sep().join(gettext(m) for ms in (draft.get("errors") or {}).values()
-                                          for m in ms)}
-    if any(t["name"] == "approve_extension" for t in case.get("open_tasks") or []):
-        events = cases.history(rt(), actor, case["number"])["events"]
-        asked = next((e for e in reversed(events) if e["action"] == "extension_requested"), None)
-        offer["pending"] = (asked or {}).get("after") or {}
-    return offer
-

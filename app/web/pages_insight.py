@@ -4,22 +4,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
-from sqlalchemy import select
 
-from app.api.errors import flatten_messages
 from app.api.insight_schemas import TrendArgs, filters_of
-from app.api.signals_schemas import MAX_PERIOD_DAYS
-from app.db.models import Enterprise, Unit
+from app.http.errors import flatten_messages
 from app.domain.vocab import CHANNELS, DOMAINS
+from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
+from app.services.signals.query import MAX_PERIOD_DAYS
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon
 from .i18n import EN, current_language, gettext
+
+bp = Blueprint("insight", __name__)
 
 ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30
@@ -59,7 +59,7 @@ def insight_page(actor):
                    date_type=date_type,
                    domain_names={d: gettext(d) for d in DOMAINS})
     if bad_period:  # figures of another period than the one asked for would mislead
-        return render_template("insight.html", data=None, granularity=granularity,
+        return render_template("insight/insight.html", data=None, granularity=granularity,
                                **context), 422
     data = {"trend": breakdowns.trend(runtime, filters, granularity),
             "units": breakdowns.units(runtime, filters),
@@ -70,7 +70,7 @@ def insight_page(actor):
         query["from"] = ""  # keep "all time" when following links
     shown = {"trend": {"granularity": data["trend"]["granularity"]}}  # the table as shown
     return render_template(
-        "insight.html", data=data, granularity=data["trend"]["granularity"],
+        "insight/insight.html", data=data, granularity=data["trend"]["granularity"],
         period=_period_text(filters), tiles=_tiles(metrics.metrics(runtime, filters)),
         unit_rows=[{k: _text(k, v) for k, v in r.items()} for r in data["units"]],
         town_rows=data["towns"]["towns"], partial_notes=_partial_notes(data["trend"]["series"]),
@@ -188,8 +188,4 @@ def _tiles(figures: dict) -> list[dict]:
 
 def choices(runtime) -> tuple[list[tuple[str, str]], list[str]]:
     """The units (code, name) and towns the filter dropdowns offer."""
-    with runtime.uow() as uow:
-        session = uow.session
-        units = [(u.code, u.name) for u in session.scalars(select(Unit).order_by(Unit.id))]
-        towns = sorted(t for t in session.scalars(select(Enterprise.town).distinct()) if t)
-        return units, towns
+    return catalog.unit_choices(runtime, "id"), catalog.enterprise_towns(runtime)

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import re
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.text import normalized
 from app.domain.vocab import DOMAINS
-from app.services import enterprises, knowledge, routing, routing_models
+from app.services import enterprises, knowledge
+from app.services.routing import model_versions, suggestions
 
-from . import bp
 from .common import page, rt
 from .filters import KIND_PAIRS
 from .demand_forms import submit_demand, towns
+
+bp = Blueprint("intake", __name__)
 
 AGENT = ("agent",)
 FIELDS = ("credit_code", "kind", "domain", "town", "matter_class", "description",
@@ -46,19 +48,19 @@ def article_or_none(article_id) -> dict | None:
 
 
 def _domain_source(raw) -> str:
-    return raw if raw in routing.DOMAIN_SOURCES else ""
+    return raw if raw in suggestions.DOMAIN_SOURCES else ""
 
 
 def _context(values: dict, errors: dict | None = None, **extra) -> dict:
     enterprise = find_enterprise(values.get("credit_code"))
     town = values.get("town") or ""
-    domain_suggestion = routing_models.suggest_domain(rt(), values.get("description") or "")
-    values["domain"], values["domain_source"] = routing.applied_domain(
+    domain_suggestion = model_versions.suggest_domain(rt(), values.get("description") or "")
+    values["domain"], values["domain_source"] = suggestions.applied_domain(
         domain_suggestion, values.get("domain"), values.get("domain_source") or "")
     return {"values": values, "errors": errors or {}, "enterprise": enterprise,
             "kinds": KIND_PAIRS, "domains": DOMAINS,
             "towns": towns(enterprise["town"] if enterprise else town or None),
-            "suggestion": routing.suggest_unit(rt(), values.get("domain"), town or
+            "suggestion": suggestions.suggest_unit(rt(), values.get("domain"), town or
                                                (enterprise or {}).get("town"), values.get("kind")),
             "kb_article": article_or_none(values.get("kb_article_id")),
             "domain_suggestion": domain_suggestion,
@@ -77,7 +79,7 @@ def intake_page(actor):
         query = request.args.get("q", "").strip()
         kb_query = request.args.get("kb_q", "").strip()
         return render_template(
-            "intake.html", **_context(values), query=query,
+            "intake/intake.html", **_context(values), query=query,
             matches=enterprises.search(rt(), query) if query else None,
             kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None)
 
@@ -104,7 +106,7 @@ def intake_page(actor):
     if not values["credit_code"] and "credit_code" in errors:
         errors["credit_code"] = ["请先查询并选择企业"]   # on this page the card does that
     kb_query = (request.form.get("kb_q") or "").strip()[:200]
-    return render_template("intake.html", **_context(values, errors), action=action, query="", matches=None,
+    return render_template("intake/intake.html", **_context(values, errors), action=action, query="", matches=None,
                            kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None), 422
 
 
@@ -116,7 +118,7 @@ def intake_enterprises(actor):
     """Enterprises matching a credit code, name or phone (red list first)."""
     query = request.args.get("q", "").strip()
     matches = enterprises.search(rt(), query, limit=10) if query else None
-    return render_template("_intake_enterprises.html", matches=matches, query=query)
+    return render_template("intake/_intake_enterprises.html", matches=matches, query=query)
 
 
 @bp.route("/intake/enterprise")
@@ -128,10 +130,10 @@ def intake_enterprise(actor):
     town = request.args.get("town", "").strip() or (enterprise or {}).get("town") or ""
     domain, kind = request.args.get("domain") or None, request.args.get("kind") or None
     return render_template(
-        "_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
+        "intake/_intake_enterprise_chosen.html", enterprise=enterprise, errors={},
         values={"town": town, "domain": domain, "kind": kind},
         towns=towns(enterprise["town"] if enterprise else None),
-        suggestion=routing.suggest_unit(rt(), domain, town, kind))
+        suggestion=suggestions.suggest_unit(rt(), domain, town, kind))
 
 
 @bp.route("/intake/suggestion")
@@ -142,8 +144,8 @@ def intake_suggestion(actor):
     if not town:
         town = (find_enterprise(request.args.get("credit_code")) or {}).get("town") or ""
     domain = request.args.get("domain") or None
-    return render_template("_intake_suggestion.html", values={"domain": domain},
-                           suggestion=routing.suggest_unit(rt(), domain, town,
+    return render_template("intake/_intake_suggestion.html", values={"domain": domain},
+                           suggestion=suggestions.suggest_unit(rt(), domain, town,
                                                            request.args.get("kind") or None))
 
 
@@ -155,16 +157,16 @@ def intake_domains(actor):
     filled in (out of band: the domain field, marked 建议, and the suggested unit for it)."""
     args = request.values   # POST from the page: a long text does not fit in a URL
     text = normalized(args.get("description")).strip()
-    suggestion = routing_models.suggest_domain(rt(), text) if text else None
+    suggestion = model_versions.suggest_domain(rt(), text) if text else None
     domain, source = (args.get("domain") or "").strip(), _domain_source(args.get("domain_source"))
     values = {"domain": domain, "domain_source": source}
-    values["domain"], values["domain_source"] = routing.applied_domain(suggestion, domain, source)
+    values["domain"], values["domain_source"] = suggestions.applied_domain(suggestion, domain, source)
     changed = values["domain"] != domain   # only then is the form's field swapped
     town = args.get("town", "").strip() or (find_enterprise(args.get("credit_code")) or {}).get("town")
-    return render_template("_intake_domains.html", domain_suggestion=suggestion,
+    return render_template("intake/_intake_domains.html", domain_suggestion=suggestion,
                            domain_model_missing=bool(text) and suggestion is None,
                            values=values, domains=DOMAINS, errors={}, oob=changed,
-                           suggestion=routing.suggest_unit(rt(), values["domain"] or None, town,
+                           suggestion=suggestions.suggest_unit(rt(), values["domain"] or None, town,
                                                            args.get("kind") or None))
 
 
@@ -175,7 +177,7 @@ def intake_knowledge(actor):
     query = request.args.get("kb_q", "").strip()
     domain = request.args.get("kb_domain") or None
     articles = knowledge.search(rt(), query, domain if domain in DOMAINS else None, limit=10)
-    return render_template("_kb_results.html", articles=articles, query=query, cite=True)
+    return render_template("knowledge/_kb_results.html", articles=articles, query=query, cite=True)
 
 
 @bp.route("/intake/direct-reply")
@@ -185,5 +187,5 @@ def intake_direct_reply(actor):
     article = article_or_none(request.args.get("kb"))
     values = {"direct_reply": article["answer"] if article else "",
               "kb_article_id": str(article["id"]) if article else ""}
-    return render_template("_intake_direct_reply.html", values=values, kb_article=article,
+    return render_template("intake/_intake_direct_reply.html", values=values, kb_article=article,
                            errors={})

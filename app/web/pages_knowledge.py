@@ -1,15 +1,16 @@
 """Knowledge base (知识库): hotline staff search and read the policy answers."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.vocab import DOMAINS
 from app.services import knowledge
 
-from . import bp
 from .common import page, rt
 from .i18n import gettext
+
+bp = Blueprint("knowledge", __name__)
 
 HOTLINE_STAFF = ("agent", "dispatcher", "supervisor", "leader", "admin")
 
@@ -22,8 +23,8 @@ def knowledge_list(actor):
     domain = domain if domain in DOMAINS else None
     articles = knowledge.search(rt(), query, domain, limit=50)
     if request.headers.get("HX-Request") == "true":
-        return render_template("_kb_results.html", articles=articles, query=query, cite=False)
-    return render_template("knowledge.html", articles=articles, query=query, domain=domain,
+        return render_template("knowledge/_kb_results.html", articles=articles, query=query, cite=False)
+    return render_template("knowledge/knowledge.html", articles=articles, query=query, domain=domain,
                            domains=DOMAINS)
 
 
@@ -34,4 +35,4 @@ def knowledge_article(actor, article_id):
         article = knowledge.get_article(rt(), article_id)
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
-    return render_template("knowledge_article.html", article=article)
+    return render_template("knowledge/knowledge_article.html", article=article)

@@ -3,16 +3,17 @@ administrator activates a version, optionally with a manual threshold); the samp
 automatic dispatches (分拨抽检), where supervisors draw and judge."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.vocab import DOMAINS
-from app.services import routing_audit, routing_models
+from app.services.routing import audit as routing_audit, model_versions
 
-from . import bp
 from .common import page, rt
 from .filters import colon
 from .i18n import gettext
+
+bp = Blueprint("routing", __name__)
 
 READERS = ("admin", "analyst")
 MANAGERS = ("admin",)
@@ -51,8 +52,8 @@ def models_page(actor):
 
 def _models_view(actor, refused: dict | None = None):
     """The versions; `refused`: a refused threshold to show again, typed, with its error."""
-    html = render_template("routing_models.html",
-                           models=routing_models.list_models(rt(), with_usage=True)[::-1],
+    html = render_template("routing/routing_models.html",
+                           models=model_versions.list_models(rt(), with_usage=True)[::-1],
                            can_activate=actor.role in MANAGERS, refused=refused or {})
     return (html, 422) if refused else html
 
@@ -66,7 +67,7 @@ def activate(actor, version):
     except ValueError:
         threshold = -1.0  # refused below with the service's own message
     try:
-        result = routing_models.activate(rt(), version, threshold)
+        result = model_versions.activate(rt(), version, threshold)
     except ValidationFailed as err:
         _flash_error(err, f"v{version}")
         return _models_view(actor, _refused(f"threshold-{version}", err, threshold=raw))
@@ -75,7 +76,7 @@ def activate(actor, version):
     else:
         flash(f"{gettext('已启用分拨模型版本')} {result['version']} "
               f"({gettext('阈值')} {result['threshold']:.3f})", "success")
-    return redirect(url_for("web.routing_models"))
+    return redirect(url_for("web.routing.routing_models"))
 
 
 @bp.route("/routing/audit", endpoint="routing_audit")
@@ -87,7 +88,7 @@ def audit_page(actor):
 def _audit_view(actor, raw_version: str, refused: dict | None = None):
     """A version's sample; `refused`: a refused draw or verdict to show again, typed, with its
     errors next to the fields (answered 422, never through the URL)."""
-    models = routing_models.list_models(rt(), with_usage=True)[::-1]
+    models = model_versions.list_models(rt(), with_usage=True)[::-1]
     raw = str(raw_version or "")
     version = int(raw) if raw.isdigit() else next((m["version"] for m in models if m["active"]),
                                                    models[0]["version"] if models else None)
@@ -97,7 +98,7 @@ def _audit_view(actor, raw_version: str, refused: dict | None = None):
             sample = routing_audit.list_audits(rt(), version)
         except DomainError as err:
             _flash_error(err)
-    html = render_template("routing_audit.html", models=models, version=version, sample=sample,
+    html = render_template("routing/routing_audit.html", models=models, version=version, sample=sample,
                            domains=DOMAINS, can_judge=actor.role in AUDITORS,
                            note_max=routing_audit.NOTE_MAX, refused=refused or {})
     return (html, 422) if refused else html
@@ -119,7 +120,7 @@ def draw(actor, version):
             flash(gettext("本次抽取 {n} 件").format(n=result["drawn"]), "success")
         else:
             flash(gettext("没有可抽取的自动派单诉求：该版本的自动派单均已抽取过"), "info")
-    return redirect(url_for("web.routing_audit", version=version))
+    return redirect(url_for("web.routing.routing_audit", version=version))
 
 
 @bp.route("/routing/audit/judge/<int:audit_id>", methods=["POST"], endpoint="routing_audit_judge")
@@ -140,8 +141,8 @@ def judge(actor, audit_id):
     else:
         flash(gettext("{number} 已判定：{verdict}").format(
             number=result["case_number"], verdict=gettext(VERDICT_LABELS[result["verdict"]])), "success")
-    return redirect(url_for("web.routing_audit", version=version) if version.isdigit()
-                    else url_for("web.routing_audit"))
+    return redirect(url_for("web.routing.routing_audit", version=version) if version.isdigit()
+                    else url_for("web.routing.routing_audit"))
 
 
 VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}

@@ -1,20 +1,20 @@
 """P18 signals pages: common problems (共性问题) for the analysis meeting, and surge alerts."""
 from __future__ import annotations
 
-from flask import redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
-from app.api.signals_schemas import ProblemArgs, period, problem_query
+from app.api.signals_schemas import ProblemArgs
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocab import CHANNELS, DOMAINS
-from app.services.insight import surges
-from app.services.insight.common_problems import common_problems
+from app.services.signals import query, surges
 
-from . import bp
 from .common import page, rt
 from .i18n import EN, current_language, gettext
 from .filters import KIND_PAIRS, list_sep
 from .pages_insight import choices, date_type, labelled
+
+bp = Blueprint("signals", __name__)
 
 READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
@@ -61,11 +61,10 @@ def _analyse(args: dict | None, errors: dict) -> tuple[dict | None, dict, tuple 
         return None, errors, None
     runtime = rt()
     try:
-        with runtime.uow() as uow:
-            query = problem_query(uow.session, runtime.clock.now(), args)
+        result = query.analyse(runtime, args)
     except DomainError as err:
         return None, err.fields, None
-    return common_problems(runtime, query), {}, period(runtime.clock.now(), args)
+    return result, {}, query.period(runtime.clock.now(), args)
 
 
 def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
@@ -86,7 +85,7 @@ def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
 def _export_url(fmt: str) -> str:
     """The API's download of the same table (the API accepts the page session for GET)."""
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return url_for("insight_problems.CommonProblems", format=fmt, **params)
+    return url_for("signals.CommonProblems", format=fmt, **params)
 
 
 @bp.route("/insight/common-problems", endpoint="common_problems")
@@ -97,7 +96,7 @@ def common_problems_page(actor):
     if days:  # show the analysed period, also when it was the default one
         values.update(start=days[0].isoformat(), end=days[1].isoformat())
     units, towns = choices(rt())
-    return render_template("signals_common_problems.html", values=values, domains=DOMAINS,
+    return render_template("signals/signals_common_problems.html", values=values, domains=DOMAINS,
                            kinds=KIND_PAIRS, channels=CHANNELS, units=units, towns=towns,
                            date_type=date_type,
                            csv_url=_export_url("csv"), xlsx_url=_export_url("xlsx"),
@@ -112,8 +111,8 @@ def common_problems_fragment(actor):
         args["limit"] = min(args.get("limit", 10), 10)
     result, errors, days = _analyse(args, errors)
     params = {k: request.args[k] for k in FILTERS if request.args.get(k)}
-    return render_template("_common_problems_top.html",
-                           more_url=url_for("web.common_problems", **params),
+    return render_template("signals/_common_problems_top.html",
+                           more_url=url_for("web.signals.common_problems", **params),
                            **_context(result, errors, days)), 422 if errors else 200
 
 
@@ -121,7 +120,7 @@ def common_problems_fragment(actor):
 @page(*READERS)
 def signals_page(actor):
     runtime = rt()
-    return render_template("signals.html", open_alerts=surges.list_alerts(runtime, "open"),
+    return render_template("signals/signals.html", open_alerts=surges.list_alerts(runtime, "open"),
                            open_count=surges.open_count(runtime),
                            acknowledged=surges.list_alerts(runtime, "acknowledged", 20),
                            can_ack=actor.role in ACKNOWLEDGERS)
@@ -137,8 +136,8 @@ def surge_acknowledge(actor, alert_id):
     except NotFound as err:
         return render_template("error.html", message=gettext(err.message)), 404
     if request.headers.get("HX-Request") == "true":  # the row, and the heading's count (oob)
-        return render_template("_surge_row.html", a=alert, can_ack=True,
+        return render_template("signals/_surge_row.html", a=alert, can_ack=True,
                                oob_open_count=surges.open_count(rt()))
     back = request.form.get("next", "")
     return redirect(back if back.startswith("/") and not back.startswith("//")
-                    else url_for("web.signals"))
+                    else url_for("web.signals.signals"))

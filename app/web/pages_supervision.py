@@ -1,20 +1,21 @@
 """Supervisor's page: overdue, soon overdue, dissatisfied, red-list watch list."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import Blueprint, render_template
 
 from app.services import supervision
-from app.services.insight import surges
+from app.services.signals import surges
 
-from . import bp
 from .common import page, rt
+
+bp = Blueprint("supervision", __name__)
 
 
 @bp.route("/supervision", endpoint="supervision")
 @page("supervisor", "leader", "admin")
 def supervision_page(actor):
     runtime = rt()
-    return render_template("supervision.html", overdue=supervision.overdue(runtime),
+    return render_template("supervision/supervision.html", overdue=supervision.overdue(runtime),
                            due_soon=supervision.due_soon(runtime),
                            dissatisfied=supervision.dissatisfied(runtime),
                            watch=supervision.watch_list(runtime),

@@ -1,18 +1,18 @@
 """Tasks (all roles): the task list, claiming, and the task page with its form."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from app.db.models import Unit, User
 from app.domain.errors import DomainError, NotFound, ValidationFailed
-from app.services import cases, routing, tasks
+from app.services import cases, catalog, tasks
+from app.services.routing import suggestions
 
-from . import bp
 from .common import page, rt
 from .i18n import gettext
-from .pages_extension import extension_offer
+from .extension_offer import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
+
+bp = Blueprint("tasks", __name__)
 
 SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
 SORTS = {"created_at": "按优先级", "due_at": "按时限"}
@@ -54,8 +54,8 @@ def task_list(actor):
                               per_page=PER_PAGE)
     pages = max(1, -(-result["total"] // PER_PAGE))
     if actor.role == "enterprise":   # what awaits the enterprise (评价), in its words: no staff queue
-        return render_template("my_tasks.html", page=result, pages=pages, due_class=due_class)
-    return render_template("tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
+        return render_template("tasks/my_tasks.html", page=result, pages=pages, due_class=due_class)
+    return render_template("tasks/tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,
                            sorts=SORTS, pages=pages, due_class=due_class)
 
 
@@ -67,7 +67,7 @@ def _back(task_id: str):
     target = request.form.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
-    return redirect(url_for("web.task_view", task_id=task_id))
+    return redirect(url_for("web.tasks.task_view", task_id=task_id))
 
 
 def _claim_action(actor, task_id: str, action, done_message: str):
@@ -86,12 +86,12 @@ def _claim_action(actor, task_id: str, action, done_message: str):
         try:
             task = tasks.get_task(runtime, actor, task_id)
         except NotFound:
-            return render_template("_task_gone.html", message=error or gettext("未找到该任务"))
+            return render_template("tasks/_task_gone.html", message=error or gettext("未找到该任务"))
         if request.headers.get("HX-Target") == "task-card":   # the task page: only its card
-            return render_template("_task_card.html", task=task, card_error=error,
+            return render_template("tasks/_task_card.html", task=task, card_error=error,
                                    card_notice=None if error else done_message,
                                    assignee=_user_name(task["assignee_id"]), due_class=due_class)
-        return render_template("_task_row.html", t=task, row_error=error, due_class=due_class)
+        return render_template("tasks/_task_row.html", t=task, row_error=error, due_class=due_class)
     if error:
         flash(gettext(error), "error")
     else:
@@ -112,16 +112,11 @@ def task_unclaim(actor, task_id):
 
 
 def _units() -> list[tuple[str, str]]:
-    with rt().uow() as uow:
-        return [(u.code, u.name) for u in uow.session.scalars(
-            select(Unit).order_by(Unit.kind, Unit.id))]
+    return catalog.unit_choices(rt(), "kind_id")
 
 
 def _user_name(user_id: int | None) -> str | None:
-    if user_id is None:
-        return None
-    with rt().uow() as uow:
-        return uow.session.scalar(select(User.display_name).where(User.id == user_id))
+    return catalog.user_display_name(rt(), user_id)
 
 
 def _after_completion(runtime, actor, number: str, title: str):
@@ -130,11 +125,11 @@ def _after_completion(runtime, actor, number: str, title: str):
     done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
     flash(gettext(done).format(number=number, task=gettext(title)), "success")
     if actor.role == "enterprise":
-        return redirect(url_for("web.case_view", number=number))
+        return redirect(url_for("web.cases.case_view", number=number))
     following = tasks.next_task_in_case(runtime, actor, number)
     if following is not None:
-        return redirect(url_for("web.task_view", task_id=following["id"]))
-    return redirect(url_for("web.task_list"))
+        return redirect(url_for("web.tasks.task_view", task_id=following["id"]))
+    return redirect(url_for("web.tasks.task_list"))
 
 
 @bp.route("/tasks/<task_id>", methods=["GET", "POST"])
@@ -155,8 +150,8 @@ def task_page(actor, task_id: str, posted: bool = False):
         return render_template("error.html", message=gettext(err.message)), err.status
     schema = task.get("form_schema")
     units = _units()
-    # P4: one suggestion, the same in the table and in the form (routing.dispatch_suggestion)
-    suggestion = routing.dispatch_suggestion(runtime, case) if task.get("name") == "dispatch" else None
+    # P4: one suggestion, the same in the table and in the form (suggestions.dispatch_suggestion)
+    suggestion = suggestions.dispatch_suggestion(runtime, case) if task.get("name") == "dispatch" else None
     # on 退单审核 the routing table's unit is the one that returned the case: no suggestion then
     suggested_unit = None if task.get("name") == "review_return" else case.get("suggested_unit")
     fields = form_fields(schema, units, suggested_unit,
@@ -185,7 +180,7 @@ def task_page(actor, task_id: str, posted: bool = False):
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
     clocks = current_clocks(case.get("clocks") or [])   # an enterprise's view has none (P17)
-    return render_template("task.html", task=task, case=case, clocks=clocks,
+    return render_template("tasks/task.html", task=task, case=case, clocks=clocks,
                            extension=extension_offer(actor, task, case, clocks),
                            suggestion=suggestion,
                            fields=fields, values=values,

@@ -46,7 +46,7 @@ def test_task_form_schema_is_served_with_the_task(api):
 
 
 def test_red_list_cases_come_first_in_task_lists(api):
-    from app.demo_data import ENTERPRISES
+    from app.demo.data import ENTERPRISES
     plain = next(i for i, e in enumerate(ENTERPRISES) if not e["red_list"])
     red = next(i for i, e in enumerate(ENTERPRISES) if e["red_list"])
     first = api.submit(enterprise=plain)["number"]

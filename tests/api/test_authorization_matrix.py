@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import Case, KnowledgeArticle, RoutingAudit, RoutingModel, SurgeAlert
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.routing_data import write_csv
 from tests.support import UserClient, logged_in
 

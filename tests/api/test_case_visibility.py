@@ -20,7 +20,7 @@ import re
 
 import pytest
 
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.api.test_authorization_matrix import _train_model
 from tests.support import logged_in
 

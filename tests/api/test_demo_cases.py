@@ -76,7 +76,7 @@ def test_cases_the_classifier_dispatches_by_itself_still_play_through(app, api, 
 
 
 def test_a_step_the_process_refuses_stops_that_case_only(app, rt, api, monkeypatch):
-    from app.services import demo_cases
+    from app.demo import cases as demo_cases
     good, broken = demo_cases.CASES[3], demo_cases.CASES[4]
     broken = demo_cases.DemoCase(broken.enterprise, broken.kind, broken.domain, broken.description,
                                  broken.minutes_ago, unit="nosuch")  # no such unit: dispatch refused

@@ -149,7 +149,7 @@ def test_unknown_file_type_is_refused(api):
 
 
 def _code():
-    from app.demo_data import ENTERPRISES
+    from app.demo.data import ENTERPRISES
     return ENTERPRISES[4]["credit_code"]
 
 

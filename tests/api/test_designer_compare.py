@@ -141,7 +141,7 @@ def test_diff_names_element_types_in_words(app):
     assert changed["gw_direct"]["type_changed"]
     assert (changed["gw_direct"]["tag_a"], changed["gw_direct"]["tag"]) == ("exclusiveGateway", "inclusiveGateway")
     with app.test_request_context(headers={"Accept-Language": "zh"}):
-        page = render_template("designer_diff.html", overview={"files": [], "deployments": []},
+        page = render_template("designer/designer_diff.html", overview={"files": [], "deployments": []},
                                filename="enterprise_demand.bpmn", a=1, b=2, error=None,
                                diff={"filename": "enterprise_demand.bpmn", "a": 1, "b": 2} | diff)
     row = re.search(r'<tr data-element-id="gw_direct">.*?</tr>', page, re.S).group(0)

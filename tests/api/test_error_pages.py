@@ -55,7 +55,7 @@ def test_a_failing_page_gets_an_html_500_and_the_error_is_logged(app, caplog, mo
     def broken(*args, **kwargs):
         raise RuntimeError("kaputt")
 
-    monkeypatch.setitem(app.view_functions, "web.knowledge", broken)  # the app outlives this test
+    monkeypatch.setitem(app.view_functions, "web.knowledge.knowledge", broken)  # the app outlives this test
     with caplog.at_level(logging.ERROR, logger="qisu.api"):
         page = client.get("/knowledge", headers=BROWSER)
     assert page.status_code == 500 and page.mimetype == "text/html"

@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.support import CONTACT
 
 DAY = {"from": "2026-11-23", "to": "2026-11-23"}

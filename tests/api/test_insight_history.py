@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from app.db.models import Case, Enterprise, WorkflowState
-from app.services.insight.history import SYNTHETIC_PREFIX
+from app.demo.history import SYNTHETIC_PREFIX
 from tests.conftest import CASE_TABLES
 from tests.support import logged_in
 

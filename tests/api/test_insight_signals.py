@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from app.db.models import Case, OutboxMessage
-from app.services.insight.common_problems import clear_cache
+from app.services.signals.common_problems import clear_cache
 from tests.conftest import START
 from tests.signals_support import (APPOINTMENT_COMPLAINTS, BACKGROUND, clear_alerts, insert_cases,
                                    spread)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.db.models import AuditEvent, Case, OutboxMessage
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 
 def counts(rt):

@@ -1,8 +1,8 @@
 """Knowledge base (P3): hotline staff search policy answers; a direct reply cites its article."""
 from __future__ import annotations
 
-from app.demo_data import ENTERPRISES
-from app.demo_knowledge import ARTICLES
+from app.demo.data import ENTERPRISES
+from app.demo.knowledge import ARTICLES
 
 HOTLINE_STAFF = ("agent1", "dispatcher1", "supervisor1", "leader1", "admin1")
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import Case
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.domain.vocab import DOMAINS
 from tests.open311_client import GeoReportClient
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from openpyxl import load_workbook
 
-from app.services.insight.common_problems import clear_cache
+from app.services.signals.common_problems import clear_cache
 from tests.api.test_insight import DAY, dataset  # noqa: F401 (fixture)
 from tests.api.test_insight_signals import seed_problems
 from tests.support import logged_in, page_figures

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.support import csrf, logged_in
 
 RED = ENTERPRISES[0]      # 中山市好来化工有限公司, 板芙镇, red list (ent1)

@@ -9,7 +9,7 @@ import re
 from html import unescape
 
 from app.clock import local
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.support import logged_in
 
 RED = ENTERPRISES[0]

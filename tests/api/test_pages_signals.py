@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from app.services.insight.common_problems import clear_cache
+from app.services.signals.common_problems import clear_cache
 from tests.api.test_insight_signals import seed_problems, surge
 from tests.conftest import START
 from tests.signals_support import APPOINTMENT_COMPLAINTS, clear_alerts, insert_cases, spread

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.routing_data import write_csv
 from tests.support import logged_in
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.support import logged_in
 
 STAFF_NAMES = [u["display_name"] for u in USERS if u["role"] not in ("enterprise",)]

@@ -159,7 +159,7 @@ def test_dispatcher_corrects_the_domain_and_the_next_model_learns_it(trained, ap
     api.unit_handles(number)
     assert api.rate(number, "满意").json["status"] == "closed"
 
-    from app.services.routing_models import closed_case_rows
+    from app.services.routing.model_versions import closed_case_rows
     with rt.uow() as uow:
         assert closed_case_rows(uow.session) == ([VAGUE], [corrected], [number])
 

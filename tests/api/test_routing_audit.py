@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import RoutingAudit
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.routing_data import write_csv
 from tests.support import logged_in, page_figures
 
@@ -147,7 +147,7 @@ def test_the_audited_domain_is_the_closed_case_training_label(version, api, rt):
     api.unit_handles(number, specialist=f"spec_{case['unit']['code']}")
     assert api.rate(number, "满意").json["status"] == "closed"
 
-    from app.services.routing_models import closed_case_rows
+    from app.services.routing.model_versions import closed_case_rows
     with rt.uow() as uow:
         assert closed_case_rows(uow.session) == ([text], ["城乡建设"], [number])
 
@@ -218,7 +218,7 @@ def test_two_verdicts_at_once_exactly_one_wins(version, auto_cases, api, rt, mon
     import threading
 
     from app.db.models import AuditEvent
-    from app.services import routing_audit
+    from app.services.routing import audit as routing_audit
     from tests.integration.test_concurrency import _run_parallel
 
     supervisor = api.as_("supervisor1")

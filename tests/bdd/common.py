@@ -15,7 +15,7 @@ from pytest_bdd import parsers
 from sqlalchemy import select
 
 from app.db.models import Case, OutboxMessage
-from app.demo_data import ENTERPRISES, USERS
+from app.demo.data import ENTERPRISES, USERS
 from app.domain.vocab import CLOCKS, MATTER_CLASSES
 from tests.support import Response
 

@@ -18,7 +18,7 @@ import pytest
 from pytest_bdd import given, parsers, when
 
 from app.clock import FixedClock
-from app.demo_data import ENTERPRISES, USERS
+from app.demo.data import ENTERPRISES, USERS
 from tests.bdd.common import (DEFAULT_DESCRIPTION, DEFAULT_REPLY, ROLE, SEP, STAFF,
                               UNIT_SPECIALISTS, World, complete, current, dispatch, enterprise,
                               events, matter_class, now_beijing, q, rate, step_re, table_dict,

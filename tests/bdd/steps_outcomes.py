@@ -6,7 +6,7 @@ import re
 
 from pytest_bdd import then, when
 
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.bdd.common import (ROLE, SEP, SMS_TEMPLATES, enterprise, events, outbox, q, step_re,
                               table_dict, table_rows)
 

@@ -9,7 +9,7 @@ from pytest_bdd import given, then, when
 from sqlalchemy import select
 
 from app.db.models import RoutingModel
-from app.demo_data import USERS
+from app.demo.data import USERS
 from tests.bdd.common import complete, current, events, open_task, q, step_re
 from tests.routing_data import write_csv
 from tests.support import logged_in, page_figures

@@ -16,8 +16,8 @@ from pytest_bdd import given, parsers, then, when
 from sqlalchemy import select
 
 from app.db.models import OutboxMessage
-from app.demo_data import TOWNS
-from app.services.insight.common_problems import clear_cache
+from app.demo.data import TOWNS
+from app.services.signals.common_problems import clear_cache
 from tests.bdd.common import SEP, q, step_re
 from tests.conftest import START
 from tests.signals_support import BACKGROUND, clear_alerts, insert_cases, spread

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from app.engine.lint import lint_bpmn
 from app.engine.xml import parse_xml
-from app.services import designer_catalog
+from app.services import process_lint
+from app.services.actions import OPERATORS
 from app.services.deployments import read_directory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +171,7 @@ def test_the_modeler_and_the_server_lint_the_same(person):
       const { rootElement } = await moddle.fromXML(xml);
       return window.QisuLint.lint(rootElement, window.qisuDesigner.catalog);
     }""", broken)
-    catalog = designer_catalog.lint_catalog(read_directory(ROOT / "workflows"))
+    catalog = process_lint.lint_catalog(read_directory(ROOT / "workflows"), OPERATORS)
     server = lint_bpmn(parse_xml(broken), catalog)
     assert sorted((i["rule"], i["element_id"], i["message"]) for i in browser) == \
         sorted((i.rule, i.element_id, i.message) for i in server)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 ENTERPRISE = ENTERPRISES[1]  # 榄兴五金, whose contact logs in as ent2
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 
 def test_agent_answers_a_consultation_from_the_knowledge_base(person, api):

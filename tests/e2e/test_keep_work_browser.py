@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.routing_data import write_csv
 
 CLEAR = "我司工厂废气排放超标的问题，请环保部门尽快处理"   # 环境保护, above the threshold

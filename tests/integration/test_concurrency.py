@@ -63,7 +63,7 @@ def test_two_completions_of_one_task_exactly_one_wins(api, rt, monkeypatch):
 
 def test_concurrent_intake_gives_unique_numbers(api, rt):
     token = api.token("agent1")
-    from app.demo_data import ENTERPRISES
+    from app.demo.data import ENTERPRISES
 
     def submit():
         numbers = []

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from app.db.models import AuditEvent, Case, Enterprise, insight_returns, insight_rollup
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.services.insight import breakdowns, hotspots, metrics
 from app.services.insight.filters import Filters
-from app.services.insight.history import SYNTHETIC_PREFIX, generate
+from app.demo.history import SYNTHETIC_PREFIX, generate
 from app.services.insight.rollup import rebuild
 from tests.conftest import CASE_TABLES
 from tests.insight_support import check_agreement

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 
 def _intake(app, token: str, description: str) -> tuple[int, dict]:

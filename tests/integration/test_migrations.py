@@ -40,8 +40,8 @@ def test_an_older_schema_starts_the_app_and_migrates_from_the_cli(tmp_path, monk
     from alembic import command
 
     from app import create_app
-    from app.cli import alembic_config
-    from app.wiring import schema_is_current
+    from app.db.migrations import alembic_config
+    from app.db.migrations import schema_is_current
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0008")
     monkeypatch.setenv("DATABASE_URL", url)

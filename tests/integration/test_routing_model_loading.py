@@ -11,8 +11,8 @@ from sqlalchemy import inspect, select
 
 from app.db.models import RoutingModel
 from app.routing_model import DomainClassifier
-from app.services import routing_models
-from app.services.routing_models import MODELS, suggest_domain
+from app.services.routing import model_versions as routing_models
+from app.services.routing.model_versions import MODELS, suggest_domain
 from app.wiring import warm_routing_model
 from tests.routing_data import write_csv
 

@@ -19,7 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import create_engine, func, make_url, select, text
 
 from app.db.models import OutboxMessage
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.db.models import OutboxMessage, SurgeAlert, User
 from app.domain.errors import Conflict
-from app.services.insight import surges
+from app.services.signals import surges
 from app.worker import SurgeSchedule
 from tests.api.test_insight_signals import surge
 from tests.signals_support import clear_alerts

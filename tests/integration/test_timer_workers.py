@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.clock import FixedClock
 from app.db.models import AuditEvent, Case, SlaClock, Timer
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.services import auth, intake, tasks
 from app.services.timers import fire_due
 

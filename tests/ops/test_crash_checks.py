@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import AuditEvent, Case, HumanTask, Timer
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.services.timers import fire_due
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))

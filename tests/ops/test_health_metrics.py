@@ -36,7 +36,7 @@ def test_readyz_is_ready_on_the_migrated_database(app):
 def test_readyz_refuses_until_the_schema_is_at_head(tmp_path):
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.db.migrations import alembic_config
     url = "sqlite:///" + str(tmp_path / "ready.db")
     client = create_app({"TESTING": True, "QISU_AUTO_DEPLOY": False,
                          "DATABASE_URL": url}).test_client()

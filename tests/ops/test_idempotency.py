@@ -7,7 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from app.db.models import AuditEvent, Case, IdempotencyKey
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 BODY = {"kind": "投诉", "description": "厂区门口绿化带影响车辆进出,请求协调移植",
         "credit_code": ENTERPRISES[1]["credit_code"], "domain": "城市管理"}

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import ApiKey, Case, RoutingModel
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from tests.api.test_open311 import client as open311_client
 from tests.api.test_open311 import create_key, report
 from tests.api.test_pages_intake import intake_form

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from app.api.export import to_csv, to_xlsx
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 from app.domain.spreadsheet import FORMULA_TRIGGERS, neutralise
-from app.services.insight.common_problems import clear_cache
-from app.services.routing_review import write_review_csv
+from app.services.signals.common_problems import clear_cache
+from app.services.routing.label_review import write_review_csv
 from tests.security.export_checks import (assert_csv_safe, assert_xlsx_safe, csv_cells,
                                           xlsx_cells)
 from tests.signals_support import BACKGROUND

@@ -41,7 +41,7 @@ def intake(api, **fields):
 
 
 def _code():
-    from app.demo_data import ENTERPRISES
+    from app.demo.data import ENTERPRISES
     return ENTERPRISES[4]["credit_code"]
 
 

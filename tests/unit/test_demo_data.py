@@ -1,6 +1,6 @@
 from collections import Counter
 
-from app.demo_data import ENTERPRISES, TOWNS, UNITS, USERS
+from app.demo.data import ENTERPRISES, TOWNS, UNITS, USERS
 from app.domain.credit_code import validate
 from app.domain.phone import validate_phone
 from app.domain.roles import ROLES

@@ -9,7 +9,8 @@ import pytest
 
 from app.engine.lint import RULES, lint_bpmn, timer_error
 from app.engine.xml import parse_xml
-from app.services import designer_catalog
+from app.services import designer_catalog, process_lint
+from app.services.actions import OPERATORS
 from app.services.deployments import bundle_errors, read_directory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +29,7 @@ EXPECTED = {
 
 
 def workflow_catalog():
-    return designer_catalog.lint_catalog(read_directory(ROOT / "workflows"))
+    return process_lint.lint_catalog(read_directory(ROOT / "workflows"), OPERATORS)
 
 
 def broken_issues():
@@ -37,7 +38,7 @@ def broken_issues():
 
 def test_the_deployed_workflows_obey_every_rule():
     files = read_directory(ROOT / "workflows")
-    assert designer_catalog.lint_errors(files) == []
+    assert process_lint.lint_errors(files, OPERATORS) == []
 
 
 def test_a_file_breaking_each_rule_is_reported_per_element():
@@ -71,13 +72,13 @@ def test_deploy_refuses_a_bundle_breaking_a_rule():
     files = read_directory(ROOT / "workflows")
     files["enterprise_demand.bpmn"] = files["enterprise_demand.bpmn"].replace(
         'serviceTaskOperator id="close_case"', 'serviceTaskOperator id="close_kase"', 1)
-    assert bundle_errors(files) == [{
+    assert bundle_errors(files, OPERATORS) == [{
         "where": "enterprise_demand.bpmn#close_direct", "file": "enterprise_demand.bpmn",
         "element_id": "close_direct", "message": "操作 close_kase 未注册"}]
 
 
 def test_action_parameters_and_help_come_from_the_registered_actions():
-    actions = {a["name"]: a for a in designer_catalog.actions()}
+    actions = {a["name"]: a for a in designer_catalog.actions(OPERATORS)}
     assert actions["close_case"]["params"] == ["status"]
     assert "unit_code" in actions["assign_unit"]["params"]  # read in the helper it hands params to
     assert actions["stop_clock"]["params"] == ["clock"]

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.models import Case
-from app.demo_data import ENTERPRISES
+from app.demo.data import ENTERPRISES
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 CANARY = "/tmp/qisu-canary-{pid}"

@@ -1,0 +1,128 @@
+"""`flask qisu generate-history`: realistic synthetic case history for the insight pages and the
+benchmark — closed and open cases with their P18 fact columns and ratings, no workflow behind
+them (numbered LS…, shown as 历史数据). Distributions are in `history_model.py`; writing (COPY on
+PostgreSQL, batched inserts elsewhere) is here."""
+from __future__ import annotations
+
+import random
+import time
+
+from sqlalchemy import func, insert, select, text
+
+from app.db.models import AuditEvent, Case, Enterprise, Unit
+from app.db.rollup_sql import rebuild_statements
+from app.domain.credit_code import make
+
+from app.services.deployments import deploy_directory, latest
+from app.services.runtime import Runtime
+
+from .history_model import CASE_COLUMNS, Context, case_rows
+from .history_texts import enterprise_name
+
+SYNTHETIC_PREFIX = "91442000H"  # credit codes of synthetic enterprises
+RED_CATEGORIES = ("龙头骨干", "专精特新", "总部经济")
+TRIGGERS = ("ALTER TABLE cases {} TRIGGER insight_rollup_cases",  # the rollup's, migration 0007
+            "ALTER TABLE audit_events {} TRIGGER insight_rollup_returns_insert")
+AUDIT_COLUMNS = ("case_id", "at", "actor_name", "actor_role", "action", "before", "after")
+
+
+def has_history(rt: Runtime) -> bool:
+    with rt.uow() as uow:
+        return uow.session.scalar(select(Case.id).where(Case.number.like("LS%")).limit(1)) is not None
+
+
+def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_dir=None,
+             batch: int = 20_000, echo=lambda message: None) -> dict:
+    started = time.perf_counter()
+    ctx = _context(rt, cases, seed, workflows_dir)
+    rng = random.Random(seed)
+    written = returns = 0
+    with rt.uow() as uow:
+        session = uow.session
+        postgres = session.get_bind().dialect.name == "postgresql"
+        first_id = (session.scalar(select(func.max(Case.id))) or 0) + 1
+        if postgres:  # one rebuild at the end instead of a trigger call per case
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("DISABLE")))
+        for chunk, audit in case_rows(rng, ctx, cases, days, first_id, batch):
+            if postgres:
+                _copy(session, "cases", ("id",) + CASE_COLUMNS, chunk)
+                _copy(session, "audit_events", AUDIT_COLUMNS, audit, json_columns=(5, 6))
+            else:
+                session.execute(insert(Case), [dict(zip(("id",) + CASE_COLUMNS, r)) for r in chunk])
+                if audit:
+                    session.execute(insert(AuditEvent), [dict(zip(AUDIT_COLUMNS, r)) for r in audit])
+            written += len(chunk)
+            returns += len(audit)
+            echo(f"  {written:,} cases")
+        if postgres:
+            session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
+                                 "(SELECT max(id) FROM cases))"))
+            for statement in TRIGGERS:
+                session.execute(text(statement.format("ENABLE")))
+            for statement in rebuild_statements(True):
+                session.execute(text(statement))
+        uow.commit()
+        if postgres:
+            session.execute(text("ANALYZE cases"))
+            session.execute(text("ANALYZE audit_events"))
+            session.execute(text("ANALYZE insight_rollup"))
+            session.commit()
+    return {"cases": written, "returns": returns, "enterprises": len(ctx.enterprises),
+            "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _copy(session, table: str, columns: tuple, rows: list, json_columns=()) -> None:
+    if not rows:
+        return
+    import json
+    cursor = session.connection().connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            if json_columns:
+                row = tuple(json.dumps(v, ensure_ascii=False) if i in json_columns and v is not None
+                            else v for i, v in enumerate(row))
+            copy.write_row(row)
+
+
+def _context(rt: Runtime, cases: int, seed: int, workflows_dir) -> Context:
+    with rt.uow() as uow:
+        session = uow.session
+        units = {u.code: u.id for u in session.scalars(select(Unit))}
+        if not units:
+            raise RuntimeError("no units: run `flask qisu seed` first")
+        deployment = latest(session)
+        deployment_id = deployment.id if deployment is not None else None
+    if deployment_id is None:  # the cases need a deployment to belong to: deploy the files
+        if workflows_dir is None:
+            raise RuntimeError("no deployment: run `flask qisu deploy` first")
+        deployment, _ = deploy_directory(rt, workflows_dir)
+        deployment_id = deployment.id
+    _ensure_enterprises(rt, max(150, min(3000, cases // 300)), seed)
+    with rt.uow() as uow:
+        enterprises = [(e.id, e.town, e.red_list, e.phone) for e in uow.session.scalars(
+            select(Enterprise).where(Enterprise.town.is_not(None)).order_by(Enterprise.id))]
+    return Context(units=units, enterprises=enterprises, deployment_id=deployment_id,
+                   now=rt.clock.now())
+
+
+def _ensure_enterprises(rt: Runtime, wanted: int, seed: int) -> None:
+    from app.demo.data import TOWNS
+    rng = random.Random(seed + 1)
+    with rt.uow() as uow:
+        session = uow.session
+        have = session.scalar(select(func.count()).select_from(Enterprise)
+                              .where(Enterprise.credit_code.like(f"{SYNTHETIC_PREFIX}%"))) or 0
+        rows = []
+        for k in range(have, wanted):
+            town = rng.choices(TOWNS, weights=(22, 18, 30, 30))[0]
+            red = rng.random() < 0.06
+            rows.append({"credit_code": make(f"{SYNTHETIC_PREFIX}{k:08d}"),
+                         "name": enterprise_name(rng, town), "phone": None,
+                         "town": town, "red_list": red,
+                         "red_list_category": rng.choice(RED_CATEGORIES) if red else None})
+        if rows:
+            session.execute(insert(Enterprise), rows)
+        uow.commit()
+
+

@@ -189,3 +189,30 @@ def test_token_simulation_runs_a_token_through_the_process(person):
     page.wait_for_selector(".bts-log .bts-entry >> text=诉求受理", state="attached", timeout=10000)
     page.wait_for_function("document.querySelectorAll('.bts-log .bts-entry').length >= 3", timeout=10000)
     designer.shot("token-simulation")
+
+
+def test_call_activity_decision_and_signal_in_the_panel(person):
+    designer, page = open_modeler(person)
+    select(page, "handle")
+    group(page, "qisu-call")
+    called = field(page, "qisu-called-element")
+    assert called.input_value() == "unit_handling"
+    assert "enterprise_demand" in called.locator("option").all_inner_texts()
+    select(page, "route")
+    group(page, "qisu-decision")
+    assert field(page, "qisu-decision-id").input_value() == "routing"
+    field(page, "qisu-decision-id").select_option("sla")
+    assert model(page, "(bo) => bo.extensionElements.values[0].value", "route") == "sla"
+
+    page.goto("/designer/edit/unit_handling.bpmn")
+    page.wait_for_selector(READY, timeout=20000)
+    select(page, "start_extension")
+    signal = group(page, "signal")
+    assert "extension_requested" in signal.inner_text()
+    select(page, "sign")
+    group(page, "qisu-user-task")
+    assert "承办单位 → 承办单位业务专员" in page.inner_text("#properties")
+    select(page, "co_handle")
+    group(page, "qisu-scripts")
+    assert field(page, "qisu-post-script").input_value() == 'co_opinion = {"unit": co_unit, "opinion": co_opinion}'
+    designer.shot("panel-unit-handling")

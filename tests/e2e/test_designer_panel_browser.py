@@ -216,3 +216,17 @@ def test_call_activity_decision_and_signal_in_the_panel(person):
     group(page, "qisu-scripts")
     assert field(page, "qisu-post-script").input_value() == 'co_opinion = {"unit": co_unit, "opinion": co_opinion}'
     designer.shot("panel-unit-handling")
+
+
+def test_the_panel_speaks_english_on_english_pages(person):
+    designer, page = open_modeler(person)
+    page.goto("/lang/en")
+    page.goto("/designer/edit/enterprise_demand.bpmn")
+    page.wait_for_selector(READY, timeout=20000)
+    select(page, "dispatch")
+    group(page, "qisu-user-task")
+    panel = page.inner_text("#properties")
+    assert "User task" in panel and "Form (workflows/forms/)" in panel and "General" in panel
+    assert "派单员 → Dispatcher" in panel  # the lane keeps its name; the role is in English
+    assert page.inner_text("#lint-summary").strip() == "Lint: no issues"
+    assert page.inner_text(".bts-toggle-mode").strip() == "Token Simulation"

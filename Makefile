@@ -13,9 +13,11 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# A checkout whose node_modules is a link to another checkout's (a git worktree sharing packages)
+# must not run `npm ci` through it: npm would empty the shared directory. Install there instead.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@if [ -L node_modules ]; then echo "node_modules links to $$(readlink node_modules): run npm ci there"; \
+	else npm ci --no-audit --no-fund --loglevel=error && touch $@; fi
 
 # The BPMN designer's modeler (bpmn-js + properties panel, lint, minimap, token simulation) is
 # bundled from app/web/assets/designer by esbuild (about 1 s); the bundle is not committed.

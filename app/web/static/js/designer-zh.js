@@ -28,6 +28,9 @@
     "A time duration defined as ISO 8601 durations format.": "ISO 8601 时长格式表示的时长。",
     "A cycle defined as ISO 8601 repeating intervals format.": "ISO 8601 重复间隔格式表示的周期。",
     "Documentation: Timer events": "说明：定时事件",
+    "1 hour and 30 minutes": "1 小时 30 分钟", "14 days": "14 天", "15 seconds": "15 秒",
+    "UTC time": "UTC 时间", "UTC plus 2 hours zone offset": "UTC 加 2 小时时区",
+    "every 10 seconds, up to 5 times": "每 10 秒一次，最多 5 次", "every day, infinitely": "每天一次，不限次数",
     // the panel's header: the element's type
     "Collaboration": "协作", "Process": "流程", "Participant": "池（参与者）", "Lane": "泳道",
     "Task": "任务", "User Task": "用户任务", "Service Task": "服务任务", "Script Task": "脚本任务",

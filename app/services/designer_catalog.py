@@ -9,6 +9,7 @@ import inspect
 import textwrap
 
 from app.domain.roles import LANE_ROLES, ROLES
+from app.domain.vocab import CASE_STATUSES, CLOCKS
 from app.engine.bundle import file_kind
 from app.engine.lint import defined_ids
 from app.engine.sandbox import check_source
@@ -92,6 +93,9 @@ def designer_catalog(files: dict[str, str], action_names) -> dict:
         "lanes": [{"name": lane, "role": role, "label": ROLES[role]} for lane, role in LANE_ROLES.items()]
         + [{"name": code, "role": code, "label": ROLES[code]} for code in ROLES],
         "processes": sorted(processes), "decisions": sorted(decisions),
+        # user task properties the engine reads (projection): caseStatus, deadlineClock
+        "case_statuses": [{"value": code, "label": label} for code, label in CASE_STATUSES.items()],
+        "clocks": [{"value": code, "label": label} for code, label in CLOCKS.items()],
     }
 
 

@@ -230,8 +230,8 @@ def designer_catalog_json(actor):
     decisions of the newest deployment (role labels in the page's language)."""
     data = designer_catalog.newest_catalog(rt())
     english = current_language() == "en"
-    for lane in data["lanes"]:
-        lane["label"] = lane["label"][1 if english else 0]
+    for item in data["lanes"] + data["case_statuses"] + data["clocks"]:
+        item["label"] = item["label"][1 if english else 0]
     return jsonify(data)
 
 

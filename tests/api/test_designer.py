@@ -267,6 +267,8 @@ def test_the_catalog_offers_what_exists(designer):
     assert {"name": "派单员", "role": "dispatcher", "label": "派单员"} in data["lanes"]
     assert data["processes"] == ["enterprise_demand", "unit_handling"]
     assert set(data["decisions"]) >= {"routing", "sla"}
+    assert {"value": "response", "label": "响应时限"} in data["clocks"]
+    assert {"value": "signing", "label": "待签收"} in data["case_statuses"]
 
 
 @pytest.mark.parametrize("source, mode, ok", [

@@ -212,6 +212,13 @@ def test_call_activity_decision_and_signal_in_the_panel(person):
     select(page, "sign")
     group(page, "qisu-user-task")
     assert "承办单位 → 承办单位业务专员" in page.inner_text("#properties")
+    # the other user task properties the engine reads
+    assert field(page, "qisu-property-caseStatus").input_value() == "signing"
+    clock = field(page, "qisu-property-deadlineClock")
+    assert clock.input_value() == "response" and "响应时限（response）" in clock.inner_text()
+    clock.select_option("solution")
+    task = saved_xml(page).xpath("//*[@id='sign']")[0]
+    assert {p.get("name"): p.get("value") for p in task.iter("{*}property")}["deadlineClock"] == "solution"
     select(page, "co_handle")
     group(page, "qisu-scripts")
     assert field(page, "qisu-post-script").input_value() == 'co_opinion = {"unit": co_unit, "opinion": co_opinion}'

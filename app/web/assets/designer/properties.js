@@ -139,8 +139,32 @@ function userTaskGroup(element, injector, catalog) {
         getOptions: () => options(catalog.forms, property(bo, FORM), catalog) },
       { id: "qisu-lane", component: Note, text: T(catalog, "泳道 / 角色：", "Lane / role: ") + laneText,
         className: known ? "" : "qisu-warning" },
+      propertySelect(element, injector, catalog, "caseStatus", T(catalog, "诉求状态（任务就绪时）", "Case status (when ready)"),
+                     catalog.case_statuses || []),
+      propertySelect(element, injector, catalog, "deadlineClock", T(catalog, "计时（任务的时限）", "Deadline clock (the task's due time)"),
+                     catalog.clocks || []),
+      propertyText(element, injector, catalog, "unitVariable", T(catalog, "承办单位变量（协办）", "Unit variable (co-units)")),
+      propertyText(element, injector, catalog, "dueVariable", T(catalog, "到期时间变量", "Due time variable")),
     ],
   };
+}
+
+/* A spiffworkflow:property of a user task chosen from `choices` ({value, label}). */
+function propertySelect(element, injector, catalog, name, label, choices) {
+  const bo = getBusinessObject(element);
+  return { id: "qisu-property-" + name, component: SelectEntry, isEdited: isSelectEntryEdited, label,
+    getValue: () => property(bo, name),
+    setValue: (value) => setProperty(injector, element, name, value),
+    getOptions: () => {
+      const list = options(choices.map((c) => c.value), property(bo, name), catalog);
+      return list.map((o) => { const c = choices.find((x) => x.value === o.value); return c ? { value: c.value, label: T(catalog, `${c.label}（${c.value}）`, `${c.label} (${c.value})`) } : o; });
+    } };
+}
+
+function propertyText(element, injector, catalog, name, label) {
+  const bo = getBusinessObject(element);
+  return { id: "qisu-property-" + name, component: TextEntry, isEdited: isTextFieldEntryEdited, label,
+    getValue: () => property(bo, name), setValue: (value) => setProperty(injector, element, name, value) };
 }
 
 function serviceTaskGroup(element, injector, catalog) {

@@ -59,9 +59,9 @@ _EXAMPLES = {"timeDuration": "PT45M", "timeDate": "2026-12-31T09:00:00+08:00", "
 
 @dataclass(frozen=True)
 class Catalog:
-    """What a diagram may refer to: registered actions, form file names (forms/ stripped) and
-    lane names the role table knows."""
-    actions: frozenset[str] = field(default_factory=frozenset)
+    """What a diagram may refer to: registered actions (None: not known, not checked), form file
+    names (forms/ stripped) and lane names the role table knows."""
+    actions: frozenset[str] | None = field(default_factory=frozenset)
     forms: frozenset[str] = field(default_factory=frozenset)
     lanes: frozenset[str] = field(default_factory=frozenset)
 
@@ -179,7 +179,7 @@ def _service_task(node, catalog: Catalog) -> list[Issue]:
     name = operator.get("id") if operator is not None else None
     if not name:
         return [Issue("service-task-action", node.get("id"), MESSAGES["action_missing"])]
-    if name not in catalog.actions:
+    if catalog.actions is not None and name not in catalog.actions:
         return [Issue("service-task-action", node.get("id"), MESSAGES["action_unknown"].format(action=name))]
     return []
 

@@ -41,8 +41,9 @@ def latest(session) -> Deployment | None:
         func.coalesce(Deployment.generation, Deployment.id).desc(), Deployment.id.desc()).limit(1))
 
 
-def deploy_files(uow, files: dict[str, str], now, actions: Iterable[str],
-                 actor_id: int | None = None, reactivate: bool = False) -> tuple[Deployment, bool]:
+def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
+                 reactivate: bool = False, *, actions: Iterable[str] | None = None
+                 ) -> tuple[Deployment, bool]:
     """Validate and store `files` as a deployment; returns (deployment, created). With
     `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
     new cases start on again; a server start deploying its directory never does that, so it
@@ -82,7 +83,7 @@ def deploy_files(uow, files: dict[str, str], now, actions: Iterable[str],
 def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
     with rt.uow() as uow:
         deployment, created = deploy_files(uow, read_directory(path), rt.clock.now(),
-                                           registered_actions(rt))
+                                           actions=registered_actions(rt))
         uow.commit()
         return deployment, created
 
@@ -90,10 +91,11 @@ def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
 FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
 
 
-def bundle_errors(files: dict[str, str], actions: Iterable[str]) -> list[dict]:
+def bundle_errors(files: dict[str, str], actions: Iterable[str] | None = None) -> list[dict]:
     """The errors found in `files` as a deployment, each naming its file and element: QiSu's
     modelling rules (app/engine/lint.py, as the modeler shows them; `actions` are the registered
-    operators), then what parsing refuses."""
+    operators — pass them: without, service tasks' actions go unchecked), then what parsing
+    refuses."""
     errors = [_error(message, filename, element_id)
               for filename, element_id, message in lint_errors(files, actions)]
     try:
@@ -157,8 +159,8 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
-        deployment, created = deploy_files(uow, files, rt.clock.now(), registered_actions(rt),
-                                           actor.id, reactivate=True)
+        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True,
+                                           actions=registered_actions(rt))
         reactivated = not created and deployment.id != base.id
         uow.commit()
         return describe(deployment) | {"created": created, "reactivated": reactivated}

@@ -15,13 +15,16 @@ def known_lanes() -> frozenset[str]:
     return frozenset(LANE_ROLES) | frozenset(ROLES)
 
 
-def lint_catalog(files: dict[str, str], actions: Iterable[str]) -> Catalog:
-    """What the files may refer to: `actions` (the registered operators), their forms, lanes."""
+def lint_catalog(files: dict[str, str], actions: Iterable[str] | None) -> Catalog:
+    """What the files may refer to: `actions` (the registered operators; None: not checked),
+    their forms, lanes."""
     forms = frozenset(name[len(FORMS_PREFIX):] for name in files if file_kind(name) == "form")
-    return Catalog(actions=frozenset(actions), forms=forms, lanes=known_lanes())
+    return Catalog(actions=None if actions is None else frozenset(actions), forms=forms,
+                   lanes=known_lanes())
 
 
-def lint_errors(files: dict[str, str], actions: Iterable[str]) -> list[tuple[str, str | None, str]]:
+def lint_errors(files: dict[str, str], actions: Iterable[str] | None
+                ) -> list[tuple[str, str | None, str]]:
     """(filename, element id, message) for every breach of QiSu's rules in the BPMN files."""
     catalog = lint_catalog(files, actions)
     found = []

@@ -83,3 +83,13 @@ def test_action_parameters_and_help_come_from_the_registered_actions():
     assert "unit_code" in actions["assign_unit"]["params"]  # read in the helper it hands params to
     assert actions["stop_clock"]["params"] == ["clock"]
     assert actions["close_case"]["help"].startswith("P3")
+
+
+def test_without_the_registered_actions_only_the_action_rule_is_left_out():
+    files = read_directory(ROOT / "workflows")
+    files["enterprise_demand.bpmn"] = files["enterprise_demand.bpmn"].replace(
+        'serviceTaskOperator id="close_case"', 'serviceTaskOperator id="close_kase"', 1)
+    assert bundle_errors(files) == []
+    broken = lint_bpmn(parse_xml(BROKEN.read_text(encoding="utf-8")),
+                       process_lint.lint_catalog(read_directory(ROOT / "workflows"), None))
+    assert {(i.rule, i.element_id) for i in broken} == EXPECTED - {("service-task-action", "bad_action")}

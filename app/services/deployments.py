@@ -48,7 +48,7 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
     `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
     new cases start on again; a server start deploying its directory never does that, so it
     cannot undo a designer's later deployment."""
-    errors = bundle_errors(files, actions)
+    errors = deploy_errors(files, actions)
     if errors:
         raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
     session = uow.session
@@ -91,21 +91,16 @@ def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
 FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
 
 
-def bundle_errors(files: dict[str, str], actions: Iterable[str] | None = None) -> list[dict]:
-    """The errors found in `files` as a deployment, each naming its file and element: QiSu's
-    modelling rules (app/engine/lint.py, as the modeler shows them; `actions` are the registered
-    operators — pass them: without, service tasks' actions go unchecked), then what parsing
-    refuses."""
-    errors = [_error(message, filename, element_id)
-              for filename, element_id, message in lint_errors(files, actions)]
+def bundle_errors(files: dict[str, str]) -> list[dict]:
+    """Parse `files` as a deployment; the errors found, each naming its file and element."""
     try:
         parse_bundle(files)
     except BundleError as err:
         filename = err.filename or _file_with_id(files, err.element_id)
-        errors.append(_error(err.message, filename, err.element_id))
+        return [_error(err.message, filename, err.element_id)]
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
-        errors.append(_error(f"流程解析失败：{err}", None, None))
-    return errors
+        return [_error(f"流程解析失败：{err}", None, None)]
+    return []
 
 
 def _error(message: str, filename: str | None, element_id: str | None) -> dict:
@@ -120,6 +115,14 @@ def _file_with_id(files: dict[str, str], element_id: str | None) -> str | None:
     pattern = re.compile(r'\bid="' + re.escape(element_id) + '"')
     found = [name for name in sorted(files) if file_kind(name) != "form" and pattern.search(files[name])]
     return found[0] if len(found) == 1 else None
+
+
+def deploy_errors(files: dict[str, str], actions: Iterable[str] | None = None) -> list[dict]:
+    """What validate and deploy refuse in `files`: QiSu's modelling rules (app/engine/lint.py, as
+    the modeler shows them; `actions` are the registered operators — pass them: without, service
+    tasks' actions go unchecked), then what parsing refuses (bundle_errors)."""
+    return [_error(message, filename, element_id)
+            for filename, element_id, message in lint_errors(files, actions)] + bundle_errors(files)
 
 
 def errors_by_place(errors: list[dict]) -> dict[str, list[str]]:
@@ -139,7 +142,7 @@ def validate_file(rt, filename: str, content: str) -> list[dict]:
         base = latest(uow.session)
         files = bundle_files(uow.session, base) if base is not None else {}
     files[filename] = content
-    return bundle_errors(files, registered_actions(rt))
+    return deploy_errors(files, registered_actions(rt))
 
 
 def registered_actions(rt) -> list[str]:

@@ -11,7 +11,7 @@ from app.engine.lint import RULES, lint_bpmn, timer_error
 from app.engine.xml import parse_xml
 from app.services import designer_catalog, process_lint
 from app.services.actions import OPERATORS
-from app.services.deployments import bundle_errors, read_directory
+from app.services.deployments import deploy_errors, read_directory
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = ROOT / "tests" / "data" / "lint_broken.bpmn"
@@ -72,7 +72,7 @@ def test_deploy_refuses_a_bundle_breaking_a_rule():
     files = read_directory(ROOT / "workflows")
     files["enterprise_demand.bpmn"] = files["enterprise_demand.bpmn"].replace(
         'serviceTaskOperator id="close_case"', 'serviceTaskOperator id="close_kase"', 1)
-    assert bundle_errors(files, OPERATORS) == [{
+    assert deploy_errors(files, OPERATORS) == [{
         "where": "enterprise_demand.bpmn#close_direct", "file": "enterprise_demand.bpmn",
         "element_id": "close_direct", "message": "操作 close_kase 未注册"}]
 
@@ -89,7 +89,7 @@ def test_without_the_registered_actions_only_the_action_rule_is_left_out():
     files = read_directory(ROOT / "workflows")
     files["enterprise_demand.bpmn"] = files["enterprise_demand.bpmn"].replace(
         'serviceTaskOperator id="close_case"', 'serviceTaskOperator id="close_kase"', 1)
-    assert bundle_errors(files) == []
+    assert deploy_errors(files) == []
     broken = lint_bpmn(parse_xml(BROKEN.read_text(encoding="utf-8")),
                        process_lint.lint_catalog(read_directory(ROOT / "workflows"), None))
     assert {(i.rule, i.element_id) for i in broken} == EXPECTED - {("service-task-action", "bad_action")}

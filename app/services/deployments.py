@@ -5,7 +5,6 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -42,7 +41,7 @@ def latest(session) -> Deployment | None:
 
 
 def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
-                 reactivate: bool = False, *, actions: Iterable[str] | None = None
+                 reactivate: bool = False, *, actions: list[str] | None = None
                  ) -> tuple[Deployment, bool]:
     """Validate and store `files` as a deployment; returns (deployment, created). With
     `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
@@ -117,19 +116,19 @@ def _file_with_id(files: dict[str, str], element_id: str | None) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def deploy_errors(files: dict[str, str], actions: Iterable[str] | None = None) -> list[dict]:
-    """What validate and deploy refuse in `files`: QiSu's modelling rules (app/engine/lint.py, as
-    the modeler shows them; `actions` are the registered operators — pass them: without, service
-    tasks' actions go unchecked), then what parsing refuses (bundle_errors)."""
-    return [_error(message, filename, element_id)
-            for filename, element_id, message in lint_errors(files, actions)] + bundle_errors(files)
-
-
 def errors_by_place(errors: list[dict]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for error in errors:
         out.setdefault(error["where"], []).append(error["message"])
     return out
+
+
+def deploy_errors(files: dict[str, str], actions: list[str] | None = None) -> list[dict]:
+    """What validate and deploy refuse in `files`: QiSu's modelling rules (app/engine/lint.py, as
+    the modeler shows them; `actions` are the registered operators — pass them: without, service
+    tasks' actions go unchecked), then what parsing refuses (bundle_errors)."""
+    return [_error(message, filename, element_id)
+            for filename, element_id, message in lint_errors(files, actions)] + bundle_errors(files)
 
 
 def validate_file(rt, filename: str, content: str) -> list[dict]:

@@ -72,7 +72,7 @@ def test_deploy_refuses_a_bundle_breaking_a_rule():
     files = read_directory(ROOT / "workflows")
     files["enterprise_demand.bpmn"] = files["enterprise_demand.bpmn"].replace(
         'serviceTaskOperator id="close_case"', 'serviceTaskOperator id="close_kase"', 1)
-    assert deploy_errors(files, OPERATORS) == [{
+    assert deploy_errors(files, list(OPERATORS)) == [{
         "where": "enterprise_demand.bpmn#close_direct", "file": "enterprise_demand.bpmn",
         "element_id": "close_direct", "message": "操作 close_kase 未注册"}]
 

@@ -146,6 +146,9 @@ def test_service_task_action_and_user_task_form_from_what_exists(person):
     action.select_option("notify_enterprise")
     field(page, "qisu-param-template").wait_for(timeout=5000)  # the parameters of the new action
     assert model(page, "(bo) => bo.extensionElements.values[0].id", "close_direct") == "notify_enterprise"
+    # close_case's `status` is no parameter of notify_enterprise: it goes with the old action
+    assert field(page, "qisu-param-status").count() == 0
+    assert model(page, "(bo) => bo.extensionElements.values[0].parameterList.parameters.length", "close_direct") == 0
 
     select(page, "dispatch")
     user = group(page, "qisu-user-task")

@@ -179,7 +179,17 @@ function serviceTaskGroup(element, injector, catalog) {
     { id: "qisu-action", component: SelectEntry, isEdited: isSelectEntryEdited,
       label: T(catalog, "操作（已注册）", "Action (registered)"),
       getValue: () => name,
-      setValue: (value) => { const { commands, item } = ensure(); commands.push(update(element, item, { id: value })); run(injector, commands); },
+      setValue: (value) => {
+        const { commands, item } = ensure();
+        commands.push(update(element, item, { id: value }));
+        // the parameters the new action does not read go with the old action
+        const chosen = catalog.actions.find((a) => a.name === value);
+        const list = item.parameterList;
+        if (chosen && list && (list.parameters || []).length) {
+          commands.push(update(element, list, { parameters: list.parameters.filter((p) => chosen.params.includes(p.id)) }));
+        }
+        run(injector, commands);
+      },
       getOptions: () => options(catalog.actions.map((a) => a.name), name, catalog) },
   ];
   if (action && action.help) entries.push({ id: "qisu-action-help", component: Note, text: action.help });

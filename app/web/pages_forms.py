@@ -7,25 +7,11 @@ import json
 from flask import jsonify, render_template, request
 
 from . import bp
-from .i18n import EN, gettext
+from app.i18n import gettext
 from .pages_designer import DEPLOY_ROLES, json_action
 from .pages_tasks import _units
 from .schema_form import form_fields, initial_values
 from .common import rt
-
-EN.update({
-    "表单 JSON 无法解析：{error}": "The form's JSON cannot be parsed: {error}",
-    "表单须为 JSON 对象": "The form must be a JSON object",
-    "字段": "Fields", "添加字段": "Add field", "删除": "Remove", "上移": "Move up", "下移": "Move down",
-    "字段名": "Field name", "标题": "Title", "说明": "Help text", "必填": "Required",
-    "选项（每行一项）": "Options (one per line)", "最小值": "Minimum", "最大值": "Maximum",
-    "最短长度": "Minimum length", "最长长度": "Maximum length", "格式": "Format",
-    "在以下情况必填": "Required when", "字段取值为（每行一项）": "that field is one of (one per line)",
-    "文本": "Text", "整数": "Integer", "数字": "Number", "是/否": "Yes/no", "多项文本": "List of texts",
-    "无": "None", "预览（与任务页相同）": "Preview (as on the task page)", "表单编辑器": "Form editor",
-    "原始 JSON": "Raw JSON", "新字段": "New field", "字段名须为字母、数字或下划线，且不重复": "A field name is letters, digits or _, and unique",
-    "表单标题": "Form title", "表单说明": "Form description",
-})
 
 
 @bp.app_template_global("form_editor_texts")

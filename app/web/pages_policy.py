@@ -11,42 +11,14 @@ from app.services.policy import checks
 
 from . import bp
 from .common import page, rt
-from .i18n import EN, gettext
+from app.i18n import gettext
 from .pages_designer import DEPLOY_ROLES, VIEW_ROLES, _bad_body, _body, json_action
-
-EN.update({
-    "检查政策规则": "Check policy rules", "政策规则检查": "Policy check",
-    "政策规则检查 #{id}": "Policy check #{id}",
-    "政策规则检查中…": "Checking the policy rules…",
-    "已完成 {done}/{total} 个场景": "{done}/{total} scenarios done",
-    "准备中…": "Preparing…",
-    "政策规则检查通过：{passed} 个场景全部通过": "Policy check passed: all {passed} scenarios pass",
-    "政策规则检查未通过：{rules}": "Policy check failed: {rules}",
-    "政策规则检查未能完成": "The policy check did not finish",
-    "失败步骤": "Failing step", "信息": "Message", "查看检查详情": "Open the check",
-    "规则": "Rule", "场景": "Scenario", "通过": "Passed", "未通过": "Failed", "检查中": "Checking",
-    "未能完成": "Did not finish",
-    "强制部署（管理员）": "Deploy anyway (admin)", "强制部署理由": "Reason for deploying anyway",
-    "强制部署": "Deploy anyway", "已强制部署为 #{id}": "Deployed anyway as #{id}",
-    "检查的文件": "Files checked", "检查范围": "Rules checked", "全部规则": "Every rule",
-    "检查人": "Checked by", "开始时间": "Started", "结束时间": "Finished", "基于部署": "Based on deployment",
-    "政策规则检查记录": "Policy checks", "设计记录": "Design trail", "动作": "Action", "详情": "Details",
-    "没有修改（检查当前部署）": "No change (the current deployment)",
-    "政策规则检查按 features/ 中的中文场景（P1–P18）在独立的临时数据库中运行草稿：修改的文件加上当前部署的其他文件。检查通过后才能部署。":
-        "The policy check runs the Chinese scenarios of features/ (P1–P18) against the draft — the edited files plus the current deployment's others — in a separate throwaway database. Deploying needs a passed check.",
-    "检查未通过时，管理员可填写理由强制部署；理由记入部署记录和设计记录。":
-        "When the check fails, an admin may deploy anyway with a written reason; it goes into the deployment's record and the design trail.",
-    "请填写理由": "Enter a reason",
-    "确定跳过未通过的政策规则检查并部署？": "Deploy although the policy check failed?",
-    "部署前须通过政策规则检查": "Deploying needs a passed policy check",
-})
 
 ACTIONS = {"policy_check": ("开始政策规则检查", "Policy check started"),
            "policy_check_passed": ("政策规则检查通过", "Policy check passed"),
            "policy_check_failed": ("政策规则检查未通过", "Policy check failed"),
            "policy_check_error": ("政策规则检查未能完成", "Policy check did not finish"),
            "deploy": ("部署", "Deploy"), "policy_override": ("管理员强制部署", "Deployed anyway by an admin")}
-EN.update({zh: en for zh, en in ACTIONS.values()})
 
 
 @bp.app_template_global("policy_check_texts")

@@ -5,10 +5,10 @@ from flask import Blueprint, current_app, make_response, redirect, render_templa
 
 from app.domain.errors import DomainError, TooManyRequests, ValidationFailed
 from app.http.login_limit import guarded_login
+from app.i18n import LANGUAGES, gettext
 from app.services import auth, tasks
 
 from .common import current_user, page, rt
-from app.i18n import LANGUAGES, gettext
 
 bp = Blueprint("auth", __name__)
 

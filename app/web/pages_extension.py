@@ -8,12 +8,12 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.text import normalized, too_long
+from app.i18n import gettext
 from app.services import cases, extensions
 
 from .common import page, rt
 from .extension_offer import REASON_MAX
 from .filters import clause_sep
-from app.i18n import gettext
 from .pages_cases import when
 from .pages_tasks import task_page
 

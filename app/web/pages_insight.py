@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, ValidationError
 from app.api.insight_schemas import TrendArgs, filters_of
 from app.http.errors import flatten_messages
 from app.domain.vocab import CHANNELS, DOMAINS
+from app.i18n import current_language, gettext
 from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
@@ -17,7 +18,6 @@ from app.services.signals.query import MAX_PERIOD_DAYS
 
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon
-from app.i18n import current_language, gettext
 
 bp = Blueprint("insight", __name__)
 

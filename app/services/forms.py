@@ -12,22 +12,22 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from app.domain.errors import ValidationFailed
 from app.domain.text import too_long
-from app.domain.texts import msg
+from app.domain.texts import N_, msg
 
 _CHECKER = FormatChecker()
 
 FORMAT_TEXTS = {
-    "date-time": "格式应为日期时间，如 2026-11-23T10:30:00+08:00",
-    "date": "格式应为日期，如 2026-11-23",
-    "time": "格式应为时间，如 10:30:00+08:00",
-    "email": "格式应为电子邮箱地址",
-    "idn-email": "格式应为电子邮箱地址",
-    "uri": "格式应为网址，如 https://example.cn/",
-    "duration": "格式应为时长，如 P3D",
-    "ipv4": "格式应为 IPv4 地址",
-    "ipv6": "格式应为 IPv6 地址",
-    "hostname": "格式应为主机名",
-    "uuid": "格式应为 UUID",
+    "date-time": N_("格式应为日期时间，如 2026-11-23T10:30:00+08:00"),
+    "date": N_("格式应为日期，如 2026-11-23"),
+    "time": N_("格式应为时间，如 10:30:00+08:00"),
+    "email": N_("格式应为电子邮箱地址"),
+    "idn-email": N_("格式应为电子邮箱地址"),
+    "uri": N_("格式应为网址，如 https://example.cn/"),
+    "duration": N_("格式应为时长，如 P3D"),
+    "ipv4": N_("格式应为 IPv4 地址"),
+    "ipv6": N_("格式应为 IPv6 地址"),
+    "hostname": N_("格式应为主机名"),
+    "uuid": N_("格式应为 UUID"),
 }
 BLANK = "\\S"  # the pattern of a text that may not be blank
 

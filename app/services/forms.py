@@ -63,25 +63,27 @@ def _message(schema: dict, error) -> tuple[str, str]:
     condition = _condition(schema, error) or ""
     if validator == "required":
         missing = error.message.split("'")[1]
-        return (f"{path}.{missing}" if path else missing), f"{condition}必填"
+        # a condition's message is the whole sentence ('满意度为不满意或非常不满意时必填'), in the catalog
+        return (f"{path}.{missing}" if path else missing), \
+            f"{condition}必填" if condition else msg("form.required", "必填")
     if (validator, value) in (("minLength", 1), ("pattern", BLANK)):
-        return path or "_", f"{condition}不能为空"
+        return path or "_", f"{condition}不能为空" if condition else msg("form.blank", "不能为空")
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return (path or ",".join(extra)), "不允许的字段"
+        return (path or ",".join(extra)), msg("form.unknown_field", "不允许的字段")
     texts = {
-        "enum": lambda: "取值须为：" + " / ".join(map(str, value)),
-        "maxLength": lambda: too_long(error.instance, value) or f"长度不能超过 {value}",
-        "minLength": lambda: f"长度不能少于 {value}",
-        "type": lambda: f"类型应为 {value}",
-        "format": lambda: FORMAT_TEXTS.get(value, f"格式应为 {value}"),
-        "pattern": lambda: "格式不正确",
-        "minimum": lambda: f"不能小于 {value}",
-        "maximum": lambda: f"不能大于 {value}",
-        "uniqueItems": lambda: "不能有重复项",
-        "maxItems": lambda: f"最多 {value} 项",
-        "minItems": lambda: f"至少 {value} 项",
-        "const": lambda: f"取值须为 {value}",
+        "enum": lambda: msg("form.enum", "取值须为：{values}", values=" / ".join(map(str, value))),
+        "maxLength": lambda: too_long(error.instance, value) or msg("form.max_length", "长度不能超过 {n}", n=value),
+        "minLength": lambda: msg("form.min_length", "长度不能少于 {n}", n=value),
+        "type": lambda: msg("form.type", "类型应为 {type}", type=value),
+        "format": lambda: FORMAT_TEXTS.get(value) or msg("form.format", "格式应为 {format}", format=value),
+        "pattern": lambda: msg("form.pattern", "格式不正确"),
+        "minimum": lambda: msg("form.minimum", "不能小于 {n}", n=value),
+        "maximum": lambda: msg("form.maximum", "不能大于 {n}", n=value),
+        "uniqueItems": lambda: msg("form.unique_items", "不能有重复项"),
+        "maxItems": lambda: msg("form.max_items", "最多 {n} 项", n=value),
+        "minItems": lambda: msg("form.min_items", "至少 {n} 项", n=value),
+        "const": lambda: msg("form.const", "取值须为 {value}", value=value),
     }
     return path or "_", texts.get(validator, lambda: error.message)()
 

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install translations chromium run serve-prod test test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install translations chromium run serve-prod test test-fast test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -48,6 +48,10 @@ worker: install
 
 test: install chromium
 	$(PY) -m pytest
+
+# Everything but the browser, training and long (fuzz) tests: the loop a developer runs often.
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser and not training"
 
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install

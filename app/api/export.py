@@ -16,8 +16,6 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from app.domain.spreadsheet import neutralise
 from app.i18n import current_language, translate
@@ -41,9 +39,10 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
-def _xlsx_cell(ws, value: Any) -> WriteOnlyCell:
+def _xlsx_cell(ws, value: Any):
     """A typed cell: numbers and dates as such, everything else as a string (data type "s",
     so that no text is ever stored as a formula)."""
+    from openpyxl.cell import WriteOnlyCell
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     if value is not None and not isinstance(value, (int, float, date)):
@@ -64,6 +63,7 @@ def to_csv(columns: Columns, rows: Iterable[dict]) -> bytes:
 
 
 def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> bytes:
+    from openpyxl import Workbook  # on first export: its import costs ~0.5 s at start-up
     book = Workbook(write_only=True)
     ws = book.create_sheet(title=sheet[:31] or "data")
     ws.append([_xlsx_cell(ws, header) for _, header in columns])

@@ -13,7 +13,6 @@ can leave the hard ones out; each case is drawn at most once.
 from __future__ import annotations
 
 from sqlalchemy import case as when, func, select, update
-from scipy.stats import binomtest
 
 from app.clock import iso
 from app.db.models import Case, RoutingAudit, RoutingModel, Unit, User
@@ -164,6 +163,7 @@ def _summary(sampled: int, judged: int, correct: int, auto: int) -> dict:
     low = high = precision = None
     if judged:
         precision = round(correct / judged, 4)
+        from scipy.stats import binomtest  # on first use: scipy costs ~1 s at start-up
         interval = binomtest(correct, judged).proportion_ci(confidence_level=0.95, method="wilson")
         low, high = round(float(interval.low), 4), round(float(interval.high), 4)
     return {"auto": auto, "sampled": sampled, "judged": judged, "pending": sampled - judged,

@@ -22,7 +22,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from scipy.stats import poisson
 from sqlalchemy import case as when, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -69,6 +68,7 @@ def candidates(session, now: datetime, conf: dict) -> list[dict]:
                       "unit_id": unit_id, "observed": int(observed), "baseline": int(base)})
     for item in found:
         item["expected"] = max(item["baseline"] * share, conf["min_expected"])
+        from scipy.stats import poisson  # on first use: scipy costs ~1 s at start-up
         item["p"] = float(poisson.sf(item["observed"] - 1, item["expected"]))
         item["window_start"], item["window_end"] = window_start, now
     return found

@@ -152,7 +152,8 @@ def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     row = current_clock(cmd.session, cmd.case.id, "response")
     window = int(rule_value(data, "return_minutes"))
     if row is not None and cmd.now > row.started_at + timedelta(minutes=window):
-        raise ValidationFailed(fields={"sign_action": [f"已超过退单时限（{window} 分钟），请办理或申请延期"]})
+        raise ValidationFailed(fields={"sign_action": [
+            msg("sign.return_window_passed", "已超过退单时限（{minutes} 分钟），请办理或申请延期", minutes=window)]})
     return {}
 
 
@@ -223,8 +224,11 @@ def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -
 
 def beijing(moment: datetime, note: str = "") -> str:
     """A naive UTC time as a bound reads in a message: '2026-11-23 10:05（北京时间）', with `note`
-    inside the brackets: '（北京时间，当前时限后 7 个工作日）'."""
-    return f"{local(moment):%Y-%m-%d %H:%M}（北京时间{'，' + note if note else ''}）"
+    inside the brackets: '（北京时间，当前时限后 7 个工作日）' (a message, translated where shown)."""
+    time = f"{local(moment):%Y-%m-%d %H:%M}"
+    if note:
+        return msg("time.beijing_note", "{time}（北京时间，{note}）", time=time, note=note)
+    return msg("time.beijing", "{time}（北京时间）", time=time)
 
 
 def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:

@@ -21,3 +21,17 @@ def test_an_error_keeps_its_message_and_field_messages():
                    fields={"number": msg("case.number_not_found", "诉求 {number} 不存在", number="QS-1")})
     assert err.message.code == "case.number_not_found" and str(err) == "诉求 QS-1 不存在"
     assert err.fields["number"][0].params == {"number": "QS-1"}
+
+
+def test_a_message_inside_a_message_is_translated_too(app):
+    from app.i18n import translate
+    from app.services.sla import beijing
+    from datetime import datetime
+    note = msg("extension.working_days_after", "当前时限后 {days} 个工作日", days=7)
+    message = msg("extension.latest", "最晚可延至 {latest}", latest=beijing(datetime(2026, 11, 23, 2, 5), note))
+    assert message == "最晚可延至 2026-11-23 10:05（北京时间，当前时限后 7 个工作日）"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert translate(message) == \
+            "At the latest 2026-11-23 10:05 (Beijing time, 7 working days after the current deadline)"
+    with app.test_request_context(headers={"Accept-Language": "zh"}):
+        assert translate(message) == message

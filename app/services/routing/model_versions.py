@@ -126,7 +126,9 @@ def read_labelled_rows(path_or_text: str, *,
         rows.append(row_number)
     if garbled:
         shown = "、".join(str(n) for n in garbled[:10]) + ("等" if len(garbled) > 10 else "")
-        raise ValidationFailed(fields={"csv": [f"第 {shown} 行{CONTROL_MESSAGE}（共 {len(garbled)} 行）"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.csv_control_chars", "第 {rows} 行{problem}（共 {count} 行）",
+                                                   rows=shown, problem=msg("text.control_chars", CONTROL_MESSAGE),
+                                                   count=len(garbled))]})
     if unknown:
         names = "、".join(f"{k}（{n} 行）" for k, n in unknown.most_common(5))
         raise ValidationFailed(fields={"label": [msg("routing.unknown_labels", "未知的诉求领域：{names}", names=names)]})

@@ -49,7 +49,8 @@ def checked_formats() -> frozenset[str]:
 
 
 def _condition(schema: dict, error) -> str | None:
-    """'满意度为不满意或非常不满意时' when `error` comes from the `then` of an if/then."""
+    """'满意度为不满意或非常不满意' when `error` comes from the `then` of an if/then: a message whose
+    titles and values are messages too, so that every part is shown in the reader's language."""
     path = list(error.schema_path)
     if "then" not in path:
         return None
@@ -64,21 +65,30 @@ def _condition(schema: dict, error) -> str | None:
             values = [sub["const"]]
         if values:
             title = (titles.get(name) or {}).get("title") or name
-            parts.append(f"{title}为{'或'.join(map(str, values))}")
-    return "，".join(parts) + "时" if parts else None
+            parts.append(msg("form.field_is", "{field}为{values}", field=msg("form.text", str(title)),
+                             values=_joined("form.or", "{a}或{b}", [msg("form.text", str(v)) for v in values])))
+    return _joined("form.and", "{a}，{b}", parts) if parts else None
+
+
+def _joined(code: str, template: str, items: list):
+    joined = items[0]
+    for item in items[1:]:
+        joined = msg(code, template, a=joined, b=item)
+    return joined
 
 
 def _message(schema: dict, error) -> tuple[str, str]:
     path = ".".join(str(p) for p in error.absolute_path)
     validator, value = error.validator, error.validator_value
-    condition = _condition(schema, error) or ""
+    condition = _condition(schema, error)
     if validator == "required":
         missing = error.message.split("'")[1]
-        # a condition's message is the whole sentence ('满意度为不满意或非常不满意时必填'), in the catalog
         return (f"{path}.{missing}" if path else missing), \
-            f"{condition}必填" if condition else msg("form.required", "必填")
+            msg("form.required_when", "{condition}时必填", condition=condition) if condition \
+            else msg("form.required", "必填")
     if (validator, value) in (("minLength", 1), ("pattern", BLANK)):
-        return path or "_", f"{condition}不能为空" if condition else msg("form.blank", "不能为空")
+        return path or "_", msg("form.blank_when", "{condition}时不能为空", condition=condition) \
+            if condition else msg("form.blank", "不能为空")
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return (path or ",".join(extra)), msg("form.unknown_field", "不允许的字段")

@@ -35,3 +35,28 @@ def test_a_message_inside_a_message_is_translated_too(app):
             "At the latest 2026-11-23 10:05 (Beijing time, 7 working days after the current deadline)"
     with app.test_request_context(headers={"Accept-Language": "zh"}):
         assert translate(message) == message
+
+
+def _rule_error(app, title: str, language: str) -> str:
+    import pytest
+
+    from app.domain.errors import ValidationFailed
+    from app.i18n import translate
+    from app.services.forms import validate_form
+    schema = {"type": "object", "properties": {"rating": {"title": title, "enum": ["满意", "不满意", "非常不满意"]},
+                                                "reason": {"type": "string", "title": "理由"}},
+              "if": {"properties": {"rating": {"enum": ["不满意", "非常不满意"]}}, "required": ["rating"]},
+              "then": {"required": ["reason"]}}
+    with pytest.raises(ValidationFailed) as refused:
+        validate_form(schema, {"rating": "不满意"})
+    with app.test_request_context(headers={"Accept-Language": language}):
+        return translate(refused.value.fields["reason"][0])
+
+
+def test_a_form_rule_message_is_composed_in_the_readers_language(app):
+    assert _rule_error(app, "满意度", "zh") == "满意度为不满意或非常不满意时必填"
+    # a sentence the catalog holds as a whole keeps the English written for it
+    assert _rule_error(app, "满意度", "en") == \
+        "Required when the rating is 不满意 (dissatisfied) or 非常不满意 (very dissatisfied)"
+    # any other title: composed from the translated title and values
+    assert _rule_error(app, "评价", "en") == "Required when Rating is Dissatisfied or Very dissatisfied"

@@ -22,7 +22,8 @@ AUDIT_READERS = ("supervisor", "analyst", "admin")
 AUDITORS = ("supervisor", "admin")
 # What each stored configuration is, for the people choosing a version.
 CONFIG_LABELS = {"baseline": N_("字符 n-gram 线性 SVM"), "union_svc": N_("字词特征线性 SVM"),
-                 "stacked": N_("两模型集成"), "stacked3": N_("三模型集成")}
+                 "stacked": N_("两模型集成"), "stacked3": N_("三模型集成"),
+                 "fast": N_("快速单模型（演示）")}
 
 
 @bp.app_template_filter("model_config")

@@ -29,12 +29,10 @@ assets: $(DESIGNER_JS)
 
 install: $(VENV)/.installed node_modules/.installed $(DESIGNER_JS)
 
-# Texts shown to users: extract the Chinese source texts (babel.cfg), add new ones to the English
-# catalog, compile it (the .mo is committed). Then write the English of each new `msgstr ""`.
+# Texts shown to users: extract the Chinese source texts (babel.cfg), add the new ones to the
+# English catalog and compile it (the .mo is committed); then write each new empty `msgstr`.
 translations: install
-	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg -o app/i18n/translations/messages.pot . >/dev/null
-	$(VENV)/bin/pybabel update -i app/i18n/translations/messages.pot -d app/i18n/translations -w 100 --no-fuzzy-matching
-	$(VENV)/bin/pybabel compile -d app/i18n/translations
+	PYTHONPATH=. $(PY) -m app.i18n.catalog
 
 # Browser tests drive Debian's chromium (Playwright never downloads a browser here).
 chromium:

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import Forbidden, Unauthorized, ValidationFailed
+from app.domain.texts import msg
 from app.services import auth as auth_service
 
 from .schemas import PasswordIn, TokenIn, TokenOut, UserOut
@@ -45,7 +46,7 @@ def _check_csrf() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRFToken"))
     except (CSRFError, Exception) as err:  # ValidationError from wtforms
-        raise Forbidden("缺少或无效的 CSRF 令牌") from err
+        raise Forbidden(msg("auth.csrf", "缺少或无效的 CSRF 令牌")) from err
 
 
 def login_required(*roles: str):
@@ -119,7 +120,7 @@ class Password(MethodView):
             guarded_login(lambda username, password: auth_service.check_credentials(
                 runtime(), username, password), actor.username, body["current_password"])
         except Unauthorized:
-            raise ValidationFailed(fields={"current_password": ["当前密码不正确"]}) from None
+            raise ValidationFailed(fields={"current_password": [msg("auth.wrong_password", "当前密码不正确")]}) from None
         token = _bearer()
         auth_service.set_password(runtime(), actor.username, body["new_password"],
                                   keep=token if token is not None else session.get("sid"),

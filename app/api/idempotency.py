@@ -13,6 +13,7 @@ from functools import wraps
 from flask import request
 
 from app.domain.errors import BadRequest
+from app.domain.texts import msg
 from app.services import idempotency
 
 from .auth import current_actor, runtime
@@ -36,7 +37,7 @@ def idempotent(status: int):
             if key is None:
                 return view(*args, idem=None, **kwargs)
             if not KEY.match(key):
-                raise BadRequest(fields={HEADER: ["幂等键须为 1–200 个可见 ASCII 字符"]})
+                raise BadRequest(fields={HEADER: [msg("idempotency.key_format", "幂等键须为 1–200 个可见 ASCII 字符")]})
             body = request.get_json(silent=True)
             req = idempotency.IdempotencyRequest(
                 user_id=current_actor().id, key=key, method=request.method, path=request.path,

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 from app.services import knowledge
 
 from .auth import login_required, runtime
@@ -37,5 +38,5 @@ class Article(MethodView):
     def get(self, article_id):
         """One policy answer (知识库条目)."""
         if not re.fullmatch(r"[0-9]{1,9}", article_id):
-            raise NotFound("未找到该知识库条目")
+            raise NotFound(msg("knowledge.not_found", "未找到该知识库条目"))
         return knowledge.get_article(runtime(), int(article_id))

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 from app.services.routing import audit as routing_audit, model_versions, suggestions
 
 from .auth import current_actor, login_required, runtime
@@ -30,7 +31,7 @@ class Suggest(MethodView):
         rt = runtime()
         suggestion = model_versions.suggest_domain(rt, args["text"])
         if suggestion is None:
-            raise NotFound("没有启用的分拨模型")
+            raise NotFound(msg("routing.no_active_model", "没有启用的分拨模型"))
         top3 = [{"domain": d, "confidence": p,
                  "unit": suggestions.suggest_unit(rt, d, args["town"], args["kind"])}
                 for d, p in suggestion["top"]]
@@ -94,12 +95,12 @@ class Judge(MethodView):
         a second verdict is 409. The verdict goes into the case's trail and is its training
         label (判定)."""
         if not re.fullmatch(r"[0-9]{1,9}", audit_id):
-            raise NotFound(f"抽检记录 {audit_id} 不存在")
+            raise NotFound(msg("audit.not_found", "抽检记录 {id} 不存在", id=audit_id))
         return routing_audit.judge(runtime(), current_actor(), int(audit_id), args["verdict"],
                                    args["domain"], args["note"])
 
 
 def _version(version: str) -> int:
     if not re.fullmatch(r"[0-9]{1,9}", version):
-        raise NotFound(f"分拨模型版本 {version} 不存在")
+        raise NotFound(msg("routing.version_not_found", "分拨模型版本 {version} 不存在", version=version))
     return int(version)

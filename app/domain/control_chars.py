@@ -8,7 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-CONTROL_MESSAGE = "不能包含控制字符"
+from .texts import N_
+
+CONTROL_MESSAGE = N_("不能包含控制字符")
 MULTILINE = "\t\n\r"
 # C0, DEL, C1 and surrogates: a quick test before the exact one.
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

@@ -49,10 +49,13 @@ def gettext(text: str, **params) -> str:
 
 def translate(message) -> str:
     """A message in the reader's language: a `Msg`'s template translated, then its parameters
-    (themselves translated when they are messages) filled in; a plain text looked up as it is."""
+    (themselves translated when they are messages) filled in; a plain text looked up as it is.
+    A composed sentence the catalog holds as a whole (a form rule's '…为…时必填') keeps that English."""
     template = getattr(message, "template", None)
     if template is None:
         return gettext(message)
+    if message.params and (whole := gettext(str(message))) != str(message):
+        return whole  # the catalog has this very sentence: its English was written for it
     params = {k: translate(v) if hasattr(v, "template") else v for k, v in message.params.items()}
     return gettext(template, **params) if params else gettext(template)
 

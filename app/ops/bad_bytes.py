@@ -20,10 +20,11 @@ from flask import Flask, current_app, request
 
 from app.domain.control_chars import (CONTROL_MESSAGE, TooDeep, bad_character,
                                       control_character_errors, json_errors)
+from app.domain.texts import N_
 
-DEPTH_MESSAGE = "JSON 嵌套层数超过 {limit} 层"
-REFUSED = "提交的内容不能包含控制字符"
-INVALID_JSON = "请求体不是合法的 JSON"  # as app.http.errors says it
+DEPTH_MESSAGE = N_("JSON 嵌套层数超过 {limit} 层")
+REFUSED = N_("提交的内容不能包含控制字符")
+INVALID_JSON = N_("请求体不是合法的 JSON")  # as app.http.errors says it
 
 
 def request_problem() -> tuple[int, str, dict[str, list[str]]] | None:

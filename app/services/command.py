@@ -13,6 +13,7 @@ from app.db.models import Case, SlaClock
 from app.db.uow import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.errors import ProcessError
+from app.domain.texts import msg
 from app.engine.runner import ProcessFailure
 
 from .runtime import Runtime
@@ -62,8 +63,10 @@ def running(command: Command) -> Iterator[Command]:
     try:
         yield command
     except ProcessFailure as err:
-        where = f"(流程元素 {err.element_id})" if err.element_id else ""
-        raise ProcessError(f"流程执行出错{where}: {err.message}",
+        message = msg("process.failed_at", "流程执行出错(流程元素 {element}): {error}",
+                      element=err.element_id, error=err.message) if err.element_id else \
+            msg("process.failed", "流程执行出错: {error}", error=err.message)
+        raise ProcessError(message,
                            fields={err.element_id or "process": [err.message]}) from err
     finally:
         _current.reset(token)

@@ -62,8 +62,9 @@ def _check_due(rt, clock, requested_due: str, rule_data: dict | None, now) -> da
             msg("extension.not_after_due", "须晚于当前时限 {due}", due=beijing(clock.due_at))]})
     latest, days = latest_allowed(rt, clock.due_at, rule_data)
     if new_due > latest:
+        note = msg("extension.working_days_after", "当前时限后 {days} 个工作日", days=days)
         raise ValidationFailed(fields={"requested_due": [
-            f"最晚可延至 {beijing(latest, f'当前时限后 {days} 个工作日')}"]})
+            msg("extension.latest", "最晚可延至 {latest}", latest=beijing(latest, note))]})
     return new_due
 
 

@@ -10,22 +10,22 @@ from __future__ import annotations
 
 from app.domain.errors import ValidationFailed
 from app.domain.text import too_long
-from app.domain.texts import msg
+from app.domain.texts import N_, msg
 
 _CHECKER = None  # jsonschema's FormatChecker, made on first use (its import costs ~1 s)
 
 FORMAT_TEXTS = {
-    "date-time": "格式应为日期时间，如 2026-11-23T10:30:00+08:00",
-    "date": "格式应为日期，如 2026-11-23",
-    "time": "格式应为时间，如 10:30:00+08:00",
-    "email": "格式应为电子邮箱地址",
-    "idn-email": "格式应为电子邮箱地址",
-    "uri": "格式应为网址，如 https://example.cn/",
-    "duration": "格式应为时长，如 P3D",
-    "ipv4": "格式应为 IPv4 地址",
-    "ipv6": "格式应为 IPv6 地址",
-    "hostname": "格式应为主机名",
-    "uuid": "格式应为 UUID",
+    "date-time": N_("格式应为日期时间，如 2026-11-23T10:30:00+08:00"),
+    "date": N_("格式应为日期，如 2026-11-23"),
+    "time": N_("格式应为时间，如 10:30:00+08:00"),
+    "email": N_("格式应为电子邮箱地址"),
+    "idn-email": N_("格式应为电子邮箱地址"),
+    "uri": N_("格式应为网址，如 https://example.cn/"),
+    "duration": N_("格式应为时长，如 P3D"),
+    "ipv4": N_("格式应为 IPv4 地址"),
+    "ipv6": N_("格式应为 IPv6 地址"),
+    "hostname": N_("格式应为主机名"),
+    "uuid": N_("格式应为 UUID"),
 }
 BLANK = "\\S"  # the pattern of a text that may not be blank
 
@@ -49,7 +49,8 @@ def checked_formats() -> frozenset[str]:
 
 
 def _condition(schema: dict, error) -> str | None:
-    """'满意度为不满意或非常不满意时' when `error` comes from the `then` of an if/then."""
+    """'满意度为不满意或非常不满意' when `error` comes from the `then` of an if/then: a message whose
+    titles and values are messages too, so that every part is shown in the reader's language."""
     path = list(error.schema_path)
     if "then" not in path:
         return None
@@ -64,35 +65,46 @@ def _condition(schema: dict, error) -> str | None:
             values = [sub["const"]]
         if values:
             title = (titles.get(name) or {}).get("title") or name
-            parts.append(f"{title}为{'或'.join(map(str, values))}")
-    return "，".join(parts) + "时" if parts else None
+            parts.append(msg("form.field_is", "{field}为{values}", field=msg("form.text", str(title)),
+                             values=_joined("form.or", "{a}或{b}", [msg("form.text", str(v)) for v in values])))
+    return _joined("form.and", "{a}，{b}", parts) if parts else None
+
+
+def _joined(code: str, template: str, items: list):
+    joined = items[0]
+    for item in items[1:]:
+        joined = msg(code, template, a=joined, b=item)
+    return joined
 
 
 def _message(schema: dict, error) -> tuple[str, str]:
     path = ".".join(str(p) for p in error.absolute_path)
     validator, value = error.validator, error.validator_value
-    condition = _condition(schema, error) or ""
+    condition = _condition(schema, error)
     if validator == "required":
         missing = error.message.split("'")[1]
-        return (f"{path}.{missing}" if path else missing), f"{condition}必填"
+        return (f"{path}.{missing}" if path else missing), \
+            msg("form.required_when", "{condition}时必填", condition=condition) if condition \
+            else msg("form.required", "必填")
     if (validator, value) in (("minLength", 1), ("pattern", BLANK)):
-        return path or "_", f"{condition}不能为空"
+        return path or "_", msg("form.blank_when", "{condition}时不能为空", condition=condition) \
+            if condition else msg("form.blank", "不能为空")
     if validator == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return (path or ",".join(extra)), "不允许的字段"
+        return (path or ",".join(extra)), msg("form.unknown_field", "不允许的字段")
     texts = {
-        "enum": lambda: "取值须为：" + " / ".join(map(str, value)),
-        "maxLength": lambda: too_long(error.instance, value) or f"长度不能超过 {value}",
-        "minLength": lambda: f"长度不能少于 {value}",
-        "type": lambda: f"类型应为 {value}",
-        "format": lambda: FORMAT_TEXTS.get(value, f"格式应为 {value}"),
-        "pattern": lambda: "格式不正确",
-        "minimum": lambda: f"不能小于 {value}",
-        "maximum": lambda: f"不能大于 {value}",
-        "uniqueItems": lambda: "不能有重复项",
-        "maxItems": lambda: f"最多 {value} 项",
-        "minItems": lambda: f"至少 {value} 项",
-        "const": lambda: f"取值须为 {value}",
+        "enum": lambda: msg("form.enum", "取值须为：{values}", values=" / ".join(map(str, value))),
+        "maxLength": lambda: too_long(error.instance, value) or msg("form.max_length", "长度不能超过 {n}", n=value),
+        "minLength": lambda: msg("form.min_length", "长度不能少于 {n}", n=value),
+        "type": lambda: msg("form.type", "类型应为 {type}", type=value),
+        "format": lambda: FORMAT_TEXTS.get(value) or msg("form.format", "格式应为 {format}", format=value),
+        "pattern": lambda: msg("form.pattern", "格式不正确"),
+        "minimum": lambda: msg("form.minimum", "不能小于 {n}", n=value),
+        "maximum": lambda: msg("form.maximum", "不能大于 {n}", n=value),
+        "uniqueItems": lambda: msg("form.unique_items", "不能有重复项"),
+        "maxItems": lambda: msg("form.max_items", "最多 {n} 项", n=value),
+        "minItems": lambda: msg("form.min_items", "至少 {n} 项", n=value),
+        "const": lambda: msg("form.const", "取值须为 {value}", value=value),
     }
     return path or "_", texts.get(validator, lambda: error.message)()
 

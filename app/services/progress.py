@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app.clock import iso
 from app.db.models import AuditEvent, Case, HumanTask, Unit
 from app.domain.actor import Actor
+from app.domain.texts import N_
 
 from .cases import describe_case
 from .runtime import Runtime
@@ -18,19 +19,19 @@ PUBLIC_KEYS = ("number", "status", "status_label", "closed", "current_step", "ch
                "closed_at")
 # Work the enterprise is told about when it is done: task name → what it reads.
 DONE_STEPS = {
-    "sign": "承办单位已签收",
-    "contact": "承办单位已联系企业",
-    "propose": "承办单位已提出解决方案",
-    "reply": "承办单位已办结答复",
-    "co_handle": "协办单位已提交办理意见",
+    "sign": N_("承办单位已签收"),
+    "contact": N_("承办单位已联系企业"),
+    "propose": N_("承办单位已提出解决方案"),
+    "reply": N_("承办单位已办结答复"),
+    "co_handle": N_("协办单位已提交办理意见"),
 }
 # What a step shows of the form it completed (only what is addressed to the enterprise).
 SHOWN_FIELDS = {"propose": "solution", "reply": "reply_text"}
 # Steps the enterprise is told about when they open.
-OPENED_STEPS = {"supervise": "不满意，已转督办员回访督办", "leader_instruction": "已提请领导批示",
-                "supervise_overdue_response": "已超期，转督办员督办",
-                "supervise_overdue_solution": "已超期，转督办员督办",
-                "supervise_overdue_resolution": "已超期，转督办员督办"}
+OPENED_STEPS = {"supervise": N_("不满意，已转督办员回访督办"), "leader_instruction": N_("已提请领导批示"),
+                "supervise_overdue_response": N_("已超期，转督办员督办"),
+                "supervise_overdue_solution": N_("已超期，转督办员督办"),
+                "supervise_overdue_resolution": N_("已超期，转督办员督办")}
 
 
 def progress(rt: Runtime, actor: Actor, number: str) -> dict:
@@ -58,10 +59,10 @@ def _step(case: Case, event: AuditEvent, specs: dict[str, str], units: dict[str,
     after = event.after or {}
     step = text = unit = None
     if event.action == "intake":
-        step = "诉求已受理"
+        step = N_("诉求已受理")
     elif event.action in ("dispatch", "dispatch_override", "auto_dispatch", "redispatch"):
         unit = after.get("unit_name") or units.get(after.get("unit_code"))
-        step = "已转交承办单位办理" if unit is None else f"已转交 {unit} 办理"
+        step = N_("已转交承办单位办理") if unit is None else f"已转交 {unit} 办理"
     elif event.action == "complete_task":
         spec, data = specs.get(event.task_id), after.get("data") or {}
         if spec == "sign" and data.get("sign_action") != "签收":
@@ -71,15 +72,15 @@ def _step(case: Case, event: AuditEvent, specs: dict[str, str], units: dict[str,
     elif event.action == "task_opened":
         step = OPENED_STEPS.get(specs.get(event.task_id))
     elif event.action == "return":
-        step = "承办单位退单，重新派单中"
+        step = N_("承办单位退单，重新派单中")
     elif event.action == "extension_approved":
-        step = "办结时限已延期"
+        step = N_("办结时限已延期")
         text = after.get("due_at")
     elif event.action == "rating":
-        step = "企业已评价"
+        step = N_("企业已评价")
         text = after.get("rating")
     elif event.action == "close":
-        step = "已直接答复并办结" if case.direct_reply and not case.unit_id else "已结案"
+        step = N_("已直接答复并办结") if case.direct_reply and not case.unit_id else N_("已结案")
     if step is None:
         return None
     return {"at": iso(event.at), "step": step, "text": text, "unit": unit}

@@ -12,6 +12,7 @@ from app.db.models import AuditEvent, Case, SlaClock, Unit
 from app.domain.actor import Actor
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.open311 import CODE_TO_DOMAIN, open311_status, service_code
+from app.domain.texts import msg
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 
 from .runtime import Runtime
@@ -25,7 +26,8 @@ STATUSES = ("open", "closed")
 def list_requests(rt: Runtime, actor: Actor, args) -> list[dict]:
     ids = split(args.get("service_request_id"))
     if len(ids) > MAX_RESULTS:
-        raise ValidationFailed(fields={"service_request_id": [f"一次最多查询 {MAX_RESULTS} 件"]})
+        raise ValidationFailed(fields={"service_request_id": [
+            msg("open311.too_many_ids", "一次最多查询 {max} 件", max=MAX_RESULTS)]})
     stmt = select(Case).where(case_filter(actor))
     if ids:  # "This overrides all other arguments."
         stmt = stmt.where(Case.number.in_(ids))
@@ -41,7 +43,7 @@ def get_request(rt: Runtime, actor: Actor, number: str) -> list[dict]:
     with rt.uow() as uow:
         case = uow.session.scalar(select(Case).where(Case.number == number, case_filter(actor)))
         if case is None:
-            raise NotFound(f"service_request_id: 未找到诉求 {number}")
+            raise NotFound(msg("open311.not_found", "service_request_id: 未找到诉求 {number}", number=number))
         return describe(uow.session, [case])
 
 
@@ -77,9 +79,9 @@ def date_range(start: datetime | None, end: datetime | None, now: datetime):
     if end is None:
         end = start + MAX_SPAN
     if end < start:
-        raise ValidationFailed(fields={"end_date": ["结束时间不能早于开始时间"]})
+        raise ValidationFailed(fields={"end_date": [msg("open311.end_before_start", "结束时间不能早于开始时间")]})
     if end - start > MAX_SPAN:
-        raise ValidationFailed(fields={"end_date": ["查询范围不能超过 90 天"]})
+        raise ValidationFailed(fields={"end_date": [msg("open311.range_too_long", "查询范围不能超过 90 天")]})
     return start, end
 
 

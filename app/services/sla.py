@@ -64,8 +64,9 @@ def rule_value(data: dict[str, Any], name: str) -> Any:
     the process data; never a default of our own."""
     value = data.get(name)
     if value is None:
-        message = f"时限规则 sla.dmn 未给出 {name}"
-        raise MissingRuleValue(f"流程执行出错: {message}", fields={"sla.dmn": [message]})
+        message = msg("sla.missing_value", "时限规则 sla.dmn 未给出 {name}", name=name)
+        raise MissingRuleValue(msg("process.failed", "流程执行出错: {error}", error=message),
+                               fields={"sla.dmn": [message]})
     return value
 
 
@@ -158,7 +159,8 @@ def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     row = current_clock(cmd.session, cmd.case.id, "response")
     window = int(rule_value(data, "return_minutes"))
     if row is not None and cmd.now > row.started_at + timedelta(minutes=window):
-        raise ValidationFailed(fields={"sign_action": [f"已超过退单时限（{window} 分钟），请办理或申请延期"]})
+        raise ValidationFailed(fields={"sign_action": [
+            msg("sign.return_window_passed", "已超过退单时限（{minutes} 分钟），请办理或申请延期", minutes=window)]})
     return {}
 
 
@@ -229,8 +231,11 @@ def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -
 
 def beijing(moment: datetime, note: str = "") -> str:
     """A naive UTC time as a bound reads in a message: '2026-11-23 10:05（北京时间）', with `note`
-    inside the brackets: '（北京时间，当前时限后 7 个工作日）'."""
-    return f"{local(moment):%Y-%m-%d %H:%M}（北京时间{'，' + note if note else ''}）"
+    inside the brackets: '（北京时间，当前时限后 7 个工作日）' (a message, translated where shown)."""
+    time = f"{local(moment):%Y-%m-%d %H:%M}"
+    if note:
+        return msg("time.beijing_note", "{time}（北京时间，{note}）", time=time, note=note)
+    return msg("time.beijing", "{time}（北京时间）", time=time)
 
 
 def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:

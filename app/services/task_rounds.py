@@ -7,6 +7,7 @@ from typing import Callable
 
 from app.clock import iso
 from app.db.models import HumanTask
+from app.domain.texts import N_
 from app.domain.vocab import is_dissatisfied
 
 CO_STATUS = {"completed": "submitted", "ready": "pending"}  # otherwise: not_submitted
@@ -138,7 +139,7 @@ def _extension_decided(trail: Trail, event, *_rest) -> None:
         return
     after = event.after or {}
     approved = event.action == "extension_approved"
-    pending |= {"decision": after.get("decision") or ("批准" if approved else "驳回"),
+    pending |= {"decision": after.get("decision") or (N_("批准") if approved else N_("驳回")),
                 "comment": after.get("comment") or None, "decided_at": iso(event.at),
                 "granted_due": after.get("due_at") if approved else None}
 

@@ -5,6 +5,7 @@ from functools import wraps
 
 from flask import current_app, g, redirect, render_template, request, session, url_for
 
+from app.domain.texts import N_
 from app.services import auth
 
 
@@ -27,7 +28,7 @@ def page(*roles: str):
             if actor is None:
                 return redirect(url_for("web.auth.login", next=request.full_path))
             if roles and actor.role not in roles:
-                return render_template("error.html", actor=actor, message="无权访问此页面"), 403
+                return render_template("error.html", actor=actor, message=N_("无权访问此页面")), 403
             return fn(actor, *args, **kwargs)
         wrapper.qisu_login = ("page", roles)  # read by app.ops.bad_bytes_answer
         return wrapper

@@ -5,11 +5,11 @@ from flask import flash, redirect, url_for
 
 from app.demo.data import TOWNS
 from app.domain.errors import DomainError, ValidationFailed
+from app.i18n import gettext
 from app.services import catalog, intake
 
 from . import bp
 from .common import rt
-from app.i18n import gettext
 
 
 @bp.app_context_processor

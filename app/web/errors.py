@@ -10,12 +10,13 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.domain.texts import N_
 from app.http.errors import handle_http_exception, handle_unexpected
 
 log = logging.getLogger("qisu.web")
 NOT_PAGES = ("/api/", "/open311/", "/vendor/", "/static/")
-PAGE_NOT_FOUND = "页面不存在，请检查地址"
-STALE_FORM = "页面已过期，请刷新后重新提交"
+PAGE_NOT_FOUND = N_("页面不存在，请检查地址")
+STALE_FORM = N_("页面已过期，请刷新后重新提交")
 
 
 def wants_page() -> bool:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import g
 
+from app.i18n import gettext
 from app.services import cases
 
 from .common import rt
 from .filters import clause_sep
-from app.i18n import gettext
 
 REASON_MAX = 1000
 

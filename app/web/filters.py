@@ -6,10 +6,10 @@ from flask_wtf.csrf import generate_csrf
 
 from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES, CLOCKS, KIND_LABELS_EN, KINDS, MATTER_CLASSES
+from app.i18n import current_language, gettext
 
 from . import bp
 from .common import current_user
-from app.i18n import current_language, gettext
 
 
 KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter

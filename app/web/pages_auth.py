@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, session, url_for
 
 from app.domain.errors import DomainError, TooManyRequests, ValidationFailed
+from app.domain.texts import N_
 from app.http.login_limit import guarded_login
+from app.i18n import LANGUAGES, gettext
 from app.services import auth, tasks
 
 from .common import current_user, page, rt
-from app.i18n import LANGUAGES, gettext
 
 bp = Blueprint("auth", __name__)
 
@@ -71,7 +72,7 @@ def account_password(actor):
     if request.method == "POST":
         form = request.form
         if form.get("new_password", "") != form.get("confirm_password", ""):
-            errors["confirm_password"] = ["两次输入的新密码不一致"]
+            errors["confirm_password"] = [N_("两次输入的新密码不一致")]
         try:
             guarded_login(lambda username, password: auth.check_credentials(rt(), username, password),
                           actor.username, form.get("current_password", ""))
@@ -79,7 +80,7 @@ def account_password(actor):
             return render_template("auth/account_password.html", actor=actor, errors={}, done=False,
                                    error=gettext("登录失败次数过多，请稍后再试")), 429, err.headers
         except DomainError:
-            errors["current_password"] = ["当前密码不正确"]
+            errors["current_password"] = [N_("当前密码不正确")]
         if not errors:
             try:
                 auth.set_password(rt(), actor.username, form.get("new_password", ""),

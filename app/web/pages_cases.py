@@ -9,49 +9,50 @@ from flask import Blueprint, render_template
 from app.clock import SHANGHAI
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
+from app.domain.texts import N_
 from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
+from app.i18n import current_language, gettext
 from app.services import cases, catalog, diagram, progress
 
 from .common import page, rt
 from .filters import list_sep
-from app.i18n import current_language, gettext
 
 bp = Blueprint("cases", __name__)
 
 # What each recorded action is called on the page (P16: who did what, when).
 ACTION_LABELS = {
-    "intake": "受理", "task_opened": "生成待办", "claim": "认领任务", "unclaim": "取消认领",
-    "complete_task": "办理", "dispatch": "派单", "dispatch_override": "改派",
-    "redispatch": "转办", "clocks_started": "开始计时", "clocks_resumed": "恢复计时",
-    "urge": "催办", "overdue": "超期", "timer_fired": "时限到达", "return": "退单",
-    "co_timeout": "协办超时", "extension_requested": "申请延期", "extension_approved": "批准延期",
-    "extension_rejected": "驳回延期", "rating": "评价", "close": "结案",
-    "auto_dispatch": "自动派单", "routing_audit": "分拨抽检", "classify": "智能识别领域",
-    "timer_faulted": "定时器故障", "timer_retried": "重试定时器",
+    "intake": N_("受理"), "task_opened": N_("生成待办"), "claim": N_("认领任务"), "unclaim": N_("取消认领"),
+    "complete_task": N_("办理"), "dispatch": N_("派单"), "dispatch_override": N_("改派"),
+    "redispatch": N_("转办"), "clocks_started": N_("开始计时"), "clocks_resumed": N_("恢复计时"),
+    "urge": N_("催办"), "overdue": N_("超期"), "timer_fired": N_("时限到达"), "return": N_("退单"),
+    "co_timeout": N_("协办超时"), "extension_requested": N_("申请延期"), "extension_approved": N_("批准延期"),
+    "extension_rejected": N_("驳回延期"), "rating": N_("评价"), "close": N_("结案"),
+    "auto_dispatch": N_("自动派单"), "routing_audit": N_("分拨抽检"), "classify": N_("智能识别领域"),
+    "timer_faulted": N_("定时器故障"), "timer_retried": N_("重试定时器"),
 }
 # Labels of recorded values that are not form fields.
 VALUE_LABELS = {
-    "direct_reply": "直接答复", "kb_article": "引用知识库",
-    "unit_name": "承办单位名称", "suggested_unit": "建议承办单位", "town": "镇街", "role": "办理角色", "clock": "时限", "due_at": "到期",
-    "status": "状态", "comment": "评价意见", "dissatisfied_rounds": "不满意轮次",
-    "response": "响应时限", "solution": "方案时限", "resolution": "办结时限",
-    "reason": "理由", "requested_due": "申请期限", "channel": "渠道", "kind": "类型",
-    "domain": "领域", "description": "诉求内容", "enterprise": "企业", "number": "诉求编号",
+    "direct_reply": N_("直接答复"), "kb_article": N_("引用知识库"),
+    "unit_name": N_("承办单位名称"), "suggested_unit": N_("建议承办单位"), "town": N_("镇街"), "role": N_("办理角色"), "clock": N_("时限"), "due_at": N_("到期"),
+    "status": N_("状态"), "comment": N_("评价意见"), "dissatisfied_rounds": N_("不满意轮次"),
+    "response": N_("响应时限"), "solution": N_("方案时限"), "resolution": N_("办结时限"),
+    "reason": N_("理由"), "requested_due": N_("申请期限"), "channel": N_("渠道"), "kind": N_("类型"),
+    "domain": N_("领域"), "description": N_("诉求内容"), "enterprise": N_("企业"), "number": N_("诉求编号"),
     # sent by a third-party app through Open311 (app/open311/)
-    "address": "地址", "address_id": "地址编号", "lat": "纬度", "long": "经度",
-    "media_url": "图片链接", "email": "邮箱", "device_id": "设备编号", "account_id": "应用账号",
+    "address": N_("地址"), "address_id": N_("地址编号"), "lat": N_("纬度"), "long": N_("经度"),
+    "media_url": N_("图片链接"), "email": N_("邮箱"), "device_id": N_("设备编号"), "account_id": N_("应用账号"),
     # P4 classifier (classify, dispatch) and its sample audit
-    "label": "识别领域", "confidence": "置信度", "score": "自动派单评分", "auto": "评分达到阈值",
-    "threshold": "自动派单阈值", "top": "前三建议", "model_version": "模型版本",
-    "predicted_domain": "模型识别领域", "domain_overridden": "改动了识别领域", "verdict": "判定",
-    "unit_code": "承办单位", "co_units": "协办单位",
+    "label": N_("识别领域"), "confidence": N_("置信度"), "score": N_("自动派单评分"), "auto": N_("评分达到阈值"),
+    "threshold": N_("自动派单阈值"), "top": N_("前三建议"), "model_version": N_("模型版本"),
+    "predicted_domain": N_("模型识别领域"), "domain_overridden": N_("改动了识别领域"), "verdict": N_("判定"),
+    "unit_code": N_("承办单位"), "co_units": N_("协办单位"),
 }
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 HIDDEN_KEYS = {"before", "lane", "lateness_s", "clocks"}
 # Values shown by their label: key → {code: (Chinese, English)}.
 CODED_VALUES = {"channel": CHANNELS, "matter_class": MATTER_CLASSES, "clock": CLOCKS, "role": ROLES,
                 "status": CASE_STATUSES,
-                "verdict": {"correct": ("领域正确", "Domain right"), "wrong": ("领域错误", "Domain wrong")}}
+                "verdict": {"correct": (N_("领域正确"), "Domain right"), "wrong": (N_("领域错误"), "Domain wrong")}}
 UNIT_KEYS = {"unit_code", "suggested_unit", "co_units", "unit"}   # unit codes shown by their names
 SHARES = {"confidence", "score", "threshold"}                      # probabilities, shown as percentages
 

@@ -8,60 +8,60 @@ from functools import wraps
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
+from app.domain.texts import N_
 from app.engine.bundle import file_kind
+from app.i18n import current_language, gettext
 from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
 from .common import current_user, page, rt
-from app.i18n import current_language, gettext
 
 bp = Blueprint("designer", __name__)
 
 VIEW_ROLES = ("designer", "admin")
 DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
 CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
-KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": "表单（JSON Schema）"}
+KIND_LABELS = {"bpmn": N_("流程（BPMN）"), "dmn": N_("决策表（DMN）"), "form": N_("表单（JSON Schema）")}
 
 # The designer's texts with full-width punctuation, and the modeler's messages.
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
-# in words; a tag not listed shows as it is.
+# in words (English in the catalog); a tag not listed shows as it is.
 ELEMENT_TYPES = {
-    "definitions": ("定义", "Definitions"), "process": ("流程", "Process"),
-    "collaboration": ("协作", "Collaboration"), "participant": ("池（参与者）", "Pool (participant)"),
-    "laneSet": ("泳道集", "Lane set"), "lane": ("泳道", "Lane"),
-    "task": ("任务", "Task"), "userTask": ("用户任务", "User task"), "serviceTask": ("服务任务", "Service task"),
-    "scriptTask": ("脚本任务", "Script task"), "businessRuleTask": ("业务规则任务", "Business rule task"),
-    "manualTask": ("手工任务", "Manual task"), "sendTask": ("发送任务", "Send task"),
-    "receiveTask": ("接收任务", "Receive task"), "callActivity": ("调用活动", "Call activity"),
-    "subProcess": ("子流程", "Sub-process"),
-    "exclusiveGateway": ("排他网关", "Exclusive gateway"), "parallelGateway": ("并行网关", "Parallel gateway"),
-    "inclusiveGateway": ("包容网关", "Inclusive gateway"), "eventBasedGateway": ("事件网关", "Event-based gateway"),
-    "sequenceFlow": ("顺序流", "Sequence flow"), "startEvent": ("开始事件", "Start event"),
-    "endEvent": ("结束事件", "End event"), "boundaryEvent": ("边界事件", "Boundary event"),
-    "intermediateCatchEvent": ("中间捕获事件", "Intermediate catch event"),
-    "intermediateThrowEvent": ("中间抛出事件", "Intermediate throw event"),
-    "timerEventDefinition": ("定时事件", "Timer event"), "errorEventDefinition": ("错误事件", "Error event"),
-    "signalEventDefinition": ("信号事件", "Signal event"), "messageEventDefinition": ("消息事件", "Message event"),
-    "terminateEventDefinition": ("终止事件", "Terminate event"), "error": ("错误", "Error"),
-    "signal": ("信号", "Signal"), "message": ("消息", "Message"),
-    "textAnnotation": ("文本注释", "Text annotation"), "association": ("关联", "Association"),
-    "inputDataItem": ("多实例输入项", "Multi-instance input item"),
-    "outputDataItem": ("多实例输出项", "Multi-instance output item"),
-    "decision": ("决策", "Decision"), "decisionTable": ("决策表", "Decision table"),
-    "input": ("决策表输入列", "Decision table input"), "output": ("决策表输出列", "Decision table output"),
-    "inputExpression": ("输入表达式", "Input expression"), "rule": ("决策表规则", "Decision table rule"),
-    "inputEntry": ("规则条件", "Rule condition"), "outputEntry": ("规则结果", "Rule result"),
-    "inputData": ("输入数据", "Input data"), "literalExpression": ("字面表达式", "Literal expression"),
-    "property": ("表单字段", "Form field"), "schema": ("表单设置", "Form settings"),
+    "definitions": N_("定义"), "process": N_("流程"),
+    "collaboration": N_("协作"), "participant": N_("池（参与者）"),
+    "laneSet": N_("泳道集"), "lane": N_("泳道"),
+    "task": N_("任务"), "userTask": N_("用户任务"), "serviceTask": N_("服务任务"),
+    "scriptTask": N_("脚本任务"), "businessRuleTask": N_("业务规则任务"),
+    "manualTask": N_("手工任务"), "sendTask": N_("发送任务"),
+    "receiveTask": N_("接收任务"), "callActivity": N_("调用活动"),
+    "subProcess": N_("子流程"),
+    "exclusiveGateway": N_("排他网关"), "parallelGateway": N_("并行网关"),
+    "inclusiveGateway": N_("包容网关"), "eventBasedGateway": N_("事件网关"),
+    "sequenceFlow": N_("顺序流"), "startEvent": N_("开始事件"),
+    "endEvent": N_("结束事件"), "boundaryEvent": N_("边界事件"),
+    "intermediateCatchEvent": N_("中间捕获事件"),
+    "intermediateThrowEvent": N_("中间抛出事件"),
+    "timerEventDefinition": N_("定时事件"), "errorEventDefinition": N_("错误事件"),
+    "signalEventDefinition": N_("信号事件"), "messageEventDefinition": N_("消息事件"),
+    "terminateEventDefinition": N_("终止事件"), "error": N_("错误"),
+    "signal": N_("信号"), "message": N_("消息"),
+    "textAnnotation": N_("文本注释"), "association": N_("关联"),
+    "inputDataItem": N_("多实例输入项"),
+    "outputDataItem": N_("多实例输出项"),
+    "decision": N_("决策"), "decisionTable": N_("决策表"),
+    "input": N_("决策表输入列"), "output": N_("决策表输出列"),
+    "inputExpression": N_("输入表达式"), "rule": N_("决策表规则"),
+    "inputEntry": N_("规则条件"), "outputEntry": N_("规则结果"),
+    "inputData": N_("输入数据"), "literalExpression": N_("字面表达式"),
+    "property": N_("表单字段"), "schema": N_("表单设置"),
 }
-
 
 
 @bp.app_template_filter("element_type")
 def element_type(tag: str | None) -> str:
     """'userTask' → '用户任务' (or 'User task'): an element type of the diff in words."""
     words = ELEMENT_TYPES.get(tag or "")
-    return gettext(words[0]) if words else (tag or "")
+    return gettext(words) if words else (tag or "")
 
 
 @bp.app_template_filter("designer_time")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from app.domain.text import normalized
+from app.domain.texts import N_
 from app.domain.vocab import DOMAINS
 from app.services import cases, catalog, tasks
 
@@ -63,7 +64,7 @@ def my_submit(actor):
                    "domain": values["domain"] or None, "town": values["town"] or None,
                    "contact_name": values["contact_name"] or None,
                    "contact_phone": values["contact_phone"] or None, "channel": "web"}
-        done, errors = submit_demand(actor, payload, "诉求已提交，受理短信将发送到联系电话。")
+        done, errors = submit_demand(actor, payload, N_("诉求已提交，受理短信将发送到联系电话。"))
         if done:
             return done
     else:

@@ -8,12 +8,13 @@ from flask import Blueprint, flash, g, redirect, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
 from app.domain.text import normalized, too_long
+from app.domain.texts import N_
+from app.i18n import gettext
 from app.services import cases, extensions
 
 from .common import page, rt
 from .extension_offer import REASON_MAX
 from .filters import clause_sep
-from app.i18n import gettext
 from .pages_cases import when
 from .pages_tasks import task_page
 
@@ -31,9 +32,9 @@ def request_extension(actor, number):
     reason = normalized(form.get("reason")).strip()
     errors: dict[str, list[str]] = {}
     if not LOCAL_MINUTE.fullmatch(due):
-        errors["requested_due"] = ["请填写新的办结时限"]
+        errors["requested_due"] = [N_("请填写新的办结时限")]
     if not reason:
-        errors["reason"] = ["请填写延期理由"]
+        errors["reason"] = [N_("请填写延期理由")]
     elif message := too_long(reason, REASON_MAX):
         errors["reason"] = [message]
     if not errors:

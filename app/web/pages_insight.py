@@ -8,8 +8,10 @@ from flask import Blueprint, render_template, request
 from marshmallow import EXCLUDE, ValidationError
 
 from app.api.insight_schemas import TrendArgs, filters_of
+from app.domain.texts import N_
 from app.http.errors import flatten_messages
 from app.domain.vocab import CHANNELS, DOMAINS
+from app.i18n import current_language, gettext
 from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 from app.services.insight.filters import Filters
@@ -17,7 +19,6 @@ from app.services.signals.query import MAX_PERIOD_DAYS
 
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon
-from app.i18n import current_language, gettext
 
 bp = Blueprint("insight", __name__)
 
@@ -25,9 +26,9 @@ ROLES = ("leader", "supervisor", "analyst", "admin")
 DEFAULT_DAYS = 30
 PERIOD_FIELDS = {"_", "from", "to"}
 
-FIELD_LABELS = {"from": "起始日期", "to": "截止日期", "unit": "承办单位", "town": "镇街",
-                "kind": "类型", "domain": "领域", "channel": "渠道", "red_list": "红名单",
-                "granularity": "趋势粒度", "start": "起始日期", "end": "截止日期", "limit": "条数"}
+FIELD_LABELS = {"from": N_("起始日期"), "to": N_("截止日期"), "unit": N_("承办单位"), "town": N_("镇街"),
+                "kind": N_("类型"), "domain": N_("领域"), "channel": N_("渠道"), "red_list": N_("红名单"),
+                "granularity": N_("趋势粒度"), "start": N_("起始日期"), "end": N_("截止日期"), "limit": N_("条数")}
 
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.text import normalized
+from app.domain.texts import N_
 from app.domain.vocab import DOMAINS
 from app.services import enterprises, knowledge
 from app.services.routing import model_versions, suggestions
@@ -100,12 +101,12 @@ def intake_page(actor):
         if values["kb_article_id"]:   # a tampered id is refused by the service as not an integer
             payload["kb_article_id"] = int(values["kb_article_id"]) \
                 if ARTICLE_ID.fullmatch(values["kb_article_id"]) else values["kb_article_id"]
-    done, errors = submit_demand(actor, payload, "已直接答复并办结" if action == "direct"
-                                 else "已受理，等待派单", direct=action == "direct")
+    done, errors = submit_demand(actor, payload, N_("已直接答复并办结") if action == "direct"
+                                 else N_("已受理，等待派单"), direct=action == "direct")
     if done:
         return done
     if not values["credit_code"] and "credit_code" in errors:
-        errors["credit_code"] = ["请先查询并选择企业"]   # on this page the card does that
+        errors["credit_code"] = [N_("请先查询并选择企业")]   # on this page the card does that
     kb_query = (request.form.get("kb_q") or "").strip()[:200]
     return render_template("intake/intake.html", **_context(values, errors), action=action, query="", matches=None,
                            kb_query=kb_query, articles=knowledge.search(rt(), kb_query) if kb_query else None), 422

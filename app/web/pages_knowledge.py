@@ -5,10 +5,10 @@ from flask import Blueprint, render_template, request
 
 from app.domain.errors import DomainError
 from app.domain.vocab import DOMAINS
+from app.i18n import gettext
 from app.services import knowledge
 
 from .common import page, rt
-from app.i18n import gettext
 
 bp = Blueprint("knowledge", __name__)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError, ValidationFailed
+from app.domain.texts import N_
 from app.domain.vocab import DOMAINS
+from app.i18n import gettext
 from app.services.routing import audit as routing_audit, model_versions
 
 from .common import page, rt
 from .filters import colon
-from app.i18n import gettext
 
 bp = Blueprint("routing", __name__)
 
@@ -20,9 +21,9 @@ MANAGERS = ("admin",)
 AUDIT_READERS = ("supervisor", "analyst", "admin")
 AUDITORS = ("supervisor", "admin")
 # What each stored configuration is, for the people choosing a version.
-CONFIG_LABELS = {"baseline": "字符 n-gram 线性 SVM", "union_svc": "字词特征线性 SVM",
-                 "stacked": "两模型集成", "stacked3": "三模型集成",
-                 "fast": "快速单模型（演示）"}
+CONFIG_LABELS = {"baseline": N_("字符 n-gram 线性 SVM"), "union_svc": N_("字词特征线性 SVM"),
+                 "stacked": N_("两模型集成"), "stacked3": N_("三模型集成"),
+                 "fast": N_("快速单模型（演示）")}
 
 
 @bp.app_template_filter("model_config")
@@ -146,7 +147,7 @@ def judge(actor, audit_id):
                     else url_for("web.routing.routing_audit"))
 
 
-VERDICT_LABELS = {"correct": "领域正确", "wrong": "领域错误"}
+VERDICT_LABELS = {"correct": N_("领域正确"), "wrong": N_("领域错误")}
 
 
 def _refused(form: str, err: ValidationFailed, **values: str) -> dict:

@@ -7,10 +7,10 @@ from marshmallow import ValidationError
 from app.api.signals_schemas import ProblemArgs
 from app.domain.errors import DomainError, NotFound
 from app.domain.vocab import CHANNELS, DOMAINS
+from app.i18n import current_language, gettext
 from app.services.signals import query, surges
 
 from .common import page, rt
-from app.i18n import current_language, gettext
 from .filters import KIND_PAIRS, list_sep
 from .pages_insight import choices, date_type, labelled
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from app.domain.errors import DomainError, NotFound, ValidationFailed
+from app.domain.texts import N_
+from app.i18n import gettext
 from app.services import cases, catalog, tasks
 from app.services.routing import suggestions
 
 from .common import page, rt
-from app.i18n import gettext
 from .extension_offer import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 
 bp = Blueprint("tasks", __name__)
 
-SCOPES = {"all": "全部", "mine": "我的", "group": "待认领"}
-SORTS = {"created_at": "按优先级", "due_at": "按时限"}
+SCOPES = {"all": N_("全部"), "mine": N_("我的"), "group": N_("待认领")}
+SORTS = {"created_at": N_("按优先级"), "due_at": N_("按时限")}
 PER_PAGE = 50
 SOON_SECONDS = 4 * 3600  # the supervisors' "due soon" horizon
 
@@ -104,13 +105,13 @@ def _claim_action(actor, task_id: str, action, done_message: str):
 @bp.route("/tasks/<task_id>/claim", methods=["POST"])
 @page()
 def task_claim(actor, task_id):
-    return _claim_action(actor, task_id, tasks.claim, "已认领任务")
+    return _claim_action(actor, task_id, tasks.claim, N_("已认领任务"))
 
 
 @bp.route("/tasks/<task_id>/unclaim", methods=["POST"])
 @page()
 def task_unclaim(actor, task_id):
-    return _claim_action(actor, task_id, tasks.unclaim, "已取消认领")
+    return _claim_action(actor, task_id, tasks.unclaim, N_("已取消认领"))
 
 
 def _units() -> list[tuple[str, str]]:
@@ -124,7 +125,7 @@ def _user_name(user_id: int | None) -> str | None:
 def _after_completion(runtime, actor, number: str, title: str):
     """On to the next step of the same case when the user has one, else back to the list (the
     enterprise: to its case's progress, not a staff queue); the message names the case."""
-    done = "已提交{task}：{number}" if actor.role == "enterprise" else "已办理：{number} {task}"
+    done = N_("已提交{task}：{number}") if actor.role == "enterprise" else N_("已办理：{number} {task}")
     flash(gettext(done).format(number=number, task=gettext(title)), "success")
     if actor.role == "enterprise":
         return redirect(url_for("web.cases.case_view", number=number))
@@ -178,7 +179,7 @@ def task_page(actor, task_id: str, posted: bool = False):
         if errors and status == 200:
             status = 422
     elif posted:
-        errors, status = {"_": ["任务已不在待办状态"]}, 409
+        errors, status = {"_": [N_("任务已不在待办状态")]}, 409
     known = {f["name"] for f in fields}
     general = [m for key, messages in errors.items() if key not in known for m in messages]
     clocks = current_clocks(case.get("clocks") or [])   # an enterprise's view has none (P17)

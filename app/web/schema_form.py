@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.clock import SHANGHAI, local
 from app.domain.text import normalized
+from app.domain.texts import N_
 from app.domain.vocab import MATTER_CLASSES, RATING_LABELS_EN, KIND_LABELS_EN
 
 from app.i18n import current_language, gettext
@@ -182,12 +183,12 @@ def parse_form(schema: dict | None, fields: list[dict], form) -> tuple[dict, dic
             try:
                 data[name] = to_iso(raw)
             except ValueError:
-                errors[name] = ["时间格式不正确"]
+                errors[name] = [N_("时间格式不正确")]
         elif widget == "number":
             try:
                 data[name] = int(raw) if props.get(name, {}).get("type") == "integer" else float(raw)
             except ValueError:
-                errors[name] = ["须为数字"]
+                errors[name] = [N_("须为数字")]
         else:
             data[name] = raw
     return data, errors

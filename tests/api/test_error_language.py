@@ -40,3 +40,24 @@ def test_a_message_with_values_has_its_code_and_parameters_in_every_language(api
         assert error["message"] == text
         assert error["message_code"] == "case.number_not_found"
         assert error["params"] == {"number": "QS-NOPE"}
+
+
+def _intake(client, **fields):
+    from tests.support import csrf
+    data = {"csrf_token": csrf(client, "/intake"), "credit_code": ENTERPRISES[0]["credit_code"],
+            "kind": "咨询", "domain": "劳动和社会保障", "town": "", "matter_class": "general",
+            "description": "企业咨询社保缴费基数如何确定", "contact_name": "王经理",
+            "contact_phone": "13800138000", "direct_reply": "", "kb_article_id": "", "action": "dispatch"}
+    return client.post("/intake", data=data | fields)
+
+
+def test_a_page_shows_a_message_with_values_in_the_readers_language(app):
+    from tests.support import logged_in
+    client = logged_in(app, "agent1")
+    name = "王" * 51
+    chinese = _intake(client, contact_name=name).get_data(as_text=True)
+    assert "不能超过 50 字（现有 51 字），请删减" in chinese
+    client.get("/lang/en")
+    english = _intake(client, contact_name=name).get_data(as_text=True)
+    assert "At most 50 characters (now 51); please shorten it" in english
+    assert "现有" not in english

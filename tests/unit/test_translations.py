@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
-from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "app/i18n/translations/en/LC_MESSAGES/messages.po"
+from app.i18n.catalog import PO, source_texts
+
 MO = PO.with_suffix(".mo")
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
@@ -26,15 +23,7 @@ def catalog():
 @pytest.fixture(scope="module")
 def sources() -> dict[str, str]:
     """Source text → where it is first used, as `pybabel extract -F babel.cfg` finds them."""
-    with (ROOT / "babel.cfg").open() as f:
-        method_map, options_map = parse_mapping_cfg(f)
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, options_map):
-        for text in message if isinstance(message, tuple) else (message,):
-            if text:
-                found.setdefault(text, f"{filename}:{lineno}")
-    return found
+    return source_texts()
 
 
 def test_every_source_text_has_english(catalog, sources):

@@ -11,6 +11,7 @@ import csv
 
 from app.domain.errors import ValidationFailed
 from app.domain.spreadsheet import neutralise
+from app.domain.texts import msg
 from app.routing_model import DEFAULT_CONFIG, suspect_labels
 from app.routing_model.review import DEFAULT_MAX_LABEL_PROBA
 
@@ -27,13 +28,14 @@ def review_labels(rt: Runtime, csv_path: str | None = None, from_cases: bool = F
     "suggested", "label_proba", "suggested_proba", "text"}, ...]} — the least likely label first.
     ``ref`` is ``csv:<row>`` for a row of the CSV (header = row 1), the case number for a closed case."""
     if not 0.0 < max_label_proba <= 1.0:
-        raise ValidationFailed(fields={"max_label_proba": ["须在 0 和 1 之间"]})
+        raise ValidationFailed(fields={"max_label_proba": [msg("review.proba_range", "须在 0 和 1 之间")]})
     check_config(config)
     texts, labels, refs, sources = labelled_examples(rt, csv_path, from_cases)
     try:
         suspects = suspect_labels(texts, labels, config, max_label_proba=max_label_proba)
     except ValueError as err:  # too few examples per domain, a single domain
-        raise ValidationFailed(fields={"training_data": [f"训练数据不足：{err}"]}) from None
+        raise ValidationFailed(fields={"training_data": [
+            msg("routing.too_little_data", "训练数据不足：{reason}", reason=str(err))]}) from None
     return {"n_examples": len(texts), "sources": sources, "config": config,
             "max_label_proba": max_label_proba,
             "suspects": [{"ref": refs[s.index], "label": s.label, "suggested": s.suggested,
@@ -52,4 +54,5 @@ def write_review_csv(path: str, suspects: list[dict]) -> None:
             writer.writerows({key: neutralise(value) for key, value in row.items()}
                              for row in suspects)
     except OSError as err:
-        raise ValidationFailed(fields={"out": [f"无法写入文件：{err.strerror}"]}) from None
+        raise ValidationFailed(fields={"out": [
+            msg("file.unwritable", "无法写入文件：{reason}", reason=err.strerror)]}) from None

@@ -21,6 +21,7 @@ from app.clock import iso
 from app.db.models import Case, RoutingAudit, RoutingModel
 from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.texts import msg
 from app.domain.vocab import DOMAINS
 from app.routing_model import CONFIG_NAMES, DEFAULT_CONFIG  # the model itself: on first use
 from app.routing_model.promise import audit_verdict, promise_of
@@ -102,12 +103,13 @@ def read_labelled_rows(path_or_text: str, *,
             with open(path_or_text, encoding="utf-8-sig") as handle:
                 content = handle.read(MAX_CSV_BYTES + 1)
         except OSError as err:
-            raise ValidationFailed(fields={"csv": [f"无法读取文件：{err.strerror}"]}) from None
+            raise ValidationFailed(fields={"csv": [
+                msg("file.unreadable", "无法读取文件：{reason}", reason=err.strerror)]}) from None
     if len(content) > MAX_CSV_BYTES:
-        raise ValidationFailed(fields={"csv": ["文件过大（上限 50 MB）"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.csv_too_large", "文件过大（上限 50 MB）")]})
     reader = csv.DictReader(io.StringIO(content))
     if not reader.fieldnames or not {"text", "label"} <= set(reader.fieldnames):
-        raise ValidationFailed(fields={"csv": ["CSV 须包含 text 和 label 两列"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.csv_columns", "CSV 须包含 text 和 label 两列")]})
     texts, labels, rows, unknown, garbled = [], [], [], Counter(), []
     for row_number, row in enumerate(reader, start=2):
         text, label = (row.get("text") or "").strip(), (row.get("label") or "").strip()
@@ -124,10 +126,12 @@ def read_labelled_rows(path_or_text: str, *,
         rows.append(row_number)
     if garbled:
         shown = "、".join(str(n) for n in garbled[:10]) + ("等" if len(garbled) > 10 else "")
-        raise ValidationFailed(fields={"csv": [f"第 {shown} 行{CONTROL_MESSAGE}（共 {len(garbled)} 行）"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.csv_control_chars", "第 {rows} 行{problem}（共 {count} 行）",
+                                                   rows=shown, problem=msg("text.control_chars", CONTROL_MESSAGE),
+                                                   count=len(garbled))]})
     if unknown:
         names = "、".join(f"{k}（{n} 行）" for k, n in unknown.most_common(5))
-        raise ValidationFailed(fields={"label": [f"未知的诉求领域：{names}"]})
+        raise ValidationFailed(fields={"label": [msg("routing.unknown_labels", "未知的诉求领域：{names}", names=names)]})
     return texts, labels, rows
 
 
@@ -151,7 +155,8 @@ def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
 
 def check_config(config: str) -> None:
     if config not in CONFIG_NAMES:
-        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIG_NAMES))}"]})
+        raise ValidationFailed(fields={"config": [msg("routing.unknown_config", "未知的模型配置 {config}；可选：{configs}",
+                                                      config=config, configs="、".join(sorted(CONFIG_NAMES)))]})
 
 
 def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
@@ -159,7 +164,7 @@ def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
     """(texts, labels, where each comes from, sources) of the training data: the CSV's rows
     (``csv:<row>``, the header being row 1) and/or the closed cases (their numbers)."""
     if not csv_path and not from_cases:
-        raise ValidationFailed(fields={"csv": ["请指定训练数据：CSV 文件或已办结工单"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.no_training_data", "请指定训练数据：CSV 文件或已办结工单")]})
     texts, labels, refs, sources = [], [], [], []
     if csv_path:
         texts, labels, rows = read_labelled_rows(csv_path)
@@ -187,7 +192,8 @@ def train(rt: Runtime, csv_path: str | None = None, from_cases: bool = False, *,
         classifier.fit(texts, labels)
         classifier.choose_threshold(texts, labels, target_precision=target_precision)
     except ValueError as err:  # too few examples per domain, a single domain, ...
-        raise ValidationFailed(fields={"training_data": [f"训练数据不足：{err}"]}) from None
+        raise ValidationFailed(fields={"training_data": [
+            msg("routing.too_little_data", "训练数据不足：{reason}", reason=str(err))]}) from None
     blob = classifier.to_bytes()
     with rt.uow() as uow:
         row = RoutingModel(
@@ -214,11 +220,11 @@ def _activate(session, row: RoutingModel) -> None:
 def activate(rt: Runtime, version: int, threshold: float | None = None) -> dict:
     """Make `version` the active model; optionally override its auto-dispatch threshold."""
     if threshold is not None and not 0.0 < threshold <= 1.0:
-        raise ValidationFailed(fields={"threshold": ["阈值须在 (0, 1] 之间"]})
+        raise ValidationFailed(fields={"threshold": [msg("routing.threshold_range", "阈值须在 (0, 1] 之间")]})
     with rt.uow() as uow:
         row = uow.session.get(RoutingModel, version)
         if row is None:
-            raise NotFound(f"分拨模型版本 {version} 不存在")
+            raise NotFound(msg("routing.version_not_found", "分拨模型版本 {version} 不存在", version=version))
         if threshold is not None:
             row.metrics = dict(row.metrics) | {"cv_threshold": row.threshold,
                                                "threshold_source": "manual"}
@@ -316,16 +322,16 @@ def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict
     from app.routing_model import evaluate
     texts, labels = read_labelled_csv(csv_path)
     if not texts:
-        raise ValidationFailed(fields={"csv": ["CSV 中没有可用的行"]})
+        raise ValidationFailed(fields={"csv": [msg("routing.csv_empty", "CSV 中没有可用的行")]})
     with rt.uow() as uow:
         if version is None:
             row = uow.session.scalar(select(RoutingModel).where(RoutingModel.active))
             if row is None:
-                raise NotFound("没有启用的分拨模型；请指定 --version")
+                raise NotFound(msg("routing.no_active_model_cli", "没有启用的分拨模型；请指定 --version"))
         else:
             row = uow.session.get(RoutingModel, version)
             if row is None:
-                raise NotFound(f"分拨模型版本 {version} 不存在")
+                raise NotFound(msg("routing.version_not_found", "分拨模型版本 {version} 不存在", version=version))
         classifier = MODELS.get(row)
         classifier.threshold = float(row.threshold)
         version, config, promise = row.id, row.config, promise_of(row.metrics)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.clock import SHANGHAI, local
 from app.db.models import Unit
 from app.domain.errors import ValidationFailed
+from app.domain.texts import msg
 
 from ..runtime import Runtime
 from .common_problems import ProblemQuery, common_problems
@@ -31,13 +32,13 @@ def problem_query(rt: Runtime, args: dict) -> ProblemQuery:
     """The ProblemQuery of validated arguments: dates in Beijing time, the unit by its code."""
     start, end = period(rt.clock.now(), args)
     if start > end:
-        raise ValidationFailed(fields={"start": "起始日期不能晚于截止日期"})
+        raise ValidationFailed(fields={"start": msg("period.start_after_end", "起始日期不能晚于截止日期")})
     unit_id = None
     if args.get("unit"):
         with rt.uow() as uow:
             unit_id = uow.session.scalar(select(Unit.id).where(Unit.code == args["unit"]))
         if unit_id is None:
-            raise ValidationFailed(fields={"unit": f"未知的承办单位：{args['unit']}"})
+            raise ValidationFailed(fields={"unit": msg("unit.unknown_name", "未知的承办单位：{unit}", unit=args["unit"])})
     return ProblemQuery(start=_utc(start), end=_utc(end + timedelta(days=1)),
                         town=args.get("town") or None, domain=args.get("domain"),
                         kind=args.get("kind"), unit_id=unit_id, channel=args.get("channel"),

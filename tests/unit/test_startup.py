@@ -4,6 +4,7 @@ bench/startup.py (no timed assertions here); these tests keep what makes it fast
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,16 @@ def test_migrate_on_a_new_database_logs_in_one_format_without_the_old_schema_war
     assert lines, "alembic reports the migrations it runs"
     assert not [line for line in lines if line.lstrip().startswith("{")], "a JSON line in a text log"
     assert all(" INFO " in line or " WARNING " in line for line in lines), lines[:5]
+
+
+def test_a_command_does_not_deploy_the_workflows_on_start_up(tmp_path):
+    env = _env(tmp_path, QISU_LOG_FORMAT="text")
+    for command in (["migrate"], ["faulted-timers"]):
+        run = subprocess.run([sys.executable, "-m", "flask", "qisu", *command], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "qisu.db") as db:
+        assert db.execute("select count(*) from deployments").fetchone() == (0,)
 
 
 @pytest.mark.parametrize("argv, expected", [

@@ -35,6 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import API_BLUEPRINTS
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # bearer tokens; session use of the API checks CSRF itself
+    from .i18n import init_i18n
+    init_i18n(app)
     from .web import bp as web_bp
     from .web.errors import init_page_errors
     app.register_blueprint(web_bp)

@@ -1,7 +1,9 @@
 """CSV and XLSX export of any table the insight pages and API show (P18).
 
 A table is a list of (key, header) columns and a list of row dicts; the headers are the user-facing
-(Chinese) column titles. CSV is UTF-8 with a BOM so that Excel opens it correctly. Text that a spreadsheet would run as a
+Chinese column titles (gettext source texts). An export follows the reader's language as the page
+does (the page's download link sends the same `lang` cookie and Accept-Language): on an English
+page, headers, file name and the vocabulary in cells (kinds, domains, notes) are in English. CSV is UTF-8 with a BOM so that Excel opens it correctly. Text that a spreadsheet would run as a
 formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`
 (app/domain/spreadsheet.py), and XLSX text cells are always strings, never formulas.
 """
@@ -16,6 +18,7 @@ from urllib.parse import quote
 from flask import Response
 
 from app.domain.spreadsheet import neutralise
+from app.i18n import current_language, translate
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,7 +31,9 @@ EXPORT_CONTENT = {"text/csv": {"schema": {"type": "string"}},
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
-        value = "、".join(str(v) for v in value)
+        value = ("、" if current_language() == "zh" else ", ").join(str(translate(v)) for v in value)
+    elif isinstance(value, str):
+        value = translate(value)  # a term of the vocabulary; free text has no entry and stays
     elif isinstance(value, dict):
         value = "; ".join(f"{k}={v}" for k, v in value.items())
     return neutralise(value)
@@ -72,6 +77,8 @@ def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> byte
 def export_response(columns: Columns, rows: Iterable[dict], fmt: str, filename: str) -> Response:
     """A download of the table as `filename`.csv or .xlsx (fmt must be one of EXPORT_FORMATS)."""
     rows = list(rows)
+    columns = [(key, translate(header)) for key, header in columns]
+    filename = translate(filename)
     if fmt == "xlsx":
         body, mimetype = to_xlsx(columns, rows, sheet=filename), XLSX_MIME
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from app.domain.errors import ValidationFailed
 from app.domain.text import too_long
+from app.domain.texts import msg
 
 _CHECKER = None  # jsonschema's FormatChecker, made on first use (its import costs ~1 s)
 
@@ -98,10 +99,10 @@ def _message(schema: dict, error) -> tuple[str, str]:
 
 def validate_form(schema: dict | None, data: dict) -> dict:
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"data": ["表单数据必须是对象"]})
+        raise ValidationFailed(fields={"data": [msg("form.not_object", "表单数据必须是对象")]})
     if schema is None:
         if data:
-            raise ValidationFailed(fields={"data": ["此任务不接受表单数据"]})
+            raise ValidationFailed(fields={"data": [msg("form.no_data", "此任务不接受表单数据")]})
         return {}
     fields: dict[str, list[str]] = {}
     for error in _validator(schema).iter_errors(data):

@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.clock import iso, local
 from app.db.models import Case, OutboxMessage, SurgeAlert, Unit, User
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 from app.services.messages import TEMPLATES
 
 DEFAULTS = {"window_days": 3, "baseline_days": 28, "max_p": 0.001, "min_count": 5,
@@ -189,7 +190,7 @@ def acknowledge(rt, alert_id: int, actor) -> dict:
         s = uow.session
         alert = s.get(SurgeAlert, alert_id)
         if alert is None:
-            raise NotFound("未找到该预警")
+            raise NotFound(msg("surge.not_found", "未找到该预警"))
         if alert.acknowledged_at is None:
             alert.acknowledged_at = rt.clock.now()
             alert.acknowledged_by = actor.id

@@ -6,18 +6,28 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install translations chromium run serve-prod test test-fast test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets translations chromium run serve-prod test test-fast test-pg lint-imports check-policy bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# A checkout whose node_modules is a link to another checkout's (a git worktree sharing packages)
+# must not run `npm ci` through it: npm would empty the shared directory. Install there instead.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@if [ -L node_modules ]; then echo "node_modules links to $$(readlink node_modules): run npm ci there"; \
+	else npm ci --no-audit --no-fund --loglevel=error && touch $@; fi
 
-install: $(VENV)/.installed node_modules/.installed
+# The BPMN designer's modeler (bpmn-js + properties panel, lint, minimap, token simulation) is
+# bundled from app/web/assets/designer by esbuild (about 1 s); the bundle is not committed.
+DESIGNER_JS := app/web/static/dist/designer-modeler.js
+$(DESIGNER_JS): node_modules/.installed $(wildcard app/web/assets/designer/*)
+	npm run --silent build
+
+assets: $(DESIGNER_JS)
+
+install: $(VENV)/.installed node_modules/.installed $(DESIGNER_JS)
 
 # Texts shown to users: extract the Chinese source texts (babel.cfg), add new ones to the English
 # catalog, compile it (the .mo is committed). Then write the English of each new `msgstr ""`.
@@ -52,6 +62,11 @@ test-fast: install
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install
 	$(VENV)/bin/lint-imports
+
+# The policy scenarios (P1–P18) against workflows/ with DIR's files in place (issue 19 §5);
+# exit 1 when a scenario fails. `make check-policy DIR=path/to/draft`
+check-policy: install
+	$(FLASK) qisu check-policy $(DIR)
 
 test-pg: install chromium
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest

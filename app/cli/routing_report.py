@@ -2,9 +2,17 @@
 (issue 22 §3) — the promise of the threshold, and the figures on labelled demands."""
 from __future__ import annotations
 
+import unicodedata
+
 VERDICTS = {"kept": "kept: the precision measured here reaches the target",
             "watch": "BELOW the target, but these demands cannot tell yet (the interval reaches it)",
             "broken": "ALERT: below the promise (the whole 95% interval is under the target)"}
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns (a Chinese character takes two)."""
+    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(1, width - used)
 
 
 def _pct(value: float | None, digits: int = 1) -> str:
@@ -43,7 +51,7 @@ def eval_report(m: dict) -> list[str]:
     if m.get("promise_verdict"):
         lines.append(f"  {VERDICTS[m['promise_verdict']]}")
     lines.append(f"CPU ms per demand  {m['cpu_ms_per_demand']:.1f} (wall {m['ms_per_demand']:.1f})")
-    lines.append(f"per domain         {'precision':>9} {'recall':>7} {'demands':>8}")
+    lines.append(f"{'per domain':<18}{'precision':>9} {'recall':>7} {'demands':>8}")
     for domain, row in m["per_domain"].items():
-        lines.append(f"  {domain:<16}{row['precision']:>9.3f} {row['recall']:>7.3f} {row['n']:>8}")
+        lines.append(f"  {_padded(domain, 16)}{row['precision']:>9.3f} {row['recall']:>7.3f} {row['n']:>8}")
     return lines

@@ -280,5 +280,7 @@ def test_an_audit_below_the_promise_raises_an_alert_on_the_models_page(version, 
     assert model["audit"]["ci_high"] < 0.97 and model["promise_verdict"] == "broken"
     html = logged_in(app, "admin1").get("/routing/models").get_data(as_text=True)
     assert re.search(r'role="alert"><strong>抽检精确率低于承诺', html)
+    audit_page = logged_in(app, "supervisor1").get(f"/routing/audit?version={version}").get_data(as_text=True)
+    assert re.search(r'role="alert"><strong>抽检精确率低于承诺', audit_page)  # where supervisors judge too
     english = logged_in(app, "admin1").get("/routing/models", headers={"Accept-Language": "en"})
     assert "The audit breaks the promise" in english.get_data(as_text=True)

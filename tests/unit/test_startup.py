@@ -4,6 +4,8 @@ bench/startup.py (no timed assertions here); these tests keep what makes it fast
 from __future__ import annotations
 
 import os
+import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -40,7 +42,18 @@ def test_migrate_on_a_new_database_logs_in_one_format_without_the_old_schema_war
     lines = [line for line in run.stderr.splitlines() if line.strip()]
     assert lines, "alembic reports the migrations it runs"
     assert not [line for line in lines if line.lstrip().startswith("{")], "a JSON line in a text log"
-    assert all(" INFO " in line or " WARNING " in line for line in lines), lines[:5]
+    records = [line for line in lines if re.match(r"\d{4}-\d\d-\d\d \d\d:", line)]  # (a message may
+    assert records and all(" INFO " in r or " WARNING " in r for r in records), lines[:5]  # span lines)
+
+
+def test_a_command_does_not_deploy_the_workflows_on_start_up(tmp_path):
+    env = _env(tmp_path, QISU_LOG_FORMAT="text")
+    for command in (["migrate"], ["faulted-timers"]):
+        run = subprocess.run([sys.executable, "-m", "flask", "qisu", *command], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-2000:]
+    with sqlite3.connect(tmp_path / "qisu.db") as db:
+        assert db.execute("select count(*) from deployments").fetchone() == (0,)
 
 
 @pytest.mark.parametrize("argv, expected", [
@@ -68,3 +81,17 @@ def test_the_startup_benchmark_runs():
     assert run.returncode == 0, run.stderr[-2000:]
     assert "flask qisu --help" in run.stdout and "CPU" in run.stdout
     assert "heavy libraries imported by create_app(): none" in run.stdout
+
+
+@pytest.mark.slow
+def test_make_run_says_what_each_step_does_and_how_long_it_usually_takes(tmp_path):
+    env = _env(tmp_path, QISU_DEMO_SERVE="0", ROUTING_DATA=str(tmp_path / "none.csv"))
+    env.pop("QISU_LOG_FORMAT", None)  # the demo logs as text unless told otherwise
+    run = subprocess.run(["bin/run-demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    assert run.returncode == 0, run.stderr[-2000:]
+    steps = re.findall(r"^\[(\d)/7\] (.+?)(?: \(usually (.+)\))?$", run.stdout, re.M)
+    assert [n for n, _, _ in steps] == ["1", "2", "3", "4", "5", "6"], run.stdout
+    assert all(usual for n, _, usual in steps if n != "4")   # every step says its usual duration
+    assert "without a domain classifier" in run.stdout      # no training data: said, not failed
+    assert run.stdout.count("done in") == 5
+    assert not [line for line in run.stderr.splitlines() if line.lstrip().startswith("{")]

@@ -32,6 +32,9 @@ class Command:
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
     _clocks: list | None = None  # the case's SLA clock rows, read once per command
+    # (task id, due) of the engine's waiting timers when the command loaded the workflow; the
+    # timer rows mirror them (projection), so an unchanged set needs no read of the rows.
+    timers_before: frozenset | None = None
 
     @property
     def session(self):

@@ -145,6 +145,8 @@ def _project_timers(command, workflow) -> None:
     announced_events = dict(command.timer_events)
     command.timer_events.clear()
     waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
+    if not announced_events and command.timers_before == timer_keys(waiting.values()):
+        return  # the same timers wait, with the same due times: their rows are already so
     with session.no_autoflush:
         rows = {row.task_id: row for row in session.scalars(
             select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
@@ -168,3 +170,7 @@ def _project_timers(command, workflow) -> None:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,
                               status="waiting"))
 
+
+def timer_keys(views) -> frozenset:
+    """What the timer rows mirror of the engine's waiting timers: (task id, due time)."""
+    return frozenset((view.task_id, view.due_at) for view in views)

@@ -203,7 +203,8 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
     workflow = rt.runner.load(bundle, state.state)
-    command = Command(uow, rt, actor, case, now, workflow, state, open_rows)
+    command = Command(uow, rt, actor, case, now, workflow, state, open_rows,
+                      timers_before=projection.timer_keys(rt.runner.waiting_timers(workflow)))
     with running(command):  # the form rules read the clocks through the command too
         form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,
                          form_data)

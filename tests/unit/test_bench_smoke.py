@@ -38,3 +38,8 @@ def test_worklist_bench_lists_tasks_at_two_levels():
     out = _run("bench/worklist.py", "--smoke")
     assert "50 open tasks city-wide" in out and "unit /tasks page" in out, out
     assert "total 10" in out, out  # the unit's share of 50 open tasks, counted through the API
+
+
+def test_parallel_intake_bench_submits_through_the_api():
+    out = _run("bench/parallel_intake.py", "--smoke")
+    assert "1 client(s) × 3: 3 intakes" in out and "errors 0" in out, out

@@ -18,36 +18,12 @@ from app.services.analytics.model import Scope
 
 from .common import page, rt
 from .filters import KIND_PAIRS
-from .i18n import EN
 from .pages_insight import DEFAULT_DAYS, PERIOD_FIELDS, _period_text, _today, choices, date_type, labelled
 
 bp = Blueprint("analytics", __name__)
 ROLES = ("leader", "supervisor", "analyst", "admin", "designer")
 
-EN.update({
-    "流程分析": "Process analytics", "流程热力图": "Process heat map", "路径变体": "Variants",
-    "合规性": "Conformance", "时限规则模拟": "Deadline what-if", "部署": "Deployment",
-    "跨版本汇总（图示为当前部署）": "All versions (drawn on the current deployment)",
-    "元素": "Element", "名称": "Name", "诉求数": "Cases", "经过次数": "Passes", "当前待办": "Open now",
-    "停留中位数": "Median time", "停留 P90": "P90 time", "超时": "Breached", "超时占比": "Breached share",
-    "顺序流": "Sequence flow", "图例": "Legend", "经过诉求越多颜色越深；红框：超时占比 ≥ 10%。":
-        "The more cases passed, the darker; red border: breached share ≥ 10%.",
-    "路径": "Path", "占比": "Share", "办理时长中位数": "Median lead time", "满意率": "Satisfaction",
-    "查看诉求": "Show cases", "该变体的诉求": "Cases of this variant", "直接答复（无待办环节）":
-        "Direct reply (no user task)", "受理时间": "Taken", "办结时间": "Closed", "评价": "Rating",
-    "检查诉求": "Cases checked", "符合模型": "Fit the model", "偏离模型": "Deviate",
-    "首个偏离": "First deviation", "旧版本": "Older version", "当前模型中没有此环节": "Not in the current model",
-    "模型不允许从此前的环节到达": "The model does not lead here from the steps before",
-    "重复办理（模型不允许）": "Repeated (the model does not allow it)",
-    "时限规则草稿（sla.dmn）": "Draft deadline table (sla.dmn)", "模拟": "Replay",
-    "现行": "Today", "草稿": "Draft", "预警前完成": "Met", "预警后完成": "Warned", "超期": "Breached",
-    "响应时限": "Response", "方案时限": "Solution", "办结时限": "Resolution", "承办单位": "Unit",
-    "领域": "Domain", "已结束的时限": "Finished clocks", "全部": "All", "查询": "Search",
-    "小时": "h", "分钟": "min", "天": "d", "编号": "Number", "正在加载流程图…": "Loading the diagram…",
-})
 
-REASONS = {"not_in_model": "当前模型中没有此环节", "unexpected": "模型不允许从此前的环节到达",
-           "repeated": "重复办理（模型不允许）"}
 
 
 def _parse(runtime):
@@ -86,7 +62,7 @@ def _context(runtime, scope, errors):
 
 def duration(seconds) -> str:
     """Seconds as the page reads them: '45 分钟', '3.5 小时', '2.1 天'."""
-    from .i18n import gettext
+    from app.i18n import gettext
     if seconds is None:
         return "—"
     if seconds < 3600:
@@ -132,7 +108,7 @@ def conformance_page(actor):
     if context["bad_period"]:
         return render_template("analytics/conformance.html", data=None, **context), 422
     data = conformance.conformance(runtime, scope, limit=200)
-    return render_template("analytics/conformance.html", data=data, reasons=REASONS, **context)
+    return render_template("analytics/conformance.html", data=data, **context)
 
 
 @bp.route("/analytics/what-if", methods=["GET", "POST"], endpoint="what_if")

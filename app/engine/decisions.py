@@ -1,5 +1,6 @@
-"""DMN decision tables of a deployment, evaluated outside a running case and checked for the hit
-policy they declare.
+"""DMN decision tables of a deployment, evaluated outside a running case (the intake's routing
+hint: `evaluate`; what-if replays: `decider`, `table_decider` for a draft file) and checked for
+the hit policy they declare (`policy_errors`, `aggregation_errors`, at deploy).
 
 SpiffWorkflow 3.2 evaluates a table as follows (`SpiffWorkflow.dmn.engine.DMNEngine`): UNIQUE
 stops at the first matching rule without checking that no other rule matches; COLLECT gathers
@@ -159,12 +160,23 @@ def _may_both_match(a: str | None, b: str | None) -> bool:
 
 # -- what-if replays (process analytics, issue 21) -------------------------------------------
 
-def decider(bundle, decision_id: str, script_engine):
-    """A function inputs -> outputs of the business rule task calling `decision_id`."""
-    engine = _engine(bundle, decision_id)
+class DecisionNotFound(LookupError):
+    """No business rule task of the bundle has that id or calls that decision."""
+
+
+def decider(bundle, name: str, script_engine):
+    """A function inputs -> outputs of a business rule task: the task with id `name` (e.g.
+    "sla_rule") or the one calling decision `name` (e.g. "sla")."""
+    engine = None
+    for process in (bundle.spec, *bundle.subprocess_specs.values()):
+        task_spec = process.task_specs.get(name)
+        engine = getattr(task_spec, "dmnEngine", None) if task_spec is not None else None
+        if engine is not None:
+            break
+    engine = engine or _engine(bundle, name)
     if engine is None:
-        raise LookupError(decision_id)
-    return lambda data: dict(engine.result(_DecisionInput(decision_id, dict(data), script_engine)))
+        raise DecisionNotFound(name)
+    return lambda data: dict(engine.result(_DecisionInput(name, dict(data), script_engine)))
 
 
 def table_decider(filename: str, dmn_xml: str, decision_id: str, script_engine):

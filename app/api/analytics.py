@@ -1,6 +1,8 @@
 """Process analytics (issue 21): figures per BPMN element and flow, variants, conformance and
 what-if on the deadline table, with the insight dashboard's filters (period, unit, town, kind,
-domain, channel, red_list) and a deployment. Tables download as CSV/XLSX with `format`."""
+domain, channel, red_list) and a deployment. Tables download as CSV/XLSX with `format`.
+As for the insight endpoints, a period whose start is after its end or that spans more than
+3,660 days, and an unknown unit code, answer 422 with the field named; an unknown deployment 404."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -43,7 +45,8 @@ class Elements(MethodView):
     @blp.arguments(AnalyticsArgs, location="query")
     @blp.doc(security=SECURITY, responses=_file_doc(ElementsOut))
     def get(self, args):
-        """Per BPMN element: cases, passes, median and p90 time spent, breached (元素热力)."""
+        """Per BPMN element: cases, passes, median and p90 time spent, breached (元素热力).
+        422: a period whose start is after its end or longer than 3,660 days, an unknown unit."""
         result = elements.elements(runtime(), scope_of(args))
         return _answer(args, ELEMENT_COLUMNS, ElementsOut().dump(result), "元素热力")
 
@@ -54,7 +57,8 @@ class Flows(MethodView):
     @blp.arguments(AnalyticsArgs, location="query")
     @blp.doc(security=SECURITY, responses=_file_doc(FlowsOut))
     def get(self, args):
-        """Per sequence flow: how many times and in how many cases it was taken (顺序流)."""
+        """Per sequence flow: how many times and in how many cases it was taken (顺序流).
+        422: a period whose start is after its end or longer than 3,660 days, an unknown unit."""
         result = elements.flows(runtime(), scope_of(args))
         return _answer(args, FLOW_COLUMNS, FlowsOut().dump(result), "顺序流")
 
@@ -65,7 +69,8 @@ class Variants(MethodView):
     @blp.arguments(VariantArgs, location="query")
     @blp.doc(security=SECURITY, responses=_file_doc(VariantsOut))
     def get(self, args):
-        """The distinct paths cases took, by count (路径变体)."""
+        """The distinct paths cases took, by count (路径变体).
+        422: a period whose start is after its end or longer than 3,660 days, an unknown unit."""
         result = variants.variants(runtime(), scope_of(args), args["limit"])
         return _answer(args, VARIANT_COLUMNS, VariantsOut().dump(result), "路径变体")
 
@@ -77,7 +82,8 @@ class VariantCases(MethodView):
     @blp.response(200, VariantCasesOut)
     @blp.doc(security=SECURITY)
     def get(self, args, variant):
-        """The cases of one variant, newest first (变体诉求)."""
+        """The cases of one variant, newest first (变体诉求).
+        422: a period whose start is after its end or longer than 3,660 days, an unknown unit."""
         return variants.variant_cases(runtime(), scope_of(args), variant, args["limit"])
 
 
@@ -88,7 +94,8 @@ class Conformance(MethodView):
     @blp.response(200, ConformanceOut)
     @blp.doc(security=SECURITY)
     def get(self, args):
-        """Cases whose trail does not fit the current model, with the first deviation (合规性)."""
+        """Cases whose trail does not fit the current model, with the first deviation (合规性).
+        422: a period whose start is after its end or longer than 3,660 days, an unknown unit."""
         return conformance.conformance(runtime(), scope_of(args), args["limit"])
 
 
@@ -101,5 +108,7 @@ class WhatIf(MethodView):
     @blp.doc(security=SECURITY)
     def post(self, args, body):
         """Replay a draft sla.dmn against the period's finished deadline clocks: met, warned and
-        breached per clock, unit and domain, beside today's figures (时限规则模拟)."""
+        breached per clock, unit and domain, beside today's figures (时限规则模拟).
+        422 at `sla_dmn`: a table that does not parse, fails the sandbox check, raises or has no
+        rule for a replayed case; 422 for the period and unit as the GET endpoints."""
         return what_if.what_if(runtime(), scope_of(args), body["sla_dmn"])

@@ -9,7 +9,7 @@ NONNEG = validate.Range(min=0)
 
 
 class AnalyticsArgs(InsightArgs):
-    deployment = fields.Integer(validate=validate.Range(min=1, error="须为正整数"),
+    deployment = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1, error="须为 1–2147483647 的整数"),
                                 metadata={"description": "部署编号;不给则跨版本汇总,图示为当前部署"})
 
 

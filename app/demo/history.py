@@ -94,7 +94,7 @@ def _deadlines(rt: Runtime, deployment_id: int):
     `start_clocks` computes them from the deployment's sla.dmn."""
     from app.engine.decisions import decider
     with rt.uow() as uow:
-        decide = decider(rt.specs.get(uow.session, deployment_id), "sla_rule", rt.runner.script_engine)
+        decide = decider(rt.specs.get(uow.session, deployment_id), "sla", rt.runner.script_engine)
     calendar, answers = rt.settings["calendar"], {}
 
     def deadlines(red, matter, kind, start):

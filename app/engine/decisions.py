@@ -18,12 +18,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
-from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
-from .bundle import BundleError, BundleParser, _check_scripts
-from .xml import XmlRejected, parse_xml
+from .xml import parse_xml
 
 # The hit policies whose result SpiffWorkflow 3.2 computes as the DMN standard defines it.
 HONOURED = ("UNIQUE", "FIRST", "COLLECT")
@@ -47,39 +44,6 @@ class _DecisionInput:
         self.data = data
         self.workflow = SimpleNamespace(script_engine=script_engine)
         self.task_spec = SimpleNamespace(bpmn_id=decision_id, bpmn_name=decision_id)
-
-
-class DecisionNotFound(LookupError):
-    pass
-
-
-def decider(bundle, task_id: str, script_engine):
-    """A function inputs -> outputs of the business rule task `task_id` of `bundle`."""
-    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
-        task_spec = spec.task_specs.get(task_id)
-        if isinstance(task_spec, BusinessRuleTaskMixin):
-            engine = task_spec.dmnEngine
-            return lambda inputs: dict(engine.result(_DecisionInput(task_id, dict(inputs), script_engine)))
-    raise DecisionNotFound(task_id)
-
-
-def table_decider(filename: str, dmn_xml: str, decision_id: str, script_engine):
-    """A function inputs -> outputs of decision `decision_id` in one DMN file (a draft), without
-    parsing the whole bundle; its expressions pass the same sandbox check as a deployment's."""
-    try:
-        root = parse_xml(dmn_xml)
-    except XmlRejected as err:
-        raise BundleError(str(err), filename) from err
-    _check_scripts(filename, root)
-    parser = BundleParser()
-    try:
-        parser.add_dmn_xml(root, filename=filename)
-        engine = parser.get_engine(decision_id, None)
-    except ValidationException as err:
-        raise BundleError(str(err).split("\n")[0], filename) from err
-    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
-        raise BundleError(f"决策表解析失败: {err}", filename) from err
-    return lambda inputs: dict(engine.result(_DecisionInput(decision_id, dict(inputs), script_engine)))
 
 
 def _engines(bundle):
@@ -192,3 +156,48 @@ def _may_both_match(a: str | None, b: str | None) -> bool:
         return ast.literal_eval(a) == ast.literal_eval(b)
     except (ValueError, SyntaxError):
         return False  # an expression (a range, a list…): not compared
+
+
+# -- what-if replays (process analytics, issue 21) -------------------------------------------
+
+class DecisionNotFound(LookupError):
+    """No business rule task of the bundle has that id or calls that decision."""
+
+
+def decider(bundle, name: str, script_engine):
+    """A function inputs -> outputs of a business rule task: the task with id `name` (e.g.
+    "sla_rule") or the one calling decision `name` (e.g. "sla")."""
+    engine = None
+    for process in (bundle.spec, *bundle.subprocess_specs.values()):
+        task_spec = process.task_specs.get(name)
+        engine = getattr(task_spec, "dmnEngine", None) if task_spec is not None else None
+        if engine is not None:
+            break
+    engine = engine or _engine(bundle, name)
+    if engine is None:
+        raise DecisionNotFound(name)
+    return lambda data: dict(engine.result(_DecisionInput(name, dict(data), script_engine)))
+
+
+def table_decider(filename: str, dmn_xml: str, decision_id: str, script_engine):
+    """A function inputs -> outputs of decision `decision_id` in one DMN file (a draft), without
+    parsing the whole bundle; its expressions pass the same sandbox check as a deployment's."""
+    from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    from .bundle import BundleError, _check_scripts
+    from .xml import XmlRejected
+    try:
+        root = parse_xml(dmn_xml)
+    except XmlRejected as err:
+        raise BundleError(str(err), filename) from err
+    _check_scripts(filename, root)
+    parser = SpiffBpmnParser()
+    try:
+        parser.add_dmn_xml(root, filename=filename)
+        engine = parser.get_engine(decision_id, None)
+    except ValidationException as err:
+        raise BundleError(str(err).split("\n")[0], filename) from err
+    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
+        raise BundleError(f"决策表解析失败: {err}", filename) from err
+    return lambda data: dict(engine.result(_DecisionInput(decision_id, dict(data), script_engine)))

@@ -13,7 +13,8 @@ from app.domain.vocab import CASE_STATUSES, CLOCKS, FINAL_STATUSES
 
 from .runtime import Runtime
 
-# Open cases with a workflow: synthetic history (LS…, P18) has no tasks or clocks to supervise.
+# Open cases with a workflow: synthetic history (LS…, P18) is never supervised (its tasks and
+# clocks, written for process analytics, are all finished).
 OPEN = Case.status.not_in(tuple(FINAL_STATUSES)) & Case.number.not_like(f"{HISTORY_PREFIX}%")
 
 

@@ -23,8 +23,7 @@ from .pages_insight import DEFAULT_DAYS, PERIOD_FIELDS, _period_text, _today, ch
 bp = Blueprint("analytics", __name__)
 ROLES = ("leader", "supervisor", "analyst", "admin", "designer")
 
-REASONS = {"not_in_model": "当前模型中没有此环节", "unexpected": "模型不允许从此前的环节到达",
-           "repeated": "重复办理（模型不允许）"}
+
 
 
 def _parse(runtime):
@@ -109,7 +108,7 @@ def conformance_page(actor):
     if context["bad_period"]:
         return render_template("analytics/conformance.html", data=None, **context), 422
     data = conformance.conformance(runtime, scope, limit=200)
-    return render_template("analytics/conformance.html", data=data, reasons=REASONS, **context)
+    return render_template("analytics/conformance.html", data=data, **context)
 
 
 @bp.route("/analytics/what-if", methods=["GET", "POST"], endpoint="what_if")

@@ -116,7 +116,8 @@ def test_what_if_refuses_a_broken_table(api, rt):
 def test_conformance_finds_a_step_the_new_model_no_longer_has(api, rt):
     numbers = play(api, rt)
     main = Path("workflows/enterprise_demand.bpmn").read_text(encoding="utf-8")
-    renamed = main.replace('"supervise"', '"supervise_review"')   # 督办回访 gets another id
+    renamed = main.replace('"supervise"', '"supervise_review"').replace(   # 督办回访: another id
+        ">supervise</bpmn:flowNodeRef>", ">supervise_review</bpmn:flowNodeRef>")
     deployed = api.as_("designer1").post("/api/deployments", json={"filename": "enterprise_demand.bpmn",
                                                                     "content": renamed})
     assert deployed.status == 201, deployed

@@ -14,7 +14,7 @@ from ..deployments import latest
 from ..runtime import Runtime
 from .elements import reached_by
 from .model import Scope, graph_for, model_cached
-from .paths import cases_on, path_groups
+from .paths import cached_groups, cases_on
 
 MAX_LISTED = 500
 
@@ -25,7 +25,7 @@ def conformance(rt: Runtime, scope: Scope, limit: int = MAX_LISTED) -> dict:
         session = uow.session
         current = latest(session).id
         graph = graph_for(rt, session, current)
-        groups = path_groups(session, scope)
+        groups = cached_groups(rt, scope)
         verdicts = {g.path: first_deviation(graph, g.path) for g in groups}
         reasons, total, off = Counter(), 0, 0
         for g in groups:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from ..runtime import Runtime
 from .model import Scope, graph_for, model_cached, shown_deployment
-from .paths import path_groups
+from .paths import cached_groups
 from .trail import task_figures, timer_rows
 
 
@@ -59,7 +59,7 @@ def flows(rt: Runtime, scope: Scope) -> dict:
         session = uow.session
         deployment_id = shown_deployment(session, scope)
         graph = graph_for(rt, session, deployment_id)
-        groups = path_groups(session, scope)
+        groups = cached_groups(rt, scope)
     passes, cases = flow_counts(graph, [(g.path, g.count) for g in groups])
     items = []
     for key, count in sorted(passes.items(), key=lambda kv: -kv[1]):

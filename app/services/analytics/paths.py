@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app.db.models import Case, HumanTask
 
 from ..insight.filters import postgres
-from .model import Scope
+from .model import Scope, model_cached
 from .stats import nearest_rank
 from .trail import case_conditions, case_trails
 
@@ -99,3 +99,12 @@ def _item(number, created, closed, lead, rating, deployment_id, path) -> dict:
     return {"number": number, "created_at": created.isoformat(),
             "closed_at": closed.isoformat() if closed else None, "lead_seconds": lead,
             "rating": rating, "deployment_id": deployment_id, "path": path}
+
+
+
+@model_cached
+def cached_groups(rt, scope: Scope) -> list[PathGroup]:
+    """`path_groups` through the answer cache, so that the heat map's flows, the variants, a
+    variant's cases and conformance of the same filters group the paths once."""
+    with rt.uow() as uow:
+        return path_groups(uow.session, scope)

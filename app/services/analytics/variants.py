@@ -8,7 +8,7 @@ import hashlib
 
 from ..runtime import Runtime
 from .model import Scope, graph_for, model_cached, shown_deployment
-from .paths import cases_on, path_groups
+from .paths import cached_groups, cases_on
 
 MAX_CASES = 500
 
@@ -22,7 +22,7 @@ def variants(rt: Runtime, scope: Scope, limit: int = 50) -> dict:
     with rt.uow() as uow:
         session = uow.session
         graph = graph_for(rt, session, shown_deployment(session, scope))
-        groups = path_groups(session, scope)
+        groups = cached_groups(rt, scope)
     total = sum(g.count for g in groups)
     items = [{"id": variant_id(g.path), "path": list(g.path),
               "names": [_name(graph, step) for step in g.path],
@@ -38,7 +38,7 @@ def variants(rt: Runtime, scope: Scope, limit: int = 50) -> dict:
 def variant_cases(rt: Runtime, scope: Scope, vid: str, limit: int = MAX_CASES) -> dict:
     with rt.uow() as uow:
         session = uow.session
-        groups = [g for g in path_groups(session, scope) if variant_id(g.path) == vid]
+        groups = [g for g in cached_groups(rt, scope) if variant_id(g.path) == vid]
         items = cases_on(session, scope, {g.path for g in groups}, limit)
     return {"id": vid, "count": sum(g.count for g in groups),
             "path": list(groups[0].path) if groups else None,

@@ -29,7 +29,6 @@ from .model import Scope
 from .trail import case_conditions
 
 SLA_FILE = "sla.dmn"
-SLA_TASK = "sla_rule"
 SLA_DECISION = "sla"
 OUTCOMES = ("met", "warned", "breached")
 CLOCKS = ("response", "solution", "resolution")
@@ -44,7 +43,7 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
         session = uow.session
         deployment = latest(session)
         deployment_id = deployment.id
-        current = decider(rt.specs.get(session, deployment.id), SLA_TASK, rt.runner.script_engine)
+        current = decider(rt.specs.get(session, deployment.id), SLA_DECISION, rt.runner.script_engine)
         units = {u.id: (u.code, u.name) for u in session.scalars(select(Unit))}
         rows = session.execute(
             select(Case.red_list, Case.matter_class, Case.kind, Case.domain, Case.unit_id,

@@ -11,6 +11,7 @@ import re
 from lxml import etree
 
 from app.domain.errors import ValidationFailed
+from app.domain.texts import msg
 
 from .bundle import file_kind
 from .xml import XmlRejected, parse_xml
@@ -40,7 +41,7 @@ def diff_contents(filename: str, old: str, new: str) -> dict:
         else:
             before, after = _xml_elements(old), _xml_elements(new)
     except (XmlRejected, ValueError) as err:
-        raise ValidationFailed("文件无法解析，不能比较", fields={filename: [str(err)]}) from err
+        raise ValidationFailed(msg("diff.unparsable", "文件无法解析，不能比较"), fields={filename: [str(err)]}) from err
     added = [_summary(after[key]) for key in after if key not in before]
     removed = [_summary(before[key]) for key in before if key not in after]
     changed = []

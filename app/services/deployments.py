@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from app.clock import iso
 from app.db.models import Case, Deployment, ProcessFile, User
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.texts import msg
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
 from app.engine.bundle import file_kind
 from app.engine.checks import bundle_errors, error as _error
@@ -44,7 +45,7 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
     cannot undo a designer's later deployment."""
     errors = bundle_errors(files)
     if errors:
-        raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
+        raise ValidationFailed(msg("deployment.invalid", "流程文件校验失败"), fields=errors_by_place(errors))
     session = uow.session
     manifest = {}
     for name, content in sorted(files.items()):
@@ -112,7 +113,7 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
     with rt.uow() as uow:
         base = latest(uow.session)
         if base is None:
-            raise NotFound("尚无已部署的流程")
+            raise NotFound(msg("deployment.none", "尚无已部署的流程"))
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
@@ -229,7 +230,7 @@ def deployment_cases(rt, deployment_id: int, include_closed: bool = False) -> di
         session = uow.session
         deployment = session.get(Deployment, deployment_id)
         if deployment is None:
-            raise NotFound("部署不存在")
+            raise NotFound(msg("deployment.not_found", "部署不存在"))
         query = select(Case).where(Case.deployment_id == deployment_id)
         if not include_closed:
             query = query.where(Case.status.not_in(FINAL_STATUSES))
@@ -248,8 +249,9 @@ def file_content(rt, filename: str, deployment_id: int | None = None) -> str:
         session = uow.session
         deployment = session.get(Deployment, deployment_id) if deployment_id else latest(session)
         if deployment is None:
-            raise NotFound("部署不存在")
+            raise NotFound(msg("deployment.not_found", "部署不存在"))
         file_id = deployment.manifest.get(filename)
         if file_id is None:
-            raise NotFound(f"部署 {deployment.id} 中没有文件 {filename}")
+            raise NotFound(msg("deployment.file_not_found", "部署 {id} 中没有文件 {filename}",
+                               id=deployment.id, filename=filename))
         return session.get(ProcessFile, file_id).content

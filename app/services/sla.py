@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from app.clock import iso, local, spoken
 from app.db.models import HumanTask, SlaClock, Unit
 from app.domain.errors import ProcessError, ValidationFailed
+from app.domain.texts import msg
 
 from . import audit, messages
 from .command import current
@@ -212,9 +213,11 @@ def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -
         return requested
     granted = from_iso(approved_due)
     if granted <= row.due_at:
-        raise ValidationFailed(fields={"approved_due": [f"须晚于当前办结时限 {beijing(row.due_at)}"]})
+        raise ValidationFailed(fields={"approved_due": [
+            msg("extension.approved_not_after_due", "须晚于当前办结时限 {due}", due=beijing(row.due_at))]})
     if granted > requested:
-        raise ValidationFailed(fields={"approved_due": [f"不能晚于申请的期限 {beijing(requested)}"]})
+        raise ValidationFailed(fields={"approved_due": [
+            msg("extension.approved_after_request", "不能晚于申请的期限 {due}", due=beijing(requested))]})
     return granted
 
 

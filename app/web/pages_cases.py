@@ -14,7 +14,7 @@ from app.services import cases, catalog, diagram, progress
 
 from .common import page, rt
 from .filters import list_sep
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 
 bp = Blueprint("cases", __name__)
 
@@ -60,7 +60,7 @@ def _diagram_names(drawn: set[str]) -> dict[str, str]:
     """On English pages: the English of the names in the case's BPMN files, for the diagram."""
     if current_language() != "en":
         return {}
-    return {n: EN[n] for n in drawn if n in EN}
+    return {n: gettext(n) for n in drawn if gettext(n) != n}
 
 
 def _unit_names() -> dict[str, str]:

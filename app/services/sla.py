@@ -58,8 +58,10 @@ def rule_value(data: dict[str, Any], name: str) -> Any:
     the process data; never a default of our own."""
     value = data.get(name)
     if value is None:
-        message = f"时限规则 sla.dmn 未给出 {name}"
-        raise MissingRuleValue(f"流程执行出错: {message}", fields={"sla.dmn": [message]})
+        raise MissingRuleValue(msg("sla.rule_value_missing_step", "流程执行出错: 时限规则 sla.dmn 未给出 {name}",
+                                   name=name),
+                               fields={"sla.dmn": [msg("sla.rule_value_missing", "时限规则 sla.dmn 未给出 {name}",
+                                                       name=name)]})
     return value
 
 

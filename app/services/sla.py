@@ -58,10 +58,9 @@ def rule_value(data: dict[str, Any], name: str) -> Any:
     the process data; never a default of our own."""
     value = data.get(name)
     if value is None:
-        raise MissingRuleValue(msg("sla.rule_value_missing_step", "流程执行出错: 时限规则 sla.dmn 未给出 {name}",
-                                   name=name),
-                               fields={"sla.dmn": [msg("sla.rule_value_missing", "时限规则 sla.dmn 未给出 {name}",
-                                                       name=name)]})
+        message = msg("sla.missing_value", "时限规则 sla.dmn 未给出 {name}", name=name)
+        raise MissingRuleValue(msg("process.failed", "流程执行出错: {error}", error=message),
+                               fields={"sla.dmn": [message]})
     return value
 
 

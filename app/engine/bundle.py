@@ -173,9 +173,8 @@ def _check_scripts(filename: str, root: etree._Element) -> None:
         if not source or not source.strip():
             continue
         if mode == "dmn-entry":
-            source = source.replace("?", "dmninputexpr")
-            error = check_source(f"dmninput == ({source})", "eval") and \
-                check_source(f"dmninput {source}", "eval")
+            from .dmn_cells import entry_error  # the cell check of the DMN editor (issue 19 §2)
+            error = entry_error(source)
         else:
             error = check_source(source, mode)
         if error:

@@ -20,6 +20,8 @@ from typing import Any
 
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
 
+from app.domain.texts import msg
+
 from .xml import parse_xml
 
 # The hit policies whose result SpiffWorkflow 3.2 computes as the DMN standard defines it.
@@ -116,14 +118,18 @@ def policy_errors(bundle) -> list[tuple[str, str]]:
     errors = []
     for table in tables(bundle):
         if table.hit_policy not in HONOURED:
-            errors.append((table.table_id, f"决策表 {table.decision_id} 的命中策略 {table.hit_policy} "
-                           f"不受支持，请使用 FIRST（取第一条匹配的规则）、UNIQUE 或 COLLECT"))
+            errors.append((table.table_id, msg(
+                "decision.policy_unsupported",
+                "决策表 {decision} 的命中策略 {policy} 不受支持，请使用 FIRST（取第一条匹配的规则）、UNIQUE 或 COLLECT",
+                decision=table.decision_id, policy=table.hit_policy)))
         elif table.hit_policy == "UNIQUE":
             pair = _overlap(table.rules)
             if pair is not None:
-                errors.append((table.table_id, f"决策表 {table.decision_id} 声明 UNIQUE（唯一命中），"
-                               f"但第 {pair[0]} 条与第 {pair[1]} 条规则可同时匹配；请消除重叠，"
-                               f"或改用 FIRST（取第一条匹配的规则）"))
+                errors.append((table.table_id, msg(
+                    "decision.unique_overlap",
+                    "决策表 {decision} 声明 UNIQUE（唯一命中），但第 {first} 条与第 {second} 条规则可同时匹配；"
+                    "请消除重叠，或改用 FIRST（取第一条匹配的规则）",
+                    decision=table.decision_id, first=pair[0], second=pair[1])))
     return errors
 
 
@@ -136,8 +142,10 @@ def aggregation_errors(files: dict[str, str]) -> list[tuple[str, str]]:
             continue
         for table in parse_xml(files[name]).iter("{*}decisionTable"):
             if table.get("aggregation"):
-                errors.append((table.get("id"), f"决策表的汇总方式 {table.get('aggregation')} 不受支持"
-                               f"（COLLECT 给出全部匹配值的列表），请去掉汇总方式"))
+                errors.append((table.get("id"), msg(
+                    "decision.aggregation_unsupported",
+                    "决策表的汇总方式 {aggregation} 不受支持（COLLECT 给出全部匹配值的列表），请去掉汇总方式",
+                    aggregation=table.get("aggregation"))))
     return errors
 
 

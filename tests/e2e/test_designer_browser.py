@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import process_diff
+from app.engine.model_diff import diff_contents
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 READY = "#designer[data-ready='1']"
@@ -33,7 +33,7 @@ def test_saving_from_the_modeler_keeps_the_model(person, app, filename):
     assert page.evaluate("window.qisuDesigner.content()") == original
     saved = page.evaluate("window.qisuDesigner.xml()")  # the file as the modeler writes it
     assert saved != original
-    diff = process_diff.diff_contents(filename, original, saved)
+    diff = diff_contents(filename, original, saved)
     assert (diff["added"], diff["removed"], diff["changed"]) == ([], [], []), diff
     page.click("#validate")
     page.wait_for_selector(RESULT, timeout=20000)

@@ -6,18 +6,28 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install translations chromium run serve-prod test test-fast test-pg lint-imports check-policy bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets translations chromium run serve-prod test test-fast test-pg lint-imports check-policy bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@
 
+# A checkout whose node_modules is a link to another checkout's (a git worktree sharing packages)
+# must not run `npm ci` through it: npm would empty the shared directory. Install there instead.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@if [ -L node_modules ]; then echo "node_modules links to $$(readlink node_modules): run npm ci there"; \
+	else npm ci --no-audit --no-fund --loglevel=error && touch $@; fi
 
-install: $(VENV)/.installed node_modules/.installed
+# The BPMN designer's modeler (bpmn-js + properties panel, lint, minimap, token simulation) is
+# bundled from app/web/assets/designer by esbuild (about 1 s); the bundle is not committed.
+DESIGNER_JS := app/web/static/dist/designer-modeler.js
+$(DESIGNER_JS): node_modules/.installed $(wildcard app/web/assets/designer/*)
+	npm run --silent build
+
+assets: $(DESIGNER_JS)
+
+install: $(VENV)/.installed node_modules/.installed $(DESIGNER_JS)
 
 # Texts shown to users: extract the Chinese source texts (babel.cfg), add new ones to the English
 # catalog, compile it (the .mo is committed). Then write the English of each new `msgstr ""`.
@@ -30,15 +40,9 @@ translations: install
 chromium:
 	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei)
 
+# The demo: each step prints what it does and how long it usually takes (bin/run-demo).
 run: install
-	$(FLASK) qisu migrate
-	$(FLASK) qisu seed
-	$(FLASK) qisu deploy
-	@if [ -f $(ROUTING_DATA) ]; then $(FLASK) qisu routing train --csv $(ROUTING_DATA) --activate --if-none; \
-	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see docs/routing.md, P4)"; fi
-	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
-	$(FLASK) qisu demo-cases --if-empty
-	QISU_INPROCESS_WORKER=1 QISU_WARM_ROUTING=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
+	ROUTING_DATA=$(ROUTING_DATA) bin/run-demo
 
 # Production-style: gunicorn (QISU_WEB_WORKERS, default 4) + `flask qisu worker` processes
 # (QISU_WORKERS, default 2) against DATABASE_URL; see docs/operations.md "Running in production".

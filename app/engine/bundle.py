@@ -9,6 +9,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from .dmn_engine import FirstMatchEngine
 from .sandbox import check_source
 from .timers import use_app_clock
 from .xml import XmlRejected, parse_xml
@@ -52,8 +53,14 @@ def file_kind(filename: str) -> str | None:
     return None
 
 
+class BundleParser(SpiffBpmnParser):
+    def get_engine(self, decision_ref, node):
+        """Business rule tasks evaluate with `FirstMatchEngine` (FIRST stops at the first match)."""
+        return FirstMatchEngine(super().get_engine(decision_ref, node).decision_table)
+
+
 def parse_bundle(files: dict[str, str], process_id: str = MAIN_PROCESS) -> ParsedBundle:
-    parser = SpiffBpmnParser()
+    parser = BundleParser()
     forms: dict[str, dict] = {}
     for name in sorted(files):
         kind = file_kind(name)

@@ -18,6 +18,8 @@ from app.engine.same_model import same_content
 
 from .policy_gate import design_event, required_check
 
+from .process_lint import lint_errors
+
 
 def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -40,12 +42,13 @@ def latest(session) -> Deployment | None:
 
 
 def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
-                 reactivate: bool = False) -> tuple[Deployment, bool]:
+                 reactivate: bool = False, *, actions: list[str] | None = None
+                 ) -> tuple[Deployment, bool]:
     """Validate and store `files` as a deployment; returns (deployment, created). With
     `reactivate` (a designer's deploy), an older deployment with the same files becomes the one
     new cases start on again; a server start deploying its directory never does that, so it
     cannot undo a designer's later deployment."""
-    errors = bundle_errors(files)
+    errors = deploy_errors(files, actions)
     if errors:
         raise ValidationFailed(msg("deployment.invalid", "流程文件校验失败"), fields=errors_by_place(errors))
     session = uow.session
@@ -83,7 +86,8 @@ def bundle_hash_of(files: dict[str, str]) -> str:
 
 def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
     with rt.uow() as uow:
-        deployment, created = deploy_files(uow, read_directory(path), rt.clock.now())
+        deployment, created = deploy_files(uow, read_directory(path), rt.clock.now(),
+                                           actions=registered_actions(rt))
         uow.commit()
         return deployment, created
 
@@ -98,6 +102,14 @@ def errors_by_place(errors: list[dict]) -> dict[str, list[str]]:
     return out
 
 
+def deploy_errors(files: dict[str, str], actions: list[str] | None = None) -> list[dict]:
+    """What validate and deploy refuse in `files`: QiSu's modelling rules (app/engine/lint.py, as
+    the modeler shows them; `actions` are the registered operators — pass them: without, service
+    tasks' actions go unchecked), then what parsing refuses (bundle_errors)."""
+    return [_error(message, filename, element_id)
+            for filename, element_id, message in lint_errors(files, actions)] + bundle_errors(files)
+
+
 def validate_file(rt, filename: str, content: str) -> list[dict]:
     """The errors the newest deployment would have with `filename` replaced by `content`.
 
@@ -108,7 +120,12 @@ def validate_file(rt, filename: str, content: str) -> list[dict]:
         base = latest(uow.session)
         files = bundle_files(uow.session, base) if base is not None else {}
     files[filename] = content
-    return bundle_errors(files)
+    return deploy_errors(files, registered_actions(rt))
+
+
+def registered_actions(rt) -> list[str]:
+    """The operators the runtime's service tasks can call."""
+    return rt.runner.script_engine.actions.names()
 
 
 def update_file(rt, actor, filename: str, content: str) -> dict:
@@ -127,7 +144,8 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
         # issue 19 §5: a bundle other than the current one needs its passed policy check
         check = required_check(uow.session, rt.settings, new_hash) if new_hash != base.bundle_hash \
             else None
-        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True)
+        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True,
+                                           actions=registered_actions(rt))
         reactivated = not created and deployment.id != base.id
         if created or reactivated:
             if check is not None and deployment.policy_check_id is None:

@@ -9,10 +9,10 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from app.domain.errors import DomainError
 from app.engine.bundle import file_kind
-from app.services import deployments, process_diff
+from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
 from .common import current_user, page, rt
-from app.i18n import gettext
+from app.i18n import current_language, gettext
 
 bp = Blueprint("designer", __name__)
 
@@ -21,6 +21,7 @@ DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
 CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
 KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": "表单（JSON Schema）"}
 
+# The designer's texts with full-width punctuation, and the modeler's messages.
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
 # in words; a tag not listed shows as it is.
@@ -99,9 +100,11 @@ def designer_deployment(actor, deployment_id: int):
     include_closed = request.args.get("all") == "1"
     try:
         data = deployments.deployment_cases(rt(), deployment_id, include_closed)
+        waits = deployment_waits.waiting_points(rt(), deployment_id)
     except DomainError as err:
         return render_template("error.html", message=err.message), err.status
-    return render_template("designer/designer_cases.html", deployment=data, include_closed=include_closed)
+    return render_template("designer/designer_cases.html", deployment=data, include_closed=include_closed,
+                           waits=waits)
 
 
 @bp.route("/designer/edit/<path:filename>")
@@ -177,6 +180,33 @@ def designer_deploy(actor):
         return jsonify({"ok": False, "message": err.message,
                         "errors": errors or [_error_item("bundle", err.message, body[0])]}), err.status
     return jsonify({"ok": True, "deployment": result})
+
+
+@bp.route("/designer/catalog")
+@json_action(*VIEW_ROLES)
+def designer_catalog_json(actor):
+    """What the modeler's properties panel and lint offer: actions, forms, lanes, processes,
+    decisions of the newest deployment (role labels in the page's language)."""
+    data = designer_catalog.newest_catalog(rt())
+    english = current_language() == "en"
+    for item in data["lanes"] + data["case_statuses"] + data["clocks"]:
+        item["label"] = item["label"][1 if english else 0]
+    return jsonify(data)
+
+
+@bp.route("/designer/check-code", methods=["POST"])
+@json_action(*VIEW_ROLES)
+def designer_check_code(actor):
+    """The restricted checker on one condition ({"mode": "eval"}) or script ({"mode": "exec"})."""
+    body = request.get_json(silent=True)
+    source = body.get("source") if isinstance(body, dict) else None
+    mode = body.get("mode") if isinstance(body, dict) else None
+    if not isinstance(source, str) or mode not in ("eval", "exec"):
+        return jsonify({"ok": False, "message": gettext('请求需为 JSON：{"source", "mode": "eval"|"exec"}')}), 400
+    error = designer_catalog.check_code(source, mode)
+    if error:
+        return jsonify({"ok": False, "message": gettext("脚本或表达式不被允许：{error}").format(error=error)})
+    return jsonify({"ok": True})
 
 
 def _error_item(where: str, message: str, filename: str) -> dict:

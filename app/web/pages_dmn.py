@@ -9,15 +9,12 @@ from app.services.decision_cells import check_cells
 
 from . import bp
 from app.i18n import gettext
-
 from .pages_designer import DEPLOY_ROLES, json_action
-
-N_ = str  # marks a source text for `make translations` (pybabel's N_ keyword)
 
 
 @bp.app_template_global("dmn_cell_texts")
 def dmn_cell_texts() -> dict:
-    return {key: gettext(key) for key in (N_("单元格有误：{count} 处"),)}
+    return {key: gettext(key) for key in ("单元格有误：{count} 处",)}
 
 
 @bp.route("/designer/dmn/cells", methods=["POST"])

@@ -8,21 +8,18 @@ from flask import jsonify, render_template, request
 
 from . import bp
 from app.i18n import gettext
-
 from .pages_designer import DEPLOY_ROLES, json_action
 from .pages_tasks import _units
 from .schema_form import form_fields, initial_values
 from .common import rt
 
-N_ = str  # marks a source text for `make translations` (pybabel's N_ keyword)
-
 
 @bp.app_template_global("form_editor_texts")
 def form_editor_texts() -> dict:
-    keys = (N_("字段"), N_("类型"), N_("添加字段"), N_("删除"), N_("上移"), N_("下移"), N_("字段名"), N_("标题"), N_("说明"), N_("必填"),
-            N_("选项（每行一项）"), N_("最小值"), N_("最大值"), N_("最短长度"), N_("最长长度"), N_("格式"), N_("在以下情况必填"),
-            N_("字段取值为（每行一项）"), N_("文本"), N_("整数"), N_("数字"), N_("是/否"), N_("多项文本"), N_("无"), N_("新字段"),
-            N_("字段名须为字母、数字或下划线，且不重复"), N_("表单标题"), N_("表单说明"), N_("预览（与任务页相同）"))
+    keys = ("字段", "类型", "添加字段", "删除", "上移", "下移", "字段名", "标题", "说明", "必填",
+            "选项（每行一项）", "最小值", "最大值", "最短长度", "最长长度", "格式", "在以下情况必填",
+            "字段取值为（每行一项）", "文本", "整数", "数字", "是/否", "多项文本", "无", "新字段",
+            "字段名须为字母、数字或下划线，且不重复", "表单标题", "表单说明", "预览（与任务页相同）")
     return {key: gettext(key) for key in keys}
 
 

@@ -12,25 +12,22 @@ from app.services.policy import checks
 from . import bp
 from .common import page, rt
 from app.i18n import gettext
-
 from .pages_designer import DEPLOY_ROLES, VIEW_ROLES, _bad_body, _body, json_action
 
-N_ = str  # marks a source text for `make translations` (pybabel's N_ keyword)
-
-ACTIONS = {"policy_check": (N_("开始政策规则检查"), "Policy check started"),
-           "policy_check_passed": (N_("政策规则检查通过"), "Policy check passed"),
-           "policy_check_failed": (N_("政策规则检查未通过"), "Policy check failed"),
-           "policy_check_error": (N_("政策规则检查未能完成"), "Policy check did not finish"),
-           "deploy": (N_("部署"), "Deploy"), "policy_override": (N_("管理员强制部署"), "Deployed anyway by an admin")}
+ACTIONS = {"policy_check": ("开始政策规则检查", "Policy check started"),
+           "policy_check_passed": ("政策规则检查通过", "Policy check passed"),
+           "policy_check_failed": ("政策规则检查未通过", "Policy check failed"),
+           "policy_check_error": ("政策规则检查未能完成", "Policy check did not finish"),
+           "deploy": ("部署", "Deploy"), "policy_override": ("管理员强制部署", "Deployed anyway by an admin")}
 
 
 @bp.app_template_global("policy_check_texts")
 def texts() -> dict:
-    keys = (N_("检查政策规则"), N_("政策规则检查中…"), N_("已完成 {done}/{total} 个场景"), N_("准备中…"),
-            N_("政策规则检查通过：{passed} 个场景全部通过"), N_("政策规则检查未通过：{rules}"),
-            N_("政策规则检查未能完成"), N_("失败步骤"), N_("信息"), N_("查看检查详情"), N_("通过"), N_("未通过"),
-            N_("请求失败（{status}）"), N_("请填写理由"), N_("已强制部署为 #{id}"), N_("确定跳过未通过的政策规则检查并部署？"),
-            N_("检查中"), N_("未能完成"))
+    keys = ("检查政策规则", "政策规则检查中…", "已完成 {done}/{total} 个场景", "准备中…",
+            "政策规则检查通过：{passed} 个场景全部通过", "政策规则检查未通过：{rules}",
+            "政策规则检查未能完成", "失败步骤", "信息", "查看检查详情", "通过", "未通过",
+            "请求失败（{status}）", "请填写理由", "已强制部署为 #{id}", "确定跳过未通过的政策规则检查并部署？",
+            "检查中", "未能完成")
     return {key: gettext(key) for key in keys}
 
 
@@ -43,7 +40,7 @@ def policy_check_start(actor):
     try:
         check = checks.start_check(rt(), actor, {body[0]: body[1]})
     except DomainError as err:
-        return jsonify({"ok": False, "message": gettext(err.message),
+        return jsonify({"ok": False, "message": err.message,
                         "errors": [{"where": where, "message": m}
                                    for where, messages in err.fields.items() for m in messages]}), err.status
     return jsonify({"ok": True, "check": check}), 202
@@ -55,7 +52,7 @@ def policy_check_json(actor, check_id: int):
     try:
         return jsonify({"ok": True, "check": checks.get_check(rt(), check_id)})
     except DomainError as err:
-        return jsonify({"ok": False, "message": gettext(err.message)}), err.status
+        return jsonify({"ok": False, "message": err.message}), err.status
 
 
 @bp.route("/designer/policy-checks/<int:check_id>/override", methods=["POST"])
@@ -66,7 +63,7 @@ def policy_check_override(actor, check_id: int):
     try:
         deployment = checks.override_deploy(rt(), actor, check_id, reason if isinstance(reason, str) else "")
     except DomainError as err:
-        return jsonify({"ok": False, "message": gettext(err.message), "fields": err.fields}), err.status
+        return jsonify({"ok": False, "message": err.message, "fields": err.fields}), err.status
     return jsonify({"ok": True, "deployment": deployment})
 
 

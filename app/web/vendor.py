@@ -9,7 +9,9 @@ from . import bp
 
 NODE_MODULES = ROOT / "node_modules"
 # Only the built distributions of the packages the pages use.
-ALLOWED = ("bpmn-js/dist/", "dmn-js/dist/", "htmx.org/dist/", "echarts/dist/", "swagger-ui-dist/")
+ALLOWED = ("bpmn-js/dist/", "dmn-js/dist/", "htmx.org/dist/", "echarts/dist/", "swagger-ui-dist/",
+           "@bpmn-io/properties-panel/dist/assets/", "diagram-js-minimap/assets/",
+           "bpmn-js-token-simulation/assets/", "bpmn-js-bpmnlint/dist/assets/")
 
 
 @bp.route("/vendor/<path:filename>")

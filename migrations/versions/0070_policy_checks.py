@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0070'
-down_revision = '0013'
+down_revision = '0051'
 branch_labels = None
 depends_on = None
 

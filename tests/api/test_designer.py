@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from lxml import etree
 
 from app.services import deployments
@@ -40,12 +42,28 @@ def test_deployment_page_lists_its_running_cases(app, api, designer):
     assert designer.get("/designer/deployments/999999").status_code == 404
 
 
+def test_deployment_page_says_where_its_open_cases_wait(app, api, designer):
+    base = app.config["BASE_DEPLOYMENT_ID"]
+    first, second = api.submit()["number"], api.submit()["number"]
+    dispatcher = api.as_("dispatcher1")
+    assert dispatcher.task_for(first, "dispatch") and dispatcher.task_for(second, "dispatch")
+    page = designer.get(f"/designer/deployments/{base}")
+    body = page.get_data(as_text=True)
+    row = re.search(r'<tr data-element-id="dispatch" data-kind="task">(.*?)</tr>', body, re.S)
+    assert row and '<td class="num">2</td>' in row.group(1), body
+    assert "进行中的诉求在哪里等待" in body and 'id="waiting-diagrams"' in body
+    assert "enterprise_demand.bpmn" in body and "unit_handling.bpmn" in body
+
+
 def test_edit_page_opens_the_modeler_with_the_files_xml(designer):
     page = designer.get("/designer/edit/enterprise_demand.bpmn")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert "/vendor/bpmn-js/dist/bpmn-modeler.production.min.js" in body
+    # the modeler bundle (bpmn-js, properties panel, lint, minimap, token simulation; make assets)
+    assert "/static/web/dist/designer-modeler.js" in body
     assert "/vendor/bpmn-js/dist/assets/bpmn-js.css" in body
+    assert "/vendor/@bpmn-io/properties-panel/dist/assets/properties-panel.css" in body
+    assert 'data-catalog="/designer/catalog"' in body and 'id="properties"' in body
     assert "js/modeler.js" in body and "js/modeler-zh.js" in body  # the editors' Chinese texts
     assert "内容未变化，沿用部署 #{id}" in body and "没有修改，无需部署" in body
     assert 'data-source="/designer/file/enterprise_demand.bpmn"' in body
@@ -57,7 +75,7 @@ def test_edit_page_opens_the_modeler_with_the_files_xml(designer):
 
     dmn = designer.get("/designer/edit/routing.dmn").get_data(as_text=True)
     assert "/vendor/dmn-js/dist/dmn-modeler.production.min.js" in dmn
-    assert "dmn-js-decision-table.css" in dmn and "bpmn-modeler" not in dmn
+    assert "dmn-js-decision-table.css" in dmn and "designer-modeler" not in dmn
     assert designer.get("/designer/file/routing.dmn").get_data(as_text=True) == \
         (WORKFLOWS / "routing.dmn").read_text(encoding="utf-8")
 
@@ -239,3 +257,34 @@ def test_validate_api(api):
     doc = api.client.get("/api/openapi.json").get_json()
     operation = doc["paths"]["/api/deployments/validate"]["post"]
     assert operation["requestBody"] and "200" in operation["responses"]
+
+
+def test_the_catalog_offers_what_exists(designer):
+    data = designer.get("/designer/catalog").get_json()
+    actions = {a["name"]: a for a in data["actions"]}
+    assert {"assign_unit", "close_case", "start_clocks", "classify_domain"} <= set(actions)
+    assert actions["close_case"]["params"] == ["status"] and actions["close_case"]["help"]
+    assert "dispatch.schema.json" in data["forms"]
+    assert {"name": "派单员", "role": "dispatcher", "label": "派单员"} in data["lanes"]
+    assert data["processes"] == ["enterprise_demand", "unit_handling"]
+    assert set(data["decisions"]) >= {"routing", "sla"}
+    assert {"value": "response", "label": "响应时限"} in data["clocks"]
+    assert {"value": "signing", "label": "待签收"} in data["case_statuses"]
+
+
+@pytest.mark.parametrize("source, mode, ok", [
+    ('kind == "咨询"', "eval", True), ("kind.__class__", "eval", False),
+    ("handling_round = handling_round + 1", "exec", True), ("import os", "exec", False),
+    ("x = 1", "eval", False),  # a statement is no expression
+])
+def test_check_code_uses_the_restricted_checker(designer, source, mode, ok):
+    response = post_json(designer, "/designer/check-code", {"source": source, "mode": mode})
+    assert response.status_code == 200
+    data = response.get_json()
+    assert data["ok"] is ok
+    if not ok:
+        assert data["message"].startswith("脚本或表达式不被允许")
+
+
+def test_check_code_needs_a_body(designer):
+    assert post_json(designer, "/designer/check-code", {"source": 1}).status_code == 400

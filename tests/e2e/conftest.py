@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import threading
 from pathlib import Path
 
@@ -18,6 +19,20 @@ CHROMIUM = os.environ.get("QISU_CHROMIUM", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+ROOT = Path(__file__).resolve().parents[2]
+DESIGNER_SOURCES = ROOT / "app" / "web" / "assets" / "designer"
+DESIGNER_BUNDLE = ROOT / "app" / "web" / "static" / "dist" / "designer-modeler.js"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def designer_bundle():
+    """The designer's modeler bundle (`make install` builds it; a bare pytest run may not have):
+    built here when missing or older than its sources (about 1 s)."""
+    newest = max(f.stat().st_mtime for f in DESIGNER_SOURCES.iterdir())
+    if not DESIGNER_BUNDLE.exists() or DESIGNER_BUNDLE.stat().st_mtime < newest:
+        subprocess.run(["npm", "run", "--silent", "build"], cwd=ROOT, check=True)
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@
   let original = null;  // the file as loaded, or as last deployed
   let dirty = false;
   let markers = [];
+  let catalog = null;  // bpmn: what the properties panel and lint offer (GET data-catalog)
 
   function setDirty(value) {
     dirty = value;
@@ -36,52 +37,21 @@
     }
   }
 
-  /* `template` with its {placeholders} filled from `values`. */
-  function format(template, values) {
-    return template.replace(/{(\w+)}/g, (match, key) => (key in values ? String(values[key]) : match));
-  }
-
   // -- the editors' own texts: Chinese on a Chinese page ---------------------------------
 
   const chinese = /^zh/i.test(document.documentElement.lang) && window.QISU_MODELER_ZH;
+  const view = window.QisuModelerView;
+  const { format, el, translateModule } = view;
 
-  /* A bpmn-js / dmn-js module that replaces their `translate(template, replacements)`. */
-  function translateModule(dictionary) {
-    const translate = (template, replacements) =>
-      format(dictionary[template] || template, replacements || {});
-    return { translate: ["value", translate] };
-  }
-
-  /* Texts the editors write without `translate`: the decision table's drag handles (title) and
-   * the popup menu's search count, whose pieces ("3", " ", "results", " found") are separate
-   * text nodes. Changed in place, so the editors' own later updates still apply. */
-  function translateFixedTexts(dictionary) {
-    const fix = (node) => {
-      if (node.nodeType === 3) {
-        const parent = node.parentElement;
-        if (parent && parent.closest(".djs-popup-search-count") && Object.hasOwn(dictionary, node.data)) {
-          node.data = dictionary[node.data];
-        }
-        return;
-      }
-      if (node.nodeType !== 1) return;
-      const within = (selector) => [node, ...node.querySelectorAll(selector)].filter((n) => n.matches(selector));
-      within("[title]").forEach((n) => {
-        const title = n.getAttribute("title");
-        if (/^Move (Input|Output)$/.test(title) && dictionary[title]) n.setAttribute("title", dictionary[title]);
-      });
-      within(".djs-popup-search-count").forEach((n) => n.childNodes.forEach(fix));
-    };
-    new MutationObserver((records) => records.forEach((r) => {
-      if (r.type === "childList") r.addedNodes.forEach(fix); else fix(r.target);
-    })).observe(canvasEl, { subtree: true, childList: true, characterData: true,
-                            attributes: true, attributeFilter: ["title"] });
-  }
-  if (chinese) translateFixedTexts(window.QISU_MODELER_ZH);
+  if (chinese) view.translateFixedTexts(window.QISU_MODELER_ZH, canvasEl);
 
   function editorOptions() {
     const modules = chinese ? [translateModule(window.QISU_MODELER_ZH)] : [];
-    if (kind === "bpmn") return { container: canvasEl, additionalModules: modules };
+    if (kind === "bpmn") {
+      return { container: canvasEl, additionalModules: modules, qisu: catalog,
+               propertiesPanel: { parent: "#properties" },
+               linting: { bpmnlint: window.QisuLint.config(catalog), active: true } };
+    }
     // dmn-js passes additionalModules to each kind of view, not from its `common` options.
     const views = {};
     ["drd", "decisionTable", "literalExpression", "boxedExpression"].forEach((view) => {
@@ -91,15 +61,6 @@
   }
 
   // -- messages --------------------------------------------------------------------------
-
-  function el(tag, attrs, children) {
-    const node = document.createElement(tag);
-    Object.entries(attrs || {}).forEach(([k, v]) => {
-      if (k === "class") node.className = v; else node.setAttribute(k, v);
-    });
-    (children || []).forEach((c) => node.append(c));
-    return node;
-  }
 
   function show(kindOfMessage, title, errors, extra) {
     resultEl.replaceChildren();
@@ -141,7 +102,9 @@
       return;
     }
     if (kind === "bpmn") {
+      catalog = await loadCatalog();
       modeler = new window.BpmnJS(editorOptions());
+      modeler.on("linting.completed", (event) => view.showLint(event.issues || {}, texts, highlight));
     } else {
       modeler = new window.DmnJS(editorOptions());
       modeler.on("views.changed", renderViews);
@@ -154,6 +117,14 @@
     // Any later import (the XML source edited, or a script) replaces the model: a change.
     modeler.on("import.done", () => setDirty(true));
     root.dataset.ready = "1";
+  }
+
+  async function loadCatalog() {
+    const response = await fetch(root.dataset.catalog, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    const data = response.ok ? await response.json() : { actions: [], forms: [], lanes: [], processes: [], decisions: [] };
+    return Object.assign(data, { zh: !!chinese, csrf: csrf, check_url: root.dataset.checkCode,
+                                 lanes: data.lanes || [], laneNames: (data.lanes || []).map((l) => l.name),
+                                 actionNames: (data.actions || []).map((a) => a.name) });
   }
 
   async function importXml(text) {
@@ -253,30 +224,7 @@
     if (kind === "bpmn") fitDiagram();
   }
 
-  /* The whole diagram in view, clear of the palette on the left. */
-  const PALETTE = 110;
-  function fitDiagram() {
-    const canvas = modeler.get("canvas");
-    canvas.zoom("fit-viewport");
-    const { inner, outer } = canvas.viewbox();
-    if (!inner.width || !inner.height) return;
-    const scale = Math.min((outer.width - PALETTE - 30) / inner.width, (outer.height - 40) / inner.height, 1.2);
-    canvas.viewbox({ x: inner.x - (PALETTE + 10) / scale, y: inner.y - 20 / scale,
-                     width: outer.width / scale, height: outer.height / scale });
-  }
-
-  /* Put `element` in the middle of the view (keeping the zoom, or zooming in a little). */
-  function centerOn(element) {
-    const canvas = modeler.get("canvas");
-    const points = element.waypoints || [{ x: element.x, y: element.y },
-      { x: element.x + element.width, y: element.y + element.height }];
-    const xs = points.map((p) => p.x), ys = points.map((p) => p.y);
-    const cx = (Math.min(...xs) + Math.max(...xs)) / 2, cy = (Math.min(...ys) + Math.max(...ys)) / 2;
-    const { outer } = canvas.viewbox();
-    const scale = Math.max(canvas.zoom(), 0.8);
-    canvas.viewbox({ x: cx - outer.width / scale / 2, y: cy - outer.height / scale / 2,
-                     width: outer.width / scale, height: outer.height / scale });
-  }
+  function fitDiagram() { view.fitDiagram(modeler, root); }
 
   // -- errors in the diagram -------------------------------------------------------------
 
@@ -326,7 +274,7 @@
       canvas.addMarker(shapeId, "qisu-error");
       markers.push(shapeId);
       modeler.get("selection").select(element);
-      centerOn(element);
+      view.centerOn(modeler, element);
       canvasEl.scrollIntoView({ behavior: "smooth", block: "nearest" });
       return;
     }
@@ -416,5 +364,6 @@
   setDirty(false);
   load().catch((err) => show("error", texts.loading_failed, [{ where: filename, message: String(err.message || err) }]));
   window.qisuDesigner = { get modeler() { return modeler; }, content: currentContent, xml: modelerXml,
-                         highlight: highlight };
+                         highlight: highlight, get catalog() { return catalog; },
+                         lint: () => window.QisuLint.lint(modeler.getDefinitions(), catalog) };
 })();

@@ -6,6 +6,10 @@ import subprocess
 import sys
 
 from app.config import ROOT
+import pytest
+
+# runs real scenarios in child processes: minutes, not seconds (left out by `make test-fast`)
+pytestmark = pytest.mark.slow
 
 
 def test_policy_check_bench_runs_one_rule():

@@ -2,7 +2,12 @@
 per rule, exit status 1 when a scenario fails. Each test runs real scenarios in a child process."""
 from __future__ import annotations
 
+import pytest
+
 from tests.policy.drafts import sla_response_minutes, write
+
+# runs real scenarios in child processes: minutes, not seconds (left out by `make test-fast`)
+pytestmark = pytest.mark.slow
 
 
 def check(app, *args):

@@ -12,6 +12,9 @@ from app.services.deployments import latest
 from tests.policy.drafts import sla_response_minutes
 from tests.support import logged_in
 
+# runs real scenarios in child processes: minutes, not seconds (left out by `make test-fast`)
+pytestmark = pytest.mark.slow
+
 WAIT_SECONDS = 600  # a check of one rule takes well under a minute; this only stops a hung run
 
 

@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install assets chromium run serve-prod test test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets translations chromium run serve-prod test test-fast test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,13 @@ $(DESIGNER_JS): node_modules/.installed $(wildcard app/web/assets/designer/*)
 assets: $(DESIGNER_JS)
 
 install: $(VENV)/.installed node_modules/.installed $(DESIGNER_JS)
+
+# Texts shown to users: extract the Chinese source texts (babel.cfg), add new ones to the English
+# catalog, compile it (the .mo is committed). Then write the English of each new `msgstr ""`.
+translations: install
+	PYTHONPATH=. $(VENV)/bin/pybabel extract -F babel.cfg -o app/i18n/translations/messages.pot . >/dev/null
+	$(VENV)/bin/pybabel update -i app/i18n/translations/messages.pot -d app/i18n/translations -w 100 --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile -d app/i18n/translations
 
 # Browser tests drive Debian's chromium (Playwright never downloads a browser here).
 chromium:
@@ -53,6 +60,10 @@ worker: install
 
 test: install chromium
 	$(PY) -m pytest
+
+# Everything but the browser, training and long (fuzz) tests: the loop a developer runs often.
+test-fast: install
+	$(PY) -m pytest -m "not slow and not browser and not training"
 
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install

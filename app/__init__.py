@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 from flask import Flask
 
@@ -34,6 +35,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .api import API_BLUEPRINTS
     for blueprint in API_BLUEPRINTS:
         csrf.exempt(blueprint)  # bearer tokens; session use of the API checks CSRF itself
+    from .i18n import init_i18n
+    init_i18n(app)
     from .web import bp as web_bp
     from .web.errors import init_page_errors
     app.register_blueprint(web_bp)
@@ -44,7 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from .cli import qisu
     app.cli.add_command(qisu)
 
-    if app.config["QISU_AUTO_DEPLOY"] and not app.config.get("TESTING"):
+    if app.config["QISU_AUTO_DEPLOY"] and not app.config.get("TESTING") and not cli_command():
         from .wiring import auto_deploy
         auto_deploy(app)
     if os.environ.get("QISU_INPROCESS_WORKER") == "1" and not app.config.get("TESTING"):
@@ -55,3 +58,22 @@ def create_app(overrides: dict | None = None) -> Flask:
         from .wiring import warm_routing_model
         warm_routing_model(app.extensions["qisu"])
     return app
+
+
+CLI_OPTIONS_WITH_VALUE = ("--app", "-A", "--env-file", "-e")
+
+
+def cli_command() -> str | None:
+    """The `flask` command this process runs, unless it is `flask run` (a server); None for a
+    server (gunicorn, `flask run`), a script or the tests. Commands do not deploy on start-up:
+    `flask qisu deploy` does that explicitly, and `flask qisu migrate` must not check a schema it
+    is about to upgrade (nor pay for parsing the workflows)."""
+    if os.environ.get("FLASK_RUN_FROM_CLI") != "true":
+        return None
+    args = iter(sys.argv[1:])
+    for arg in args:
+        if arg in CLI_OPTIONS_WITH_VALUE:
+            next(args, None)
+        elif not arg.startswith("-"):
+            return None if arg == "run" else arg
+    return None

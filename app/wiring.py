@@ -12,7 +12,7 @@ from .db.session import make_engine, make_session_factory
 from .engine.runner import WorkflowRunner
 from .engine.sandbox_pool import SandboxLimits
 from .domain.work_calendar import WorkCalendar, parse_hours
-from .services.actions import action_registry
+from .services.actions import ACTIONS
 from .services.runtime import Runtime, SpecCache
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ def build_runtime(config, clock=None) -> Runtime:
     engine = make_engine(config["DATABASE_URL"])
     return Runtime(
         session_factory=make_session_factory(engine),
-        runner=WorkflowRunner(action_registry(), limits=sandbox_limits(config)),
+        runner=WorkflowRunner(ACTIONS, limits=sandbox_limits(config)),
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],

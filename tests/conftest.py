@@ -15,6 +15,8 @@ from app.services.deployments import deploy_directory
 from app.demo.seed import seed_demo
 from tests.support import ApiClient
 
+pytest_plugins = ["tests.shared_training"]  # one trained routing classifier per session
+
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
@@ -22,6 +24,21 @@ CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.Audit
                models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
                models.IdempotencyKey, models.ApiKey)
+
+
+SLOW_DIRS = {"fuzz": "slow"}  # whole directories: their marker (tests/e2e: browser, see below)
+
+
+def pytest_collection_modifyitems(items):
+    """Markers by place: tests/e2e/ drive a browser; tests/fuzz/ is long by design. `make
+    test-fast` leaves out `slow`, `browser` and `training` tests (pyproject.toml registers them)."""
+    for item in items:
+        parts = item.nodeid.split("/")
+        if len(parts) > 1 and parts[0] == "tests":
+            if parts[1] == "e2e":
+                item.add_marker(pytest.mark.browser)
+            elif parts[1] in SLOW_DIRS:
+                item.add_marker(getattr(pytest.mark, SLOW_DIRS[parts[1]]))
 
 
 def _database_url(tmp_path_factory) -> str:

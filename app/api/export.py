@@ -1,7 +1,9 @@
 """CSV and XLSX export of any table the insight pages and API show (P18).
 
 A table is a list of (key, header) columns and a list of row dicts; the headers are the user-facing
-(Chinese) column titles. CSV is UTF-8 with a BOM so that Excel opens it correctly. Text that a spreadsheet would run as a
+Chinese column titles (gettext source texts). An export follows the reader's language as the page
+does (the page's download link sends the same `lang` cookie and Accept-Language): on an English
+page, headers, file name and the vocabulary in cells (kinds, domains, notes) are in English. CSV is UTF-8 with a BOM so that Excel opens it correctly. Text that a spreadsheet would run as a
 formula (`=`, `+`, `-`, `@`, tab, carriage return first) is prefixed with `'`
 (app/domain/spreadsheet.py), and XLSX text cells are always strings, never formulas.
 """
@@ -14,10 +16,9 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from app.domain.spreadsheet import neutralise
+from app.i18n import current_language, translate
 
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -30,15 +31,18 @@ EXPORT_CONTENT = {"text/csv": {"schema": {"type": "string"}},
 
 def _cell(value: Any) -> Any:
     if isinstance(value, (list, tuple, set)):
-        value = "、".join(str(v) for v in value)
+        value = ("、" if current_language() == "zh" else ", ").join(str(translate(v)) for v in value)
+    elif isinstance(value, str):
+        value = translate(value)  # a term of the vocabulary; free text has no entry and stays
     elif isinstance(value, dict):
         value = "; ".join(f"{k}={v}" for k, v in value.items())
     return neutralise(value)
 
 
-def _xlsx_cell(ws, value: Any) -> WriteOnlyCell:
+def _xlsx_cell(ws, value: Any):
     """A typed cell: numbers and dates as such, everything else as a string (data type "s",
     so that no text is ever stored as a formula)."""
+    from openpyxl.cell import WriteOnlyCell
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.replace(tzinfo=None)
     if value is not None and not isinstance(value, (int, float, date)):
@@ -59,6 +63,7 @@ def to_csv(columns: Columns, rows: Iterable[dict]) -> bytes:
 
 
 def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> bytes:
+    from openpyxl import Workbook  # on first export: its import costs ~0.5 s at start-up
     book = Workbook(write_only=True)
     ws = book.create_sheet(title=sheet[:31] or "data")
     ws.append([_xlsx_cell(ws, header) for _, header in columns])
@@ -72,6 +77,8 @@ def to_xlsx(columns: Columns, rows: Iterable[dict], sheet: str = "data") -> byte
 def export_response(columns: Columns, rows: Iterable[dict], fmt: str, filename: str) -> Response:
     """A download of the table as `filename`.csv or .xlsx (fmt must be one of EXPORT_FORMATS)."""
     rows = list(rows)
+    columns = [(key, translate(header)) for key, header in columns]
+    filename = translate(filename)
     if fmt == "xlsx":
         body, mimetype = to_xlsx(columns, rows, sheet=filename), XLSX_MIME
     else:

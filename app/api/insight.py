@@ -8,6 +8,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import ValidationFailed
+from app.domain.texts import N_, msg
+from app.i18n import current_language, gettext
 from app.services import catalog
 from app.services.insight import breakdowns, hotspots, metrics, tables
 
@@ -28,7 +30,7 @@ def _filters(args):
     code = args.get("unit")
     if code is not None:
         if not catalog.unit_exists(runtime(), code):
-            raise ValidationFailed(fields={"unit": [f"未知的承办单位编码 {code}"]})
+            raise ValidationFailed(fields={"unit": [msg("unit.unknown_code", "未知的承办单位编码 {code}", code=code)]})
     return filters_of(args)
 
 
@@ -48,7 +50,7 @@ class Metrics(MethodView):
         result = metrics.metrics(runtime(), _filters(args))
         columns, rows = tables.figures_rows(result)
         if args.get("format"):
-            return export_response(columns, rows, args["format"], "核心指标")
+            return export_response(columns, rows, args["format"], N_("核心指标"))
         return result
 
 
@@ -62,7 +64,7 @@ class Trend(MethodView):
         `partial`, with `cut` (fewer days: cut by the period, or a week or month still running)
         and `ongoing` (it holds today, which is not over); `start` and `end` are its days."""
         result = breakdowns.trend(runtime(), _filters(args), args.get("granularity"))
-        return _maybe_export(args, tables.TREND_COLUMNS, tables.trend_rows(result["series"]),
+        return _maybe_export(args, tables.TREND_COLUMNS, tables.trend_rows(result["series"], gettext, "，" if current_language() == "zh" else ", "),
                              "趋势", result)
 
 
@@ -74,7 +76,7 @@ class Units(MethodView):
     def get(self, args):
         """Ranking of the receiving units (承办单位排名)."""
         rows = breakdowns.units(runtime(), _filters(args), args["sort"])
-        return _maybe_export(args, tables.UNIT_COLUMNS, rows, "承办单位排名", {"items": rows})
+        return _maybe_export(args, tables.UNIT_COLUMNS, rows, N_("承办单位排名"), {"items": rows})
 
 
 @blp.route("/hotspots")
@@ -86,7 +88,7 @@ class Hotspots(MethodView):
         """Top domains of consultations and of complaints, with the change against the
         previous period of equal length (热点)."""
         result = hotspots.hotspots(runtime(), _filters(args), args["top"])
-        return _maybe_export(args, tables.HOTSPOT_COLUMNS, hotspots.rows(result), "热点领域", result)
+        return _maybe_export(args, tables.HOTSPOT_COLUMNS, hotspots.rows(result), N_("热点领域"), result)
 
 
 @blp.route("/towns")
@@ -97,4 +99,4 @@ class Towns(MethodView):
     def get(self, args):
         """Demands by town and domain (镇街 × 领域)."""
         result = breakdowns.towns(runtime(), _filters(args))
-        return _maybe_export(args, tables.TOWN_COLUMNS, result["cells"], "镇街领域分布", result)
+        return _maybe_export(args, tables.TOWN_COLUMNS, result["cells"], N_("镇街领域分布"), result)

@@ -56,6 +56,15 @@ class AuditSummary(Schema):
     ci_high = fields.Float(allow_none=True, metadata={"description": "抽检精确率 95% 置信区间上限（Wilson）"})
 
 
+class PromiseOut(Schema):
+    target = fields.Float(metadata={"description": "目标精确率（如 0.97）"})
+    confidence_level = fields.Float(metadata={"description": "置信水平（如 0.95）"})
+    precision = fields.Float(allow_none=True, metadata={"description": "交叉验证自动派单精确率（点估计）"})
+    low = fields.Float(metadata={"description": "精确率单侧置信下限（Clopper–Pearson）：承诺的精确率"})
+    high = fields.Float(allow_none=True, metadata={"description": "精确率单侧置信上限（Clopper–Pearson）"})
+    n = fields.Integer(allow_none=True, metadata={"description": "下限所依据的交叉验证自动派单数"})
+
+
 class ModelOut(Schema):
     version = fields.Integer()
     config = fields.String()
@@ -70,6 +79,10 @@ class ModelOut(Schema):
     cv_auto_share = fields.Float(allow_none=True)
     cv_auto_precision = fields.Float(allow_none=True)
     cv_accuracy = fields.Float(allow_none=True)
+    promise = fields.Nested(PromiseOut, allow_none=True, metadata={
+        "description": "阈值的承诺：以置信水平保证未见诉求上的自动派单精确率不低于目标（人工阈值时为空）"})
+    promise_verdict = fields.String(allow_none=True, metadata={
+        "description": "抽检与承诺比较：kept 达到目标；watch 低于目标但样本尚不足以确定；broken 置信区间上限低于目标"})
     usage = fields.Nested(ModelUsage, metadata={"description": "在本系统诉求上的实际表现"})
     audit = fields.Nested(AuditSummary, metadata={"description": "分拨抽检：自动派单的随机抽样判定"})
 

@@ -30,9 +30,13 @@ def _length(maximum, minimum=None):
 
 class ErrorBody(Schema):
     code = fields.String(required=True, metadata={"description": "机器可读的错误码,如 validation_failed"})
-    message = fields.String(required=True, metadata={"description": "给用户看的说明"})
+    message = fields.String(required=True, metadata={
+        "description": "给用户看的说明，按 Accept-Language 为中文（默认）或英文"})
     fields_ = fields.Dict(data_key="fields", keys=fields.String(), values=fields.List(fields.String()),
-                          required=True, metadata={"description": "按字段列出的错误"})
+                          required=True, metadata={"description": "按字段列出的错误（语言同 message）"})
+    message_code = fields.String(metadata={
+        "description": "message 本身的代码（如 case.not_found），与语言无关；有参数时见 params"})
+    params = fields.Dict(keys=fields.String(), metadata={"description": "message 中填入的值"})
 
 
 class ErrorOut(Schema):

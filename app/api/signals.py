@@ -5,6 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from app.domain.errors import NotFound
+from app.domain.texts import N_, msg
 from app.services.signals import query, surges
 
 from .auth import current_actor, login_required, runtime
@@ -37,7 +38,7 @@ class CommonProblems(MethodView):
         result = analyse(args)
         if args.get("format"):
             return export_response(GROUP_COLUMNS, export_rows(result), args["format"],
-                                   "共性问题")
+                                   N_("共性问题"))
         return result
 
 
@@ -60,5 +61,5 @@ class Acknowledge(MethodView):
     def post(self, alert_id):
         """Acknowledge an alert (确认预警); acknowledging again keeps the first acknowledgement."""
         if not (alert_id.isascii() and alert_id.isdigit() and len(alert_id) <= 18):
-            raise NotFound("未找到该预警")  # nor an id past the database's integers
+            raise NotFound(msg("surge.not_found", "未找到该预警"))  # nor an id past the database's integers
         return surges.acknowledge(runtime(), int(alert_id), current_actor())

@@ -6,6 +6,7 @@ from datetime import datetime
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.clock import SHANGHAI
+from app.domain.texts import N_
 from app.domain.vocab import CHANNELS, DOMAINS, KINDS
 from app.services.signals.query import MAX_PERIOD_DAYS
 
@@ -113,10 +114,10 @@ class SurgeOut(Schema):
     acknowledged_by = fields.String(allow_none=True)
 
 
-GROUP_COLUMNS = [("rank", "序号"), ("count", "诉求件数"), ("enterprise_count", "企业数"),
-                 ("title", "代表性诉求"), ("keywords", "关键词"), ("enterprises", "企业"),
-                 ("towns", "镇街"), ("units", "承办单位"), ("domains", "领域"),
-                 ("case_numbers", "诉求编号"), ("first_at", "最早受理"), ("last_at", "最近受理")]
+GROUP_COLUMNS = [("rank", N_("序号")), ("count", N_("诉求件数")), ("enterprise_count", N_("企业数")),
+                 ("title", N_("代表性诉求")), ("keywords", N_("关键词")), ("enterprises", N_("企业")),
+                 ("towns", N_("镇街")), ("units", N_("承办单位")), ("domains", N_("领域")),
+                 ("case_numbers", N_("诉求编号")), ("first_at", N_("最早受理")), ("last_at", N_("最近受理"))]
 
 
 class LocalTime(datetime):

@@ -17,7 +17,9 @@ def alembic_config(url: str):
 
 def upgrade(url: str, revision: str = "head") -> None:
     from alembic import command
-    command.upgrade(alembic_config(url), revision)
+    config = alembic_config(url)
+    config.attributes["skip_logging"] = True  # alembic logs through the app's handler: one format
+    command.upgrade(config, revision)
 
 
 @lru_cache(maxsize=1)

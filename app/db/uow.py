@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.errors import Conflict
+from app.domain.texts import msg
 
 
 class UnitOfWork:
@@ -35,10 +36,10 @@ class UnitOfWork:
 def translate(exc: BaseException) -> Conflict | None:
     """Concurrency failures of the database become 409 Conflict; everything is rolled back."""
     if isinstance(exc, StaleDataError):
-        return Conflict("该诉求已被他人更新,请刷新后重试")
+        return Conflict(msg("conflict.case_updated", "该诉求已被他人更新,请刷新后重试"))
     if isinstance(exc, IntegrityError):
-        return Conflict("数据冲突,请重试")
+        return Conflict(msg("conflict.data", "数据冲突,请重试"))
     if isinstance(exc, OperationalError) and (
             "locked" in str(exc).lower() or "deadlock" in str(exc).lower()):
-        return Conflict("数据正被他人更新,请重试")
+        return Conflict(msg("conflict.locked", "数据正被他人更新,请重试"))
     return None

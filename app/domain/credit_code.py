@@ -17,6 +17,8 @@ not in any published version of that table we could verify, so they are rejected
 
 from __future__ import annotations
 
+from app.domain.texts import msg
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 LENGTH = 18
@@ -60,17 +62,17 @@ def validate(code: str) -> str | None:
     """Return a Chinese error message, or None when the code is valid."""
     code = normalize(code)
     if len(code) != LENGTH:
-        return "统一社会信用代码长度须为18位"
+        return msg("credit_code.length", "统一社会信用代码长度须为18位")
     bad = sorted({ch for ch in code if ch not in _VALUES})
     if bad:
-        return f"统一社会信用代码含有非法字符:{''.join(bad)}"
+        return msg("credit_code.characters", "统一社会信用代码含有非法字符:{chars}", chars="".join(bad))
     if code[0] not in REGISTRATION_AUTHORITIES:
-        return f"统一社会信用代码第1位(登记管理部门代码)无效:{code[0]}"
+        return msg("credit_code.authority", "统一社会信用代码第1位(登记管理部门代码)无效:{first}", first=code[0])
     if not code[2:8].isdigit():
-        return "统一社会信用代码第3至8位(行政区划码)须为数字"
+        return msg("credit_code.region", "统一社会信用代码第3至8位(行政区划码)须为数字")
     expected = check_char(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码校验位错误,应为{expected}"
+        return msg("credit_code.check_digit", "统一社会信用代码校验位错误,应为{expected}", expected=expected)
     return None
 
 

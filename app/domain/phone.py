@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.domain.texts import msg
+
 _MOBILE = re.compile(r"1[3-9]\d{9}")
 _LANDLINE = re.compile(r"0\d{2,3}\d{7,8}")
 _SEPARATORS = re.compile(r"[\s\-()()]+")
@@ -29,12 +31,12 @@ def validate_phone(s: str) -> str | None:
     """Return a Chinese error message, or None when the number is valid."""
     n = normalize_phone(s)
     if not n:
-        return "电话号码不能为空"
+        return msg("phone.empty", "电话号码不能为空")
     if not n.isdigit():
-        return "电话号码只能包含数字"
+        return msg("phone.digits_only", "电话号码只能包含数字")
     if _MOBILE.fullmatch(n) or _LANDLINE.fullmatch(n):
         return None
-    return "电话号码格式不正确,应为11位手机号或带区号的固定电话"
+    return msg("phone.format", "电话号码格式不正确,应为11位手机号或带区号的固定电话")
 
 
 def is_valid_phone(s: str) -> bool:

@@ -203,6 +203,21 @@ class WorkflowRunner:
         return moved
 
     @staticmethod
+    def finished(workflow: BpmnWorkflow) -> bool:
+        """Whether the process has ended."""
+        return workflow.completed
+
+    @staticmethod
+    def task_completed(workflow: BpmnWorkflow, task_id: str) -> bool:
+        """Whether task `task_id` completed (False when it is no longer in the tree: its activity
+        completed or was cancelled)."""
+        try:
+            task = workflow.get_task_from_id(UUID(task_id))
+        except Exception:  # removed from the tree
+            return False
+        return task is not None and task.state == TaskState.COMPLETED
+
+    @staticmethod
     def data(workflow: BpmnWorkflow) -> dict[str, Any]:
         """The data of the most recently completed task (what the process knows now)."""
         last = workflow.last_task

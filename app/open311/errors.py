@@ -11,6 +11,7 @@ from app.domain.control_chars import printable
 from app.domain.errors import DomainError
 from app.domain.open311 import INTAKE_FIELD_NAMES
 from app.http.errors import DB_UNAVAILABLE, HTTP_CODES, is_unavailable
+from app.i18n import translate
 
 from .formats import FORMATS, render
 
@@ -29,11 +30,12 @@ class Open311Error(Exception):
 
 
 def from_domain(err: DomainError) -> Open311Error:
-    """A service's error: one error per field, named by the Open311 parameter the client sent."""
+    """A service's error: one error per field, named by the Open311 parameter the client sent
+    (in the reader's language, as the API's errors)."""
     status = err.status if err.status in (403, 404) else 400
     if not err.fields:
-        return Open311Error(status, err.message)
-    return Open311Error(status, *(f"{INTAKE_FIELD_NAMES.get(field, field)}: {message}"
+        return Open311Error(status, translate(err.message))
+    return Open311Error(status, *(f"{INTAKE_FIELD_NAMES.get(field, field)}: {translate(message)}"
                                   for field, messages in err.fields.items()
                                   for message in messages))
 

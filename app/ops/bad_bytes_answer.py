@@ -77,7 +77,7 @@ def _page(status: int, message: str, fields: dict[str, list[str]]):
         actor = current_user()
     except Exception:  # noqa: BLE001 — the error page renders without the user
         actor = None
-    from app.web.i18n import gettext
+    from app.i18n import gettext
     names = "、".join(name for name in fields if name != "_")
     text = gettext(FIELDS_MESSAGE).format(message=gettext(message), fields=names) if names \
         else gettext(message)

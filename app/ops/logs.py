@@ -57,6 +57,8 @@ def configure_logging(fmt: str | None = None, level: str | None = None, stream=N
     # SpiffWorkflow logs every task state change at INFO (thousands of lines per hundred cases);
     # the audit trail already records what matters. QISU_ENGINE_LOG_LEVEL=INFO brings them back.
     logging.getLogger("spiff").setLevel(os.environ.get("QISU_ENGINE_LOG_LEVEL", "WARNING"))
+    # Alembic announces each of its plug-ins at INFO whenever a config is made (dozens of lines).
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def _start() -> None:

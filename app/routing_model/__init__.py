@@ -14,20 +14,43 @@ by ``bench/routing_eval.py`` and stored by the application as bytes (``to_bytes`
 
 Importing ``app.routing_model`` gives the same names as the former single module, so that code and
 models stored in format /1 (whose pickles name ``app.routing_model.jieba_words``, ``lead`` and
-``TopChi2``) keep working.
+``TopChi2``) keep working; they are imported on first use, so that importing the package costs
+nothing (``names``: ``DEFAULT_CONFIG``, ``CONFIG_NAMES`` without scikit-learn).
 """
 
-from .classifier import FORMAT, MIN_PER_LABEL, READABLE_FORMATS, DomainClassifier
-from .confidence import AgreementEnsemble, meta_features, proba_and_confidence, top_margin
-from .evaluation import evaluate
-from .pipelines import CONFIGS, DEFAULT_CONFIG, build_pipeline
-from .review import Suspect, suspect_labels
-from .text import LEAD_CHARS, TopChi2, _jieba_tokens, jieba_words, lead
-from .threshold import lowest_threshold_for_precision, out_of_fold
+from importlib import import_module
+
+from .names import CONFIG_NAMES, DEFAULT_CONFIG
+
+# Everything else is imported on first use (PEP 562): scikit-learn, numpy and jieba cost seconds,
+# and most `flask qisu` commands and pages never touch a model.
+_LAZY = {
+    "FORMAT": "classifier", "MIN_PER_LABEL": "classifier", "READABLE_FORMATS": "classifier",
+    "DomainClassifier": "classifier",
+    "AgreementEnsemble": "confidence", "meta_features": "confidence",
+    "proba_and_confidence": "confidence", "top_margin": "confidence",
+    "evaluate": "evaluation",
+    "CONFIGS": "pipelines", "build_pipeline": "pipelines",
+    "Suspect": "review", "suspect_labels": "review",
+    "LEAD_CHARS": "text", "TopChi2": "text", "_jieba_tokens": "text", "jieba_words": "text",
+    "lead": "text",
+    "lowest_threshold_for_precision": "threshold", "out_of_fold": "threshold",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "AgreementEnsemble",
     "CONFIGS",
+    "CONFIG_NAMES",
     "DEFAULT_CONFIG",
     "DomainClassifier",
     "FORMAT",

@@ -22,7 +22,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from .confidence import meta_features, proba_and_confidence, score_from_bases
 from .pipelines import DEFAULT_CONFIG, build_pipeline
-from .threshold import lowest_threshold_for_precision, out_of_fold
+from .threshold import CONFIDENCE_LEVEL, lowest_threshold_for_precision, out_of_fold, precision_bounds
 
 FORMAT = "qisu-routing-model/2"
 READABLE_FORMATS = ("qisu-routing-model/1", FORMAT)
@@ -71,10 +71,14 @@ class DomainClassifier:
         return self
 
     def choose_threshold(self, texts: Sequence[str], labels: Sequence[str],
-                         target_precision: float = 0.97, n_splits: int = 5) -> float:
+                         target_precision: float = 0.97, n_splits: int = 5,
+                         confidence_level: float | None = CONFIDENCE_LEVEL) -> float:
         """Sets and returns ``self.threshold`` from cross-validated confidence scores on ``texts`` /
         ``labels`` — pass the training data, never evaluation data: the lowest score whose
-        cross-validated auto-dispatched cases keep precision ≥ ``target_precision``. Fresh copies
+        cross-validated auto-dispatched cases keep precision ≥ ``target_precision`` with
+        ``confidence_level`` (its one-sided Clopper–Pearson lower bound; None: the point
+        estimate, as before issue 22). ``threshold_info`` records the promise: the precision, its
+        bounds and the number of cases they rest on. Fresh copies
         of the pipeline are trained on each fold; the fitted pipeline (if any) is not used nor
         changed. For an ensemble with a ``scorer`` template, the confidence scorer is learned here
         too (``self.scorer``: fitted on the out-of-fold base probabilities, whether the ensemble's
@@ -82,6 +86,8 @@ class DomainClassifier:
         scores (a second, cheap cross-validation over those features)."""
         if not 0.0 < target_precision <= 1.0:
             raise ValueError("target_precision must be in (0, 1]")
+        if confidence_level is not None and not 0.5 <= confidence_level < 1.0:
+            raise ValueError("confidence_level must be in [0.5, 1)")
         texts, labels = _check_xy(texts, labels)
         if n_splits < 2:
             raise ValueError("n_splits must be ≥ 2")
@@ -103,10 +109,19 @@ class DomainClassifier:
                     clone(template), features, correct, cv=cv, method="predict_proba")[:, 1])
                 score = score_from_bases(bases, cv_scorer, estimator.require_agreement)
                 self.scorer, kind = clone(template).fit(features, correct), "scorer"
-        threshold, share, precision = lowest_threshold_for_precision(score, correct, target_precision)
+        threshold, share, precision = lowest_threshold_for_precision(score, correct, target_precision,
+                                                                     confidence_level)
+        auto = score >= threshold
+        n_auto, n_right = int(auto.sum()), int(correct[auto].sum())
+        low, high = precision_bounds(n_right, n_auto, confidence_level or CONFIDENCE_LEVEL)
         self.threshold = threshold
         self.threshold_info = {
             "target_precision": target_precision,
+            "confidence_level": confidence_level,
+            "cv_auto_n": n_auto,
+            "cv_auto_correct": n_right,
+            "cv_precision_low": low if n_auto else None,
+            "cv_precision_high": high if n_auto else None,
             "cv_folds": n_splits,
             "confidence": kind,
             "cv_auto_share": share,

@@ -31,9 +31,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .confidence import AgreementEnsemble
+from .names import CONFIG_NAMES, DEFAULT_CONFIG
 from .text import TopChi2, char_tfidf, lead_of, word_tfidf
-
-DEFAULT_CONFIG = "stacked3"
 
 
 class FastSigmoidCalibratedCV(CalibratedClassifierCV):
@@ -113,6 +112,7 @@ CONFIGS: dict[str, Callable[..., object]] = {
     "stacked": _stacked,
     "stacked3": _stacked3,
 }
+assert tuple(CONFIGS) == CONFIG_NAMES and DEFAULT_CONFIG in CONFIGS
 
 
 def build_pipeline(config: str = DEFAULT_CONFIG, random_state: int = 0):

@@ -1,5 +1,7 @@
 """The auto-dispatch threshold: the lowest confidence score whose auto-dispatched cases keep a
-target precision, and the out-of-fold predictions it is chosen on (training data only)."""
+target precision with 95% confidence (a lower confidence bound of the out-of-fold precision, not
+the point estimate: issue 22), and the out-of-fold predictions it is chosen on (training data
+only)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,31 @@ from sklearn.model_selection import StratifiedKFold
 from .confidence import proba_and_confidence, score_from_bases
 
 
-def lowest_threshold_for_precision(confidences, correct, target_precision: float) -> tuple[float, float, float]:
+CONFIDENCE_LEVEL = 0.95  # the promise: precision ≥ target with this confidence
+
+
+def precision_bounds(correct: int, n: int, confidence_level: float = CONFIDENCE_LEVEL) -> tuple[float, float]:
+    """One-sided Clopper–Pearson (exact binomial) bounds of a precision of ``correct`` right out of
+    ``n``: the true precision is ≥ the first with probability ``confidence_level``, and ≤ the
+    second with the same probability (together, a two-sided interval at 2·level − 1)."""
+    from scipy.stats import beta
+    if n <= 0:
+        return 0.0, 1.0
+    alpha = 1.0 - confidence_level
+    lower = 0.0 if correct <= 0 else float(beta.ppf(alpha, correct, n - correct + 1))
+    upper = 1.0 if correct >= n else float(beta.ppf(1.0 - alpha, correct + 1, n - correct))
+    return lower, upper
+
+
+def lowest_threshold_for_precision(confidences, correct, target_precision: float,
+                                   confidence_level: float | None = None) -> tuple[float, float, float]:
     """The lowest threshold t such that the cases with confidence ≥ t are correct with a precision
-    ≥ ``target_precision``. Returns (threshold, share of cases auto-dispatched, their precision).
-    Cases with equal confidence are kept together. When no threshold reaches the target the
-    threshold is +inf (nothing is dispatched automatically) and share and precision are 0.0."""
+    ≥ ``target_precision`` — the point estimate, or with ``confidence_level`` (e.g. 0.95) its lower
+    confidence bound (``precision_bounds``), so that the precision on unseen demands stays ≥ the
+    target with that confidence. Returns (threshold, share of cases auto-dispatched, their
+    precision). Cases with equal confidence are kept together. When no threshold reaches the
+    target the threshold is +inf (nothing is dispatched automatically) and share and precision
+    are 0.0."""
     conf = np.asarray(confidences, dtype=float)
     ok = np.asarray(correct, dtype=bool)
     if conf.shape != ok.shape or conf.ndim != 1:
@@ -25,10 +47,18 @@ def lowest_threshold_for_precision(confidences, correct, target_precision: float
         return math.inf, 0.0, 0.0
     order = np.argsort(-conf, kind="stable")
     conf_sorted, ok_sorted = conf[order], ok[order]
-    cum_precision = np.cumsum(ok_sorted) / np.arange(1, conf.size + 1)
+    right = np.cumsum(ok_sorted)
+    counts = np.arange(1, conf.size + 1)
+    cum_precision = right / counts
+    reached = cum_precision >= target_precision
+    if confidence_level is not None:
+        from scipy.stats import beta
+        lower = np.where(right > 0, beta.ppf(1.0 - confidence_level, np.maximum(right, 1),
+                                             counts - right + 1), 0.0)
+        reached = lower >= target_precision
     # a cut after position i is valid only where the next confidence is strictly lower (ties together)
     boundary = np.append(conf_sorted[1:] < conf_sorted[:-1], True)
-    valid = np.where(boundary & (cum_precision >= target_precision))[0]
+    valid = np.where(boundary & reached)[0]
     if valid.size == 0:
         return math.inf, 0.0, 0.0
     last = int(valid.max())

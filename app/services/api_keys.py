@@ -16,6 +16,7 @@ from app.db.models import ApiKey, User
 from app.domain.actor import Actor
 from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import Forbidden, NotFound, ValidationFailed
+from app.domain.texts import msg
 
 from .auth import to_actor
 from .runtime import Runtime
@@ -34,7 +35,7 @@ def create_key(rt: Runtime, name: str) -> dict:
     """A new key for the application `name`; the key itself is returned only here."""
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise ValidationFailed(fields={"name": ["应用名称须为 1–100 个字符"]})
+        raise ValidationFailed(fields={"name": [msg("api_key.name_length", "应用名称须为 1–100 个字符")]})
     if bad_character(name):
         raise ValidationFailed(fields={"name": [CONTROL_MESSAGE]})
     key = KEY_PREFIX + secrets.token_urlsafe(32)
@@ -67,7 +68,7 @@ def revoke_key(rt: Runtime, key_id: int) -> dict:
     with rt.uow() as uow:
         row = uow.session.get(ApiKey, key_id) if 0 < key_id < 2**31 else None
         if row is None:
-            raise NotFound("未找到该 API 密钥")
+            raise NotFound(msg("api_key.not_found", "未找到该 API 密钥"))
         if row.revoked_at is None:
             row.revoked_at = rt.clock.now()
         result = describe(row, uow.session.get(User, row.user_id))
@@ -78,13 +79,13 @@ def revoke_key(rt: Runtime, key_id: int) -> dict:
 def actor_for_key(rt: Runtime, key: str | None) -> Actor:
     """The application a key belongs to; a missing, unknown or revoked key is refused (403)."""
     if not key:
-        raise Forbidden("缺少 api_key")
+        raise Forbidden(msg("api_key.missing", "缺少 api_key"))
     with rt.uow() as uow:
         row = uow.session.execute(select(ApiKey, User).join(User, User.id == ApiKey.user_id)
                                   .where(ApiKey.key_hash == digest(key))).first()
         if row is None or row.ApiKey.revoked_at is not None or not row.User.active \
                 or row.User.role != ROLE:
-            raise Forbidden("api_key 无效或已吊销")
+            raise Forbidden(msg("api_key.invalid", "api_key 无效或已吊销"))
         now = rt.clock.now()
         last = row.ApiKey.last_used_at
         if last is None or now - last >= LAST_USED_RESOLUTION or now < last:

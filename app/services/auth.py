@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.db.models import ApiToken, User
 from app.domain.actor import Actor
 from app.domain.errors import NotFound, Unauthorized, ValidationFailed
+from app.domain.texts import msg
 
 from .runtime import Runtime
 
@@ -49,7 +50,7 @@ def check_credentials(rt: Runtime, username: str, password: str) -> Actor:
         user = uow.session.scalar(select(User).where(User.username == username, User.active))
         stored = user.password_hash if user is not None else dummy_hash()
         if not check_password_hash(stored, password or "") or user is None:
-            raise Unauthorized("用户名或密码错误")
+            raise Unauthorized(msg("auth.wrong_credentials", "用户名或密码错误"))
         return to_actor(user)
 
 
@@ -82,7 +83,7 @@ def actor_for_token(rt: Runtime, token: str) -> Actor:
     """The bearer token's user; an unknown, revoked or expired token or a disabled user → 401."""
     actor = _actor_for(rt, token, API)
     if actor is None:
-        raise Unauthorized("令牌无效或已过期")
+        raise Unauthorized(msg("auth.token_invalid", "令牌无效或已过期"))
     return actor
 
 
@@ -142,7 +143,8 @@ def set_password(rt: Runtime, username: str, password: str, method: str | None =
     one whose secret is `keep` (the user changing their own password stays logged in there)."""
     low, high = PASSWORD_LENGTH
     if not isinstance(password, str) or not low <= len(password) <= high:
-        raise ValidationFailed(fields={field: [f"密码须为 {low}–{high} 个字符"]})
+        raise ValidationFailed(fields={field: [msg("auth.password_length", "密码须为 {low}–{high} 个字符",
+                                                   low=low, high=high)]})
     with rt.uow() as uow:
         user = _user(uow.session, username)
         user.password_hash = hash_password(password, method)
@@ -154,7 +156,7 @@ def set_password(rt: Runtime, username: str, password: str, method: str | None =
 def _user(session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"未找到用户 {username}")
+        raise NotFound(msg("auth.user_not_found", "未找到用户 {username}", username=username))
     return user
 
 

@@ -3,19 +3,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections import Counter
 from pathlib import Path
 
-from lxml import etree
 from sqlalchemy import func, select
 
 from app.clock import iso
 from app.db.models import Case, Deployment, ProcessFile, User
 from app.domain.errors import NotFound, ValidationFailed
+from app.domain.texts import msg
 from app.domain.vocab import CASE_STATUSES, FINAL_STATUSES
-from app.engine.bundle import BundleError, file_kind, parse_bundle
-from app.engine.xml import XmlRejected, parse_xml
+from app.engine.bundle import file_kind
+from app.engine.checks import bundle_errors, error as _error
+from app.engine.same_model import same_content
 
 from .process_lint import lint_errors
 
@@ -49,7 +48,7 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
     cannot undo a designer's later deployment."""
     errors = deploy_errors(files, actions)
     if errors:
-        raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
+        raise ValidationFailed(msg("deployment.invalid", "流程文件校验失败"), fields=errors_by_place(errors))
     session = uow.session
     manifest = {}
     for name, content in sorted(files.items()):
@@ -88,32 +87,6 @@ def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
 
 
 FILE_TYPES_MESSAGE = "仅支持 .bpmn、.dmn 和 forms/*.json 文件"
-
-
-def bundle_errors(files: dict[str, str]) -> list[dict]:
-    """Parse `files` as a deployment; the errors found, each naming its file and element."""
-    try:
-        parse_bundle(files)
-    except BundleError as err:
-        filename = err.filename or _file_with_id(files, err.element_id)
-        return [_error(err.message, filename, err.element_id)]
-    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
-        return [_error(f"流程解析失败：{err}", None, None)]
-    return []
-
-
-def _error(message: str, filename: str | None, element_id: str | None) -> dict:
-    where = (filename or "bundle") + (f"#{element_id}" if element_id else "")
-    return {"where": where, "file": filename, "element_id": element_id, "message": message}
-
-
-def _file_with_id(files: dict[str, str], element_id: str | None) -> str | None:
-    """SpiffWorkflow does not always say which file an element is in; find it."""
-    if not element_id:
-        return None
-    pattern = re.compile(r'\bid="' + re.escape(element_id) + '"')
-    found = [name for name in sorted(files) if file_kind(name) != "form" and pattern.search(files[name])]
-    return found[0] if len(found) == 1 else None
 
 
 def errors_by_place(errors: list[dict]) -> dict[str, list[str]]:
@@ -157,7 +130,7 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
     with rt.uow() as uow:
         base = latest(uow.session)
         if base is None:
-            raise NotFound("尚无已部署的流程")
+            raise NotFound(msg("deployment.none", "尚无已部署的流程"))
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
@@ -275,7 +248,7 @@ def deployment_cases(rt, deployment_id: int, include_closed: bool = False) -> di
         session = uow.session
         deployment = session.get(Deployment, deployment_id)
         if deployment is None:
-            raise NotFound("部署不存在")
+            raise NotFound(msg("deployment.not_found", "部署不存在"))
         query = select(Case).where(Case.deployment_id == deployment_id)
         if not include_closed:
             query = query.where(Case.status.not_in(FINAL_STATUSES))
@@ -294,89 +267,9 @@ def file_content(rt, filename: str, deployment_id: int | None = None) -> str:
         session = uow.session
         deployment = session.get(Deployment, deployment_id) if deployment_id else latest(session)
         if deployment is None:
-            raise NotFound("部署不存在")
+            raise NotFound(msg("deployment.not_found", "部署不存在"))
         file_id = deployment.manifest.get(filename)
         if file_id is None:
-            raise NotFound(f"部署 {deployment.id} 中没有文件 {filename}")
+            raise NotFound(msg("deployment.file_not_found", "部署 {id} 中没有文件 {filename}",
+                               id=deployment.id, filename=filename))
         return session.get(ProcessFile, file_id).content
-
-
-
-# -- is a file saved again the same file? ------------------------------------------------------
-
-_DI_NAMESPACE = re.compile(r"/(DI|DC|DMNDI)/?$")
-# Diagram attributes that are no layout: ids, and the marker bpmn-js adds to exclusive gateways.
-_IGNORED_DI_ATTRIBUTES = {"id", "isMarkerVisible"}
-
-
-def same_content(filename: str, old: str, new: str) -> bool:
-    """Whether `new` is `old` saved again by a modeler: for BPMN/DMN the same model elements (as
-    the designer's diff compares them) and the same diagram layout; for forms the same JSON.
-    Formatting, attribute order, quoting, namespace prefixes, exporter stamps, default values,
-    the derived incoming/outgoing and the order of diagram shapes do not count. Moving a shape
-    does: it is a new version."""
-    if old == new:
-        return True
-    if file_kind(filename) == "form":
-        try:
-            return json.loads(old) == json.loads(new)
-        except ValueError:
-            return False
-    from .process_diff import diff_contents  # process_diff imports this module
-    try:
-        diff = diff_contents(filename, old, new)
-        if diff["added"] or diff["removed"] or diff["changed"]:
-            return False
-        before, after = parse_xml(old), parse_xml(new)
-    except (ValidationFailed, XmlRejected):
-        return False
-    return _model_order(before) == _model_order(after) and _layout(before) == _layout(after)
-
-
-def _is_di(node) -> bool:
-    return bool(_DI_NAMESPACE.search(etree.QName(node).namespace or ""))
-
-
-def _model_order(root) -> list[str]:
-    """The ids of the model in document order: the diff compares elements by id, but the order
-    of a decision table's rules, inputs and outputs matters."""
-    return [node.get("id") for node in root.iter()
-            if isinstance(node.tag, str) and node.get("id") and not _is_di(node)
-            and not any(_is_di(ancestor) for ancestor in node.iterancestors())]
-
-
-def _layout(root) -> Counter:
-    """The diagram interchange of a BPMN/DMN file, shapes and edges in any order: one entry per
-    DI element with the model element it draws, its tag, its attributes (numbers compared as
-    numbers) and, for a part without a reference of its own, its place among its siblings of
-    that tag (the waypoints of an edge keep their order)."""
-    entries: Counter = Counter()
-    for node in root.iter():
-        if not isinstance(node.tag, str) or not _is_di(node):
-            continue
-        place = 0 if _reference(node) else sum(
-            1 for sibling in node.itersiblings(preceding=True) if sibling.tag == node.tag)
-        attributes = tuple(sorted((etree.QName(key).localname, _number(value))
-                                  for key, value in node.attrib.items()
-                                  if etree.QName(key).localname not in _IGNORED_DI_ATTRIBUTES))
-        entries[(_drawn(node), etree.QName(node).localname, place, attributes)] += 1
-    return entries
-
-
-def _drawn(node) -> str | None:
-    """The model element a DI element (or the shape or edge it is part of) draws."""
-    for n in (node, *node.iterancestors()):
-        if _reference(n):
-            return _reference(n)
-    return None
-
-
-def _reference(node) -> str | None:
-    return node.get("bpmnElement") or node.get("dmnElementRef") or node.get("id")
-
-
-def _number(value: str) -> str | float:
-    try:
-        return float(value)
-    except ValueError:
-        return value

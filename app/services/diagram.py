@@ -1,34 +1,28 @@
 """The BPMN diagram of a case: its deployment's processes and where the case stands in them.
 
 For the case page: the main process and the processes it calls (the unit handling process), each
-with the ids of its completed, current and overdue elements, computed from the case's workflow
-state (loaded with the deployment's cached specs, never re-parsed).
-
-- completed: elements with a COMPLETED task (any round);
-- current: the open user tasks and the stages (embedded subprocesses, call activities) that
-  contain them;
-- overdue: stages whose deadline has passed in the current round — from the case's latest clock
-  rows (`sla_clocks`) and from fired `timer_*_due` boundary timers whose stage is still open —
-  and the open user tasks inside them or past their own deadline.
+with the ids of its completed, current and overdue elements. The engine reads the case's task tree
+(loaded with the deployment's cached specs, never re-parsed) into plain data
+(`app/engine/diagram.py`: completed, current, stages overdue by a fired `timer_*_due` boundary
+timer, the open user tasks with their stages); this module adds what the database knows:
+- stages whose deadline has passed in the current round, from the case's latest clock rows
+  (`sla_clocks`);
+- the open user tasks inside an overdue stage or past their own deadline, and the call activity
+  that runs them.
 """
 from __future__ import annotations
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
-from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity, SubWorkflowTask
-from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from app.db.models import Case, HumanTask, SlaClock, WorkflowState
 from app.domain.actor import Actor
+from app.engine.diagram import MARKS, diagram_state, drawing_process, drawn_names, element_names
 
 from .runtime import Runtime
 from .visibility import get_visible_case, staff_only
 
 # The stage (embedded subprocess of unit_handling.bpmn) each deadline clock watches.
 CLOCK_STAGES = {"response": "sp_response", "solution": "sp_solution", "resolution": "sp_handling"}
-OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def case_diagram(rt: Runtime, actor: Actor, number: str) -> dict:
@@ -48,70 +42,24 @@ def case_diagram(rt: Runtime, actor: Actor, number: str) -> dict:
         return describe(case, bundle, workflow, clocks, late_tasks, rt.clock.now())
 
 
-def top_processes(bundle) -> list:
-    """The main process spec, then every process a call activity calls (in order found)."""
-    specs = {bundle.spec.name: bundle.spec, **bundle.subprocess_specs}
-    order, seen, queue = [bundle.spec.name], {bundle.spec.name}, [bundle.spec]
-    while queue:
-        spec = queue.pop(0)
-        for task_spec in spec.task_specs.values():
-            if isinstance(task_spec, SubWorkflowTask):
-                target = specs.get(task_spec.spec)
-                if target is None or target.name in seen:
-                    continue
-                seen.add(target.name)
-                if isinstance(task_spec, CallActivity):
-                    order.append(target.name)
-                queue.append(target)
-    return [specs[name] for name in order]
+def deployment_names(rt: Runtime, deployment_id: int) -> dict:
+    """What the case page shows by name for a deployment's ids: "fields" (form field titles,
+    `unit_code` → 承办单位), "elements" (BPMN element names, `timer_response_due` → 响应超期) and
+    "drawn" (every name written in its BPMN diagrams)."""
+    with rt.uow() as uow:
+        bundle = rt.specs.get(uow.session, deployment_id)
+    titles: dict[str, str] = {}
+    for schema in bundle.forms.values():
+        for name, prop in (schema.get("properties") or {}).items():
+            if isinstance(prop, dict) and prop.get("title"):
+                titles.setdefault(name, prop["title"])
+    return {"fields": titles, "elements": element_names(bundle), "drawn": drawn_names(bundle)}
 
 
 def describe(case: Case, bundle, workflow, clocks: list[SlaClock], late_tasks: set[str],
              now) -> dict:
-    processes = top_processes(bundle)
-    names = [p.name for p in processes]
-    marks = {name: {"completed": set(), "current": set(), "overdue": set()} for name in names}
-
-    def owner(wf) -> str | None:
-        """The top-level process (main or called) a (sub)workflow's elements are drawn in."""
-        while wf is not None and wf.spec.name not in marks:
-            wf = wf.parent_workflow
-        return wf.spec.name if wf is not None else None
-
-    def ancestors(task):
-        """The subprocess/call-activity tasks that contain `task`, innermost first."""
-        wf = task.workflow
-        while wf.parent_task_id is not None:
-            parent = wf.top_workflow.get_task_from_id(wf.parent_task_id)
-            if parent is None:
-                break
-            yield parent
-            wf = parent.workflow
-
-    open_user_tasks = []
-    if workflow is not None:
-        for wf in [workflow, *workflow.subprocesses.values()]:
-            process = owner(wf)
-            if process is None:
-                continue
-            for task in wf.get_tasks():
-                if task.workflow is not wf:
-                    continue
-                bpmn_id = task.task_spec.bpmn_id
-                if bpmn_id is None:
-                    continue
-                if task.state == TaskState.COMPLETED:
-                    marks[process]["completed"].add(bpmn_id)
-                    if _fired_due_timer(task):
-                        stage = _attached_task(task)
-                        if stage is not None and stage.state & OPEN:
-                            marks[owner(stage.workflow)]["overdue"].add(stage.task_spec.bpmn_id)
-                elif task.state & (TaskState.READY | TaskState.WAITING) and \
-                        isinstance(task.task_spec, UserTask):
-                    open_user_tasks.append(task)
-                    marks[process]["current"].add(bpmn_id)
-                    for parent in ancestors(task):
-                        marks[owner(parent.workflow)]["current"].add(parent.task_spec.bpmn_id)
+    state = diagram_state(bundle, workflow)
+    marks = state.marks
 
     # The current round's clocks: the newest row of each clock.
     latest: dict[str, SlaClock] = {}
@@ -120,58 +68,25 @@ def describe(case: Case, bundle, workflow, clocks: list[SlaClock], late_tasks: s
     for clock, row in latest.items():
         late = row.outcome == "violated" or (row.outcome == "running" and row.met_at is None
                                              and now > row.due_at)
-        process = _process_drawing(bundle, processes, CLOCK_STAGES.get(clock))
+        process = drawing_process(bundle, CLOCK_STAGES.get(clock))
         if late and process is not None:
             marks[process]["overdue"].add(CLOCK_STAGES[clock])
 
-    for task in open_user_tasks:
-        process = owner(task.workflow)
-        stage_ids = {(owner(p.workflow), p.task_spec.bpmn_id) for p in ancestors(task)}
-        if str(task.id) in late_tasks or any(bpmn_id in marks[proc]["overdue"]
-                                             for proc, bpmn_id in stage_ids):
-            marks[process]["overdue"].add(task.task_spec.bpmn_id)
+    for task in state.open_user_tasks:
+        if task.task_id in late_tasks or any(bpmn_id in marks[proc]["overdue"]
+                                             for proc, bpmn_id in task.stages):
+            marks[task.process]["overdue"].add(task.element_id)
             # ... and the call activity that runs it, in the calling process's diagram.
-            for proc, bpmn_id in stage_ids:
-                if proc != process:
+            for proc, bpmn_id in task.stages:
+                if proc != task.process:
                     marks[proc]["overdue"].add(bpmn_id)
 
     result = {"number": case.number, "deployment_id": case.deployment_id, "processes": [],
               "completed": [], "current": [], "overdue": []}
-    for spec in processes:
-        entry = {"process_id": spec.name, "name": spec.description or spec.name,
-                 "filename": spec.file,
-                 "xml": bundle.files.get(spec.file, "")}
-        for key in ("completed", "current", "overdue"):
-            entry[key] = sorted(marks[spec.name][key])
-            result[key] = sorted(set(result[key]) | marks[spec.name][key])
+    for process in state.processes:
+        entry = dict(process)
+        for key in MARKS:
+            entry[key] = sorted(marks[process["process_id"]][key])
+            result[key] = sorted(set(result[key]) | marks[process["process_id"]][key])
         result["processes"].append(entry)
     return result
-
-
-def _process_drawing(bundle, processes, element_id: str | None) -> str | None:
-    """The top-level process whose diagram shows `element_id` (None when none does)."""
-    if element_id is None:
-        return None
-    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
-        if element_id in spec.task_specs:
-            for top in processes:
-                if top.file == spec.file:
-                    return top.name
-    return None
-
-
-def _fired_due_timer(task) -> bool:
-    spec = task.task_spec
-    return isinstance(spec, BoundaryEvent) and \
-        isinstance(spec.event_definition, TimerEventDefinition) and \
-        spec.bpmn_id.startswith("timer_") and spec.bpmn_id.endswith("_due") and \
-        task.parent is not None
-
-
-def _attached_task(timer_task):
-    """The activity a boundary timer is attached to: its sibling under the boundary split."""
-    for sibling in timer_task.parent.children:
-        spec = sibling.task_spec
-        if sibling is not timer_task and spec.bpmn_id and not isinstance(spec, BoundaryEvent):
-            return sibling
-    return None

@@ -7,6 +7,7 @@ from app.db.models import Enterprise
 from app.domain import credit_code
 from app.domain.errors import ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
+from app.domain.texts import msg
 
 
 def identify(session, code: str | None, phone: str | None) -> Enterprise:
@@ -17,7 +18,8 @@ def identify(session, code: str | None, phone: str | None) -> Enterprise:
             raise ValidationFailed(fields={"credit_code": [error]})
         enterprise = session.scalar(select(Enterprise).where(Enterprise.credit_code == code))
         if enterprise is None:
-            raise ValidationFailed(fields={"credit_code": ["未找到该统一社会信用代码对应的企业"]})
+            raise ValidationFailed(fields={"credit_code": [
+                msg("enterprise.credit_code_unknown", "未找到该统一社会信用代码对应的企业")]})
         return enterprise
     if phone:
         phone = normalize_phone(phone)
@@ -26,9 +28,10 @@ def identify(session, code: str | None, phone: str | None) -> Enterprise:
             raise ValidationFailed(fields={"phone": [error]})
         enterprise = session.scalar(select(Enterprise).where(Enterprise.phone == phone))
         if enterprise is None:
-            raise ValidationFailed(fields={"phone": ["该电话未登记为企业联系电话"]})
+            raise ValidationFailed(fields={"phone": [msg("enterprise.phone_unknown", "该电话未登记为企业联系电话")]})
         return enterprise
-    raise ValidationFailed(fields={"credit_code": ["请提供统一社会信用代码或企业登记电话"]})
+    raise ValidationFailed(fields={"credit_code": [
+        msg("enterprise.identify", "请提供统一社会信用代码或企业登记电话")]})
 
 
 def search(rt, query: str, limit: int = 20) -> list[dict]:

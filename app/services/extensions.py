@@ -17,6 +17,7 @@ from app.clock import iso
 from app.db.models import HumanTask, WorkflowState
 from app.domain.actor import Actor
 from app.domain.errors import Conflict, Forbidden, ValidationFailed
+from app.domain.texts import msg
 from app.domain.work_calendar import DAY_MINUTES
 
 from . import audit, projection
@@ -44,20 +45,21 @@ def _require_state(session, case) -> None:
     open_names = set(session.scalars(select(HumanTask.spec_name).where(
         HumanTask.case_id == case.id, HumanTask.status == "ready")))
     if APPROVAL_TASK in open_names:
-        raise Conflict("已有一件延期申请待督办员审批，审批后才能再次申请")
+        raise Conflict(msg("extension.pending", "已有一件延期申请待督办员审批，审批后才能再次申请"))
     if DISPATCH_TASK in open_names:
-        raise Conflict("签收后才能申请延期")
+        raise Conflict(msg("extension.before_sign", "签收后才能申请延期"))
 
 
 def _check_due(rt, clock, requested_due: str, rule_data: dict | None, now) -> datetime:
     if now >= clock.due_at or clock.outcome == "violated":
-        raise ValidationFailed(fields={"requested_due": ["须在办结时限到期前申请延期"]})
+        raise ValidationFailed(fields={"requested_due": [msg("extension.too_late", "须在办结时限到期前申请延期")]})
     try:
         new_due = from_iso(requested_due)
     except ValueError as err:
         raise ValidationFailed(fields={"requested_due": [str(err)]}) from err
     if new_due <= clock.due_at:
-        raise ValidationFailed(fields={"requested_due": [f"须晚于当前时限 {beijing(clock.due_at)}"]})
+        raise ValidationFailed(fields={"requested_due": [
+            msg("extension.not_after_due", "须晚于当前时限 {due}", due=beijing(clock.due_at))]})
     latest, days = latest_allowed(rt, clock.due_at, rule_data)
     if new_due > latest:
         raise ValidationFailed(fields={"requested_due": [
@@ -70,11 +72,11 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
         session = uow.session
         case = get_visible_case(session, actor, number)
         if actor.role != "unit" or case.unit_id != actor.unit_id:
-            raise Forbidden("只有主办单位可以申请延期")
+            raise Forbidden(msg("extension.lead_unit_only", "只有主办单位可以申请延期"))
         clock = current_clock(session, case.id, "resolution")
         now = rt.clock.now()
         if clock is None or clock.outcome not in ("running", "violated"):
-            raise Conflict("该诉求当前没有进行中的办结时限")
+            raise Conflict(msg("extension.no_clock", "该诉求当前没有进行中的办结时限"))
         _require_state(session, case)
         bundle = rt.specs.get(session, case.deployment_id)
         workflow = rt.runner.load(bundle, session.get(WorkflowState, case.id).state)
@@ -87,7 +89,7 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
             delivered = rt.runner.signal(workflow, CATCHER, {
                 "extension_reason": reason, "extension_due": to_iso(new_due)})
             if not delivered:
-                raise Conflict("当前环节不能申请延期")
+                raise Conflict(msg("extension.wrong_step", "当前环节不能申请延期"))
             projection.save(command, workflow)
         session.flush()
         result = describe_case(session, case, now=now)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from app.db.models import Case, HumanTask
 from app.domain.errors import ValidationFailed
+from app.domain.texts import msg
 
 from .sla import beijing, current_clock
 
@@ -86,8 +87,9 @@ def contact_time(ctx: RuleContext, data: dict) -> Errors:
     skew = timedelta(minutes=float(ctx.settings.get("contact_skew_minutes", 5)))
     latest = ctx.now + skew
     if at > latest:
-        return {"contacted_at": [f"联系时间不能晚于现在，最晚为 {beijing(latest)}"]}
+        return {"contacted_at": [msg("contact.in_future", "联系时间不能晚于现在，最晚为 {latest}", latest=beijing(latest))]}
     since = dispatched_at(ctx.session, ctx.case, ctx.task).replace(second=0, microsecond=0)
     if at < since:
-        return {"contacted_at": [f"联系时间不能早于派单给本单位的时间 {beijing(since)}"]}
+        return {"contacted_at": [msg("contact.before_dispatch", "联系时间不能早于派单给本单位的时间 {since}",
+                                     since=beijing(since))]}
     return {}

@@ -8,12 +8,11 @@ are per-form rules in `form_rules.py`, run after the schema passed.
 """
 from __future__ import annotations
 
-from jsonschema import Draft202012Validator, FormatChecker
-
 from app.domain.errors import ValidationFailed
 from app.domain.text import too_long
+from app.domain.texts import msg
 
-_CHECKER = FormatChecker()
+_CHECKER = None  # jsonschema's FormatChecker, made on first use (its import costs ~1 s)
 
 FORMAT_TEXTS = {
     "date-time": "格式应为日期时间，如 2026-11-23T10:30:00+08:00",
@@ -31,9 +30,22 @@ FORMAT_TEXTS = {
 BLANK = "\\S"  # the pattern of a text that may not be blank
 
 
+def _format_checker():
+    global _CHECKER
+    if _CHECKER is None:
+        from jsonschema import FormatChecker
+        _CHECKER = FormatChecker()
+    return _CHECKER
+
+
+def _validator(schema: dict):
+    from jsonschema import Draft202012Validator
+    return Draft202012Validator(schema, format_checker=_format_checker())
+
+
 def checked_formats() -> frozenset[str]:
     """The formats this installation really checks (the others would pass anything)."""
-    return frozenset(_CHECKER.checkers)
+    return frozenset(_format_checker().checkers)
 
 
 def _condition(schema: dict, error) -> str | None:
@@ -87,13 +99,13 @@ def _message(schema: dict, error) -> tuple[str, str]:
 
 def validate_form(schema: dict | None, data: dict) -> dict:
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"data": ["表单数据必须是对象"]})
+        raise ValidationFailed(fields={"data": [msg("form.not_object", "表单数据必须是对象")]})
     if schema is None:
         if data:
-            raise ValidationFailed(fields={"data": ["此任务不接受表单数据"]})
+            raise ValidationFailed(fields={"data": [msg("form.no_data", "此任务不接受表单数据")]})
         return {}
     fields: dict[str, list[str]] = {}
-    for error in Draft202012Validator(schema, format_checker=_CHECKER).iter_errors(data):
+    for error in _validator(schema).iter_errors(data):
         name, text = _message(schema, error)
         if text not in fields.get(name, []):
             fields.setdefault(name, []).append(text)

@@ -1,12 +1,12 @@
 """P1 intake, P2 identification, P3 kinds: a demand becomes a case and its process starts."""
 from __future__ import annotations
 
-
 from app.db.models import Case, Enterprise, KnowledgeArticle
 from app.domain.actor import Actor
 from app.domain.errors import Forbidden, ValidationFailed
 from app.domain.phone import normalize_phone, validate_phone
 from app.domain.text import too_long
+from app.domain.texts import msg
 from app.domain.vocab import DOMAINS, KINDS, MATTER_CLASSES
 
 from . import audit, idempotency, messages, projection
@@ -79,7 +79,7 @@ LIMITS = {"description": 4000, "direct_reply": 4000, "contact_name": 50}
 
 def check_submitter(actor: Actor) -> None:
     if actor.role not in SUBMITTERS or (actor.role == "enterprise" and not actor.enterprise_id):
-        raise Forbidden("只有话务员、企业用户或开放接口应用可以提交诉求")
+        raise Forbidden(msg("intake.not_allowed", "只有话务员、企业用户或开放接口应用可以提交诉求"))
 
 
 def submission_errors(rt: Runtime, actor: Actor, payload: dict, *,
@@ -104,30 +104,30 @@ def field_errors(actor: Actor, payload: dict, direct: bool = False) -> dict[str,
     errors: dict[str, list[str]] = {}
     kind = payload.get("kind")
     if kind not in KINDS:
-        errors["kind"] = [f"诉求类型须为 {'/'.join(KINDS)} 之一"]
+        errors["kind"] = [msg("intake.kind", "诉求类型须为 {kinds} 之一", kinds="/".join(KINDS))]
     if not (payload.get("description") or "").strip():
-        errors["description"] = ["请填写诉求内容"]
+        errors["description"] = [msg("intake.description_empty", "请填写诉求内容")]
     for name, limit in LIMITS.items():
         if isinstance(payload.get(name), str) and (message := too_long(payload[name].strip(), limit)):
             errors[name] = [message]
     domain = payload.get("domain") or None
     if domain is not None and domain not in DOMAINS:
-        errors["domain"] = ["未知的诉求领域"]
+        errors["domain"] = [msg("intake.domain_unknown", "未知的诉求领域")]
     direct_reply = (payload.get("direct_reply") or "").strip() or None
     if direct and not direct_reply:
-        errors["direct_reply"] = ["请填写直接答复内容"]
+        errors["direct_reply"] = [msg("intake.direct_reply_empty", "请填写直接答复内容")]
     elif direct_reply and actor.role != "agent":
-        errors["direct_reply"] = ["只有话务员可以直接答复"]
+        errors["direct_reply"] = [msg("intake.direct_reply_agent_only", "只有话务员可以直接答复")]
     elif direct_reply and kind != "咨询":
-        errors["direct_reply"] = ["只有咨询类诉求可以直接答复"]
+        errors["direct_reply"] = [msg("intake.direct_reply_consultation_only", "只有咨询类诉求可以直接答复")]
     kb_article_id = payload.get("kb_article_id")
     if kb_article_id is not None and not direct_reply:
-        errors.setdefault("kb_article_id", ["只有直接答复可以引用知识库答复"])
+        errors.setdefault("kb_article_id", [msg("intake.kb_direct_reply_only", "只有直接答复可以引用知识库答复")])
     elif kb_article_id is not None and (isinstance(kb_article_id, bool)
                                         or not isinstance(kb_article_id, int)):
-        errors["kb_article_id"] = ["知识库条目编号应为整数"]
+        errors["kb_article_id"] = [msg("intake.kb_id_integer", "知识库条目编号应为整数")]
     if (payload.get("matter_class") or "general") not in MATTER_CLASSES:
-        errors["matter_class"] = ["事项类别须为 urgent/utilities/general/complex 之一"]
+        errors["matter_class"] = [msg("intake.matter_class", "事项类别须为 urgent/utilities/general/complex 之一")]
     if payload.get("contact_phone"):
         if message := validate_phone(normalize_phone(payload["contact_phone"])):
             errors["contact_phone"] = [message]
@@ -140,7 +140,7 @@ def _submitter(session, actor: Actor, payload: dict, errors: dict) -> tuple[str,
     if actor.role == "enterprise":
         channel = payload.get("channel") or "web"
         if channel not in ENTERPRISE_CHANNELS:
-            errors["channel"] = ["渠道须为 web 或 app"]
+            errors["channel"] = [msg("intake.channel", "渠道须为 web 或 app")]
         return channel, session.get(Enterprise, actor.enterprise_id)
     channel = "phone" if actor.role == "agent" else "api"   # api: a third-party app (Open311)
     try:
@@ -156,7 +156,7 @@ def _cited_article(session, kb_article_id, errors: dict) -> KnowledgeArticle | N
         return None
     article = session.get(KnowledgeArticle, kb_article_id) if 0 < kb_article_id < 2**31 else None
     if article is None:   # beyond the column's range: no such article either
-        errors["kb_article_id"] = ["未找到该知识库条目"]
+        errors["kb_article_id"] = [msg("knowledge.not_found", "未找到该知识库条目")]
     return article
 
 

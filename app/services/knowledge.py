@@ -8,6 +8,7 @@ from sqlalchemy import case as sql_case, func, or_, select
 from app.clock import iso
 from app.db.models import KnowledgeArticle
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 
 from .runtime import Runtime
 
@@ -47,7 +48,7 @@ def get_article(rt: Runtime, article_id: int) -> dict:
         # Beyond the id column's range there is no article (PostgreSQL would refuse the query).
         article = uow.session.get(KnowledgeArticle, article_id) if 0 < article_id < 2**31 else None
         if article is None:
-            raise NotFound("未找到该知识库条目")
+            raise NotFound(msg("knowledge.not_found", "未找到该知识库条目"))
         return describe(article)
 
 

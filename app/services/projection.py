@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from uuid import UUID
 
 from sqlalchemy import select
-from SpiffWorkflow.util.task import TaskState
 
 from app.db.models import HumanTask, SlaClock, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
@@ -73,7 +71,7 @@ def _project_tasks(command, workflow, completed_task_id):
     case.current_step = "、".join(view.title for view in views)[:200] or None
     if views:
         case.suggested_unit_code = views[0].data.get("suggested_unit") or case.suggested_unit_code
-    elif workflow.completed and case.status not in FINAL_STATUSES:
+    elif command.rt.runner.finished(workflow) and case.status not in FINAL_STATUSES:
         case.status = "closed"
         case.closed_at = case.closed_at or command.now
     return still_open + created
@@ -155,7 +153,7 @@ def _project_timers(command, workflow) -> None:
         if view is not None:
             row.due_at = view.due_at  # moved by an extension
             continue
-        row.status = "fired" if _completed(workflow, task_id) else "dropped"
+        row.status = "fired" if command.rt.runner.task_completed(workflow, task_id) else "dropped"
         row.fired_at = command.now if row.status == "fired" else None
         announced = announced_events.pop(task_id, None)
         if row.status == "fired" and announced is None:
@@ -170,10 +168,3 @@ def _project_timers(command, workflow) -> None:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,
                               status="waiting"))
 
-
-def _completed(workflow, task_id: str) -> bool:
-    try:
-        task = workflow.get_task_from_id(UUID(task_id))
-    except Exception:  # removed from the tree: its activity completed or was cancelled
-        return False
-    return task is not None and task.state == TaskState.COMPLETED

@@ -1,7 +1,9 @@
 """P5–P8, P13, P14: the deadline clocks of a handling round and the actions the BPMN calls on them.
 
-The durations and calendars come from `workflows/sla.dmn`; the diagrams decide when clocks start,
-stop, warn and are violated. This module computes deadlines and keeps `sla_clocks` current.
+Every value of the rule (durations, calendars, warning ratio, return window, restart on return)
+comes from `workflows/sla.dmn`, which the business rule task `sla_rule` evaluates into the process
+data; this module repeats none of them. The diagrams decide when clocks start, stop, warn and are
+violated. This module computes deadlines and keeps `sla_clocks` current.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from sqlalchemy import select, update
 
 from app.clock import iso, local, spoken
 from app.db.models import HumanTask, SlaClock, Unit
-from app.domain.errors import ValidationFailed
+from app.domain.errors import ProcessError, ValidationFailed
+from app.domain.texts import msg
 
 from . import audit, messages
 from .command import current
@@ -45,6 +48,21 @@ def current_clock(session, case_id: int, clock: str) -> SlaClock | None:
                           .order_by(SlaClock.id.desc()).limit(1))
 
 
+class MissingRuleValue(ProcessError):
+    """The process data lacks a value sla.dmn should have given (a table without that output):
+    the step fails (422 process_error, nothing saved) instead of assuming a value."""
+
+
+def rule_value(data: dict[str, Any], name: str) -> Any:
+    """The value `name` of the sla.dmn row that applies to this case, as the rule task left it in
+    the process data; never a default of our own."""
+    value = data.get(name)
+    if value is None:
+        message = f"时限规则 sla.dmn 未给出 {name}"
+        raise MissingRuleValue(f"流程执行出错: {message}", fields={"sla.dmn": [message]})
+    return value
+
+
 def _due_map(clocks: list[SlaClock]) -> dict[str, str]:
     result = {}
     for row in clocks:
@@ -66,11 +84,11 @@ def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]
     for row in clocks_of(session, case.id, "running"):
         row.outcome = "cancelled"
     calendar = cmd.rt.settings["calendar"]
-    ratio = float(data.get("warn_ratio") or 0.75)
+    ratio = float(rule_value(data, "warn_ratio"))
     rows = []
     for clock in CLOCKS:
-        minutes = int(data[f"{clock}_minutes"])
-        mode = data.get(f"{clock}_calendar") or "natural"
+        minutes = int(rule_value(data, f"{clock}_minutes"))
+        mode = rule_value(data, f"{clock}_calendar")
         due = calendar.add(now, minutes, mode)
         warn = now + (due - now) * ratio
         row = SlaClock(case_id=case.id, clock=clock, round=int(data.get("handling_round") or 1),
@@ -132,7 +150,7 @@ def check_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]
     """P13: a unit may return an order only within the set time after dispatch."""
     cmd = current()
     row = current_clock(cmd.session, cmd.case.id, "response")
-    window = int(data.get("return_minutes") or 120)
+    window = int(rule_value(data, "return_minutes"))
     if row is not None and cmd.now > row.started_at + timedelta(minutes=window):
         raise ValidationFailed(fields={"sign_action": [f"已超过退单时限（{window} 分钟），请办理或申请延期"]})
     return {}
@@ -142,7 +160,7 @@ def record_return(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     """P13: the return is on the record; clocks restart or pause as the rule table says."""
     cmd = current()
     unit = cmd.session.get(Unit, cmd.case.unit_id) if cmd.case.unit_id else None
-    restart = bool(data.get("restart_on_return", True))
+    restart = bool(rule_value(data, "restart_on_return"))
     for row in clocks_of(cmd.session, cmd.case.id, "running"):
         row.outcome = "cancelled" if restart else "paused"
     reason = data.get("return_reason") or ""
@@ -174,7 +192,7 @@ def decide_extension(params: dict[str, Any], data: dict[str, Any]) -> dict[str, 
         return {"approved": False}
     new_due = _granted_due(row, requested, request["approved_due"])
     before = {"due_at": iso(row.due_at)}
-    row.warn_at = row.started_at + (new_due - row.started_at) * 0.75
+    row.warn_at = row.started_at + (new_due - row.started_at) * float(rule_value(data, "warn_ratio"))
     row.due_at = new_due
     row.extensions += 1
     if row.outcome == "violated" and new_due > cmd.now:
@@ -195,9 +213,11 @@ def _granted_due(row: SlaClock, requested: datetime, approved_due: str | None) -
         return requested
     granted = from_iso(approved_due)
     if granted <= row.due_at:
-        raise ValidationFailed(fields={"approved_due": [f"须晚于当前办结时限 {beijing(row.due_at)}"]})
+        raise ValidationFailed(fields={"approved_due": [
+            msg("extension.approved_not_after_due", "须晚于当前办结时限 {due}", due=beijing(row.due_at))]})
     if granted > requested:
-        raise ValidationFailed(fields={"approved_due": [f"不能晚于申请的期限 {beijing(requested)}"]})
+        raise ValidationFailed(fields={"approved_due": [
+            msg("extension.approved_after_request", "不能晚于申请的期限 {due}", due=beijing(requested))]})
     return granted
 
 
@@ -210,5 +230,5 @@ def beijing(moment: datetime, note: str = "") -> str:
 def await_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]:
     """P11: the enterprise has this long to rate before the hotline revisits."""
     cmd = current()
-    hours = float(cmd.rt.settings.get("rating_timeout_hours", 72))  # fractions allowed: 0.5
+    hours = float(cmd.rt.settings["rating_timeout_hours"])  # QISU_RATING_TIMEOUT_HOURS; 0.5 allowed
     return {"due": to_iso(cmd.now + timedelta(hours=hours))}

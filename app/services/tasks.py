@@ -7,6 +7,7 @@ from app.clock import iso
 from app.db.models import Case, Enterprise, HumanTask, Unit, WorkflowState
 from app.domain.actor import Actor
 from app.domain.errors import Conflict
+from app.domain.texts import msg
 from app.engine.runner import TaskNotReady
 
 from app import metrics
@@ -115,7 +116,7 @@ def claim(rt: Runtime, actor: Actor, task_id: str) -> dict:
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.assignee_id.is_(None),
                                     HumanTask.status == "ready").values(assignee_id=actor.id))
         if result.rowcount != 1:
-            raise Conflict("该任务已被他人签收")
+            raise Conflict(msg("task.taken", "该任务已被他人签收"))
         case = uow.session.get(Case, task.case_id)
         command = Command(uow, rt, actor, case, rt.clock.now())
         audit.record(command, "claim", task_id=task.id, task_name=task.title)
@@ -129,12 +130,12 @@ def unclaim(rt: Runtime, actor: Actor, task_id: str) -> dict:
         task = get_visible_task(uow.session, actor, task_id)
         _require_ready(task)
         if task.assignee_id != actor.id:
-            raise Conflict("只能退回自己签收的任务")
+            raise Conflict(msg("task.not_yours", "只能退回自己签收的任务"))
         result = uow.session.execute(
             update(HumanTask).where(HumanTask.id == task_id, HumanTask.assignee_id == actor.id)
             .values(assignee_id=None))
         if result.rowcount != 1:
-            raise Conflict("任务状态已变化，请刷新")
+            raise Conflict(msg("task.changed", "任务状态已变化，请刷新"))
         case = uow.session.get(Case, task.case_id)
         audit.record(Command(uow, rt, actor, case, rt.clock.now()), "unclaim",
                      task_id=task.id, task_name=task.title)
@@ -172,7 +173,7 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
             HumanTask.case_id == case.id, HumanTask.spec_name == spec_name,
             HumanTask.status == "ready", task_filter(actor)))
         if task is None:
-            raise Conflict("该诉求当前不在此环节")
+            raise Conflict(msg("task.wrong_step", "该诉求当前不在此环节"))
         return _complete(uow, rt, actor, task, data, key_row=key_row)
 
 
@@ -182,7 +183,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     session = uow.session
     _require_ready(task)
     if task.assignee_id not in (None, actor.id):
-        raise Conflict("该任务已由他人认领")
+        raise Conflict(msg("task.claimed", "该任务已由他人认领"))
     # The case, its workflow state and its reference rows in one round trip.
     case, state, _enterprise, _unit = session.execute(
         select(Case, WorkflowState, Enterprise, Unit)
@@ -201,7 +202,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
         try:
             rt.runner.complete_user_task(workflow, task.id, form_data)
         except TaskNotReady:
-            raise Conflict("任务已不在待办状态") from None
+            raise Conflict(msg("task.not_ready", "任务已不在待办状态")) from None
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
     session.flush()  # a concurrent writer fails here (409) before anything is reported
     result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor)
@@ -213,4 +214,4 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
 
 def _require_ready(task: HumanTask) -> None:
     if task.status != "ready":
-        raise Conflict("任务已不在待办状态")
+        raise Conflict(msg("task.not_ready", "任务已不在待办状态"))

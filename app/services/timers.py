@@ -21,6 +21,7 @@ from sqlalchemy import func, select, update
 from app import metrics
 from app.db.models import Case, Timer, WorkflowState
 from app.domain.errors import Conflict, NotFound, ProcessError
+from app.domain.texts import msg
 
 from . import audit, projection
 from .command import Command, running
@@ -121,7 +122,7 @@ def retry_faulted(rt: Runtime, number: str) -> int:
         session = uow.session
         case = session.scalar(select(Case).where(Case.number == number))
         if case is None:
-            raise NotFound(f"诉求 {number} 不存在")
+            raise NotFound(msg("case.number_not_found", "诉求 {number} 不存在", number=number))
         count = session.execute(update(Timer).where(Timer.case_id == case.id, Timer.status == "faulted")
                                 .values(status="waiting", fault=None)).rowcount
         if count:

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from app.db.models import Case, HumanTask
 from app.domain.actor import Actor
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 
 
 # Roles outside the hotline and its units: they see a case's P17 view, not its internals.
@@ -25,7 +26,8 @@ def staff_only(actor: Actor) -> None:
     """The staff's views of a case (trail, diagram) do not exist for an enterprise: 404, asked
     before the case is looked up, so the answer is the same for every number (nothing revealed)."""
     if sees_progress_only(actor):
-        raise NotFound("未找到该资源；企业用户请通过 GET /api/cases/{number}/progress 查看办理进展")
+        raise NotFound(msg("case.enterprise_progress_only",
+                           "未找到该资源；企业用户请通过 GET /api/cases/{number}/progress 查看办理进展"))
 
 
 def case_filter(actor: Actor):
@@ -54,12 +56,12 @@ def get_visible_case(session, actor: Actor, number: str, for_update: bool = Fals
     stmt = select(Case).where(Case.number == number, case_filter(actor))
     case = session.scalar(stmt)
     if case is None:
-        raise NotFound("未找到该诉求")
+        raise NotFound(msg("case.not_found", "未找到该诉求"))
     return case
 
 
 def get_visible_task(session, actor: Actor, task_id: str) -> HumanTask:
     task = session.scalar(select(HumanTask).where(HumanTask.id == task_id, task_filter(actor)))
     if task is None:
-        raise NotFound("未找到该任务")
+        raise NotFound(msg("task.not_found", "未找到该任务"))
     return task

@@ -9,7 +9,7 @@ from app.services import catalog, intake
 
 from . import bp
 from .common import rt
-from .i18n import gettext
+from app.i18n import gettext
 
 
 @bp.app_context_processor

@@ -9,7 +9,7 @@ from app.services import cases
 
 from .common import rt
 from .filters import clause_sep
-from .i18n import gettext
+from app.i18n import gettext
 
 REASON_MAX = 1000
 

@@ -9,7 +9,7 @@ from app.domain.vocab import CASE_STATUSES, CLOCKS, KIND_LABELS_EN, KINDS, MATTE
 
 from . import bp
 from .common import current_user
-from .i18n import current_language, gettext
+from app.i18n import current_language, gettext
 
 
 KIND_PAIRS = {k: (k, KIND_LABELS_EN[k]) for k in KINDS}  # for the `label` filter

@@ -8,13 +8,14 @@ from app.http.login_limit import guarded_login
 from app.services import auth, tasks
 
 from .common import current_user, page, rt
-from .i18n import LANGUAGES, gettext
+from app.i18n import LANGUAGES, gettext
 
 bp = Blueprint("auth", __name__)
 
 # Where each role's work is: units and dispatchers work their 待办 (the default).
-HOME = {"agent": "web.intake.intake", "enterprise": "web.enterprise.my_cases", "designer": "web.designer.designer",
-        "supervisor": "web.supervision.supervision", "analyst": "web.insight.insight", "leader": "web.insight.insight",
+HOME = {"agent": "web.intake.intake", "enterprise": "web.enterprise.my_cases",
+        "designer": "web.designer.designer", "supervisor": "web.supervision.supervision",
+        "analyst": "web.insight.insight", "leader": "web.insight.insight",
         "admin": "web.supervision.supervision"}
 # Roles whose 待办 is usually empty: they land there only when it holds something (领导批示).
 TASKS_WHEN_ANY = frozenset({"leader"})

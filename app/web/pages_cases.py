@@ -1,7 +1,6 @@
 """Case view: summary, enterprise, clocks, rating, the process diagram and the full history."""
 from __future__ import annotations
 
-import html
 import re
 from datetime import datetime, timezone
 
@@ -11,11 +10,11 @@ from app.clock import SHANGHAI
 from app.domain.errors import DomainError
 from app.domain.roles import ROLES
 from app.domain.vocab import CASE_STATUSES, CHANNELS, CLOCKS, MATTER_CLASSES
-from app.services import cases, catalog, progress
+from app.services import cases, catalog, diagram, progress
 
 from .common import page, rt
 from .filters import list_sep
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 
 bp = Blueprint("cases", __name__)
 
@@ -47,7 +46,6 @@ VALUE_LABELS = {
     "predicted_domain": "模型识别领域", "domain_overridden": "改动了识别领域", "verdict": "判定",
     "unit_code": "承办单位", "co_units": "协办单位",
 }
-BPMN_NAME = re.compile(r' name="([^"]+)"')
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 HIDDEN_KEYS = {"before", "lane", "lateness_s", "clocks"}
 # Values shown by their label: key → {code: (Chinese, English)}.
@@ -58,34 +56,11 @@ UNIT_KEYS = {"unit_code", "suggested_unit", "co_units", "unit"}   # unit codes s
 SHARES = {"confidence", "score", "threshold"}                      # probabilities, shown as percentages
 
 
-def _names(deployment_id: int) -> tuple[dict[str, str], dict[str, str]]:
-    """Form field titles (`unit_code` → 承办单位) and BPMN element names (`timer_response_due`
-    → 响应超期) of the case's deployment."""
-    with rt().uow() as uow:
-        bundle = rt().specs.get(uow.session, deployment_id)
-    titles: dict[str, str] = {}
-    for schema in bundle.forms.values():
-        for name, prop in (schema.get("properties") or {}).items():
-            if isinstance(prop, dict) and prop.get("title"):
-                titles.setdefault(name, prop["title"])
-    elements: dict[str, str] = {}
-    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
-        for task_spec in spec.task_specs.values():
-            bpmn_id = getattr(task_spec, "bpmn_id", None)
-            if bpmn_id and getattr(task_spec, "bpmn_name", None):
-                elements.setdefault(bpmn_id, task_spec.bpmn_name)
-    return titles, elements
-
-
-def _diagram_names(deployment_id: int) -> dict[str, str]:
+def _diagram_names(drawn: set[str]) -> dict[str, str]:
     """On English pages: the English of the names in the case's BPMN files, for the diagram."""
     if current_language() != "en":
         return {}
-    with rt().uow() as uow:
-        bundle = rt().specs.get(uow.session, deployment_id)
-    names = {html.unescape(n) for filename, xml in bundle.files.items() if filename.endswith(".bpmn")
-             for n in BPMN_NAME.findall(xml)}
-    return {n: EN[n] for n in names if n in EN}
+    return {n: gettext(n) for n in drawn if gettext(n) != n}
 
 
 def _unit_names() -> dict[str, str]:
@@ -157,8 +132,9 @@ def case_view(actor, number):
         trail = cases.history(rt(), actor, number)
     except DomainError as err:
         return render_template("error.html", message=gettext(err.message)), err.status
-    titles, elements = _names(case["deployment_id"])
-    diagram_names = _diagram_names(case["deployment_id"])
+    names = diagram.deployment_names(rt(), case["deployment_id"])
+    titles, elements = names["fields"], names["elements"]
+    diagram_names = _diagram_names(names["drawn"])
     units = _unit_names()
     ratings = [e for e in trail["events"] if e["action"] == "rating"]
     return render_template("cases/case.html", case=case, trail=trail, ratings=ratings,

@@ -12,7 +12,7 @@ from app.engine.bundle import file_kind
 from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
 from .common import current_user, page, rt
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 
 bp = Blueprint("designer", __name__)
 
@@ -21,39 +21,6 @@ DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
 CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
 KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": "表单（JSON Schema）"}
 
-# The designer's texts with full-width punctuation, and the modeler's messages.
-EN.update({
-    "流程（BPMN）": "Processes (BPMN)", "决策表（DMN）": "Decision tables (DMN)",
-    "表单（JSON Schema）": "Forms (JSON Schema)",
-    "新诉求按当前部署启动（最近一次部署的版本）；每件诉求始终按其启动时的部署运行。":
-        "New cases start on the current deployment (the one deployed last); each case keeps the deployment it started on.",
-    "只读：仅流程设计员可以校验和部署。": "Read only: only process designers validate and deploy.",
-    "文件加载失败（{status}）": "Could not load the file ({status})",
-    "已部署为新版本 #{id}": "Deployed as a new version #{id}",
-    "内容未变化，沿用部署 #{id}": "Nothing changed; still deployment #{id}",
-    "与部署 #{id} 的文件相同，新诉求重新按部署 #{id} 运行":
-        "Same files as deployment #{id}: new demands run on deployment #{id} again",
-    "没有修改，无需部署": "Nothing changed, nothing to deploy",
-    "部署失败：{message}": "Deployment failed: {message}",
-    "部署失败（{status}）": "Deployment failed ({status})",
-    "部署后新诉求将按此版本运行，进行中的诉求不受影响。确定部署？":
-        "New cases will run on this version; running cases are not affected. Deploy?",
-    "请求失败（{status}）": "Request failed ({status})",
-    '请求需为 JSON：{"filename", "content"}': 'Send JSON: {"filename", "content"}',
-    "只比较模型元素；图形布局（BPMNDI/DMNDI）的变化不计。":
-        "Only model elements are compared; diagram layout (BPMNDI/DMNDI) is ignored.",
-    "名称：": "Name: ", "类型：": "Type: ", "内容变化：": "Content: ",
-    "决策需求图": "DRD",
-    '请求需为 JSON：{"source", "mode": "eval"|"exec"}': 'Send JSON: {"source", "mode": "eval"|"exec"}',
-    "脚本或表达式不被允许：{error}": "Script or expression not allowed: {error}",
-    "属性": "Properties", "进行中的诉求在哪里等待": "Where the open cases wait",
-    "待办任务": "User task", "定时器": "Timer", "已停止（流程拒绝了一步）": "Stopped (the process refused a step)",
-    "环节": "Step", "等待方式": "Waiting for", "诉求数": "Cases",
-    "另有 {n} 件诉求不在任务或定时器处等待（例如等待信号）。":
-        "{n} more open cases wait at no task or timer (e.g. for a signal).",
-    "图中数字为在该环节等待的诉求数。": "The numbers in the diagram count the cases waiting at each element.",
-    "没有进行中的诉求。": "No open cases.", "规则检查通过": "Lint: no issues", "规则检查：{count} 个问题": "Lint: {count} issues",
-})
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
 # in words; a tag not listed shows as it is.
@@ -86,16 +53,7 @@ ELEMENT_TYPES = {
     "inputData": ("输入数据", "Input data"), "literalExpression": ("字面表达式", "Literal expression"),
     "property": ("表单字段", "Form field"), "schema": ("表单设置", "Form settings"),
 }
-EN.update({zh: en for zh, en in ELEMENT_TYPES.values()})
 
-# Names of BPMN elements (workflows/*.bpmn) with full-width punctuation.
-EN.update({
-    "可直接答复？": "Direct reply?", "自动派单？": "Auto-dispatch?", "满意？": "Satisfied?",
-    "签收还是退单？": "Accept or return?", "退单？": "Return?", "同意退单？": "Return approved?",
-    "有协办单位？": "Co-units?", "超过督办轮次？": "Too many supervision rounds?", "红名单？": "Red list?",
-    "响应（响应时限）": "Response (response deadline)", "提出方案（方案时限）": "Proposal (solution deadline)",
-    "办理（办结时限）": "Handling (resolution deadline)",
-})
 
 
 @bp.app_template_filter("element_type")

@@ -13,7 +13,7 @@ from app.services import cases, extensions
 from .common import page, rt
 from .extension_offer import REASON_MAX
 from .filters import clause_sep
-from .i18n import gettext
+from app.i18n import gettext
 from .pages_cases import when
 from .pages_tasks import task_page
 

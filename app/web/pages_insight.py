@@ -17,7 +17,7 @@ from app.services.signals.query import MAX_PERIOD_DAYS
 
 from .common import page, rt
 from .filters import KIND_PAIRS, bracketed, clause_sep, colon
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 
 bp = Blueprint("insight", __name__)
 
@@ -29,20 +29,6 @@ FIELD_LABELS = {"from": "起始日期", "to": "截止日期", "unit": "承办单
                 "kind": "类型", "domain": "领域", "channel": "渠道", "red_list": "红名单",
                 "granularity": "趋势粒度", "start": "起始日期", "end": "截止日期", "limit": "条数"}
 
-EN.update({
-    "起始日期": "From", "截止日期": "To", "期间": "Period", "全部时间": "All time",
-    "{start} 至 {end}": "{start} to {end}", "{start} 起": "from {start}", "至 {end}": "up to {end}",
-    "期间有误，请修正后再查询；修正前不显示数据。":
-        "The period is not valid; correct it and search again. No figures are shown until then.",
-    "截止日不能早于起始日": "The end date is before the start date",
-    "日期格式应为 YYYY-MM-DD": "Enter a date as YYYY-MM-DD",
-    "未限定期间，无环比": "No period chosen, so no comparison with a previous period",
-    "直接答复率": "Direct-reply rate", "咨询直接答复率": "Direct-reply rate of consultations",
-    "含基本满意的满意率": "Satisfaction incl. basically satisfied",
-    "平均办理时长（小时）": "Average handling time (h)", "P90 办理时长（小时）": "P90 handling time (h)",
-    "诉求量（件）": "Demands (cases)", "条数": "Limit", "暂无数据": "No data",
-    "（不完整，仅 {n} 天）": " (partial: {n} days only)",
-})
 
 
 @bp.route("/insight", endpoint="insight")

@@ -8,7 +8,7 @@ from app.domain.vocab import DOMAINS
 from app.services import knowledge
 
 from .common import page, rt
-from .i18n import gettext
+from app.i18n import gettext
 
 bp = Blueprint("knowledge", __name__)
 

@@ -11,7 +11,7 @@ from app.services.routing import audit as routing_audit, model_versions
 
 from .common import page, rt
 from .filters import colon
-from .i18n import gettext
+from app.i18n import gettext
 
 bp = Blueprint("routing", __name__)
 

@@ -10,7 +10,7 @@ from app.domain.vocab import CHANNELS, DOMAINS
 from app.services.signals import query, surges
 
 from .common import page, rt
-from .i18n import EN, current_language, gettext
+from app.i18n import current_language, gettext
 from .filters import KIND_PAIRS, list_sep
 from .pages_insight import choices, date_type, labelled
 
@@ -20,30 +20,6 @@ READERS = ("leader", "supervisor", "analyst", "admin")
 ACKNOWLEDGERS = ("supervisor", "admin")
 FILTERS = ("start", "end", "town", "domain", "kind", "unit", "channel", "red_list")
 
-EN.update({
-    "共性问题": "Common problems", "激增预警": "Surge alerts", "预警与共性问题": "Signals",
-    "起始日期": "From", "截止日期": "To", "镇街": "Town", "领域": "Domain",
-    "全部": "All", "查询": "Search", "导出 CSV": "Export CSV", "导出 Excel": "Export Excel",
-    "诉求件数": "Cases", "企业数": "Enterprises", "代表性诉求": "Representative demand",
-    "关键词": "Keywords", "诉求编号（{n}）": "Case no. ({n})", "最早受理": "First received",
-    "最近受理": "Last received", "暂无共性问题。": "No common problems in this period.",
-    "件": "cases", "家企业": "enterprises", "查看全部": "See all", "确认": "Acknowledge",
-    "已确认": "Acknowledged", "待确认": "Open", "暂无激增预警。": "No surge alerts.",
-    "实际": "Observed", "预期": "Expected", "倍数": "Ratio", "发现时间": "Detected",
-    "偶然概率 p": "Chance p", "按基线出现这么多诉求的概率（泊松检验），越小越异常":
-        "How likely so many demands are under the baseline (Poisson test); the smaller, the more unusual",
-    "统计窗口": "Window", "近期确认的预警": "Recently acknowledged", "确认人": "By",
-    "共性问题前十": "Top 10 common problems", "预警": "Alert",
-    "分组方法：内容相近（相似度达到 {similarity}）的诉求归为一组；一组的诉求须来自至少 {n} 家不同企业。":
-        "Method: demands with similar content (similarity at least {similarity}) form a group; "
-        "a group needs demands from at least {n} different enterprises.",
-    "本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。":
-        "{matched} demands in the period; only the latest {analysed} were analysed "
-        "(at most {cap}).",
-    "分析了本期全部 {analysed} 件诉求。": "All {analysed} demands of the period were analysed.",
-    "统计期间": "Period", "起始日期不能晚于截止日期": "The start date is after the end date",
-    "应为日期 YYYY-MM-DD": "Enter a date as YYYY-MM-DD", "应为 true 或 false": "Enter true or false",
-})
 
 
 def _args():
@@ -73,9 +49,8 @@ def _context(result: dict | None, errors: dict, days: tuple | None) -> dict:
                "gap": "" if current_language() == "zh" else " ",  # between sentences
                "period": days and gettext("{start} 至 {end}").format(start=days[0], end=days[1])}
     if result:
-        context["note"] = gettext(
-            "本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。"
-            if result["capped"] else "分析了本期全部 {analysed} 件诉求。").format(**result)
+        context["note"] = gettext("本期共 {matched} 件诉求，仅分析了最近的 {analysed} 件（上限 {cap} 件）。") \
+            .format(**result) if result["capped"] else gettext("分析了本期全部 {analysed} 件诉求。").format(**result)
         context["method"] = gettext(
             "分组方法：内容相近（相似度达到 {similarity}）的诉求归为一组；一组的诉求须来自至少 {n} 家不同企业。"
         ).format(similarity=result["similarity"], n=result["min_enterprises"])

@@ -8,7 +8,7 @@ from app.services import cases, catalog, tasks
 from app.services.routing import suggestions
 
 from .common import page, rt
-from .i18n import gettext
+from app.i18n import gettext
 from .extension_offer import extension_offer
 from .schema_form import form_fields, initial_values, parse_form, submitted_values
 

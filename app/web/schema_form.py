@@ -16,7 +16,7 @@ from app.clock import SHANGHAI, local
 from app.domain.text import normalized
 from app.domain.vocab import MATTER_CLASSES, RATING_LABELS_EN, KIND_LABELS_EN
 
-from .i18n import current_language, gettext
+from app.i18n import current_language, gettext
 
 UNIT_FIELDS = ("unit_code", "co_units")
 TEXTAREA_OVER = 200

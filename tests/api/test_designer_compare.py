@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from app.services import deployments, process_diff
+from app.engine.model_diff import diff_contents
+from app.engine.same_model import same_content
+from app.services import process_diff
 from tests.api.designer_support import MAIN, RELABELLED, WORKFLOWS, deployment_count, post_json, resaved, text
 
 
@@ -16,7 +18,7 @@ def test_deploying_an_unchanged_file_saved_again_reuses_the_deployment(app, desi
     base = app.config["BASE_DEPLOYMENT_ID"]
     original = (WORKFLOWS / filename).read_text(encoding="utf-8")
     content = resaved(original)
-    assert content != original and deployments.same_content(filename, original, content)
+    assert content != original and same_content(filename, original, content)
     response = post_json(designer, "/designer/deploy", {"filename": filename, "content": content})
     assert response.status_code == 200, response.get_json()
     deployment = response.get_json()["deployment"]
@@ -134,7 +136,7 @@ def test_diff_names_element_types_in_words(app):
     from app.web.pages_designer import element_type
     gateway = '<bpmn:exclusiveGateway id="gw_direct" '
     assert gateway in MAIN
-    diff = process_diff.diff_contents("enterprise_demand.bpmn", MAIN,
+    diff = diff_contents("enterprise_demand.bpmn", MAIN,
                                       MAIN.replace(gateway, '<bpmn:inclusiveGateway id="gw_direct" ')
                                       .replace("</bpmn:exclusiveGateway>", "</bpmn:inclusiveGateway>", 1))
     changed = {c["id"]: c for c in diff["changed"]}
@@ -164,10 +166,12 @@ def test_diff_of_an_unknown_deployment_is_an_error_on_the_page(designer):
 
 def test_diff_treats_a_default_attribute_as_absent():
     routing = (WORKFLOWS / "routing.dmn").read_text(encoding="utf-8")
-    assert 'hitPolicy="UNIQUE"' in routing
-    same = process_diff.diff_contents("routing.dmn", routing, routing.replace(' hitPolicy="UNIQUE"', ""))
+    assert 'hitPolicy="FIRST"' in routing
+    absent = routing.replace(' hitPolicy="FIRST"', "")
+    unique = routing.replace('hitPolicy="FIRST"', 'hitPolicy="UNIQUE"')
+    same = diff_contents("routing.dmn", absent, unique)
     assert not same["identical"] and same["changed"] == []
-    first = process_diff.diff_contents("routing.dmn", routing, routing.replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"'))
+    first = diff_contents("routing.dmn", absent, routing)
     [changed] = first["changed"]
     assert changed["id"] == "decision_table_routing"
     assert changed["attributes"] == [{"name": "hitPolicy", "a": None, "b": "FIRST"}]
@@ -176,7 +180,7 @@ def test_diff_treats_a_default_attribute_as_absent():
 def test_diff_of_an_unreadable_version_is_a_clear_error():
     from app.domain.errors import ValidationFailed
     with pytest.raises(ValidationFailed) as caught:
-        process_diff.diff_contents("routing.dmn", "<definitions>", "<definitions/>")
+        diff_contents("routing.dmn", "<definitions>", "<definitions/>")
     assert "routing.dmn" in caught.value.fields
 
 
@@ -185,7 +189,7 @@ def test_same_content_counts_the_model_the_layout_and_the_order_of_waypoints():
     points = re.findall(r"<di:waypoint [^>]*/>", edge)
     assert len(points) >= 2
     reversed_edge = edge.replace(points[0], "\0").replace(points[-1], points[0]).replace("\0", points[-1])
-    same = deployments.same_content
+    same = same_content
     assert same("enterprise_demand.bpmn", MAIN, resaved(MAIN))
     assert not same("enterprise_demand.bpmn", MAIN, MAIN.replace(edge, reversed_edge))
     assert not same("enterprise_demand.bpmn", MAIN, RELABELLED)

@@ -2,6 +2,8 @@
 elements (for the case page's BPMN diagram), and the case page that shows it."""
 from __future__ import annotations
 
+import html as html_module
+import json
 import re
 
 from app.worker import run_once
@@ -104,6 +106,14 @@ def test_case_page_has_the_diagram_and_the_rating(app, api):
                   "/vendor/bpmn-js/dist/assets/bpmn-js.css",
                   "/vendor/bpmn-js/dist/assets/bpmn-font/css/bpmn.css"):
         assert client.get(asset).status_code == 200, asset
+    # On an English page the names drawn in the diagrams come with their English.
+    client.set_cookie("lang", "en")
+    english = client.get(f"/cases/{number}").get_data(as_text=True)
+    names = json.loads(html_module.unescape(
+        re.search(r'id="diagram-names">(.*?)</script>', english, re.S).group(1)))
+    assert names["签收"] == "Accept" and names["联系企业"] == "Contact the enterprise"
+    client.set_cookie("lang", "zh")
+    assert 'id="diagram-names"' not in client.get(f"/cases/{number}").get_data(as_text=True)
     # The page's script reads the diagram with the session cookie: GET needs no CSRF token.
     diagram = client.get(f"/api/cases/{number}/diagram")
     assert diagram.status_code == 200

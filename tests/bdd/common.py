@@ -160,7 +160,7 @@ def error_of(world: World) -> dict:
     body = world.response.json
     assert isinstance(body, dict) and set(body) == {"error"}, world.response
     error = body["error"]
-    assert set(error) == {"code", "message", "fields"}, error
+    assert {"code", "message", "fields"} <= set(error) <= {"code", "message", "fields", "message_code", "params"}, error
     assert isinstance(error["message"], str) and error["message"], error
     assert isinstance(error["fields"], dict), error
     return error

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.services.actions import OPERATORS, action_registry
+from app.services.actions import ACTIONS, OPERATORS, action_registry
 
 WORKFLOWS = Path(__file__).resolve().parents[2] / "workflows"
 
@@ -22,4 +22,4 @@ def test_every_operator_of_the_diagrams_is_registered_and_none_is_spare():
 
 
 def test_the_registry_holds_exactly_the_table():
-    assert action_registry().names() == sorted(OPERATORS)
+    assert action_registry().names() == ACTIONS.names() == sorted(OPERATORS)

@@ -89,6 +89,7 @@ def test_lowest_threshold_for_precision_hand_checked():
     assert (threshold, share, precision) == (math.inf, 0.0, 0.0)
 
 
+@pytest.mark.training  # spies on the cross-validation, so it must really run
 def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
     seen = []
     real = classifier_module.out_of_fold
@@ -275,6 +276,7 @@ def test_the_default_configuration_is_the_agreement_ensemble(fitted):
     assert fitted.metadata()["format"] == "qisu-routing-model/2"
 
 
+@pytest.mark.training  # trains on data of its own
 def test_the_confidence_scorer_is_learned_from_out_of_fold_predictions_on_the_training_data():
     rng = random.Random(5)
     texts, labels = make_data(24, seed=3)
@@ -320,6 +322,7 @@ def test_fast_calibrated_svc_gives_scikit_learns_probabilities():
         np.testing.assert_allclose(fast.predict_proba(held_out), expected, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.training  # trains on data of its own
 def test_suspect_labels_puts_the_flipped_labels_first():
     texts, labels = TRAIN
     labels = list(labels)

@@ -38,8 +38,11 @@ OPERATORS: dict[str, Action] = {
 
 
 def action_registry() -> ActionRegistry:
-    """A registry holding every operator above (the runtime builds one per process)."""
+    """A registry holding every operator above."""
     registry = ActionRegistry()
     for name, action in OPERATORS.items():
         registry.register(name)(action)
     return registry
+
+
+ACTIONS = action_registry()  # the runner's registry (wiring.py); the designer lists its names

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.db.models import Unit
 from app.domain.errors import ValidationFailed
+from app.domain.texts import msg
 from app.domain.vocab import RATINGS, is_dissatisfied, is_satisfied
 
 from .. import audit, messages
@@ -30,13 +31,14 @@ def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> di
     code = (params.get("unit_code") or "").strip()
     unit = _unit(cmd, code)
     if unit is None:
-        raise ValidationFailed(fields={"unit_code": [f"承办单位 {code!r} 不存在"]})
+        raise ValidationFailed(fields={"unit_code": [msg("unit.unknown", "承办单位 {code!r} 不存在", code=code)]})
     co_units = [] if auto else list(data.get("co_units") or [])
     if code in co_units:
-        raise ValidationFailed(fields={"co_units": ["协办单位不能与主办单位相同"]})
+        raise ValidationFailed(fields={"co_units": [msg("dispatch.co_unit_is_lead", "协办单位不能与主办单位相同")]})
     unknown = [c for c in co_units if _unit(cmd, c) is None]
     if unknown:
-        raise ValidationFailed(fields={"co_units": [f"协办单位不存在：{'、'.join(unknown)}"]})
+        raise ValidationFailed(fields={"co_units": [msg("dispatch.co_unit_unknown", "协办单位不存在：{codes}",
+                                                        codes="、".join(unknown))]})
     suggested = params.get("suggested_unit") or None
     redispatch = cmd.case.unit_id is not None
     before = audit.snapshot(cmd.case) | {"domain": cmd.case.domain}
@@ -45,7 +47,8 @@ def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> di
     cmd.case.matter_class = data.get("matter_class") or cmd.case.matter_class
     overridden = suggested is not None and suggested != code
     if overridden and not redispatch and not (data.get("override_reason") or "").strip():
-        raise ValidationFailed(fields={"override_reason": ["改派至非建议单位时须填写改派理由"]})
+        raise ValidationFailed(fields={"override_reason": [
+            msg("dispatch.override_reason", "改派至非建议单位时须填写改派理由")]})
     chosen_domain = (data.get("domain") or "").strip() if not (auto or redispatch) else ""
     predicted = cmd.case.predicted_domain
     cmd.case.domain = chosen_domain or cmd.case.domain or predicted
@@ -86,7 +89,8 @@ def record_rating(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any
     cmd = current()
     rating = params.get("rating")
     if rating not in RATINGS:
-        raise ValidationFailed(fields={"rating": [f"评价须为 {'/'.join(RATINGS)} 之一"]})
+        raise ValidationFailed(fields={"rating": [msg("rating.unknown", "评价须为 {ratings} 之一",
+                                                      ratings="/".join(RATINGS))]})
     before = audit.snapshot(cmd.case)
     cmd.case.rating = rating
     if is_dissatisfied(rating):

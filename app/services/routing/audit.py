@@ -13,12 +13,12 @@ can leave the hard ones out; each case is drawn at most once.
 from __future__ import annotations
 
 from sqlalchemy import case as when, func, select, update
-from scipy.stats import binomtest
 
 from app.clock import iso
 from app.db.models import Case, RoutingAudit, RoutingModel, Unit, User
 from app.domain.actor import Actor
 from app.domain.errors import Conflict, NotFound, ValidationFailed
+from app.domain.texts import msg
 from app.domain.vocab import DOMAINS
 
 from .. import audit
@@ -33,7 +33,7 @@ EXCERPT = 300
 def _model(session, version: int) -> RoutingModel:
     row = session.get(RoutingModel, version)
     if row is None:
-        raise NotFound(f"分拨模型版本 {version} 不存在")
+        raise NotFound(msg("routing.version_not_found", "分拨模型版本 {version} 不存在", version=version))
     return row
 
 
@@ -41,7 +41,7 @@ def draw_sample(rt: Runtime, actor: Actor, version: int, size: int) -> dict:
     """Adds up to ``size`` (1–100) randomly chosen automatically dispatched cases of ``version``
     that were never drawn to its sample. Returns {"version", "drawn", "summary"}."""
     if not isinstance(size, int) or not 1 <= size <= MAX_SAMPLE:
-        raise ValidationFailed(fields={"size": [f"抽样数须为 1–{MAX_SAMPLE}"]})
+        raise ValidationFailed(fields={"size": [msg("audit.sample_size", "抽样数须为 1–{max}", max=MAX_SAMPLE)]})
     with rt.uow() as uow:
         s = uow.session
         _model(s, version)
@@ -69,7 +69,7 @@ def judge(rt: Runtime, actor: Actor, audit_id: int, verdict: str, domain: str | 
         s = uow.session
         row = s.get(RoutingAudit, audit_id)
         if row is None:
-            raise NotFound(f"抽检记录 {audit_id} 不存在")
+            raise NotFound(msg("audit.not_found", "抽检记录 {id} 不存在", id=audit_id))
         case = s.get(Case, row.case_id)
         errors = _check(verdict, domain, note, case.predicted_domain)
         if errors:
@@ -82,7 +82,7 @@ def judge(rt: Runtime, actor: Actor, audit_id: int, verdict: str, domain: str | 
                     judged_by=actor.username)
             .execution_options(synchronize_session=False)).rowcount
         if changed != 1:
-            raise Conflict("该抽检已判定，不能重复判定")
+            raise Conflict(msg("audit.judged", "该抽检已判定，不能重复判定"))
         audit.event(s, case.id, now, actor, "routing_audit",
                     before={"domain": case.predicted_domain},
                     after={"verdict": verdict, "domain": audited, "note": note})
@@ -163,6 +163,7 @@ def _summary(sampled: int, judged: int, correct: int, auto: int) -> dict:
     low = high = precision = None
     if judged:
         precision = round(correct / judged, 4)
+        from scipy.stats import binomtest  # on first use: scipy costs ~1 s at start-up
         interval = binomtest(correct, judged).proportion_ci(confidence_level=0.95, method="wilson")
         low, high = round(float(interval.low), 4), round(float(interval.high), 4)
     return {"auto": auto, "sampled": sampled, "judged": judged, "pending": sampled - judged,

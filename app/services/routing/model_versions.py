@@ -22,7 +22,8 @@ from app.db.models import Case, RoutingAudit, RoutingModel
 from app.domain.control_chars import CONTROL_MESSAGE, bad_character
 from app.domain.errors import NotFound, ValidationFailed
 from app.domain.vocab import DOMAINS
-from app.routing_model import CONFIGS, DEFAULT_CONFIG, DomainClassifier, evaluate
+from app.routing_model import CONFIG_NAMES, DEFAULT_CONFIG  # the model itself: on first use
+from app.routing_model.promise import audit_verdict, promise_of
 
 from ..runtime import Runtime
 
@@ -67,6 +68,7 @@ class _ModelCache:
             with self._lock:
                 if row.id in self._items:
                     return self._items[row.id]
+            from app.routing_model import DomainClassifier
             classifier = DomainClassifier.from_bytes(row.blob)
             with self._lock:
                 if len(self._items) >= 4:
@@ -148,8 +150,8 @@ def closed_case_rows(session) -> tuple[list[str], list[str], list[str]]:
 
 
 def check_config(config: str) -> None:
-    if config not in CONFIGS:
-        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIGS))}"]})
+    if config not in CONFIG_NAMES:
+        raise ValidationFailed(fields={"config": [f"未知的模型配置 {config}；可选：{'、'.join(sorted(CONFIG_NAMES))}"]})
 
 
 def labelled_examples(rt: Runtime, csv_path: str | None, from_cases: bool
@@ -177,6 +179,7 @@ def train(rt: Runtime, csv_path: str | None = None, from_cases: bool = False, *,
           config: str = DEFAULT_CONFIG, target_precision: float = 0.97, activate: bool = False,
           created_by: str | None = None) -> dict:
     """Train a new version; store it (and activate it if asked). Returns its summary."""
+    from app.routing_model import DomainClassifier
     check_config(config)
     texts, labels, _, sources = labelled_examples(rt, csv_path, from_cases)
     classifier = DomainClassifier(config)
@@ -238,9 +241,16 @@ def list_models(rt: Runtime, with_usage: bool = False) -> list[dict]:
             usage = usage_by_version(uow.session)
             audits = summaries(uow.session, {v: u["auto"] for v, u in usage.items()})
         rows = uow.session.scalars(select(RoutingModel).order_by(RoutingModel.id))
-        return [summary(row) | ({"usage": usage.get(row.id, EMPTY_USAGE),
-                                 "audit": audits.get(row.id, EMPTY_SUMMARY)} if with_usage else {})
+        return [_with_usage(summary(row), usage.get(row.id, EMPTY_USAGE),
+                            audits.get(row.id, EMPTY_SUMMARY)) if with_usage else summary(row)
                 for row in rows]
+
+
+def _with_usage(model: dict, usage: dict, audit: dict) -> dict:
+    """A summary with its live usage, its audit and how the audit compares with its promise
+    (``promise_verdict``: kept / watch / broken / None, see ``routing_model.promise``)."""
+    target = (model["promise"] or {}).get("target")
+    return model | {"usage": usage, "audit": audit, "promise_verdict": audit_verdict(target, audit)}
 
 
 EMPTY_USAGE = {"suggested": 0, "dispatched": 0, "agreed": 0, "agreement": None, "auto": 0,
@@ -256,7 +266,8 @@ def summary(row: RoutingModel) -> dict:
             "created_by": row.created_by,
             "cv_auto_share": metrics.get("cv_auto_share"),
             "cv_auto_precision": metrics.get("cv_auto_precision"),
-            "cv_accuracy": metrics.get("cv_accuracy")}
+            "cv_accuracy": metrics.get("cv_accuracy"),
+            "promise": promise_of(metrics)}
 
 
 def active_model(session) -> ActiveModel | None:
@@ -293,6 +304,7 @@ def warm_up(rt: Runtime) -> int | None:
 
 def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict:
     """Metrics of a stored model (default: the active one) on a labelled CSV."""
+    from app.routing_model import evaluate
     texts, labels = read_labelled_csv(csv_path)
     if not texts:
         raise ValidationFailed(fields={"csv": ["CSV 中没有可用的行"]})

@@ -3,42 +3,23 @@ case exists, so the agent can tell the caller who will handle it.
 
 The table is the one of the newest deployment (what a case submitted now would run on),
 evaluated by SpiffWorkflow's own DMN engine with the process's sandboxed script engine — the
-same rules, the same first-match semantics as the business rule task `route`.
+same rules and the same hit policy (FIRST) as the business rule task `route`
+(`app/engine/decisions.py`).
 """
 from __future__ import annotations
 
 import logging
-from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from app.db.models import Unit
+from app.engine import decisions
 
 from ..deployments import latest
 from ..runtime import Runtime
 
 ROUTING_DECISION = "routing"
 log = logging.getLogger(__name__)
-
-
-class _DecisionInput:
-    """What DMNEngine needs of a task: its data and the workflow's script engine."""
-
-    def __init__(self, data: dict, script_engine):
-        self.data = data
-        self.workflow = SimpleNamespace(script_engine=script_engine)
-        self.task_spec = SimpleNamespace(bpmn_id=ROUTING_DECISION, bpmn_name=ROUTING_DECISION)
-
-
-def routing_engine(bundle):
-    """The DMN engine of the business rule task that calls the `routing` decision."""
-    for process in (bundle.spec, *bundle.subprocess_specs.values()):
-        for task_spec in process.task_specs.values():
-            engine = getattr(task_spec, "dmnEngine", None)
-            called = (getattr(task_spec, "extensions", None) or {}).get("calledDecisionId")
-            if engine is not None and called == ROUTING_DECISION:
-                return engine
-    return None
 
 
 def suggest_unit(rt: Runtime, domain: str | None, town: str | None,
@@ -50,13 +31,11 @@ def suggest_unit(rt: Runtime, domain: str | None, town: str | None,
         deployment = latest(session)
         if deployment is None:
             return None
-        engine = routing_engine(rt.specs.get(session, deployment.id))
-        if engine is None:
-            return None
+        bundle = rt.specs.get(session, deployment.id)
         data = {"domain": domain or "", "town": town or "", "kind": kind or "",
                 "domain_suggestion": {"label": ""}}
         try:
-            result = engine.result(_DecisionInput(data, rt.runner.script_engine))
+            result = decisions.evaluate(bundle, ROUTING_DECISION, data, rt.runner.script_engine)
         except Exception:  # a designer's table that fails on these inputs: no hint
             log.warning("routing table failed for %s", data, exc_info=True)
             return None

@@ -24,14 +24,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import func, select
 
 from app.clock import iso
 from app.db.models import Case, Enterprise, Unit
 from app.services.runtime import TtlCache
-
-from . import group_keywords, group_merge, text_sketch
 
 DEFAULTS = {"max_texts": 10_000, "similarity": 0.25, "merge_similarity": 0.25, "top_k": 20,
             "min_enterprises": 2, "reference_texts": 5_000}
@@ -126,6 +123,7 @@ def _reference_texts(session, query: ProblemQuery, taken: set[int], limit: int) 
 def _group(rows, reference: list[str], conf, limit: int) -> tuple[list[dict], int]:
     """Star-cluster the texts; keep groups from enough distinct enterprises, largest first;
     describe the first `limit` of them. Returns (described groups, number of groups)."""
+    from . import group_merge, text_sketch  # numpy/scipy/jieba: on first use, not at start-up
     if len(rows) < 2:
         return [], 0
     texts = [r.description or "" for r in rows]
@@ -146,6 +144,9 @@ def _group(rows, reference: list[str], conf, limit: int) -> tuple[list[dict], in
 
 
 def _describe(rows, members: np.ndarray, sketches, corpus: int) -> dict:
+    import numpy as np
+
+    from . import group_keywords, group_merge
     typical = group_merge.by_typicality(sketches.full, members)
     centre = rows[int(typical[0])]
     spread = np.unique(np.linspace(0, len(typical) - 1, min(200, len(typical))).astype(int))

@@ -22,13 +22,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from scipy.stats import poisson
 from sqlalchemy import case as when, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.clock import iso, local
 from app.db.models import Case, OutboxMessage, SurgeAlert, Unit, User
 from app.domain.errors import NotFound
+from app.domain.texts import msg
 from app.services.messages import TEMPLATES
 
 DEFAULTS = {"window_days": 3, "baseline_days": 28, "max_p": 0.001, "min_count": 5,
@@ -68,6 +68,7 @@ def candidates(session, now: datetime, conf: dict) -> list[dict]:
                       "unit_id": unit_id, "observed": int(observed), "baseline": int(base)})
     for item in found:
         item["expected"] = max(item["baseline"] * share, conf["min_expected"])
+        from scipy.stats import poisson  # on first use: scipy costs ~1 s at start-up
         item["p"] = float(poisson.sf(item["observed"] - 1, item["expected"]))
         item["window_start"], item["window_end"] = window_start, now
     return found
@@ -189,7 +190,7 @@ def acknowledge(rt, alert_id: int, actor) -> dict:
         s = uow.session
         alert = s.get(SurgeAlert, alert_id)
         if alert is None:
-            raise NotFound("未找到该预警")
+            raise NotFound(msg("surge.not_found", "未找到该预警"))
         if alert.acknowledged_at is None:
             alert.acknowledged_at = rt.clock.now()
             alert.acknowledged_by = actor.id

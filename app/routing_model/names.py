@@ -1,0 +1,5 @@
+"""The names of the classifier's configurations, importable without scikit-learn (start-up stays
+fast: the services and the CLI name a configuration long before any model is trained or loaded)."""
+
+DEFAULT_CONFIG = "stacked3"
+CONFIG_NAMES = ("baseline", "union_svc", "stacked", "stacked3")  # pipelines.CONFIGS, same order

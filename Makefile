@@ -6,7 +6,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 ROUTING_DATA ?= ../shared/data/routing/train.csv
 export FLASK_APP := app
 
-.PHONY: install assets translations chromium run serve-prod test test-fast test-pg lint-imports bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
+.PHONY: install assets translations chromium run serve-prod test test-fast test-pg lint-imports check-policy bench bench-timers bench-insight bench-db-restart bench-crash bench-load worker clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -40,15 +40,9 @@ translations: install
 chromium:
 	@test -x /usr/bin/chromium -a -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei)
 
+# The demo: each step prints what it does and how long it usually takes (bin/run-demo).
 run: install
-	$(FLASK) qisu migrate
-	$(FLASK) qisu seed
-	$(FLASK) qisu deploy
-	@if [ -f $(ROUTING_DATA) ]; then $(FLASK) qisu routing train --csv $(ROUTING_DATA) --activate --if-none; \
-	else echo "no $(ROUTING_DATA): the demo runs without a domain classifier (see docs/routing.md, P4)"; fi
-	$(FLASK) qisu generate-history --cases 3000 --days 120 --if-empty
-	$(FLASK) qisu demo-cases --if-empty
-	QISU_INPROCESS_WORKER=1 QISU_WARM_ROUTING=1 QISU_LOG_FORMAT=$${QISU_LOG_FORMAT:-text} $(FLASK) run --host 127.0.0.1 --port 5000
+	ROUTING_DATA=$(ROUTING_DATA) bin/run-demo
 
 # Production-style: gunicorn (QISU_WEB_WORKERS, default 4) + `flask qisu worker` processes
 # (QISU_WORKERS, default 2) against DATABASE_URL; see docs/operations.md "Running in production".
@@ -68,6 +62,11 @@ test-fast: install
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install
 	$(VENV)/bin/lint-imports
+
+# The policy scenarios (P1–P18) against workflows/ with DIR's files in place (issue 19 §5);
+# exit 1 when a scenario fails. `make check-policy DIR=path/to/draft`
+check-policy: install
+	$(FLASK) qisu check-policy $(DIR)
 
 test-pg: install chromium
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest

@@ -75,6 +75,11 @@ def load_config(instance_path: str) -> dict:
         "QISU_INSIGHT_ROLLUP": _bool("QISU_INSIGHT_ROLLUP", True),
         "QISU_SURGE_COOLDOWN_DAYS": _int("QISU_SURGE_COOLDOWN_DAYS", 3),
         "QISU_SURGE_INTERVAL_MINUTES": _int("QISU_SURGE_INTERVAL_MINUTES", 60),
+        # Issue 19 §5: a designer's deploy needs a passed policy check of the same bundle
+        # (docs/processes.md "Policy check before deploy"); QISU_POLICY_RULES ("P5,P12") limits
+        # the check to some rules — for tests and quick local loops, never in production.
+        "QISU_POLICY_GATE": _bool("QISU_POLICY_GATE", True),
+        "QISU_POLICY_RULES": os.environ.get("QISU_POLICY_RULES") or None,
         "JSON_AS_ASCII": False,
         "QISU_OPEN311_JURISDICTION": os.environ.get("QISU_OPEN311_JURISDICTION") or None,
         # Running in production (docs/operations.md "Running in production").

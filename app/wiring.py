@@ -32,7 +32,14 @@ def build_runtime(config, clock=None) -> Runtime:
                                                           allow_zero=True),
                   "idempotency_ttl_hours": config.get("QISU_IDEMPOTENCY_TTL_HOURS", 24),
                   "calendar": WorkCalendar(parse_hours(config["QISU_WORK_HOURS"])),
-                  **insight_settings(config)})
+                  **insight_settings(config), **policy_settings(config)})
+
+
+def policy_settings(config) -> dict:
+    """Issue 19 §5: whether a deploy needs a passed policy check, and which rules it runs."""
+    from .services.policy.runner import normalize_rules
+    return {"policy_gate": config.get("QISU_POLICY_GATE", True),
+            "policy_rules": normalize_rules(config.get("QISU_POLICY_RULES"))}
 
 
 def sandbox_limits(config) -> SandboxLimits:

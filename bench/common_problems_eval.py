@@ -1,7 +1,7 @@
 """Quality and speed of the P18 common-problem grouping (app/services/signals/common_problems.py).
 
     .venv/bin/python bench/common_problems_eval.py [--texts 10000] [--surge 300] [--seed 0]
-        [--similarity S] [--repeat 3] [--real /work/shared/data/routing/train.csv]
+        [--similarity S] [--repeat 3] [--real ../shared/data/routing/train.csv]
 
 Synthetic part: `--texts` demands drawn like `flask qisu generate-history` draws them (kinds,
 domains, the generator's own templates via `history_texts.labelled_demand_text`), `--surge` of
@@ -184,7 +184,8 @@ def main():
     parser.add_argument("--merge", type=float, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--show", type=int, default=8)
-    parser.add_argument("--real", default="/work/shared/data/routing/train.csv")
+    parser.add_argument("--real", default=str(Path(__file__).resolve().parents[2] / "shared" / "data" / "routing"
+                                                  / "train.csv"))
     args = parser.parse_args()
     conf = dict(cp.DEFAULTS)
     if args.merge is not None:

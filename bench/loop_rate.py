@@ -226,14 +226,34 @@ def measure_service(url: str, cases: int, warmup: int, list_tasks: bool = False)
         for _ in range(warmup):
             drive_case(api, list_tasks)
         api.client.reset()
+        cpu_before, pg_before = time.process_time(), backend_cpu(app)
         elapsed, per_case = _timed(cases, lambda _i: drive_case(api, list_tasks))
+        app_cpu, pg_cpu = time.process_time() - cpu_before, backend_cpu(app) - pg_before
         client = api.client
+        steps = cases * STEPS_PER_CASE
         return {"rate": cases / elapsed, "ms_per_case": 1000 * elapsed / cases, "spread": per_case,
+                "cpu_app_ms": 1000 * app_cpu / steps, "cpu_db_ms": 1000 * pg_cpu / steps,
                 "requests_per_case": client.count / cases,
                 "ms_per_request": 1000 * client.seconds / client.count,
                 "by_kind": {k: (n / cases, 1000 * s / n) for k, (n, s) in client.by_kind.items()}}
     finally:
         app.extensions["qisu"].session_factory.kw["bind"].dispose()
+
+
+STEPS_PER_CASE = 13  # intake, 10 task completions, 2 ratings
+
+
+def backend_cpu(app) -> float:
+    """CPU seconds of the PostgreSQL backends serving this app's database (Linux /proc; the
+    server runs on this machine); 0 on SQLite, whose work is in this process's own CPU time."""
+    from load_observe import _cpu
+    engine = app.extensions["qisu"].session_factory.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    with engine.connect() as conn:
+        pids = [row[0] for row in conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
+    return sum(_cpu(pid) for pid in pids)
 
 
 def postgres_unavailable(url: str) -> str | None:
@@ -269,6 +289,8 @@ def _service_lines(label: str, result: dict) -> list[str]:
     lines = [f"(b) service via HTTP, {label}: {result['rate']:.2f} cases/s "
              f"({result['ms_per_case']:.1f} ms/case); {result['requests_per_case']:.0f} HTTP requests/case, "
              f"mean {result['ms_per_request']:.2f} ms/request",
+             f"      CPU per step (user+system, {STEPS_PER_CASE} steps a case): app {result['cpu_app_ms']:.1f} ms"
+             f" + database {result['cpu_db_ms']:.1f} ms = {result['cpu_app_ms'] + result['cpu_db_ms']:.1f} ms",
              f"      per case: {result['spread']}"]
     for kind, (per_case, ms) in sorted(result["by_kind"].items(), key=lambda kv: -kv[1][0] * kv[1][1]):
         lines.append(f"      {kind:<32} {per_case:4.0f}/case  mean {ms:6.2f} ms  "

@@ -25,8 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import loop_rate as lr  # noqa: E402
 
+ROOT = f"{lr.ROOT}/"  # this checkout, wherever it lies
+
 LAYERS = (  # first match wins; matched against the profiled function's file name
-    ("app/ (QiSu code)", "/work/main/app/"),
+    ("app/ (QiSu code)", f"{ROOT}app/"),
     ("SpiffWorkflow", "/SpiffWorkflow/"),
     ("psycopg (PostgreSQL driver)", "/psycopg"),
     ("sqlite3 (driver)", "sqlite3"),
@@ -40,8 +42,8 @@ LAYERS = (  # first match wins; matched against the profiled function's file nam
     ("Flask/Werkzeug", "/flask/"),
     ("Flask/Werkzeug", "/werkzeug/"),
     ("json (stdlib)", "/json/"),
-    ("bench + tests/support.py", "/work/main/bench/"),
-    ("bench + tests/support.py", "/work/main/tests/"),
+    ("bench + tests/support.py", f"{ROOT}bench/"),
+    ("bench + tests/support.py", f"{ROOT}tests/"),
 )
 
 
@@ -161,12 +163,12 @@ def main(argv=None) -> int:
         return sorted(items, key=lambda it: -it[1][key])[:args.top]
 
     print("top app/ functions by cumulative time (ms/case, calls/case):")
-    for (filename, line, name), (_cc, nc, _tt, ct, _c) in rows(lambda f: "/work/main/app/" in f, 3):
+    for (filename, line, name), (_cc, nc, _tt, ct, _c) in rows(lambda f: f"{ROOT}app/" in f, 3):
         print(f"  {1000 * ct / args.cases:7.1f}  {nc / args.cases:6.1f}  "
-              f"{filename.split('/work/main/')[1]}:{line}({name})")
+              f"{filename.split(ROOT)[1]}:{line}({name})")
     print("top functions overall by self time (ms/case, calls/case):")
     for (filename, line, name), (_cc, nc, tt, _ct, _c) in rows(lambda f: True, 2):
-        short = filename.split("site-packages/")[-1].split("/work/main/")[-1]
+        short = filename.split("site-packages/")[-1].split(ROOT)[-1]
         print(f"  {1000 * tt / args.cases:7.1f}  {nc / args.cases:7.1f}  {short}:{line}({name})")
     return 0
 

@@ -130,10 +130,15 @@ def main(argv=None) -> int:
         precision = "n/a" if m["auto_precision"] is None else f"{m['auto_precision']:.4f}"
         size = len(model.to_bytes())
         print(f"  fit {fitted:.1f} s; stored {size / 1e6:.1f} MB; threshold {threshold:.4f} chosen in {chosen_in:.1f} s "
-              f"(CV on train: auto {info['cv_auto_share']:.1%} at precision {info['cv_auto_precision']:.4f})")
+              f"(CV on train: auto {info['cv_auto_share']:.1%} at precision {info['cv_auto_precision']:.4f}, "
+              f"95% lower bound {info['cv_precision_low'] or 0.0:.4f}: the promise)")
         print(f"  held out ({m['n']}): accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
               f"top-3 {m['top3_accuracy']:.4f}  auto-dispatched {m['auto_share']:.1%} at precision {precision}  "
               f"{m['ms_per_demand']:.1f} ms/demand ({m['cpu_ms_per_demand']:.1f} ms CPU)")
+        if m["auto_precision"] is not None:
+            print(f"  held-out auto-dispatch precision 95% interval {m['auto_precision_low']:.4f}–"
+                  f"{m['auto_precision_high']:.4f}: promise ≥ {TARGET_PRECISION} "
+                  f"{'kept' if m['auto_precision'] >= TARGET_PRECISION else 'NOT kept'}")
         print(f"  diagnosis only: {best_reachable(model, x_test, y_test)}")
 
     m = results[args.chosen]

@@ -7,7 +7,7 @@ Creates a private database `qisu_bench_signals` on the server (dropped at the en
 migrates and seeds it, inserts `--rows` synthetic cases with COPY, spread evenly over `--days`
 days before the bench clock, plus a surge (300 appointment complaints from 小榄镇 enterprises in
 the last 3 days). Demand texts are random 40–160-character windows of the routing corpus
-(/work/shared/data/routing/train.csv, read where it lies) when it exists, else of a few templates.
+(../shared/data/routing/train.csv next to the checkout, read where it lies) when it exists, else of a few templates.
 Prints timings (median of --repeat runs, and the first, cold run), wall clock and this process's
 CPU time (the SQL part runs in the server; on a busy machine the CPU time is the steadier figure):
 
@@ -38,7 +38,7 @@ from serving import drop_pg_database, pg_database  # noqa: E402
 
 DATABASE = "qisu_bench_signals"
 
-CORPUS = Path("/work/shared/data/routing/train.csv")
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "routing" / "train.csv"
 NOW = datetime(2026, 11, 23, 2, 0, 0)
 TEMPLATES = ("厂区门口绿化带影响货车进出，请求协调移植", "工人工资拖欠三个月，请求人社部门介入处理",
              "园区道路破损严重，货车通行困难，请求尽快维修", "企业用电频繁跳闸影响生产，请供电部门检修线路",

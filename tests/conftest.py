@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, delete, make_url, text, update
 
 from app import create_app
 from app.clock import FixedClock
-from app.db import models
+from app.db import models, models_policy
 from app.services.deployments import deploy_directory
 from app.demo.seed import seed_demo
 from tests.support import ApiClient
@@ -20,7 +20,7 @@ pytest_plugins = ["tests.shared_training"]  # one trained routing classifier per
 # 2026-11-23 10:00 Asia/Shanghai, stored as naive UTC.
 START = datetime(2026, 11, 23, 2, 0, 0)
 FAST_HASH = "pbkdf2:sha256:1000"  # demo passwords only; keeps the suite fast
-CASE_TABLES = (models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
+CASE_TABLES = (models_policy.PolicyCheck, models_policy.DesignEvent, models.Timer, models.SlaClock, models.OutboxMessage, models.AuditEvent, models.RoutingAudit,
                models.HumanTask, models.WorkflowState,
                models.Case, models.CaseCounter, models.RoutingModel, models.SurgeAlert,
                models.IdempotencyKey, models.ApiKey)
@@ -91,6 +91,8 @@ def database_url(tmp_path_factory):
 def app(database_url):
     app = create_app({"TESTING": True, "DATABASE_URL": database_url, "QISU_AUTO_DEPLOY": False,
                       "SECRET_KEY": "test",
+                      # Deploys in tests need no policy check; tests/policy turns the gate on.
+                      "QISU_POLICY_GATE": False,
                       # Scenarios move the clock by days; session-wide tokens must outlive them.
                       "QISU_TOKEN_TTL_HOURS": 24 * 365})
     rt = app.extensions["qisu"]

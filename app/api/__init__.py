@@ -8,14 +8,14 @@ from app.domain.errors import DomainError
 from app.http.errors import handle_domain_error, handle_http_exception, handle_unexpected
 
 from . import openapi_text
-from . import (auth, cases, catalog, deployments, insight, knowledge, routing, signals,
+from . import (analytics, auth, cases, catalog, deployments, insight, knowledge, routing, signals,
                supervision, tasks, timers)
 from .schemas import EnterpriseCase, ErrorOut
 
 
 API_BLUEPRINTS = tuple(module.blp for module in (auth, cases, tasks, catalog, deployments,
                                                   supervision, knowledge, routing, insight,
-                                                  signals, timers))
+                                                  signals, timers, analytics))
 
 
 class QisuApi(Api):

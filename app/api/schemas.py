@@ -257,6 +257,9 @@ class TaskListArgs(PageArgs):
     case_number = fields.String()
     sort = fields.String(load_default="created_at",
                          validate=_choice(("created_at", "-created_at", "due_at")))
+    after = fields.String(validate=[_length(300, 1), validate.Regexp(r"^[A-Za-z0-9_-]+$", error="无效的翻页位置")],
+                          metadata={
+                              "description": "上一页答复的 `next`：从该行之后继续（任意深度，不跳过、不重复；给出时忽略 page）"})
 
 
 class TaskOut(Schema):
@@ -283,7 +286,9 @@ class TaskOut(Schema):
 
 class TaskPage(Schema):
     items = fields.List(fields.Nested(TaskOut))
-    total = fields.Integer()
+    total = fields.Integer(metadata={"description": "待办数，最多数到 1000（见 total_capped）"})
+    total_capped = fields.Boolean(metadata={"description": "为 true 时实际待办多于 total（计数到上限即停）"})
+    next = fields.String(allow_none=True, metadata={"description": "下一页的 after 值；没有下一页时为 null"})
     page = fields.Integer()
     per_page = fields.Integer()
 

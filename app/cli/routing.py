@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from .base import qisu, service_call
+from .routing_report import eval_report, train_report
 
 routing_cli = AppGroup("routing", help="P4 domain classifier: train, review labels, evaluate, activate, list.")
 qisu.add_command(routing_cli)
@@ -23,7 +24,7 @@ def training_data(command):
 @routing_cli.command("train")
 @training_data
 @click.option("--target-precision", default=0.97, show_default=True, type=float,
-              help="precision the auto-dispatch threshold must keep in cross-validation")
+              help="precision automatic dispatch must keep on unseen demands (95% lower bound, cross-validated)")
 @click.option("--activate/--no-activate", default=False, help="make the new version active")
 @click.option("--if-none", is_flag=True, help="do nothing when a model is already stored (demo set-up)")
 def routing_train(csv_path, from_cases, config, target_precision, activate, if_none) -> None:
@@ -37,10 +38,7 @@ def routing_train(csv_path, from_cases, config, target_precision, activate, if_n
     result = service_call(train, csv_path, from_cases, config=config or DEFAULT_CONFIG,
                           target_precision=target_precision, activate=activate,
                           created_by="cli")
-    click.echo(f"model version {result['version']} ({result['config']}, {result['n_samples']} "
-               f"examples from {result['source']}): threshold {result['threshold']:.3f}, "
-               f"cross-validated auto-dispatch {result['cv_auto_share']:.1%} at precision "
-               f"{result['cv_auto_precision']:.1%}{', active' if result['active'] else ''}")
+    click.echo("\n".join(train_report(result)))
 
 
 @routing_cli.command("review")
@@ -77,15 +75,10 @@ def routing_review(csv_path, from_cases, config, max_proba, limit, out_path) -> 
 @click.option("--csv", "csv_path", type=click.Path(exists=True, dir_okay=False), required=True)
 @click.option("--version", type=int, default=None, help="model version (default: the active one)")
 def routing_eval(csv_path, version) -> None:
-    """Accuracy, macro-F1, top-3 accuracy and auto-dispatch share/precision on a labelled CSV."""
+    """Accuracy, macro-F1, top-2/top-3, per-domain precision and recall, auto-dispatch share and
+    precision with its interval against the threshold's promise, CPU per demand, on a labelled CSV."""
     from ..services.routing.model_versions import evaluate_csv
-    m = service_call(evaluate_csv, csv_path, version)
-    precision = "—" if m["auto_precision"] is None else f"{m['auto_precision']:.3f}"
-    click.echo(f"model version {m['version']} on {m['n']} demands\n"
-               f"accuracy        {m['accuracy']:.3f}\nmacro-F1        {m['macro_f1']:.3f}\n"
-               f"top-3 accuracy  {m['top3_accuracy']:.3f}\n"
-               f"auto-dispatched {m['auto_share']:.1%} at threshold {m['threshold']:.3f}, "
-               f"precision {precision}\nms per demand   {m['ms_per_demand']:.1f}")
+    click.echo("\n".join(eval_report(service_call(evaluate_csv, csv_path, version))))
 
 
 @routing_cli.command("activate")

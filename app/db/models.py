@@ -92,6 +92,10 @@ class Deployment(Base):
     # set when a designer deploys this same bundle again (e.g. reverts a change): new cases start
     # on the deployment with the highest coalesce(generation, id) — the one deployed last
     generation: Mapped[int | None] = mapped_column(Integer)
+    # issue 19 §5: the policy check this bundle passed, or an admin's override of a failed one
+    policy_check_id: Mapped[int | None] = mapped_column(Integer)
+    policy_override_reason: Mapped[str | None] = mapped_column(Text)
+    policy_override_by: Mapped[int | None] = mapped_column(Integer)
 
 
 class KnowledgeArticle(Base):
@@ -191,6 +195,10 @@ class WorkflowState(Base):
     state: Mapped[str] = mapped_column(Text)
 
 
+_READY = "status = 'ready'"
+_READY_UNIT = "status = 'ready' AND role = 'unit'"
+
+
 class HumanTask(Base):
     """Projection of the workflow's ready user tasks, for task lists and authorization."""
     __tablename__ = "human_tasks"
@@ -198,6 +206,14 @@ class HumanTask(Base):
         Index("ix_human_tasks_role_status", "role", "status"),
         Index("ix_human_tasks_unit_status", "unit_id", "status"),
         Index("ix_human_tasks_assignee_status", "assignee_id", "status"),
+        # The worklist (services/worklist.py): ready tasks per queue in list order (0050).
+        *(Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
+          for name, columns, where in (
+              ("ix_human_tasks_ready_unit", ("unit_id", "red_list", "created_at", "id"), _READY_UNIT),
+              ("ix_human_tasks_ready_unit_due", ("unit_id", "red_list", "due_at", "id"), _READY_UNIT),
+              ("ix_human_tasks_ready_role", ("role", "red_list", "created_at", "id"), _READY),
+              ("ix_human_tasks_ready_role_due", ("role", "red_list", "due_at", "id"), _READY),
+              ("ix_human_tasks_ready_enterprise", ("enterprise_id",), _READY))),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # SpiffWorkflow task id
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

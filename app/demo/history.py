@@ -1,6 +1,7 @@
 """`flask qisu generate-history`: realistic synthetic case history for the insight pages and the
 benchmark — closed and open cases with their P18 fact columns and ratings, no workflow behind
-them (numbered LS…, shown as 历史数据). Distributions are in `history_model.py`; writing (COPY on
+them (numbered LS…, shown as 历史数据), with the user tasks they passed and their finished deadline
+clocks for process analytics (`history_steps.py`). Distributions are in `history_model.py`; writing (COPY on
 PostgreSQL, batched inserts elsewhere) is here."""
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import time
 
 from sqlalchemy import func, insert, select, text
 
-from app.db.models import AuditEvent, Case, Enterprise, Unit
+from app.db.models import AuditEvent, Case, Enterprise, HumanTask, SlaClock, Unit
 from app.db.rollup_sql import rebuild_statements
 from app.domain.credit_code import make
 
@@ -17,6 +18,7 @@ from app.services.deployments import deploy_directory, latest
 from app.services.runtime import Runtime
 
 from .history_model import CASE_COLUMNS, Context, case_rows
+from .history_steps import CLOCK_COLUMNS, TASK_COLUMNS, Steps
 from .history_texts import enterprise_name
 
 SYNTHETIC_PREFIX = "91442000H"  # credit codes of synthetic enterprises
@@ -36,7 +38,8 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
     started = time.perf_counter()
     ctx = _context(rt, cases, seed, workflows_dir)
     rng = random.Random(seed)
-    written = returns = 0
+    steps = Steps(random.Random(seed + 2), _deadlines(rt, ctx.deployment_id), ctx.now)
+    written = returns = tasks = 0
     with rt.uow() as uow:
         session = uow.session
         postgres = session.get_bind().dialect.name == "postgresql"
@@ -45,15 +48,27 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
             for statement in TRIGGERS:
                 session.execute(text(statement.format("DISABLE")))
         for chunk, audit in case_rows(rng, ctx, cases, days, first_id, batch):
+            task_rows, clock_rows = [], []
+            for row in chunk:  # the trail of each case (process analytics, issue 21)
+                more_tasks, more_clocks = steps.of(dict(zip(("id",) + CASE_COLUMNS, row)))
+                task_rows += more_tasks
+                clock_rows += more_clocks
             if postgres:
                 _copy(session, "cases", ("id",) + CASE_COLUMNS, chunk)
                 _copy(session, "audit_events", AUDIT_COLUMNS, audit, json_columns=(5, 6))
+                _copy(session, "human_tasks", TASK_COLUMNS, task_rows)
+                _copy(session, "sla_clocks", CLOCK_COLUMNS, clock_rows)
             else:
                 session.execute(insert(Case), [dict(zip(("id",) + CASE_COLUMNS, r)) for r in chunk])
                 if audit:
                     session.execute(insert(AuditEvent), [dict(zip(AUDIT_COLUMNS, r)) for r in audit])
+                if task_rows:
+                    session.execute(insert(HumanTask), [dict(zip(TASK_COLUMNS, r)) for r in task_rows])
+                if clock_rows:
+                    session.execute(insert(SlaClock), [dict(zip(CLOCK_COLUMNS, r)) for r in clock_rows])
             written += len(chunk)
             returns += len(audit)
+            tasks += len(task_rows)
             echo(f"  {written:,} cases")
         if postgres:
             session.execute(text("SELECT setval(pg_get_serial_sequence('cases', 'id'), "
@@ -66,10 +81,34 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
         if postgres:
             session.execute(text("ANALYZE cases"))
             session.execute(text("ANALYZE audit_events"))
+            session.execute(text("ANALYZE human_tasks"))
+            session.execute(text("ANALYZE sla_clocks"))
             session.execute(text("ANALYZE insight_rollup"))
             session.commit()
-    return {"cases": written, "returns": returns, "enterprises": len(ctx.enterprises),
+    return {"cases": written, "returns": returns, "tasks": tasks, "enterprises": len(ctx.enterprises),
             "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _deadlines(rt: Runtime, deployment_id: int):
+    """(red list, matter class, kind, start) → {clock: (calendar, warn_at, due_at)}, as
+    `start_clocks` computes them from the deployment's sla.dmn."""
+    from app.engine.decisions import decider
+    with rt.uow() as uow:
+        decide = decider(rt.specs.get(uow.session, deployment_id), "sla_rule", rt.runner.script_engine)
+    calendar, answers = rt.settings["calendar"], {}
+
+    def deadlines(red, matter, kind, start):
+        key = (red, matter, kind)
+        if key not in answers:
+            answers[key] = decide({"red_list": red, "matter_class": matter, "kind": kind})
+        out = answers[key]
+        result = {}
+        for clock in ("response", "solution", "resolution"):
+            mode = out[f"{clock}_calendar"] or "natural"
+            due = calendar.add(start, int(out[f"{clock}_minutes"]), mode)
+            result[clock] = (mode, start + (due - start) * float(out["warn_ratio"]), due)
+        return result
+    return deadlines
 
 
 def _copy(session, table: str, columns: tuple, rows: list, json_columns=()) -> None:

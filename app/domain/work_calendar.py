@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -19,6 +20,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 DAY_MINUTES = 24 * 60
 
 
+@lru_cache(maxsize=8192)  # chinese_calendar raises (slowly) for years it has no data for
 def is_workday(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
@@ -74,14 +76,21 @@ class WorkCalendar:
         raise ValueError("deadline too far away")
 
     def _add_days(self, local: datetime, days: int) -> datetime:
-        day, moment = local.date(), local.time()
-        if not is_workday(day):  # a demand on a day off starts at the next opening
-            while not is_workday(day):
-                day += timedelta(days=1)
-            moment = self.hours[0][0]
-        counted = 0
-        while counted < days:
-            day += timedelta(days=1)
-            if is_workday(day):
-                counted += 1
-        return datetime.combine(day, moment, SHANGHAI)
+        day, off = _workdays_after(local.date(), days)
+        # a demand on a day off starts at the next opening
+        return datetime.combine(day, self.hours[0][0] if off else local.time(), SHANGHAI)
+
+
+@lru_cache(maxsize=16384)
+def _workdays_after(day: date, days: int) -> tuple[date, bool]:
+    """The `days`-th working day after `day` (counted from the next working day when `day` is
+    a day off), and whether `day` was a day off."""
+    off = not is_workday(day)
+    while not is_workday(day):
+        day += timedelta(days=1)
+    counted = 0
+    while counted < days:
+        day += timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day, off

@@ -9,6 +9,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
+from .dmn_engine import FirstMatchEngine
 from .sandbox import check_source
 from .timers import use_app_clock
 from .xml import XmlRejected, parse_xml
@@ -52,8 +53,14 @@ def file_kind(filename: str) -> str | None:
     return None
 
 
+class BundleParser(SpiffBpmnParser):
+    def get_engine(self, decision_ref, node):
+        """Business rule tasks evaluate with `FirstMatchEngine` (FIRST stops at the first match)."""
+        return FirstMatchEngine(super().get_engine(decision_ref, node).decision_table)
+
+
 def parse_bundle(files: dict[str, str], process_id: str = MAIN_PROCESS) -> ParsedBundle:
-    parser = SpiffBpmnParser()
+    parser = BundleParser()
     forms: dict[str, dict] = {}
     for name in sorted(files):
         kind = file_kind(name)
@@ -166,9 +173,8 @@ def _check_scripts(filename: str, root: etree._Element) -> None:
         if not source or not source.strip():
             continue
         if mode == "dmn-entry":
-            source = source.replace("?", "dmninputexpr")
-            error = check_source(f"dmninput == ({source})", "eval") and \
-                check_source(f"dmninput {source}", "eval")
+            from .dmn_cells import entry_error  # the cell check of the DMN editor (issue 19 §2)
+            error = entry_error(source)
         else:
             error = check_source(source, mode)
         if error:

@@ -1,5 +1,6 @@
-"""DMN decision tables of a deployment, evaluated outside a running case and checked for the hit
-policy they declare.
+"""DMN decision tables of a deployment, evaluated outside a running case (the intake's routing
+hint: `evaluate`; what-if replays: `decider`, `table_decider` for a draft file) and checked for
+the hit policy they declare (`policy_errors`, `aggregation_errors`, at deploy).
 
 SpiffWorkflow 3.2 evaluates a table as follows (`SpiffWorkflow.dmn.engine.DMNEngine`): UNIQUE
 stops at the first matching rule without checking that no other rule matches; COLLECT gathers
@@ -17,9 +18,12 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.dmn.engine.DMNEngine import DMNEngine
+from SpiffWorkflow.dmn.specs.business_rule_task_mixin import BusinessRuleTaskMixin
 
-from .xml import parse_xml
+from .bundle import BundleError, BundleParser, _check_scripts
+from .xml import XmlRejected, parse_xml
 
 # The hit policies whose result SpiffWorkflow 3.2 computes as the DMN standard defines it.
 HONOURED = ("UNIQUE", "FIRST", "COLLECT")
@@ -43,6 +47,39 @@ class _DecisionInput:
         self.data = data
         self.workflow = SimpleNamespace(script_engine=script_engine)
         self.task_spec = SimpleNamespace(bpmn_id=decision_id, bpmn_name=decision_id)
+
+
+class DecisionNotFound(LookupError):
+    pass
+
+
+def decider(bundle, task_id: str, script_engine):
+    """A function inputs -> outputs of the business rule task `task_id` of `bundle`."""
+    for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
+        task_spec = spec.task_specs.get(task_id)
+        if isinstance(task_spec, BusinessRuleTaskMixin):
+            engine = task_spec.dmnEngine
+            return lambda inputs: dict(engine.result(_DecisionInput(task_id, dict(inputs), script_engine)))
+    raise DecisionNotFound(task_id)
+
+
+def table_decider(filename: str, dmn_xml: str, decision_id: str, script_engine):
+    """A function inputs -> outputs of decision `decision_id` in one DMN file (a draft), without
+    parsing the whole bundle; its expressions pass the same sandbox check as a deployment's."""
+    try:
+        root = parse_xml(dmn_xml)
+    except XmlRejected as err:
+        raise BundleError(str(err), filename) from err
+    _check_scripts(filename, root)
+    parser = BundleParser()
+    try:
+        parser.add_dmn_xml(root, filename=filename)
+        engine = parser.get_engine(decision_id, None)
+    except ValidationException as err:
+        raise BundleError(str(err).split("\n")[0], filename) from err
+    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises plain exceptions for some inputs
+        raise BundleError(f"决策表解析失败: {err}", filename) from err
+    return lambda inputs: dict(engine.result(_DecisionInput(decision_id, dict(inputs), script_engine)))
 
 
 def _engines(bundle):

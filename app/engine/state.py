@@ -16,6 +16,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverte
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 STATE_VERSION = "qisu-1"
+COMPLETED = 64  # SpiffWorkflow's TaskState.COMPLETED in a serialized task
 
 
 class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
@@ -49,11 +50,51 @@ _SERIALIZER = _make_serializer()
 FULL_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
 
 
+def prune_finished_subprocesses(dct: dict) -> dict:
+    """Drop the finished subprocesses of earlier rounds from a serialized state (in place).
+
+    Every handling round runs its subprocesses (unit_handling, sp_handling, ...) anew, and
+    SpiffWorkflow keeps each finished one in `subprocesses` for good: a case's state grew by every
+    round's tasks. A finished subprocess (completed, its calling task completed, so its data is
+    already the caller's) is kept only when it is the newest finished one of its process, so the
+    diagram still shows what the last round did inside it; older ones, and subprocesses nested in
+    them, are dropped. The audit trail keeps the history. Loading ignores a missing subprocess of a
+    completed call, and nothing waits in one. The live workflow object is not touched."""
+    subs = dct.get("subprocesses") or {}
+    owner_of = {task_id: key for key, sp in subs.items() for task_id in sp["tasks"]}
+
+    def owner_task(sp: dict) -> dict | None:
+        parent_id = sp.get("parent_task_id")
+        where = subs.get(owner_of.get(parent_id), dct)
+        return where["tasks"].get(parent_id)
+
+    newest: dict[str, tuple[float, str]] = {}
+    finished = set()
+    for key, sp in subs.items():
+        caller = owner_task(sp)
+        if not sp.get("completed") or caller is None or caller.get("state") != COMPLETED:
+            continue
+        finished.add(key)
+        stamp = max((t.get("last_state_change") or 0.0) for t in sp["tasks"].values())
+        if sp.get("spec") not in newest or stamp > newest[sp.get("spec")][0]:
+            newest[sp.get("spec")] = (stamp, key)
+    drop = finished - {key for _stamp, key in newest.values()}
+    while True:  # and whatever ran inside a dropped one
+        nested = {key for key, sp in subs.items() if key not in drop
+                  and owner_of.get(sp.get("parent_task_id")) in drop}
+        if not nested:
+            break
+        drop |= nested
+    for key in drop:
+        del subs[key]
+    return dct
+
+
 def dump_state(workflow: BpmnWorkflow) -> str:
     registry = _SERIALIZER.registry
     registry._encoder_mode = True
     try:
-        dct = _SERIALIZER.to_dict(workflow)
+        dct = prune_finished_subprocesses(_SERIALIZER.to_dict(workflow))
         dct["state_version"] = STATE_VERSION
         return json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False)
     finally:

@@ -20,7 +20,7 @@ nothing (``names``: ``DEFAULT_CONFIG``, ``CONFIG_NAMES`` without scikit-learn).
 
 from importlib import import_module
 
-from .names import CONFIG_NAMES, DEFAULT_CONFIG
+from .names import CONFIG_NAMES, DEFAULT_CONFIG, FAST_CONFIG
 
 # Everything else is imported on first use (PEP 562): scikit-learn, numpy and jieba cost seconds,
 # and most `flask qisu` commands and pages never touch a model.
@@ -52,6 +52,7 @@ __all__ = [
     "CONFIGS",
     "CONFIG_NAMES",
     "DEFAULT_CONFIG",
+    "FAST_CONFIG",
     "DomainClassifier",
     "FORMAT",
     "LEAD_CHARS",

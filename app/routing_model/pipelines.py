@@ -13,6 +13,9 @@
   logistic regression (C=10); its confidence score comes from a logistic-regression scorer over
   the base models' margins, probabilities and agreement, learned from out-of-fold predictions on
   the training data (``confidence.py``, ``DomainClassifier.choose_threshold``).
+* ``"fast"`` — char 1–2-gram TF-IDF (terms in ≥ 2 texts) + one LinearSVC, sigmoid calibrated on
+  cross-validated decision values; score = top probability. Trains with its threshold in about
+  half a minute of CPU on 2,140 texts (stacked3: several minutes): the demo's (``make run``).
 """
 
 from __future__ import annotations
@@ -106,11 +109,17 @@ def _stacked3(random_state: int = 0):
     return AgreementEnsemble(bases, scorer=LogisticRegression(C=1.0, max_iter=3000), require_agreement=False)
 
 
+def _fast(random_state: int = 0):
+    return Pipeline([("tfidf", char_tfidf((1, 2), min_df=2)),
+                     ("clf", _calibrated_svc(random_state, ensemble=False))])
+
+
 CONFIGS: dict[str, Callable[..., object]] = {
     "baseline": _baseline,
     "union_svc": _union_svc,
     "stacked": _stacked,
     "stacked3": _stacked3,
+    "fast": _fast,
 }
 assert tuple(CONFIGS) == CONFIG_NAMES and DEFAULT_CONFIG in CONFIGS
 

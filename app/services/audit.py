@@ -19,7 +19,10 @@ def snapshot(case: Case) -> dict[str, Any]:
 def record(command, action: str, *, task_id: str | None = None, task_name: str | None = None,
            before: dict | None = None, after: dict | None = None,
            by_system: bool = False) -> AuditEvent:
-    """`by_system`: the step was the system's own (e.g. automatic dispatch), not the actor's."""
+    """`by_system`: the step was the system's own (e.g. automatic dispatch), not the actor's.
+    A `redispatch` (an accepted return) counts on the case's `returns_count` fact (P18)."""
+    if action == "redispatch":
+        command.case.returns_count = (command.case.returns_count or 0) + 1
     return event(command.session, command.case.id, command.now, None if by_system else command.actor,
                  action, task_id=task_id, task_name=task_name, before=before, after=after)
 

@@ -20,11 +20,13 @@ ENTERPRISE_KEYS = ("number", "status", "status_label", "closed", "current_step",
 
 
 def describe_case(session, case: Case, full: bool = True, now=None,
-                  open_tasks: list[HumanTask] | None = None, viewer: Actor | None = None) -> dict:
+                  open_tasks: list[HumanTask] | None = None, viewer: Actor | None = None,
+                  clocks: list[SlaClock] | None = None) -> dict:
     """The case as the API shows it to `viewer` (an enterprise gets `enterprise_view`; no
-    viewer: the staff's view). `open_tasks`, when the caller has them, saves a query."""
-    if sees_progress_only(viewer):
-        return enterprise_view(describe_case(session, case, full=full, now=now, open_tasks=[]))
+    viewer: the staff's view). `open_tasks` and `clocks`, when the caller has them, save a query."""
+    if sees_progress_only(viewer):  # its view shows neither clocks nor open tasks
+        return enterprise_view(describe_case(session, case, full=full, now=now, open_tasks=[],
+                                             clocks=[]))
     enterprise = reference(session, Enterprise, case.enterprise_id)
     unit = reference(session, Unit, case.unit_id)
     kb_article = reference(session, KnowledgeArticle, case.kb_article_id)
@@ -50,8 +52,10 @@ def describe_case(session, case: Case, full: bool = True, now=None,
     if full:
         from .supervision import clock_view
         now = now or case.updated_at
-        data["clocks"] = [clock_view(c, now) for c in session.scalars(
-            select(SlaClock).where(SlaClock.case_id == case.id).order_by(SlaClock.id))]
+        if clocks is None:
+            clocks = session.scalars(select(SlaClock).where(SlaClock.case_id == case.id)
+                                     .order_by(SlaClock.id))
+        data["clocks"] = [clock_view(c, now) for c in clocks]
         data["description"] = case.description
         data["contact_name"] = case.contact_name
         data["contact_phone"] = case.contact_phone

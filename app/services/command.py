@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterator
 
-from app.db.models import Case
+from sqlalchemy import select
+
+from app.db.models import Case, SlaClock
 from app.db.uow import UnitOfWork
 from app.domain.actor import Actor
 from app.domain.errors import ProcessError
@@ -28,10 +30,26 @@ class Command:
     open_tasks: Any = None  # the case's ready HumanTask rows, when the command loaded them
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
+    _clocks: list | None = None  # the case's SLA clock rows, read once per command
 
     @property
     def session(self):
         return self.uow.session
+
+    def clocks(self) -> list[SlaClock]:
+        """The case's clock rows, oldest first: read once, then kept with the ones this command
+        added (a clock action, the projection, the facts and the answer share one read)."""
+        if self._clocks is None:
+            with self.session.no_autoflush:
+                self._clocks = list(self.session.scalars(select(SlaClock).where(
+                    SlaClock.case_id == self.case.id).order_by(SlaClock.id)))
+        return self._clocks
+
+    def add_clock(self, row: SlaClock) -> None:
+        """A new clock row: into the session and into `clocks()` (which holds it: the session
+        alone would forget a flushed row nothing else refers to)."""
+        self.clocks().append(row)
+        self.session.add(row)
 
 
 _current: ContextVar[Command] = ContextVar("qisu_command")
@@ -49,6 +67,14 @@ def running(command: Command) -> Iterator[Command]:
                            fields={err.element_id or "process": [err.message]}) from err
     finally:
         _current.reset(token)
+
+
+def current_for(session, case_id: int) -> Command | None:
+    """The running command of case `case_id` in `session`, if any."""
+    command = _current.get(None)
+    if command is not None and command.session is session and command.case.id == case_id:
+        return command
+    return None
 
 
 def current() -> Command:

@@ -16,6 +16,8 @@ from app.engine.bundle import file_kind
 from app.engine.checks import bundle_errors, error as _error
 from app.engine.same_model import same_content
 
+from .policy_gate import design_event, required_check
+
 from .process_lint import lint_errors
 
 
@@ -61,8 +63,7 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
             session.add(row)
             session.flush()
         manifest[name] = row.id
-    bundle_hash = sha256(json.dumps(
-        sorted((name, sha256(content)) for name, content in files.items())))
+    bundle_hash = bundle_hash_of(files)
     existing = session.scalar(select(Deployment).where(Deployment.bundle_hash == bundle_hash))
     if existing is not None:
         current = latest(session)
@@ -76,6 +77,11 @@ def deploy_files(uow, files: dict[str, str], now, actor_id: int | None = None,
     session.add(deployment)
     session.flush()
     return deployment, True
+
+
+def bundle_hash_of(files: dict[str, str]) -> str:
+    """The identity of a set of files: a deployment's bundle_hash, a policy check's draft."""
+    return sha256(json.dumps(sorted((name, sha256(content)) for name, content in files.items())))
 
 
 def deploy_directory(rt, path: str | Path) -> tuple[Deployment, bool]:
@@ -134,9 +140,19 @@ def update_file(rt, actor, filename: str, content: str) -> dict:
         files = bundle_files(uow.session, base)
         if filename not in files or not same_content(filename, files[filename], content):
             files[filename] = content
+        new_hash = bundle_hash_of(files)
+        # issue 19 §5: a bundle other than the current one needs its passed policy check
+        check = required_check(uow.session, rt.settings, new_hash) if new_hash != base.bundle_hash \
+            else None
         deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True,
                                            actions=registered_actions(rt))
         reactivated = not created and deployment.id != base.id
+        if created or reactivated:
+            if check is not None and deployment.policy_check_id is None:
+                deployment.policy_check_id = check.id
+            design_event(uow.session, rt.clock.now(), actor, "deploy", deployment_id=deployment.id,
+                         check_id=check.id if check else None,
+                         detail={"file": filename, "reactivated": reactivated})
         uow.commit()
         return describe(deployment) | {"created": created, "reactivated": reactivated}
 
@@ -214,6 +230,8 @@ def designer_overview(rt) -> dict:
                 "open_cases": counts.get(d.id, {}).get("open", 0),
                 "closed_cases": counts.get(d.id, {}).get("closed", 0),
                 "changed": _changed_files(d, deployments),
+                # issue 19 §5: the policy check it passed, or the admin's reason to deploy anyway
+                "policy_check_id": d.policy_check_id, "policy_override": d.policy_override_reason,
             } for d in deployments],
         }
 

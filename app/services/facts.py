@@ -13,9 +13,7 @@ Definitions (docs/insight.md "Definitions"):
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from app.db.models import AuditEvent, Case, SlaClock
+from app.db.models import Case
 
 FINISHED = ("met", "violated")
 CLOCKS = ("response", "solution", "resolution")
@@ -30,18 +28,10 @@ def on_time(outcomes) -> bool | None:
 
 
 def refresh(command) -> None:
-    """Recompute the case's fact columns from the stored clocks and audit trail (no flush)."""
-    case, session = command.case, command.session
-    with session.no_autoflush:
-        clocks = list(session.scalars(select(SlaClock).where(SlaClock.case_id == case.id)))
-        stored_returns = session.scalar(select(func.count()).select_from(AuditEvent).where(
-            AuditEvent.case_id == case.id, AuditEvent.action == "redispatch")) or 0
-    known = {id(c) for c in clocks}
-    clocks += [o for o in session.new if isinstance(o, SlaClock) and o.case_id == case.id
-               and id(o) not in known]
-    pending_returns = sum(1 for o in session.new if isinstance(o, AuditEvent)
-                          and o.case_id == case.id and o.action == "redispatch")
-    apply(case, clocks, stored_returns + pending_returns, command.now)
+    """Bring the case's fact columns up to date from the command's clock rows (no query of its
+    own; `returns_count` is counted on where a redispatch is recorded, audit.record)."""
+    case = command.case
+    apply(case, command.clocks(), case.returns_count or 0, command.now)
 
 
 def apply(case: Case, clocks, returns: int, now) -> None:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import select
 
-from app.db.models import HumanTask, SlaClock, Timer, Unit, WorkflowState
+from app.db.models import HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
@@ -59,7 +59,7 @@ def _project_tasks(command, workflow, completed_task_id):
             enterprise_id=case.enterprise_id if role == "enterprise" else None,
             form=view.properties.get("formJsonSchemaFilename"), status="ready",
             red_list=case.red_list, deadline_clock=clock,
-            due_at=_deadline(session, case.id, clock) or _due_from(view), created_at=command.now)
+            due_at=_deadline(command, clock) or _due_from(view), created_at=command.now)
         session.add(row)
         created.append(row)
         audit.record(command, "task_opened", task_id=view.id, task_name=view.title,
@@ -87,12 +87,12 @@ def _unit_for(session, case, view) -> int | None:
     return case.unit_id
 
 
-def _deadline(session, case_id, clock):
+def _deadline(command, clock):
+    """The due time of the clock's newest running (or already violated) round."""
     if not clock:
         return None
-    return session.scalar(select(SlaClock.due_at).where(
-        SlaClock.case_id == case_id, SlaClock.clock == clock,
-        SlaClock.outcome.in_(("running", "violated"))).order_by(SlaClock.id.desc()).limit(1))
+    return next((row.due_at for row in reversed(command.clocks())
+                 if row.clock == clock and row.outcome in ("running", "violated")), None)
 
 
 def _due_from(view):

@@ -18,7 +18,7 @@ from app.domain.errors import ProcessError, ValidationFailed
 from app.domain.texts import msg
 
 from . import audit, messages
-from .command import current
+from .command import current, current_for
 
 CLOCKS = ("response", "solution", "resolution")
 CLOCK_LABELS = {"response": "响应时限", "solution": "方案时限", "resolution": "办结时限"}
@@ -37,6 +37,9 @@ def from_iso(value: str) -> datetime:
 
 
 def clocks_of(session, case_id: int, outcome: str | None = None) -> list[SlaClock]:
+    command = current_for(session, case_id)  # inside a command: its one read of the clocks
+    if command is not None:
+        return [row for row in command.clocks() if outcome is None or row.outcome == outcome]
     stmt = select(SlaClock).where(SlaClock.case_id == case_id)
     if outcome:
         stmt = stmt.where(SlaClock.outcome == outcome)
@@ -44,6 +47,9 @@ def clocks_of(session, case_id: int, outcome: str | None = None) -> list[SlaCloc
 
 
 def current_clock(session, case_id: int, clock: str) -> SlaClock | None:
+    command = current_for(session, case_id)
+    if command is not None:
+        return next((row for row in reversed(command.clocks()) if row.clock == clock), None)
     return session.scalar(select(SlaClock).where(SlaClock.case_id == case_id, SlaClock.clock == clock)
                           .order_by(SlaClock.id.desc()).limit(1))
 
@@ -94,7 +100,7 @@ def start_clocks(params: dict[str, Any], data: dict[str, Any]) -> dict[str, str]
         row = SlaClock(case_id=case.id, clock=clock, round=int(data.get("handling_round") or 1),
                        calendar=mode, started_at=now, warn_at=warn, due_at=due, outcome="running",
                        extensions=0)
-        session.add(row)
+        cmd.add_clock(row)
         rows.append(row)
     audit.record(cmd, "clocks_started", after={r.clock: iso(r.due_at) for r in rows})
     return _due_map(rows)

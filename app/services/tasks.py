@@ -12,7 +12,7 @@ from app.engine.runner import TaskNotReady
 
 from app import metrics
 
-from . import audit, form_rules, idempotency, projection
+from . import audit, form_rules, idempotency, projection, worklist
 from .command import Command, running
 from .forms import validate_form
 from .idempotency import IdempotencyRequest
@@ -48,33 +48,42 @@ def describe_task(task: HumanTask, case: Case | None = None, schema: dict | None
 
 def list_tasks(rt: Runtime, actor: Actor, *, scope: str = "all", status: str = "ready",
                name: str | None = None, case_number: str | None = None,
-               sort: str = "created_at", page: int = 1, per_page: int = 20) -> dict:
-    """My tasks and my groups' tasks; red-list first, then by `sort`."""
+               sort: str = "created_at", page: int = 1, per_page: int = 20,
+               after: str | None = None) -> dict:
+    """My tasks and my groups' tasks; red-list first, then by `sort`. Ready tasks are read along
+    an index and counted up to worklist.COUNT_CAP (`total_capped`); `next` continues after the
+    page's last row (pass it as `after`)."""
     with rt.uow() as uow:
-        filters = [task_filter(actor), HumanTask.status == status]
-        if scope == "mine":
-            filters.append(HumanTask.assignee_id == actor.id)
-        elif scope == "group":
-            filters.append(HumanTask.assignee_id.is_(None))
-        if name:
-            filters.append(HumanTask.spec_name == name)
-        if case_number:
-            filters.append(Case.number == case_number)
-        order = SORTS[sort] if isinstance(SORTS[sort], tuple) else (SORTS[sort],)
-        # The total comes with the page (a window count): one query per list.
-        stmt = select(HumanTask, Case, func.count().over().label("total")) \
-            .join(Case, Case.id == HumanTask.case_id).where(*filters) \
-            .order_by(HumanTask.red_list.desc(), *order, HumanTask.id) \
-            .offset((page - 1) * per_page).limit(per_page)
-        rows = uow.session.execute(stmt).all()
-        if rows:
-            total = rows[0].total
-        else:
-            total = uow.session.scalar(select(func.count()).select_from(HumanTask)
-                                       .join(Case, Case.id == HumanTask.case_id).where(*filters))
+        extra = [HumanTask.spec_name == name] if name else []
+        if scope == "group":
+            extra.append(HumanTask.assignee_id.is_(None))
+        if status == "ready" and not case_number:
+            rows, cursor = worklist.ready_page(uow.session, actor, scope, extra, sort, page,
+                                               per_page, after)
+            total, capped = worklist.ready_count(uow.session, actor, scope, extra)
+        else:  # one case's tasks, or finished work: a plain ordered query
+            rows, cursor, total, capped = _other_page(uow.session, actor, scope, status, extra,
+                                                      case_number, sort, page, per_page)
         now = rt.clock.now()
         items = [shown_to(actor, describe_task(row.HumanTask, row.Case, now=now)) for row in rows]
-        return {"items": items, "total": total, "page": page, "per_page": per_page}
+        return {"items": items, "total": total, "total_capped": capped, "page": page,
+                "per_page": per_page, "next": cursor}
+
+
+def _other_page(session, actor, scope, status, extra, case_number, sort, page, per_page):
+    filters = [task_filter(actor), HumanTask.status == status, *extra]
+    if scope == "mine":
+        filters.append(HumanTask.assignee_id == actor.id)
+    if case_number:
+        filters.append(Case.number == case_number)
+    order = SORTS[sort] if isinstance(SORTS[sort], tuple) else (SORTS[sort],)
+    base = select(HumanTask, Case).join(Case, Case.id == HumanTask.case_id).where(*filters)
+    rows = session.execute(base.order_by(HumanTask.red_list.desc(), *order, HumanTask.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    cap = worklist.COUNT_CAP
+    total = session.scalar(select(func.count()).select_from(
+        base.with_only_columns(HumanTask.id).limit(cap + 1).subquery()))
+    return rows, None, min(total, cap), total > cap
 
 
 def get_task(rt: Runtime, actor: Actor, task_id: str) -> dict:
@@ -193,19 +202,21 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
-    form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form, form_data)
     workflow = rt.runner.load(bundle, state.state)
     command = Command(uow, rt, actor, case, now, workflow, state, open_rows)
-    audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
-                 before=audit.snapshot(case), after={"data": form_data})
-    with running(command):
+    with running(command):  # the form rules read the clocks through the command too
+        form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,
+                         form_data)
+        audit.record(command, "complete_task", task_id=task.id, task_name=task.title,
+                     before=audit.snapshot(case), after={"data": form_data})
         try:
             rt.runner.complete_user_task(workflow, task.id, form_data)
         except TaskNotReady:
             raise Conflict(msg("task.not_ready", "任务已不在待办状态")) from None
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
     session.flush()  # a concurrent writer fails here (409) before anything is reported
-    result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor)
+    result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor,
+                           clocks=command.clocks())
     idempotency.finish(key_row, 200, result)
     uow.commit()
     metrics.task_completed(task.spec_name)

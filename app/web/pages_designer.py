@@ -21,6 +21,7 @@ DEPLOY_ROLES = ("designer",)  # as POST /api/deployments
 CONTENT_TYPES = {"bpmn": "application/xml", "dmn": "application/xml", "form": "application/json"}
 KIND_LABELS = {"bpmn": "流程（BPMN）", "dmn": "决策表（DMN）", "form": "表单（JSON Schema）"}
 
+# The designer's texts with full-width punctuation, and the modeler's messages.
 
 # Element types in the diff (process_diff's tags: BPMN/DMN local names, form "property"/"schema"),
 # in words; a tag not listed shows as it is.

@@ -64,6 +64,7 @@ def _context(values: dict, errors: dict | None = None, **extra) -> dict:
                                                (enterprise or {}).get("town"), values.get("kind")),
             "kb_article": article_or_none(values.get("kb_article_id")),
             "domain_suggestion": domain_suggestion,
+            "auto_dispatch_on": model_versions.auto_dispatch_on(rt()),
             **extra}
 
 

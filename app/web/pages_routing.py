@@ -21,7 +21,8 @@ AUDIT_READERS = ("supervisor", "analyst", "admin")
 AUDITORS = ("supervisor", "admin")
 # What each stored configuration is, for the people choosing a version.
 CONFIG_LABELS = {"baseline": "字符 n-gram 线性 SVM", "union_svc": "字词特征线性 SVM",
-                 "stacked": "两模型集成", "stacked3": "三模型集成"}
+                 "stacked": "两模型集成", "stacked3": "三模型集成",
+                 "fast": "快速单模型（演示）"}
 
 
 @bp.app_template_filter("model_config")

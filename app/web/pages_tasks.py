@@ -53,6 +53,8 @@ def task_list(actor):
     result = tasks.list_tasks(rt(), actor, scope=scope, sort=sort, page=_int_arg("page", 1),
                               per_page=PER_PAGE)
     pages = max(1, -(-result["total"] // PER_PAGE))
+    if result["total_capped"]:  # counted up to the cap only: offer the page after this one
+        pages = max(pages, result["page"] + (1 if result["next"] else 0))
     if actor.role == "enterprise":   # what awaits the enterprise (评价), in its words: no staff queue
         return render_template("tasks/my_tasks.html", page=result, pages=pages, due_class=due_class)
     return render_template("tasks/tasks.html", page=result, scope=scope, sort=sort, scopes=SCOPES,

@@ -94,7 +94,7 @@ def test_an_enterprise_with_nothing_to_rate_is_told_so(app):
 def _fill(rule: str, ctx: dict) -> str:
     values = {"number": ctx["number"], "task_id": ctx["task_id"], "article_id": "1", "deployment_id": "1",
               "filename": "enterprise_demand.bpmn", "alert_id": "1", "version": "1", "audit_id": "1",
-              "code": "zh"}
+              "code": "zh", "check_id": "1"}
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], rule)
 
 

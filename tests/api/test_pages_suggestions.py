@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from app.db.models import RoutingModel
 from app.demo.data import ENTERPRISES
 from tests.routing_data import write_csv
 from tests.support import logged_in
@@ -150,3 +151,17 @@ def test_without_a_model_the_agents_domain_is_still_one_suggestion(api, app):
     html = dispatch_page(api, app, number)
     assert suggested_row(html) == ["城市管理 建议", "受理时选定", "小榄镇"]
     assert selected(field_html(html, "unit_code")) == ["xlz"]
+
+
+def test_the_intake_page_says_when_automatic_dispatch_is_off(app, tmp_path):
+    client = logged_in(app, "agent1")
+    assert "自动派单未启用" in text(client.get("/intake"))          # no model yet (e.g. a first start)
+    result = app.test_cli_runner().invoke(
+        args=["qisu", "routing", "train", "--csv", str(write_csv(tmp_path / "orders.csv")), "--activate"])
+    assert result.exit_code == 0, result.output
+    assert "自动派单未启用" not in text(client.get("/intake"))
+    version = int(re.search(r"model version (\d+)", result.output).group(1))
+    with app.extensions["qisu"].uow() as uow:                     # a threshold nothing can reach
+        uow.session.get(RoutingModel, version).threshold = float("inf")
+        uow.commit()
+    assert "自动派单未启用" in text(client.get("/intake"))

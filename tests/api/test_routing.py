@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db.models import RoutingModel
-from tests.routing_data import write_csv
+from tests.routing_data import SUBJECTS, write_csv
 from tests.support import logged_in
 
 CLEAR = "我司工厂废气排放超标的问题，请环保部门尽快处理"   # clearly 环境保护
@@ -55,11 +55,20 @@ def test_a_second_version_is_inactive_until_activated(trained, cli, labelled):
     assert lines[0].startswith(f"  v{trained}") and lines[1].startswith(f"* v{trained + 1}")
 
 
-def test_eval_prints_the_metrics(trained, cli, labelled):
+def test_eval_prints_what_a_hotline_centre_decides_by(trained, cli, labelled):
     output = cli("eval", "--csv", labelled).output
-    for label in ("accuracy", "macro-F1", "top-3 accuracy", "auto-dispatched", "precision"):
-        assert label in output
-    assert f"model version {trained} on 120 demands" in output
+    for label in ("accuracy", "macro-F1", "top-2 accuracy", "top-3 accuracy", "auto-dispatched",
+                  "95% interval", "CPU ms per demand", "per domain"):
+        assert label in output, output
+    assert f"model version {trained} (stacked3) on 120 demands" in output
+    # the threshold's promise, made at training, and how the precision measured here compares
+    assert re.search(r"promise: precision ≥ 97\.0% on unseen demands with 95% confidence", output), output
+    assert re.search(r"^  (kept|BELOW|ALERT)", output, re.M), output
+    domains = [line.split() for line in output.splitlines() if line.startswith("  ") and
+               line.split()[0] in SUBJECTS]
+    assert sorted(row[0] for row in domains) == sorted(SUBJECTS)
+    assert all(int(row[3]) == 40 and 0.0 <= float(row[1]) <= 1.0 and 0.0 <= float(row[2]) <= 1.0
+               for row in domains)
 
 
 def test_training_data_with_an_unknown_domain_is_refused(cli, tmp_path, rt):
@@ -285,3 +294,11 @@ def test_the_agent_is_told_when_the_demand_was_dispatched_automatically(trained,
     assert "已受理并自动派单至 市生态环境局" in page
     vague = intake_form(client, domain="", town="小榄镇", description=VAGUE, kind="投诉")
     assert "已受理，等待派单" in client.get(vague.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_fast_configuration_of_the_demo_trains_with_its_promise(cli, labelled):
+    result = cli("train", "--csv", labelled, "--config", "fast", "--activate")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"model version \d+ \(fast, 120 examples from csv:orders.csv\), active", result.output)
+    assert "promise: precision ≥ 97.0% on unseen demands with 95% confidence" in result.output
+    assert re.search(r"^\* v\d+\s+fast\b", cli("list").output, re.M)

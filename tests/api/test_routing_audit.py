@@ -250,3 +250,35 @@ def test_two_verdicts_at_once_exactly_one_wins(version, auto_cases, api, rt, mon
     with rt.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "routing_audit")) == 1
+
+
+def _judge_all(api, version, verdict: str) -> None:
+    supervisor = api.as_("supervisor1")
+    assert supervisor.post(f"/api/routing/models/{version}/audits", json={"size": 10}).status == 201
+    for audit in supervisor.get(f"/api/routing/models/{version}/audits").json["audits"]:
+        body = {"verdict": verdict} | ({"domain": "城乡建设"} if verdict == "wrong" else {})
+        assert supervisor.post(f"/api/routing/audits/{audit['id']}", json=body).status == 200
+
+
+def test_the_models_page_shows_the_promise_and_an_audit_that_keeps_it(version, auto_cases, api, app):
+    model = {m["version"]: m for m in api.as_("admin1").get("/api/routing/models").json}[version]
+    promise = model["promise"]
+    assert promise["target"] == 0.97 and promise["confidence_level"] == 0.95
+    assert 0.97 <= promise["low"] <= promise["precision"] <= promise["high"] <= 1.0 and promise["n"] > 0
+    assert model["promise_verdict"] is None                       # nothing judged yet
+    _judge_all(api, version, "correct")
+    model = {m["version"]: m for m in api.as_("admin1").get("/api/routing/models").json}[version]
+    assert model["promise_verdict"] == "kept"
+    html = logged_in(app, "admin1").get("/routing/models").get_data(as_text=True)
+    assert "承诺 ≥ 97.0%" in html and f"置信区间 {promise['low']:.1%}" in html and "达到承诺" in html
+    assert "promise-broken" not in html
+
+
+def test_an_audit_below_the_promise_raises_an_alert_on_the_models_page(version, auto_cases, api, app):
+    _judge_all(api, version, "wrong")
+    model = {m["version"]: m for m in api.as_("admin1").get("/api/routing/models").json}[version]
+    assert model["audit"]["ci_high"] < 0.97 and model["promise_verdict"] == "broken"
+    html = logged_in(app, "admin1").get("/routing/models").get_data(as_text=True)
+    assert re.search(r'role="alert"><strong>抽检精确率低于承诺', html)
+    english = logged_in(app, "admin1").get("/routing/models", headers={"Accept-Language": "en"})
+    assert "The audit breaks the promise" in english.get_data(as_text=True)

@@ -89,9 +89,71 @@ def outbox(app, number: str | None = None) -> list[OutboxMessage]:
         return rows
 
 
+# -- the steps of the process, by behaviour -----------------------------------------------------
+# A scenario names a step of the process by its word (签收); the word stands for the BPMN user
+# task(s) of that step by element id, which forms, lanes and the engine refer to. The title a
+# designer gives the task (签收 → 签收工单) is wording, so the policy check does not judge it.
+TASK_IDS: dict[str, tuple[str, ...]] = {
+    "派单": ("dispatch",), "签收": ("sign",), "联系企业": ("contact",), "提出解决方案": ("propose",),
+    "办结答复": ("reply",), "协办": ("co_handle",), "评价": ("rate",), "表扬确认": ("acknowledge_praise",),
+    "督办回访": ("supervise",), "领导批示": ("leader_instruction",), "回访": ("revisit",),
+    "退单审核": ("review_return",), "延期审批": ("approve_extension",),
+    "超期督办": ("supervise_overdue_response", "supervise_overdue_solution",
+                 "supervise_overdue_resolution"),
+}
+
+
+def task_is(task: dict, word: str) -> bool:
+    """Whether an open task (API: "name" = BPMN id, "title") is the step `word` (or has that id)."""
+    ids = TASK_IDS.get(word)
+    return task["name"] in ids if ids else word in (task["title"], task["name"])
+
+
+def task_word(task: dict) -> str:
+    """The scenario's word for an open task: 签收 for the task with id "sign", whatever its title."""
+    return next((word for word, ids in TASK_IDS.items() if task.get("name") in ids), task["title"])
+
+
+_TITLES: dict[str, dict[str, str]] = {}
+
+
+def deployed_titles(rt) -> dict[str, str]:
+    """Title → scenario word of the user tasks of the newest deployment (the trail records the
+    title a task had)."""
+    from lxml import etree
+
+    from app.services.deployments import bundle_files, latest
+    with rt.uow() as uow:
+        deployment = latest(uow.session)
+        key = deployment.bundle_hash
+        if key not in _TITLES:
+            words = {}
+            for name, content in bundle_files(uow.session, deployment).items():
+                if name.endswith(".bpmn"):
+                    for node in etree.fromstring(content.encode()).iter("{*}userTask"):
+                        words[node.get("name")] = task_word({"name": node.get("id"), "title": node.get("name")})
+            _TITLES[key] = words
+        return _TITLES[key]
+
+
+def trail_task(api, title: str | None) -> str | None:
+    """The scenario's word for the task title a trail entry records."""
+    if title is None:
+        return None
+    return deployed_titles(api.app.extensions["qisu"]).get(title, title)
+
+
+def step_words(api, current_step: str | None) -> str | None:
+    """A case's current step as the API shows it ("签收工单、超期督办": task titles) in the
+    scenario's words ("签收、超期督办")."""
+    if current_step is None:
+        return None
+    return "、".join(trail_task(api, title) for title in current_step.split("、"))
+
+
 def open_task(api, number: str, title_or_name: str) -> dict:
     for task in current(api, number)["open_tasks"]:
-        if title_or_name in (task["title"], task["name"]):
+        if task_is(task, title_or_name):
             return task
     pytest.fail(f"诉求 {number} 没有待办的 {title_or_name!r} 任务")
 
@@ -220,7 +282,7 @@ def user_tasks(api, user: str, number: str | None = None, **params) -> list[dict
 
 def user_task(api, user: str, number: str, title: str) -> dict:
     """The user's own open task of this case with this title (or BPMN name)."""
-    found = [t for t in user_tasks(api, user, number) if title in (t["title"], t["name"])]
+    found = [t for t in user_tasks(api, user, number) if task_is(t, title)]
     assert found, f"{user} 的待办中没有诉求 {number} 的 {title!r} 任务"
     return found[0]
 

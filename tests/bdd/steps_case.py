@@ -7,7 +7,7 @@ import re
 from pytest_bdd import parsers, then
 
 from tests.bdd.common import (ROLE, SEP, STAFF, current, enterprise, error_of, events, q,
-                              step_re)
+                              step_re, task_word)
 
 
 # -- outcomes: responses and errors ------------------------------------------------------------
@@ -153,7 +153,7 @@ def unchanged(api, world, case):
 # -- outcomes: tasks ----------------------------------------------------------------------------
 
 def _task_titles(api, user: str, number: str) -> list[str]:
-    return [t["title"] for t in api.as_(user).tasks(case_number=number, per_page=100)]
+    return [task_word(t) for t in api.as_(user).tasks(case_number=number, per_page=100)]
 
 
 @then(step_re(rf'{ROLE}{q("user")} 的待办中有该诉求的 {q("task")} 任务'))

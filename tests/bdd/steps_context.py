@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pytest_bdd import given, then, when
 
-from tests.bdd.common import ROLE, SEP, q, step_re, table_dict
+from tests.bdd.common import ROLE, SEP, q, step_re, table_dict, task_is
 
 RATED_WITH_REASON = rf'{ROLE}{q("user")} (?:已)?评价为 {q("rating")}{SEP}评价意见为 {q("comment")}'
 ROUND_FIELDS = {"评价": "rating", "评价意见": "rating_comment", "督办意见": "instruction",
@@ -17,7 +17,7 @@ def task_context(api, user: str, number: str, task: str) -> dict:
     """The context of `user`'s open task `task` (its title or name) on the case."""
     client = api.as_(user)
     found = next((t for t in client.tasks(case_number=number, per_page=100)
-                  if task in (t["title"], t["name"])), None)
+                  if task_is(t, task)), None)
     if found is None:
         pytest.fail(f"{user} 的待办中没有诉求 {number} 的 {task!r} 任务")
     response = client.get(f"/api/tasks/{found['id']}")

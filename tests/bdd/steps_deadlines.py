@@ -19,7 +19,8 @@ from app.db.models import Case, SlaClock, Timer
 from app.worker import run_once
 from tests.bdd.common import (CLOCK_LABELS, ROLE, SEP, World, beijing, clocks, complete_own,
                               current, enterprise, events, latest_clock, matter_class, outbox, q,
-                              shown, step_re, table_rows, task_data, user_task, user_tasks, utc)
+                              shown, step_re, step_words, table_rows, task_data, task_word, trail_task, user_task,
+                              user_tasks, utc)
 
 # -- time ---------------------------------------------------------------------------------------
 
@@ -190,7 +191,7 @@ def task_overdue(api, case, user, task, negated):
 
 @then(step_re(rf'{ROLE}{q("user")} 的待办中有 (?P<count>\d+) 个该诉求的 {q("task")} 任务'))
 def task_count(api, case, user, task, count):
-    titles = [t["title"] for t in user_tasks(api, user, case["number"])]
+    titles = [task_word(t) for t in user_tasks(api, user, case["number"])]
     assert titles.count(task) == int(count), titles
 
 
@@ -261,7 +262,7 @@ def no_event_with(api, case, action, key, value):
 @then(step_re(rf'历史中有 (?P<count>\d+) 条 {q("task")} 任务的完成记录'))
 def completed_count(api, case, count, task):
     history = events(api, case["number"])
-    done = [e for e in history if e["action"] == "complete_task" and e["task"] == task]
+    done = [e for e in history if e["action"] == "complete_task" and trail_task(api, e["task"]) == task]
     assert len(done) == int(count), [(e["action"], e["task"]) for e in history]
 
 
@@ -309,16 +310,16 @@ def listed_clock(world, case, clock, outcome):
 
 
 @then(step_re(rf'督办列表中该诉求的待办任务为 {q("tasks")}'))
-def listed_tasks(world, case, tasks):
+def listed_tasks(api, world, case, tasks):
     row = _row(world, case["number"])
     expected = sorted(t.strip() for t in re.split(r"[、,，]", tasks))
-    assert sorted(t["title"] for t in row["open_tasks"]) == expected, row["open_tasks"]
+    assert sorted(trail_task(api, t["title"]) for t in row["open_tasks"]) == expected, row["open_tasks"]
 
 
 @then(step_re(rf'督办列表中该诉求的当前环节为 {q("step")}{SEP}红名单标记为 {q("flag")}'))
-def listed_step(world, case, step, flag):
+def listed_step(api, world, case, step, flag):
     row = _row(world, case["number"])
-    assert row["current_step"] == step and row["red_list"] is (flag == "是"), row
+    assert step_words(api, row["current_step"]) == step and row["red_list"] is (flag == "是"), row
 
 
 @then(step_re(r'督办列表中该诉求的时限为[:：]'))

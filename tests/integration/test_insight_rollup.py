@@ -10,7 +10,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import delete, select
 
-from app.db.models import AuditEvent, Case, Enterprise, insight_returns, insight_rollup
+from app.db.models import (AuditEvent, Case, Enterprise, HumanTask, SlaClock, insight_returns,
+                           insight_rollup)
 from app.demo.data import ENTERPRISES
 from app.services.insight import breakdowns, hotspots, metrics
 from app.services.insight.filters import Filters
@@ -145,6 +146,8 @@ def test_deleting_cases_empties_the_rollup(app, rt):
     assert rollup_rows(rt)
     with rt.uow() as uow:
         uow.session.execute(delete(AuditEvent))
+        uow.session.execute(delete(HumanTask))  # generated history has its trail (issue 21)
+        uow.session.execute(delete(SlaClock))
         uow.session.execute(delete(Case))
         uow.session.commit()
     assert rollup_rows(rt) == []

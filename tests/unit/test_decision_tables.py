@@ -139,3 +139,27 @@ def test_an_aggregation_the_engine_does_not_apply_is_refused():
     files["routing.dmn"] = files["routing.dmn"].replace('hitPolicy="FIRST"', 'hitPolicy="COLLECT" aggregation="COUNT"')
     [error] = bundle_errors(files)
     assert error["where"] == "routing.dmn#decision_table_routing" and "COUNT" in error["message"]
+
+
+def test_a_first_table_stops_at_its_first_match():
+    """Rules after the first match are not evaluated (as UNIQUE did before): a last rule that
+    fails on every input does not disturb an input an earlier rule matches."""
+    text = FILES["routing.dmn"]
+    last = text.rindex("<rule ")
+    failing = text[:last] + text[last:].replace('<inputEntry id="rule_18_domain">\n          <text></text>',
+                                                '<inputEntry id="rule_18_domain">\n          <text>1 / 0</text>', 1)
+    assert failing != text
+    bundle = parse_bundle(dict(FILES, **{"routing.dmn": failing}))
+    data = {"town": "板芙镇", "kind": "", "domain_suggestion": {"label": ""}}
+    assert decisions.evaluate(bundle, "routing", dict(data, domain="城市管理"), SCRIPTS) == {"suggested_unit": "bfz"}
+    with pytest.raises(Exception):
+        decisions.evaluate(bundle, "routing", dict(data, domain="没有这个领域"), SCRIPTS)
+
+
+def test_deciders_of_a_deployed_task_and_of_a_draft_file_agree():
+    inputs = {"red_list": True, "matter_class": "general", "kind": "求助"}
+    deployed = decisions.decider(BUNDLE, "sla_rule", SCRIPTS)(inputs)
+    draft = decisions.table_decider("sla.dmn", FILES["sla.dmn"], "sla", SCRIPTS)(inputs)
+    assert deployed == draft and deployed["resolution_minutes"] == 7200
+    with pytest.raises(decisions.DecisionNotFound):
+        decisions.decider(BUNDLE, "no_such_task", SCRIPTS)

@@ -101,7 +101,9 @@ def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
 
     monkeypatch.setattr(classifier_module, "out_of_fold", spy)
     pipeline, before = fitted.pipeline, fitted.predict_proba(HELD_OUT[0])
-    threshold = fitted.choose_threshold(*TRAIN, target_precision=0.97)
+    # 72 examples cannot promise 0.97 with 95% confidence (99 right in a row are the fewest that
+    # can): the point estimate is asked for here, the bound is tested in test_routing_promise.py
+    threshold = fitted.choose_threshold(*TRAIN, target_precision=0.97, confidence_level=None)
 
     assert len(seen) == 1
     X, y, kwargs = seen[0]
@@ -113,6 +115,8 @@ def test_choose_threshold_uses_only_the_data_it_is_given(fitted, monkeypatch):
     info = fitted.threshold_info
     assert info["target_precision"] == 0.97 and info["n"] == len(TRAIN[0]) and info["cv_folds"] == 5
     assert info["cv_auto_precision"] >= 0.97 and 0.0 < info["cv_auto_share"] <= 1.0
+    assert info["confidence_level"] is None and info["cv_auto_n"] == round(info["cv_auto_share"] * 72)
+    assert info["cv_precision_low"] <= info["cv_auto_precision"] <= info["cv_precision_high"]
     # so easy a set that the CV predictions are (almost) all right: too few errors to learn a scorer
     assert info["confidence"] in ("scorer", "margin")
     # the fitted pipeline itself is untouched
@@ -192,19 +196,28 @@ def test_evaluate_hand_checked():
     # F1 per label: a P=1/2 R=1/2 → 0.5; b → 1.0; c P=0 R=0 → 0.0; macro = 0.5
     assert m["macro_f1"] == pytest.approx(0.5)
     assert m["top3_accuracy"] == 0.75
+    assert m["top2_accuracy"] == 0.75  # t4's a is third
+    assert m["per_domain"] == {"a": {"precision": 0.5, "recall": 0.5, "n": 2},
+                               "b": {"precision": 1.0, "recall": 1.0, "n": 1},
+                               "c": {"precision": 0.0, "recall": 0.0, "n": 1}}
     assert m["auto_share"] == 0.5
-    assert m["auto_precision"] == 0.5
+    assert m["auto_precision"] == 0.5 and (m["auto_n"], m["auto_correct"]) == (2, 1)
+    # exact (Clopper–Pearson) two-sided 95% interval of 1 right out of 2
+    assert m["auto_precision_low"] == pytest.approx(0.01258, abs=1e-5)
+    assert m["auto_precision_high"] == pytest.approx(0.98742, abs=1e-5)
     assert m["ms_per_demand"] >= 0.0
 
     none = evaluate(FixedModel(tops, threshold=None), texts, labels)
     assert none["auto_share"] == 0.0 and none["auto_precision"] is None
+    assert none["auto_precision_low"] is None and none["auto_precision_high"] is None
 
 
 def test_evaluate_on_the_fitted_model(fitted):
     fitted.threshold = 0.0  # everything auto-dispatched: auto precision is the accuracy
     m = evaluate(fitted, *HELD_OUT)
-    assert set(m) == {"n", "accuracy", "macro_f1", "top3_accuracy", "auto_share", "auto_precision",
-                      "ms_per_demand", "cpu_ms_per_demand"}
+    assert set(m) == {"n", "accuracy", "macro_f1", "top2_accuracy", "top3_accuracy", "per_domain",
+                      "auto_share", "auto_n", "auto_correct", "auto_precision", "auto_precision_low",
+                      "auto_precision_high", "ms_per_demand", "cpu_ms_per_demand"}
     assert m["top3_accuracy"] == 1.0  # 3 domains
     assert m["auto_share"] == 1.0 and m["auto_precision"] == m["accuracy"]
 

@@ -282,6 +282,14 @@ def active_model(session) -> ActiveModel | None:
     return ActiveModel(row.id, float(row.threshold), classifier)
 
 
+def auto_dispatch_on(rt: Runtime) -> bool:
+    """Whether automatic dispatch can happen now: a model version is active and its threshold is
+    reachable (a cheap query: the model itself is not loaded)."""
+    with rt.uow() as uow:
+        threshold = uow.session.scalar(select(RoutingModel.threshold).where(RoutingModel.active))
+    return threshold is not None and threshold <= 1.0
+
+
 def suggest_domain(rt: Runtime, text: str) -> dict | None:
     """The active model's suggestion for a text, or None when no model is active or no text."""
     if not (text or "").strip():
@@ -303,7 +311,8 @@ def warm_up(rt: Runtime) -> int | None:
 
 
 def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict:
-    """Metrics of a stored model (default: the active one) on a labelled CSV."""
+    """Metrics of a stored model (default: the active one) on a labelled CSV (``evaluate``), its
+    ``promise`` and how the precision measured here compares with it (``promise_verdict``)."""
     from app.routing_model import evaluate
     texts, labels = read_labelled_csv(csv_path)
     if not texts:
@@ -319,6 +328,10 @@ def evaluate_csv(rt: Runtime, csv_path: str, version: int | None = None) -> dict
                 raise NotFound(f"分拨模型版本 {version} 不存在")
         classifier = MODELS.get(row)
         classifier.threshold = float(row.threshold)
-        version = row.id
-    return {"version": version, "threshold": classifier.threshold} | evaluate(
-        classifier, texts, labels)
+        version, config, promise = row.id, row.config, promise_of(row.metrics)
+    metrics = evaluate(classifier, texts, labels)
+    target = (promise or {}).get("target")
+    return {"version": version, "config": config, "threshold": classifier.threshold,
+            "promise": promise} | metrics | {"promise_verdict": audit_verdict(target, {
+                "precision": metrics["auto_precision"], "ci_low": metrics["auto_precision_low"],
+                "ci_high": metrics["auto_precision_high"]})}

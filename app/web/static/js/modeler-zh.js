@@ -289,6 +289,27 @@ window.QISU_MODELER_ZH = {
   "dateTime": "日期时间",
   "dayTimeDuration": "日时长",
   "yearMonthDuration": "年月时长",
+  // dmn-js: the date, time, date-time and duration editors of decision-table cells, and the
+  // boxed expressions' function controls
+  "Exactly": "等于", "Before": "早于", "After": "晚于", "Between": "介于",
+  "Edit date": "编辑日期", "Edit start date": "编辑开始日期", "Edit end date": "编辑结束日期",
+  "Set date": "设置日期", "Date": "日期", "Start date": "开始日期", "End date": "结束日期",
+  "Date value": "日期值", "Use today": "使用今天",
+  "Edit date and time": "编辑日期时间", "Edit start date and time": "编辑开始日期时间",
+  "Edit end date and time": "编辑结束日期时间", "Set date and time": "设置日期时间",
+  "Date and time": "日期时间", "Start date and time": "开始日期时间", "End date and time": "结束日期时间",
+  "Date and time value": "日期时间值",
+  "Edit time": "编辑时间", "Edit start time": "编辑开始时间", "Edit end time": "编辑结束时间",
+  "Set time": "设置时间", "Time": "时间", "Start time": "开始时间", "End time": "结束时间",
+  "Time value": "时间值", "Use now": "使用当前时间",
+  "Edit duration": "编辑时长", "Set duration": "设置时长", "Duration value": "时长值",
+  "Range start operator": "区间起点运算符", "Range start value": "区间起点值",
+  "Range end operator": "区间终点运算符", "Range end value": "区间终点值",
+  "e.g. { sample }": "例如 { sample }", "e.g. { example } ": "例如 { example } ",
+  "\"value\"": "\"值\"", "\"value\", \"value\", ...": "\"值\", \"值\", ...",
+  "name": "名称", "Kind": "类型", "Function kind: {kind}": "函数类型：{kind}",
+  "Edit function kind": "编辑函数类型", "Edit formal parameters": "编辑形式参数",
+  "Add parameter": "添加参数", "Remove parameter": "删除参数",
 
   // Written without translate(); modeler.js replaces them in the page: the decision table's
   // drag handles, and the pieces of the popup menu's search count ("3", " ", "results", " found").

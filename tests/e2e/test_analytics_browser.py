@@ -1,0 +1,66 @@
+"""In the browser (issue 21 §8): the heat map's numbers on the bpmn-js canvas match a hand count
+of a small history (tests/analytics_support.py), a variant's case list matches its count, and a
+what-if on the unchanged deadline table equals today's figures."""
+from __future__ import annotations
+
+from tests.analytics_support import PATH_B, play
+
+
+def test_heat_map_numbers_match_the_hand_count(person, api, rt):
+    play(api, rt)
+    designer = person("designer1")
+    designer.page.goto("/analytics")
+    designer.page.wait_for_selector("#heat-map.ready")
+    # The main process: 派单, three cases, median 10 minutes.
+    assert designer.page.locator('.heat-badge[data-element="dispatch"]').inner_text() == "3 · 10m"
+    designer.page.click("#heat-tab-unit_handling")
+    canvas = designer.page.locator("#heat-unit_handling")
+    # 签收: two cases (three passes: B signed twice), median 30 minutes, one of them breached.
+    assert canvas.locator('.heat-badge[data-element="sign"]').inner_text() == "2 · 30m"
+    assert "heat-breached" in canvas.locator('.djs-element[data-element-id="sign"]').get_attribute("class")
+    assert canvas.locator('.flow-badge[data-flow="flow_sign_contact"]').inner_text() == "3"
+    assert "heat-" in canvas.locator('.djs-element[data-element-id="reply"]').get_attribute("class")
+    # The table says the same.
+    row = designer.page.locator('#element-table tr[data-element="sign"]')
+    assert row.locator('[data-figure="cases"]').inner_text() == "2"
+    assert row.locator('[data-figure="passes"]').inner_text() == "3"
+    assert row.locator('[data-figure="breached"]').inner_text() == "1"
+    assert row.locator('[data-figure="median"]').inner_text() == "30 分钟"
+    assert designer.page.locator("#heat-legend").is_visible()
+    designer.shot("analytics-heat-map")
+    assert designer.csp_violations == []
+
+
+def test_a_variants_case_list_matches_its_count(person, api, rt):
+    numbers = play(api, rt)
+    analyst = person("analyst1")
+    analyst.page.goto("/analytics/variants")
+    rows = analyst.page.locator("#variant-table tbody tr")
+    assert rows.count() == 3
+    loop = analyst.page.locator("#variant-table tbody tr", has_text="督办回访")
+    assert loop.locator(".step").count() == len(PATH_B)
+    count = int(loop.locator('[data-figure="count"]').inner_text())
+    loop.locator("a", has_text="查看诉求").click()
+    analyst.page.wait_for_selector("#variant-cases")
+    listed = analyst.page.locator("#variant-cases .variant-case")
+    assert listed.count() == count == 1
+    assert listed.first.locator("a").inner_text() == numbers["B"]
+    analyst.shot("analytics-variants")
+
+
+def test_what_if_on_the_unchanged_table_equals_today(person, api, rt):
+    play(api, rt)
+    designer = person("designer1")
+    designer.page.goto("/analytics/what-if")
+    designer.page.click("#what-if-form button[type=submit]")
+    designer.page.wait_for_selector("#what-if-result")
+    for clock in ("response", "solution", "resolution"):
+        row = designer.page.locator(f'#what-if-totals tr[data-clock="{clock}"]')
+        for figure in ("met", "warned", "breached"):
+            today = row.locator(f'[data-which="today"][data-figure="{figure}"]').inner_text()
+            draft = row.locator(f'[data-which="draft"][data-figure="{figure}"]').inner_text()
+            assert today == draft, (clock, figure)
+    response = designer.page.locator('#what-if-totals tr[data-clock="response"]')
+    assert [response.locator(f'[data-which="today"][data-figure="{f}"]').inner_text()
+            for f in ("met", "warned", "breached")] == ["1", "1", "1"]
+    designer.shot("analytics-what-if")

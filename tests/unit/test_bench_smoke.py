@@ -1,0 +1,40 @@
+"""Benchmarks that cannot rot (issue 20 §6): each bench script the suite can run cheaply runs
+here in its smoke mode (a case or a few rows, no figures judged), so a new action, path or API
+change breaks the build instead of the next `make bench`; and no script carries a machine path."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MACHINE_PATH = re.compile(r"""["'(\s](/work/|/home/|/root/|/Users/|/tmp/qisu)""")
+
+
+def _run(*args: str, timeout: int = 300) -> str:
+    run = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                         timeout=timeout)
+    assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-3000:])
+    return run.stdout
+
+
+def test_no_bench_or_app_file_names_a_machine_path():
+    offenders = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+                 for folder in ("bench", "app")
+                 for path in sorted((ROOT / folder).rglob("*.py"))
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if MACHINE_PATH.search(line)]
+    assert offenders == []
+
+
+def test_profile_service_profiles_one_case():
+    out = _run("bench/profile_service.py", "--cases", "1", "--top", "3")
+    assert "statements/request" in out and "self time per layer" in out, out
+    assert "app/ (QiSu code)" in out, out
+
+
+def test_worklist_bench_lists_tasks_at_two_levels():
+    out = _run("bench/worklist.py", "--smoke")
+    assert "50 open tasks city-wide" in out and "unit /tasks page" in out, out
+    assert "total 10" in out, out  # the unit's share of 50 open tasks, counted through the API

@@ -16,8 +16,9 @@ from app.db.models_policy import DesignEvent, PolicyCheck
 from app.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.engine.bundle import file_kind
 
-from ..deployments import (FILE_TYPES_MESSAGE, bundle_errors, bundle_files, bundle_hash_of,
-                           deploy_files, describe, errors_by_place, latest, same_content)
+from ..deployments import (FILE_TYPES_MESSAGE, bundle_files, bundle_hash_of, deploy_errors,
+                           deploy_files, describe, errors_by_place, latest, registered_actions,
+                           same_content)
 from ..policy_gate import ERROR, FAILED, PASSED, RUNNING, design_event, failed_rules
 from .runner import PolicyCheckUnavailable, by_rule, run_scenarios
 
@@ -43,7 +44,7 @@ def start_check(rt, actor, edits: dict[str, str], background: bool = True) -> di
         changed = {name: content for name, content in edits.items()
                    if name not in files or not same_content(name, files[name], content)}
         draft = files | changed
-        errors = bundle_errors(draft)
+        errors = deploy_errors(draft, registered_actions(rt))  # the lint too, as deploy
         if errors:
             raise ValidationFailed("流程文件校验失败", fields=errors_by_place(errors))
         rules = rt.settings.get("policy_rules")
@@ -141,7 +142,8 @@ def override_deploy(rt, actor, check_id: int, reason: str) -> dict:
         if current is None or current.id != base.id:
             raise Conflict(f"检查之后已有新的部署 #{current.id}，请重新检查这份草稿")
         files = bundle_files(session, base) | dict(check.edits)
-        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True)
+        deployment, created = deploy_files(uow, files, rt.clock.now(), actor.id, reactivate=True,
+                                           actions=registered_actions(rt))
         deployment.policy_check_id = check.id
         deployment.policy_override_reason = reason
         deployment.policy_override_by = actor.id

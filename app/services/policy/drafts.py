@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.services.deployments import bundle_errors, read_directory
+from app.services.deployments import deploy_errors, read_directory
 
 
 def directory_bundle(base_dir: str | Path, draft_dir: str | Path | None) -> tuple[dict[str, str], list[str]]:
@@ -21,4 +21,4 @@ def directory_bundle(base_dir: str | Path, draft_dir: str | Path | None) -> tupl
 
 def draft_errors(files: dict[str, str]) -> list[dict]:
     """Why `files` cannot be deployed at all (then no scenario is run)."""
-    return bundle_errors(files)
+    return deploy_errors(files)  # QiSu's lint (without the action registry) and the parse

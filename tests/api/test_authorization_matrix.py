@@ -137,6 +137,15 @@ MATRIX = (
     Row("POST", "/api/insight/surges/<alert_id>/acknowledge",
                                                       "401  403  403  403  403  403  403  200  403  403  403  200"),
     # Issue 17: timers whose process failed (sandbox limits); administrators list and retry them.
+    # Process analytics (issue 21): leadership, supervision, analysis, design and administration.
+    Row("GET", "/api/analytics/elements",             "401  403  403  403  403  403  403  200  200  200  200  200"),
+    Row("GET", "/api/analytics/flows",                "401  403  403  403  403  403  403  200  200  200  200  200"),
+    Row("GET", "/api/analytics/variants",             "401  403  403  403  403  403  403  200  200  200  200  200"),
+    Row("GET", "/api/analytics/variants/<variant>/cases",
+                                                      "401  403  403  403  403  403  403  200  200  200  200  200"),
+    Row("GET", "/api/analytics/conformance",          "401  403  403  403  403  403  403  200  200  200  200  200"),
+    Row("POST", "/api/analytics/what-if",             "401  403  403  403  403  403  403  200  200  200  200  200",
+        body=lambda ctx: {"sla_dmn": ctx["sla_dmn"]}),
     Row("GET", "/api/timers/faulted",                 "401  403  403  403  403  403  403  403  403  403  403  200"),
     Row("POST", "/api/timers/faulted/<number>/retry", "401  403  403  403  403  403  403  403  403  403  403  200"),
 )
@@ -152,6 +161,8 @@ def world(api, app, rt, tmp_path):
     form_file = "forms/dispatch.schema.json"
     with open(f"{app.config['QISU_WORKFLOWS_DIR']}/{form_file}", encoding="utf-8") as handle:
         form_content = handle.read()
+    with open(f"{app.config['QISU_WORKFLOWS_DIR']}/sla.dmn", encoding="utf-8") as handle:
+        sla_dmn = handle.read()
     with rt.uow() as uow:
         now = rt.clock.now()
         alert = SurgeAlert(key="domain_town:城市管理:小榄镇", day=now.strftime("%Y%m%d"),
@@ -163,7 +174,8 @@ def world(api, app, rt, tmp_path):
         alert_id = alert.id
         uow.commit()
     return {"number": number, "task_id": task["id"], "article_id": article_id, "alert_id": alert_id,
-            "form_file": form_file, "form_content": form_content, "tmp_path": tmp_path}
+            "form_file": form_file, "form_content": form_content, "tmp_path": tmp_path,
+            "sla_dmn": sla_dmn, "variant": "0" * 12}
 
 
 _TRAINED: dict = {}
@@ -202,7 +214,7 @@ def _draw(app, ctx) -> int:
 
 
 def _url(rule: str, ctx: dict) -> str:
-    for name in ("number", "task_id", "article_id", "version", "alert_id", "audit_id"):
+    for name in ("number", "task_id", "article_id", "version", "alert_id", "audit_id", "variant"):
         rule = rule.replace(f"<{name}>", str(ctx.get(name)))
     return rule
 

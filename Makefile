@@ -55,7 +55,7 @@ test: install chromium
 
 # Everything but the browser, training and long (fuzz) tests: the loop a developer runs often.
 test-fast: install
-	$(PY) -m pytest -m "not slow and not browser and not training"
+	$(PY) -m pytest -n auto -m "not slow and not browser and not training"
 
 # The layer contracts of pyproject.toml [tool.importlinter] (also a test: tests/unit/test_layers.py).
 lint-imports: install

@@ -27,6 +27,11 @@ CASE_TABLES = (models_policy.PolicyCheck, models_policy.DesignEvent, models.Time
 
 
 SLOW_DIRS = {"fuzz": "slow"}  # whole directories: their marker (tests/e2e: browser, see below)
+# Modules that start processes or fill thousands of rows: benchmark smoke runs, `flask` start-up,
+# worker processes, the rollup against its reference over generated history.
+SLOW_MODULES = {"tests/unit/test_bench_smoke.py", "tests/unit/test_bench_loop_smoke.py",
+                "tests/unit/test_startup.py", "tests/integration/test_timer_workers.py",
+                "tests/integration/test_insight_rollup.py"}
 
 
 def pytest_collection_modifyitems(items):
@@ -39,6 +44,8 @@ def pytest_collection_modifyitems(items):
                 item.add_marker(pytest.mark.browser)
             elif parts[1] in SLOW_DIRS:
                 item.add_marker(getattr(pytest.mark, SLOW_DIRS[parts[1]]))
+            if item.nodeid.split("::")[0] in SLOW_MODULES:
+                item.add_marker(pytest.mark.slow)
 
 
 def _database_url(tmp_path_factory) -> str:

@@ -3,7 +3,8 @@
 The diagrams drawn for a case are the main process and every process a call activity calls (the
 unit handling process); each element id is marked in the diagram of the top-level process that
 draws it. From the task tree:
-- completed: elements with a COMPLETED task (any round);
+- completed: elements with a COMPLETED task (any round), in the tree or compacted out of it
+  (`qisu_done`, see app/engine/prune.py);
 - current: the open user tasks and the stages (embedded subprocesses, call activities) that
   contain them;
 - overdue: the stage a fired `timer_*_due` boundary timer is attached to, while it is still open.
@@ -112,6 +113,7 @@ def diagram_state(bundle, workflow) -> DiagramState:
         if process is not None:
             marks[process][key].add(bpmn_id)
 
+    _mark_compacted(bundle, processes, marks, getattr(workflow, "qisu_done", None) or {})
     for wf in [workflow, *workflow.subprocesses.values()]:
         if owner(wf) is None:
             continue
@@ -135,6 +137,26 @@ def diagram_state(bundle, workflow) -> DiagramState:
                     task_id=str(task.id), process=owner(wf), element_id=bpmn_id,
                     stages=frozenset((owner(p.workflow), p.task_spec.bpmn_id) for p in stages)))
     return state
+
+
+def _mark_compacted(bundle, processes, marks, done: dict) -> None:
+    """Completed elements whose tasks the stored state no longer holds (app/engine/prune.py:
+    {(sub)process spec name: task spec names}), marked in the diagram that draws them."""
+    specs = {bundle.spec.name: bundle.spec, **bundle.subprocess_specs}
+    for spec_name, names in done.items():
+        spec = specs.get(spec_name)
+        if spec is None:
+            continue
+        drawing = next((top.name for top in processes if top.file == spec.file), None)
+        if spec_name in marks:
+            drawing = spec_name
+        if drawing is None:
+            continue
+        for name in names:
+            task_spec = spec.task_specs.get(name)
+            bpmn_id = getattr(task_spec, "bpmn_id", None)
+            if bpmn_id is not None:
+                marks[drawing]["completed"].add(bpmn_id)
 
 
 def _ancestors(task):

@@ -13,9 +13,13 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
                                                             WorkflowConverter)
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin, StartEventJoin
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.specs.Join import Join
 
-STATE_VERSION = "qisu-1"
+from .prune import DONE_KEY, compact_state
+
+STATE_VERSION = "qisu-2"  # qisu-2: compacted (app/engine/prune.py)
 COMPLETED = 64  # SpiffWorkflow's TaskState.COMPLETED in a serialized task
 
 
@@ -90,11 +94,27 @@ def prune_finished_subprocesses(dct: dict) -> dict:
     return dct
 
 
+def join_specs(workflow: BpmnWorkflow) -> frozenset[str]:
+    """Names of the unstructured joins (parallel, inclusive gateways, ...) of the workflow's specs;
+    kept on the spec object (a deployment's specs are parsed once per process)."""
+    joins = getattr(workflow.spec, "_qisu_joins", None)
+    if joins is None:
+        specs = [workflow.spec, *workflow.subprocess_specs.values()]
+        joins = frozenset(
+            name for spec in specs for name, task_spec in spec.task_specs.items()
+            if isinstance(task_spec, Join) and not isinstance(task_spec, (BoundaryEventJoin,
+                                                                         StartEventJoin)))
+        workflow.spec._qisu_joins = joins
+    return joins
+
+
 def dump_state(workflow: BpmnWorkflow) -> str:
     registry = _SERIALIZER.registry
     registry._encoder_mode = True
     try:
-        dct = prune_finished_subprocesses(_SERIALIZER.to_dict(workflow))
+        dct = _SERIALIZER.to_dict(workflow)
+        dct[DONE_KEY] = getattr(workflow, "qisu_done", None) or {}
+        compact_state(dct, join_specs(workflow))
         dct["state_version"] = STATE_VERSION
         return json.dumps(dct, cls=_SERIALIZER._encoder_cls, ensure_ascii=False)
     finally:
@@ -107,6 +127,8 @@ def load_state(state: str, spec, subprocess_specs, script_engine) -> BpmnWorkflo
     dct.pop("spec_name", None)
     converter = _SERIALIZER.registry.convert_from_dict["BpmnWorkflow"]
     dct.pop("typename", None)
+    done = dct.pop(DONE_KEY, None) or {}
     workflow = converter(dct, spec=spec, subprocess_specs=subprocess_specs)
+    workflow.qisu_done = done  # completed elements compacted away, for the diagram
     workflow.script_engine = script_engine
     return workflow

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Rounds: does a case get dearer as it goes round? State bytes and CPU per step, rounds 1..R.
 
-    .venv/bin/python bench/rounds.py [--cases N] [--rounds R] [--pg-url URL] [--smoke]
+    .venv/bin/python bench/rounds.py [--cases N] [--rounds R] [--pg-url URL] [--compare] [--smoke]
 
 Each case is a complaint rated 不满意 R times (issue 20 §2). A round is six HTTP steps through the
 API (tests/support.py's ApiClient on the Flask test client, bearer tokens fetched beforehand):
@@ -17,6 +17,8 @@ and SQLite) and, on PostgreSQL, of the database's backends; then the ratios roun
 The case is closed with a 满意 round at the end, and its diagram is fetched once (both checked).
 
 Targets (issue 20 §2): CPU per step at round 6 ≤ 1.2× round 1; state grows ≤ 4 KB a round.
+`--compare` runs every case twice, interleaved: as the state is saved now and as it was saved
+before compaction (app/engine/prune.py; only earlier rounds' finished subprocesses dropped).
 No timing assertions: the script measures and prints. `--smoke` = 1 case, 3 rounds, SQLite.
 """
 from __future__ import annotations
@@ -24,7 +26,9 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+import os
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,22 +116,46 @@ def drive_case(app, api, rounds: int, per_round: list[dict]) -> None:
     _check(response.status == 200 and response.json["status"] == "closed", response)
 
 
-def measure(url: str, cases: int, rounds: int, warmup: int) -> list[dict]:
+@contextmanager
+def compaction(mode: str):
+    """"after": the state as the app saves it; "before": as it was saved before compaction
+    (app/engine/prune.py) — only the finished subprocesses of earlier rounds dropped."""
+    from app.engine import state
+    if mode == "after":
+        yield
+        return
+    saved = state.compact_state
+    state.compact_state = lambda dct, _joins=(): state.prune_finished_subprocesses(dct)
+    try:
+        yield
+    finally:
+        state.compact_state = saved
+
+
+def measure(url: str, cases: int, rounds: int, warmup: int, modes=("after",)) -> dict:
+    """Per mode, per round: mean state bytes and CPU ms per step. With two modes the cases
+    alternate between them (interleaved in one run, so load hits both alike)."""
     from tests.support import ApiClient
     app = build_app(url)
     try:
         api = ApiClient(app, {})
         for user in USERS:
             api.token(user)
-        for _ in range(warmup):
-            drive_case(app, api, rounds, [{"bytes": 0, "app_s": 0.0, "db_s": 0.0}
-                                          for _ in range(rounds)])
-        per_round = [{"bytes": 0, "app_s": 0.0, "db_s": 0.0} for _ in range(rounds)]
+        for mode in modes:
+            for _ in range(warmup):
+                with compaction(mode):
+                    drive_case(app, api, rounds, [{"bytes": 0, "app_s": 0.0, "db_s": 0.0}
+                                                  for _ in range(rounds)])
+        per_round = {mode: [{"bytes": 0, "app_s": 0.0, "db_s": 0.0} for _ in range(rounds)]
+                     for mode in modes}
         for _ in range(cases):
-            drive_case(app, api, rounds, per_round)
+            for mode in modes:
+                with compaction(mode):
+                    drive_case(app, api, rounds, per_round[mode])
         steps = cases * STEPS_PER_ROUND
-        return [{"bytes": r["bytes"] / cases, "app_ms": 1000 * r["app_s"] / steps,
-                 "db_ms": 1000 * r["db_s"] / steps} for r in per_round]
+        return {mode: [{"bytes": r["bytes"] / cases, "app_ms": 1000 * r["app_s"] / steps,
+                        "db_ms": 1000 * r["db_s"] / steps} for r in rows]
+                for mode, rows in per_round.items()}
     finally:
         app.extensions["qisu"].session_factory.kw["bind"].dispose()
 
@@ -156,26 +184,39 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=1, help="untimed warm-up cases (default 1)")
     parser.add_argument("--pg-url", default=None, help="also run on this PostgreSQL server "
                         "(a private database is created and dropped)")
+    parser.add_argument("--compare", action="store_true", help="also run each case the way the "
+                        "state was saved before compaction, interleaved (before, after, ...)")
     parser.add_argument("--smoke", action="store_true", help="1 case, 3 rounds, no warm-up")
     args = parser.parse_args(argv)
     if args.smoke:
         args.cases, args.rounds, args.warmup = 1, 3, 0
     import logging
     logging.disable(logging.INFO)
-    import os
     print(f"QiSu rounds — {args.cases} cases × {args.rounds} dissatisfied rounds "
           f"({STEPS_PER_ROUND} steps each) after {args.warmup} warm-up; "
           f"load average {os.getloadavg()[0]:.2f}")
+    modes = ("before", "after") if args.compare else ("after",)
+
+    def show(label, results):
+        for mode, rows in results.items():
+            report(f"{label}, {mode}" if args.compare else label, rows)
+        if args.compare:
+            for index in range(args.rounds):
+                b, a = results["before"][index], results["after"][index]
+                print(f"  round {index + 1}: CPU/step after/before "
+                      f"{(a['app_ms'] + a['db_ms']) / max(b['app_ms'] + b['db_ms'], 1e-9):.2f}")
+
     with tempfile.TemporaryDirectory(prefix="qisu-rounds-") as tmp:
         url = "sqlite:///" + str(Path(tmp) / "rounds.db")
-        report("SQLite", measure(url, args.cases, args.rounds, args.warmup))
+        show("SQLite", measure(url, args.cases, args.rounds, args.warmup, modes))
     if args.pg_url:
         reason = postgres_unavailable(args.pg_url)
         if reason is not None:
             print(f"PostgreSQL skipped: {reason}")
         else:
             with fresh_postgres(args.pg_url) as (pg_url, _how):
-                report("PostgreSQL", measure(pg_url, args.cases, args.rounds, args.warmup))
+                show("PostgreSQL", measure(pg_url, args.cases, args.rounds, args.warmup, modes))
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
     return 0
 
 

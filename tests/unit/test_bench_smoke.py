@@ -43,3 +43,9 @@ def test_worklist_bench_lists_tasks_at_two_levels():
 def test_parallel_intake_bench_submits_through_the_api():
     out = _run("bench/parallel_intake.py", "--smoke")
     assert "1 client(s) × 3: 3 intakes" in out and "errors 0" in out, out
+
+
+def test_rounds_bench_drives_a_case_round_after_round_both_ways():
+    out = _run("bench/rounds.py", "--smoke", "--compare")
+    assert "SQLite, before: round" in out and "SQLite, after: round" in out, out
+    assert "round 3:" in out and "CPU per step round 3 / round 1" in out, out

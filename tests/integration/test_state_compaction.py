@@ -2,16 +2,18 @@
 joint handling (协办, a parallel multi-instance branch), an extension (延期: a signal and its
 approval), a return (退单) and its rejection, three dissatisfied rounds (督办, 领导批示), fired
 deadline timers and the rating timeout — is run with the state saved as before compaction and
-as it is saved now; after every step the case's status, open tasks, timers and clocks agree."""
+as it is saved now; after every step the case's status, open tasks, timers, clocks and the
+data the engine gives each open task agree."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
 
 from app.clock import FixedClock, iso
 from app.db import models
-from app.db.models import Case, HumanTask, SlaClock, Timer
+from app.db.models import Case, HumanTask, SlaClock, Timer, WorkflowState
 from app.services.timers import fire_due
 from tests.bdd.common import UNIT_SPECIALISTS, complete_own, current, dispatch
 from tests.conftest import CASE_TABLES, START
@@ -27,7 +29,14 @@ def _trace(rt, number: str) -> tuple:
                         for t in session.scalars(select(Timer).where(Timer.case_id == case.id)))
         clocks = sorted((c.clock, str(c.due_at), c.outcome, str(c.met_at))
                         for c in session.scalars(select(SlaClock).where(SlaClock.case_id == case.id)))
-        return case.status, case.dissatisfied_rounds, tuple(tasks), tuple(timers), tuple(clocks)
+        workflow = rt.runner.load(rt.specs.get(session, case.deployment_id),
+                                  session.get(WorkflowState, case.id).state)
+        data = sorted((view.name, json.dumps({k: v for k, v in view.data.items()
+                                              if k not in ("case_no", "case_id")},
+                                             sort_keys=True, ensure_ascii=False, default=str))
+                      for view in rt.runner.ready_user_tasks(workflow))
+        return (case.status, case.dissatisfied_rounds, tuple(tasks), tuple(timers), tuple(clocks),
+                tuple(data))
 
 
 def _ok(response, expected=200):

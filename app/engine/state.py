@@ -63,7 +63,8 @@ def prune_finished_subprocesses(dct: dict) -> dict:
     already the caller's) is kept only when it is the newest finished one of its process, so the
     diagram still shows what the last round did inside it; older ones, and subprocesses nested in
     them, are dropped. The audit trail keeps the history. Loading ignores a missing subprocess of a
-    completed call, and nothing waits in one. The live workflow object is not touched."""
+    completed call, and nothing waits in one. The live workflow object is not touched.
+    Migration 0051 uses it; saving now compacts further (`prune.compact_state`)."""
     subs = dct.get("subprocesses") or {}
     owner_of = {task_id: key for key, sp in subs.items() for task_id in sp["tasks"]}
 

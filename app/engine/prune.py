@@ -13,8 +13,8 @@ the state keeps what the engine needs to go on (issue 20 §2):
   above it is dropped). Everything outside the cut's subtree is finished; it is dropped, the root
   task stays (the case's first data), the cut becomes its child and carries its own data as a
   delta against the root;
-- subprocesses whose calling task is gone, and finished ones whose call completed (their data is
-  the caller's already);
+- subprocesses whose calling task is gone or was cancelled, and finished ones whose call
+  completed (their data is the caller's already);
 - uncaught terminate events (SpiffWorkflow keeps them in `bpmn_events` for an application that
   asks; none does).
 
@@ -28,6 +28,7 @@ import re
 
 FINISHED = 64 | 128 | 256   # TaskState COMPLETED | ERROR | CANCELLED
 COMPLETED = 64
+CANCELLED = 256
 DONE_KEY = "qisu_done"
 
 
@@ -167,24 +168,29 @@ def compact_state(dct: dict, join_specs=frozenset()) -> dict:
         if names:
             done.setdefault(spec_name, set()).update(names)
 
+    def drop_subprocesses() -> None:
+        """Those whose calling task is gone or cancelled, or finished with their call completed."""
+        while True:
+            owner = {task_id: sp for sp in subs.values() for task_id in sp["tasks"]}
+            drop = []
+            for key, sp in subs.items():
+                where = owner.get(sp.get("parent_task_id"), dct)
+                caller = where["tasks"].get(sp.get("parent_task_id"))
+                if caller is None or caller["state"] == CANCELLED or \
+                        (sp.get("completed") and caller["state"] == COMPLETED):
+                    drop.append(key)
+            if not drop:
+                return
+            for key in drop:
+                record(subs[key].get("spec") or "", _completed_names(subs[key]))
+                del subs[key]
+
+    drop_subprocesses()
     for wf, spec_name in [(dct, top_name), *((sp, sp.get("spec") or "") for sp in subs.values())]:
         names: set[str] = set()
         cut_history(wf, join_specs, names)
         record(spec_name, names)
-    # Subprocesses whose calling task is gone, or finished with their call completed.
-    while True:
-        owner = {task_id: sp for sp in subs.values() for task_id in sp["tasks"]}
-        drop = []
-        for key, sp in subs.items():
-            where = owner.get(sp.get("parent_task_id"), dct)
-            caller = where["tasks"].get(sp.get("parent_task_id"))
-            if caller is None or (sp.get("completed") and caller["state"] == COMPLETED):
-                drop.append(key)
-        if not drop:
-            break
-        for key in drop:
-            record(subs[key].get("spec") or "", _completed_names(subs[key]))
-            del subs[key]
+    drop_subprocesses()  # whose callers the cut took
     events = dct.get("bpmn_events")
     if events:
         dct["bpmn_events"] = [e for e in events if not _terminate(e)]

@@ -54,18 +54,26 @@ def test_a_join_instance_keeps_the_history_where_it_sits():
     assert {"s", "x1"} <= set(dct["tasks"])
 
 
+def _sub(caller: str, completed: bool, spec: str = "handling") -> dict:
+    return {"spec": spec, "completed": completed, "parent_task_id": caller, "root": "a" + caller,
+            "last_task": None, "tasks": {"a" + caller: {
+                "id": "a" + caller, "parent": None, "children": [], "state": COMPLETED,
+                "task_spec": "sign", "data": {}, "delta": {}}}}
+
+
 def test_finished_subprocesses_and_orphans_go_with_their_marks():
     dct = _loop_state()
-    dct["subprocesses"] = {
-        "t1": {"spec": "handling", "completed": True, "parent_task_id": "t1", "root": "a",
-               "last_task": None, "tasks": {"a": {"id": "a", "parent": None, "children": [],
-                                                  "state": COMPLETED, "task_spec": "sign",
-                                                  "data": {}, "delta": {}}}}}
+    dct["tasks"]["g"]["children"].append("c")
+    dct["tasks"]["c"] = {"id": "c", "parent": "g", "children": [], "state": CANCELLED,
+                         "task_spec": "call", "data": {}, "delta": {"updates": {}, "deletions": []}}
+    dct["tasks"]["t2"]["state"] = 32  # STARTED: a call activity whose subprocess runs
+    dct["subprocesses"] = {"t1": _sub("t1", True), "c": _sub("c", False, "other"),
+                           "t2": _sub("t2", False, "running")}
     dct["bpmn_events"] = [{"event_definition": {"typename": "TerminateEventDefinition"}},
                           {"event_definition": {"typename": "MessageEventDefinition"}}]
     compact_state(dct)
-    assert dct["subprocesses"] == {}
-    assert dct[DONE_KEY]["handling"] == ["sign"]
+    assert list(dct["subprocesses"]) == ["t2"]  # cut's orphan and the cancelled call's are gone
+    assert dct[DONE_KEY]["handling"] == ["sign"] and dct[DONE_KEY]["other"] == ["sign"]
     assert [e["event_definition"]["typename"] for e in dct["bpmn_events"]] == ["MessageEventDefinition"]
 
 

@@ -4,8 +4,8 @@ Every command now saves the state compacted (app/engine/prune.compact_state: the
 history above the cut, finished subprocesses, terminate events; what completed is kept by name
 for the diagram); this does the same once for the states stored before, so idle cases shrink
 too. The joining gateways of each case's deployment (which keep their history) are read from its
-BPMN files. Rows are read and written in batches by case id; a state that does not change is
-not written.
+BPMN files. Rows are read and written in batches by case id; a state of ≤ 8 KB is left as it
+is, and one that does not get smaller is not written.
 
 Revision ID: 0071
 Revises: 0070
@@ -24,6 +24,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 500
+SMALL = 8192
 
 
 def _joins(conn, deployment_id, cache: dict) -> frozenset:
@@ -48,16 +49,18 @@ def upgrade() -> None:
             "SELECT w.case_id, w.state, c.deployment_id FROM workflow_states w "
             "JOIN cases c ON c.id = w.case_id WHERE w.case_id > :last "
             "ORDER BY w.case_id LIMIT :n"), {"last": last, "n": BATCH}).all()
+        last = rows[-1][0] if rows else last
         if not rows:
             break
         for case_id, state, deployment_id in rows:
+            if len(state) <= SMALL:
+                continue  # compacted already (a compacted case's state is ~6 KB)
             dct = json.loads(state)
             compact_state(dct, _joins(conn, deployment_id, joins))
             compacted = json.dumps(dct, ensure_ascii=False)
             if len(compacted) < len(state):
                 conn.execute(sa.text("UPDATE workflow_states SET state = :s WHERE case_id = :c"),
                              {"s": compacted, "c": case_id})
-        last = rows[-1][0]
 
 
 def downgrade() -> None:

@@ -3,11 +3,13 @@ joint handling (协办, a parallel multi-instance branch), an extension (延期:
 approval), a return (退单) and its rejection, three dissatisfied rounds (督办, 领导批示), fired
 deadline timers and the rating timeout — is run with the state saved as before compaction and
 as it is saved now; after every step the case's status, open tasks, timers, clocks and the
-data the engine gives each open task agree."""
+data the engine gives each open task agree, and so do the diagram's current and overdue marks."""
 from __future__ import annotations
 
 import json
 from datetime import timedelta
+
+import pytest
 
 from sqlalchemy import delete, select, update
 
@@ -76,19 +78,24 @@ UNIT = ("supervise_overdue_response", "supervise_overdue_solution", "supervise_o
         "sign", "contact", "co_handle", "propose", "reply")
 
 
-def scenario(api, rt) -> list[tuple]:
+def scenario(api, rt, enterprise: int = 1) -> list[tuple]:
+    """`enterprise` 1 (ent2) is not red-listed; 0 (ent1) is: its overdue stages get 超期督办."""
     trace = []
-    number = api.submit(domain="城市管理", town="")["number"]
+    number = api.submit(enterprise=enterprise, domain="城市管理", town="")["number"]
+    rater = f"ent{enterprise + 1}"
     cgj = UNIT_SPECIALISTS["cgj"]
 
     def step(label):
-        trace.append((label, _trace(rt, number)))
+        diagram = _ok(api.as_("supervisor1").get(f"/api/cases/{number}/diagram")).json
+        # "completed" is left out: compacted, it is every round's (before, the newest round's).
+        trace.append((label, _trace(rt, number) + (tuple(diagram["current"]),
+                                                   tuple(diagram["overdue"]))))
 
     _ok(dispatch(api, number, "cgj", reason="城管局统一处理", co_units="rsj"))
     step("dispatched with a co-unit")
     _work(api, rt, number, ("sign", "co_handle"))
     step("signed, co-unit opinion")
-    due = iso(rt.clock.now() + timedelta(days=14))
+    due = iso(rt.clock.now() + timedelta(days=9, hours=12))
     _ok(api.as_(cgj).post(f"/api/cases/{number}/extension-requests",
                           json={"requested_due": due, "reason": "需协调多个部门"}), 201)
     step("extension requested")
@@ -99,7 +106,7 @@ def scenario(api, rt) -> list[tuple]:
     step("deadline timers fired")
     _work(api, rt, number, UNIT)
     step("replied")
-    _ok(api.rate(number, "不满意"))
+    _ok(api.rate(number, "不满意", enterprise_user=rater))
     _work(api, rt, number, ("supervise",))
     step("round 2")
     _ok(api.as_(cgj).complete(number, "sign", {"sign_action": "退单", "return_reason": "不属本单位职责"}))
@@ -107,7 +114,7 @@ def scenario(api, rt) -> list[tuple]:
     _ok(api.as_("dispatcher1").complete(number, "review_return", {"return_decision": "驳回退单"}))
     step("return rejected")
     _work(api, rt, number, UNIT)
-    _ok(api.rate(number, "不满意"))
+    _ok(api.rate(number, "不满意", enterprise_user=rater))
     _work(api, rt, number, ("supervise", "leader_instruction"))
     step("round 3")
     _work(api, rt, number, UNIT)
@@ -130,14 +137,15 @@ def _clean(rt, base_deployment: int) -> None:
         uow.session.commit()
 
 
-def test_a_compacted_case_does_what_an_uncompacted_one_does(api, rt, app, monkeypatch):
+@pytest.mark.parametrize("enterprise", [1, 0], ids=["plain", "red-listed"])
+def test_a_compacted_case_does_what_an_uncompacted_one_does(api, rt, app, monkeypatch, enterprise):
     import app.engine.state as state_module
     with monkeypatch.context() as patch:
         patch.setattr(state_module, "compact_state",
                       lambda dct, _joins=(): state_module.prune_finished_subprocesses(dct))
-        before = scenario(api, rt)
+        before = scenario(api, rt, enterprise)
     _clean(rt, app.config["BASE_DEPLOYMENT_ID"])
-    after = scenario(api, rt)
+    after = scenario(api, rt, enterprise)
     assert len(before) == len(after)
     for (label, old), (_label, new) in zip(before, after):
         assert old == new, label
@@ -146,3 +154,5 @@ def test_a_compacted_case_does_what_an_uncompacted_one_does(api, rt, app, monkey
     assert any(t[0] == "co_handle" for t in after[0][1][2]), after[0]
     assert any(t[2] == "fired" for t in last[3]), last
     assert last[1] >= 2 and last[0] == "closed", last
+    if enterprise == 0:  # red-listed: the response stage went overdue and was marked so
+        assert any("sp_response" in state[7] for _label, state in after), after

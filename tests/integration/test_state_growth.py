@@ -83,3 +83,25 @@ def test_migration_0071_compacts_a_state_stored_uncompacted(api, rt, monkeypatch
     api.unit_handles(number)
     answer = api.rate(number, "满意")
     assert answer.status == 200 and answer.json["status"] == "closed", answer
+
+
+def test_a_case_on_an_older_version_is_compacted_with_its_own_process(api, rt):
+    """Version pinning: the old case's state is cut with the specs of its own deployment, after
+    a new version (a renamed supervision task) is deployed; both cases go on and close."""
+    from tests.api.test_deployments import bpmn, upload
+    old = api.submit(domain="城市管理", town="")["number"]
+    assert api.dispatch(old).status == 200
+    dissatisfied_round(api, old)
+    assert upload(api, bpmn(**{'name="督办回访"': 'name="督办回访（新）"'})).status == 201
+    new = api.submit(domain="城市管理", town="")["number"]
+    assert api.dispatch(new).status == 200
+    sizes = []
+    for number in (old, new, old, new):
+        dissatisfied_round(api, number)
+        sizes.append(state_bytes(rt, number))
+    assert sizes[2] - sizes[0] <= 4096 and sizes[3] - sizes[1] <= 4096, sizes
+    assert "supervise" in completed_marks(api, old) and "dispatch" in completed_marks(api, new)
+    for number in (old, new):
+        api.unit_handles(number)
+        answer = api.rate(number, "满意")
+        assert answer.status == 200 and answer.json["status"] == "closed", answer

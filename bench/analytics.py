@@ -31,7 +31,9 @@ DATABASE = "qisu_analytics"
 LIMIT_S = 2.0
 
 
-def ensure_history(app, cases: int, days: int) -> str:
+def ensure_history(app, url: str, cases: int, days: int, template: int) -> str:
+    """`cases` generated cases (LS…) with their trail: up to `template` by generate-history (the
+    real generator), the rest set-based copies of those (bench/analytics_clone.py, PostgreSQL)."""
     from sqlalchemy import func, select
 
     from app.db.models import Case
@@ -42,11 +44,33 @@ def ensure_history(app, cases: int, days: int) -> str:
                                   .where(Case.number.like("LS%")))
     if have >= cases:
         return f"reused {have:,} generated cases"
-    result = generate(rt, cases - have, days=days, seed=have,
+    if have:
+        raise SystemExit(f"{have:,} generated cases, {cases:,} wanted: run with --fresh")
+    started = time.perf_counter()
+    first = min(cases, template)
+    result = generate(rt, first, days=days, seed=0,
                       workflows_dir=app.config["QISU_WORKFLOWS_DIR"],
-                      echo=lambda m: print(m, file=sys.stderr) if m.endswith("00,000 cases") else None)
-    return (f"generated {result['cases']:,} cases with {result['tasks']:,} tasks "
-            f"in {result['seconds']} s")
+                      echo=lambda m: print(m, file=sys.stderr) if m.endswith("0,000 cases") else None)
+    line = f"generated {result['cases']:,} cases with {result['tasks']:,} tasks in {result['seconds']} s"
+    copies = -(-cases // first)
+    if copies > 1:
+        from analytics_clone import grow
+
+        from app.services.insight.rollup import rebuild
+        grow(url, copies, echo=lambda m: print(m, file=sys.stderr))
+        rebuild(rt)
+        _rebuild_analytics(rt)
+        line += (f"; copied {copies - 1}× set-based and rebuilt the rollups: "
+                 f"{time.perf_counter() - started:.0f} s in all")
+    return line
+
+
+def _rebuild_analytics(rt) -> None:
+    try:
+        from app.services.analytics.rollup import rebuild
+    except ImportError:  # before the analytics rollup (migration 0080): nothing to rebuild
+        return
+    rebuild(rt)
 
 
 def scopes(today):
@@ -82,8 +106,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--template", type=int, default=50_000,
+                        help="cases written by generate-history; the rest are set-based copies")
     parser.add_argument("--pg-url", default=DEFAULT_SERVER)
     parser.add_argument("--fresh", action="store_true")
+    parser.add_argument("--database", default=DATABASE)
+    parser.add_argument("--build-only", action="store_true", help="build the history, time nothing")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", help="run only the views whose name starts with this")
     parser.add_argument("--smoke", action="store_true", help="SQLite, 1,500 cases, one repeat")
@@ -92,11 +120,13 @@ def main(argv=None) -> int:
         url = "sqlite:///" + str(Path(tempfile.mkdtemp()) / "analytics-bench.db")
         args.cases, args.days, args.repeat = 1500, 60, 1
     else:
-        url = pg_database(args.pg_url, DATABASE, fresh=args.fresh)
+        url = pg_database(args.pg_url, args.database, fresh=args.fresh)
     app = build_app(url)
     rt = app.extensions["qisu"]
     rt.settings["insight_cache"] = False
-    print(ensure_history(app, args.cases, args.days))
+    print(ensure_history(app, url, args.cases, args.days, args.template), flush=True)
+    if args.build_only:
+        return 0
     today = (rt.clock.now() + timedelta(hours=8)).date()
     worst = 0.0
     for name, fn in views(rt):

@@ -4,9 +4,12 @@ copies that template `copies` times with INSERT … SELECT over generate_series,
 1,000,000-case database builds in minutes instead of more than an hour.
 
 Copy j (1 ≤ j < copies) of template case c gets id c + j·span (span: the template's max id),
-its own number, and every time of the case and its trail shifted back by j·SHIFT (so nothing
-lands in the future and the days stay spread as in the template). The copies have the
-template's distributions: paths, durations, deadlines met or breached, ratings.
+its own number, and every time of the case and its trail shifted back by D = (j·19 weeks) mod
+52 weeks — whole weeks, so weekdays and working-day deadlines keep their shape — wrapped
+forward by 52 weeks when that would leave the template's year and the whole trail stays in the
+past. So each copy lands on other days than the template (the day rows of a rollup see as many
+distinct days × dimensions as a real history would), nothing lies in the future, and the copies
+have the template's distributions: paths, durations, deadlines met or breached, ratings.
 
 The insight and analytics triggers are disabled during the copy; the caller rebuilds the rollups
 (`rebuild`), as generate-history does.
@@ -18,7 +21,13 @@ from __future__ import annotations
 import sys
 import time
 
-SHIFT = "interval '37 minutes'"
+WEEKS = 52
+STEP_WEEKS = 19  # coprime to 52: copies 1..51 get distinct shifts
+D = f"(((j * {STEP_WEEKS}) % {WEEKS}) * interval '7 days')"
+W = f"interval '{WEEKS * 7} days'"
+# The shift of copy j of the case row c (subtracted from every time of the case and its trail).
+SHIFT = (f"(CASE WHEN c.created_at - {D} < :now - {W} AND greatest(c.created_at, c.closed_at, "
+         f"c.updated_at, c.dispatched_at) - {D} + {W} <= :now THEN {D} - {W} ELSE {D} END)")
 TIME_COLUMNS = {
     "cases": ("created_at", "updated_at", "closed_at", "dispatched_at"),
     "human_tasks": ("due_at", "created_at", "completed_at"),
@@ -40,12 +49,12 @@ def _columns(conn, table: str) -> list[str]:
 def _expression(table: str, column: str) -> str | None:
     """The copy's value of `column` (None: the column is left to its default)."""
     if column in TIME_COLUMNS.get(table, ()):
-        return f"t.{column} - j * {SHIFT}"
+        return f"t.{column} - {SHIFT}"
     if table == "cases":
         if column == "id":
             return "t.id + j * :span"
         if column == "number":
-            return ("'LS' || to_char(t.created_at - j * " + SHIFT + " + interval '8 hours', "
+            return ("'LS' || to_char(t.created_at - " + SHIFT + " + interval '8 hours', "
                     "'YYYYMMDD') || '-' || lpad((t.id + j * :span)::text, 8, '0')")
     elif column == "id":
         return "t.id || '-' || j" if table == "human_tasks" else None
@@ -61,12 +70,12 @@ def statements(conn) -> list[tuple[str, str]]:
     for table in TABLES:
         cols = [(c, _expression(table, c)) for c in _columns(conn, table)]
         cols = [(c, e) for c, e in cols if e is not None]
-        where = "t.number LIKE 'LS%'" if table == "cases" else \
-            "t.case_id IN (SELECT id FROM cases WHERE number LIKE 'LS%')"
+        join = f" JOIN cases c ON c.id = t.{'id' if table == 'cases' else 'case_id'}"
         out.append((table, f"INSERT INTO {table} ({', '.join(c for c, _ in cols)}) "
                            f"SELECT {', '.join(e for _, e in cols)} "
-                           f"FROM {table} t CROSS JOIN generate_series(1, :copies - 1) AS j "
-                           f"WHERE {where} AND (t.{'id' if table == 'cases' else 'case_id'}) <= :span"))
+                           f"FROM {table} t{join} CROSS JOIN generate_series(1, :copies - 1) AS j "
+                           f"WHERE c.number LIKE 'LS%' AND c.id <= :span "
+                           f"ORDER BY j, t.{'id' if table == 'cases' else 'case_id'}"))
     return out
 
 
@@ -78,13 +87,14 @@ def grow(url: str, copies: int, echo=print) -> dict:
     try:
         with engine.begin() as conn:
             span = conn.scalar(text("SELECT max(id) FROM cases"))
+            now = conn.scalar(text("SELECT max(created_at) FROM cases WHERE number LIKE 'LS%'"))
             triggers = conn.execute(text(
                 "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal")).all()
             for table, name in triggers:
                 conn.execute(text(f'ALTER TABLE {table} DISABLE TRIGGER "{name}"'))
             for table, sql in statements(conn):
                 started = time.perf_counter()
-                counts[table] = conn.execute(text(sql), {"copies": copies, "span": span}).rowcount
+                counts[table] = conn.execute(text(sql), {"copies": copies, "span": span, "now": now}).rowcount
                 echo(f"  {table}: +{counts[table]:,} rows ({time.perf_counter() - started:.0f} s)")
             for table, name in triggers:
                 conn.execute(text(f'ALTER TABLE {table} ENABLE TRIGGER "{name}"'))

@@ -1,0 +1,68 @@
+"""Tables of the process analytics rollup (issue 21 §7, migration 0080; app/db/analytics_sql.py)."""
+from __future__ import annotations
+
+from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint,
+                        String, Table, Text)
+
+from .analytics_sql import DURATIONS, LEADS
+from .models import Base
+
+
+def _keys() -> list[Column]:
+    return [Column("grain", String(1), nullable=False), Column("period", Date, nullable=False),
+            *_dimensions()]
+
+
+def _dimensions() -> list[Column]:
+    return [Column("deployment_id", Integer, nullable=False),
+            Column("unit_id", Integer, nullable=False), Column("town", String(50), nullable=False),
+            Column("kind", String(10), nullable=False), Column("domain", String(50), nullable=False),
+            Column("channel", String(10), nullable=False),
+            Column("red_list", Boolean, nullable=False)]
+
+
+def _counts(names) -> list[Column]:
+    return [Column(name, Integer, nullable=False, server_default="0") for name in names]
+
+
+# Cases whose contribution to the rollups is out of date (marked by triggers).
+analytics_dirty = Table("analytics_dirty", Base.metadata,
+                        Column("case_id", Integer, primary_key=True, autoincrement=False))
+
+# Per case: its dimensions, path, lead time and rating as last folded into the rollups.
+analytics_cases = Table(
+    "analytics_cases", Base.metadata,
+    Column("case_id", Integer, primary_key=True, autoincrement=False),
+    Column("created_at", DateTime, nullable=False),
+    *_dimensions(),
+    Column("path", Text, nullable=False),
+    Column("lead_seconds", Integer), Column("lead_bucket", Integer),
+    Column("rated", Integer, nullable=False), Column("satisfied", Integer, nullable=False),
+    Index("ix_analytics_cases_path_created", "path", "created_at"),
+)
+
+# Per case, element and duration bucket (-1: no duration): done passes and breached passes.
+analytics_case_steps = Table(
+    "analytics_case_steps", Base.metadata,
+    Column("case_id", Integer, nullable=False), Column("source", String(1), nullable=False),
+    Column("element", String(100), nullable=False), Column("bucket", Integer, nullable=False),
+    Column("passes", Integer, nullable=False), Column("breached", Integer, nullable=False),
+    PrimaryKeyConstraint("case_id", "source", "element", "bucket", name="pk_analytics_case_steps"),
+)
+
+analytics_elements = Table(
+    "analytics_elements", Base.metadata,
+    *_keys(), Column("source", String(1), nullable=False),
+    Column("element", String(100), nullable=False),
+    *_counts(("passes", "cases", "breached", "timed", *DURATIONS)),
+    PrimaryKeyConstraint("grain", "period", "deployment_id", "unit_id", "town", "kind", "domain",
+                         "channel", "red_list", "source", "element", name="pk_analytics_elements"),
+)
+
+analytics_variants = Table(
+    "analytics_variants", Base.metadata,
+    *_keys(), Column("path", Text, nullable=False),
+    *_counts(("cases", "closed", "rated", "satisfied", *LEADS)),
+    PrimaryKeyConstraint("grain", "period", "deployment_id", "unit_id", "town", "kind", "domain",
+                         "channel", "red_list", "path", name="pk_analytics_variants"),
+)

@@ -145,3 +145,26 @@ def test_percentile_estimate_is_in_the_exact_values_bucket():
         if exact < 10 ** 7:
             assert abs(estimate - exact) < max(60, 0.19 * exact)
     assert rollup.estimate([0] * 72, 0.5) is None
+
+
+def test_what_if_in_the_database_equals_the_python_replay(app, api, rt, modes):
+    """PostgreSQL replays most clocks in one aggregate; it must tally as the Python replay, for
+    an unchanged table and for a draft that changes natural minutes, working days and the
+    warning ratio. (SQLite always replays in Python: the same code runs twice.)"""
+    from pathlib import Path
+
+    from app.services.analytics import what_if
+    generate(app, "--cases", "600", "--days", "60", "--seed", "6")
+    play(api, rt)
+    sla = Path("workflows/sla.dmn").read_text(encoding="utf-8")
+    drafts = [sla, sla.replace("<text>7200</text>", "<text>2880</text>")
+                      .replace("<text>720</text>", "<text>600</text>")
+                      .replace("<text>0.75</text>", "<text>0.5</text>")]
+    assert drafts[1] != sla
+    for draft in drafts:
+        for scope in _scopes(rt, rt_base(rt)):
+            rt.settings["what_if_in_database"] = True
+            fast = what_if.what_if(rt, scope, draft)
+            rt.settings["what_if_in_database"] = False
+            assert fast == what_if.what_if(rt, scope, draft)
+    assert fast["clocks"] > 500 and fast["totals"]["draft"] != fast["totals"]["today"]

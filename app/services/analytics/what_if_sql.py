@@ -1,0 +1,106 @@
+"""What-if as one aggregate in PostgreSQL (issue 21 §7): the draft's deadlines per clock computed
+by the database from a small plan table, instead of one Python deadline per clock.
+
+The draft table is asked once per (red list, matter class, kind) that the clocks have; each rule
+and clock becomes a plan row: natural-time rules as their duration and warning offset in
+microseconds (Python's own `timedelta × ratio`, so the rounding is the replay's); whole working
+days (`N × 1440` working minutes, as `sla.dmn` uses) as N with a calendar table of the local start
+days in the period — the N-th working day after each day and whether the day is a day off
+(`WorkCalendar._add_days`): the deadline is that day at the start's time of day, or at the
+opening after a day off. Extended clocks and rules of working minutes that are not whole days
+are replayed in Python as before (`what_if.replay_rows`). The tallies equal the Python replay's
+(tests/integration/test_analytics_rollup.py)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone  # noqa: F401
+
+from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, Integer, String, and_,
+                        column, func, literal_column, select, values)
+
+from app.db.models import Case, SlaClock
+
+from app.domain.work_calendar import DAY_MINUTES, SHANGHAI, _workdays_after
+
+def plan_rows(keys, ask) -> list[dict]:
+    """One row per (key, clock): how the draft rule sets the deadline. `ask(key)` → rule output
+    or None."""
+    rows = []
+    for key in keys:
+        out = ask(key)
+        if out is None:  # no rule: left to the Python replay, which reports it if it matters
+            rows += [{"red": key[0], "matter": key[1], "kind": key[2], "clock": clock,
+                      "nat_us": None, "warn_us": None, "days": None, "ratio": 0.0, "python": True}
+                     for clock in ("response", "solution", "resolution")]
+            continue
+        ratio = float(out["warn_ratio"])
+        for clock in ("response", "solution", "resolution"):
+            minutes = int(out[f"{clock}_minutes"])
+            natural = (out[f"{clock}_calendar"] or "natural") == "natural" or minutes <= 0
+            delta = timedelta(minutes=minutes)
+            whole_days = not natural and minutes % DAY_MINUTES == 0
+            rows.append({"red": key[0], "matter": key[1], "kind": key[2], "clock": clock,
+                         "nat_us": _us(delta) if natural else None,
+                         "warn_us": _us(delta * ratio) if natural else None,
+                         "days": minutes // DAY_MINUTES if whole_days else None, "ratio": ratio,
+                         "python": not natural and not whole_days})
+    return rows
+
+
+def _us(delta: timedelta) -> int:
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def calendar_rows(first: date, last: date, days: set[int], opening) -> list[dict]:
+    rows, day = [], first
+    while day <= last:
+        for n in days:
+            target, off = _workdays_after(day, n)
+            opening_utc = datetime.combine(target, opening, SHANGHAI).astimezone(timezone.utc)
+            rows.append({"day": day, "days": n, "shift": (target - day).days, "off": off,
+                         "opening": opening_utc.replace(tzinfo=None)})
+        day += timedelta(days=1)
+    return rows
+
+
+PLAN = (("red", Boolean), ("matter", String), ("kind", String), ("clock", String),
+        ("nat_us", BigInteger), ("warn_us", BigInteger), ("days", Integer), ("ratio", Float),
+        ("python", Boolean))
+CAL = (("day", Date), ("days", Integer), ("shift", Integer), ("off", Boolean),
+       ("opening", DateTime))
+K = "sla_clocks"
+DUE = (f"(CASE WHEN plan.nat_us IS NOT NULL THEN {K}.started_at + plan.nat_us * interval '1 microsecond' "
+       f"WHEN cal.off THEN cal.opening ELSE {K}.started_at + cal.shift * interval '1 day' END)")
+WARN = (f"(CASE WHEN plan.nat_us IS NOT NULL THEN {K}.started_at + plan.warn_us * interval '1 microsecond' "
+        f"ELSE {K}.started_at + ({DUE} - {K}.started_at) * plan.ratio END)")
+OUTCOME = (f"CASE WHEN {K}.met_at <= {{warn}} THEN 'met' WHEN {K}.met_at <= {{due}} THEN 'warned' "
+           "ELSE 'breached' END")
+
+
+def _table(name: str, columns: tuple, rows: list[dict]):
+    return values(*(column(c, t) for c, t in columns), name=name).data(
+        [tuple(row[c] for c, _ in columns) for row in rows])
+
+
+def plan_table(plan: list[dict]):
+    return _table("plan", PLAN, plan)
+
+
+def tally(session, where: list, plan: list[dict], cal: list[dict]):
+    """(unit id, domain, clock, today, draft) → clocks, for the finished clocks without
+    extensions whose draft rule the database applies; `where` filters `cases`."""
+    p = _table("plan", PLAN, plan)
+    c = _table("cal", CAL, cal or [{"day": date(2000, 1, 1), "days": -1, "shift": 0,
+                                    "off": False, "opening": datetime(2000, 1, 1)}])
+    today = literal_column(OUTCOME.format(warn=f"{K}.warn_at", due=f"{K}.due_at"))
+    draft = literal_column(OUTCOME.format(warn=WARN, due=DUE))
+    start_day = literal_column(f"CAST({K}.started_at + interval '8 hours' AS DATE)")
+    stmt = (select(Case.unit_id, Case.domain, SlaClock.clock, today, draft, func.count())
+            .select_from(SlaClock).join(Case, Case.id == SlaClock.case_id)
+            .join(p, and_(p.c.red == func.coalesce(Case.red_list, False),
+                          p.c.matter == Case.matter_class, p.c.kind == Case.kind,
+                          p.c.clock == SlaClock.clock))
+            .outerjoin(c, and_(c.c.days == p.c.days, c.c.day == start_day))
+            .where(SlaClock.outcome.in_(("met", "violated")), SlaClock.met_at.is_not(None),
+                   func.coalesce(SlaClock.extensions, 0) == 0, ~p.c.python, *where)
+            .group_by(Case.unit_id, Case.domain, SlaClock.clock, today, draft))
+    return session.execute(stmt).all()

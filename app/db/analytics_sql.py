@@ -5,13 +5,16 @@ Two per-case read tables hold what each case contributes:
   the order they opened, `>`-joined) and lead time, rating;
 - `analytics_case_steps`: per element (user task, source 't'; fired timer, source 'e') and
   duration bucket, the case's done passes and breached passes.
+- `analytics_clocks`: the finished deadline clocks with the case's dimensions and matter class,
+  so that what-if reads one narrow table (no join to `cases`).
 Two rollups sum them per local day ('d') and month ('m') and the dimensions (plus the deployment):
 - `analytics_elements`: passes, cases, breached, timed (passes with a duration) and the duration
   histogram d00..d71 per element;
 - `analytics_variants`: cases, closed, rated, satisfied and the lead-time histogram l00..l71 per
   path.
 
-Writers only mark a case dirty (`analytics_dirty`, triggers on cases, human_tasks and timers: an
+Writers only mark a case dirty (`analytics_dirty`, triggers on cases, human_tasks, timers and
+sla_clocks: an
 insert that is a no-op when the case is already marked). A reader first folds the dirty cases
 in (`refresh_statements`): their old contribution is subtracted from the rollups, the per-case
 rows are recomputed from `cases`, `human_tasks` and `timers`, and added again — one set-based
@@ -155,7 +158,16 @@ def _recompute(postgres: bool, everything: bool) -> list[str]:
         f"SELECT m.case_id, 'e', m.name, -1, COUNT(*), 0 FROM timers m "
         f"WHERE m.status = 'fired' AND {_in_batch('m.case_id', everything)} "
         f"GROUP BY m.case_id, m.name")
-    return [cases, tasks, timers]
+    clocks = (
+        f"INSERT INTO analytics_clocks (clock_id, case_id, created_at, {', '.join(DIMENSIONS)}, "
+        f"matter_class, clock, started_at, warn_at, due_at, met_at, extensions) "
+        f"SELECT k.id, k.case_id, ac.created_at, {', '.join(f'ac.{d}' for d in DIMENSIONS)}, "
+        f"c.matter_class, k.clock, k.started_at, k.warn_at, k.due_at, k.met_at, "
+        f"COALESCE(k.extensions, 0) FROM sla_clocks k JOIN analytics_cases ac ON ac.case_id = k.case_id "
+        f"JOIN cases c ON c.id = k.case_id "
+        f"WHERE k.outcome IN ('met', 'violated') AND k.met_at IS NOT NULL "
+        f"AND {_in_batch('k.case_id', everything)}")
+    return [cases, tasks, timers, clocks]
 
 
 def refresh_statements(postgres: bool) -> list[str]:
@@ -175,6 +187,7 @@ def refresh_statements(postgres: bool) -> list[str]:
     return [*take, *_fold("-", postgres, False),
             f"DELETE FROM analytics_case_steps WHERE case_id IN (SELECT case_id FROM {BATCH})",
             f"DELETE FROM analytics_cases WHERE case_id IN (SELECT case_id FROM {BATCH})",
+            f"DELETE FROM analytics_clocks WHERE case_id IN (SELECT case_id FROM {BATCH})",
             *_recompute(postgres, False), *_fold("", postgres, False)]
 
 
@@ -182,12 +195,14 @@ def rebuild_statements(postgres: bool) -> list[str]:
     """Everything from `cases`, `human_tasks` and `timers`."""
     return ["DELETE FROM analytics_dirty", "DELETE FROM analytics_elements",
             "DELETE FROM analytics_variants", "DELETE FROM analytics_case_steps",
-            "DELETE FROM analytics_cases", *_recompute(postgres, True), *_fold("", postgres, True)]
+            "DELETE FROM analytics_cases", "DELETE FROM analytics_clocks",
+            *_recompute(postgres, True), *_fold("", postgres, True)]
 
 
 def dirty_triggers(postgres: bool) -> list[str]:
     """Triggers that mark the case of a written row dirty."""
-    sources = (("cases", "id"), ("human_tasks", "case_id"), ("timers", "case_id"))
+    sources = (("cases", "id"), ("human_tasks", "case_id"), ("timers", "case_id"),
+               ("sla_clocks", "case_id"))
     if postgres:
         out = []
         for name, column in (("case", "id"), ("child", "case_id")):
@@ -217,7 +232,7 @@ END $$""")
 
 
 def drop_triggers(postgres: bool) -> list[str]:
-    tables = ("cases", "human_tasks", "timers")
+    tables = ("cases", "human_tasks", "timers", "sla_clocks")
     if postgres:
         return [*(f"DROP TRIGGER IF EXISTS analytics_dirty_{t} ON {t}" for t in tables),
                 "DROP FUNCTION IF EXISTS analytics_mark_case()",

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint,
-                        String, Table, Text)
+                        String, Table, Text, text)
 
 from .analytics_sql import DURATIONS, LEADS
 from .models import Base
@@ -65,4 +65,19 @@ analytics_variants = Table(
     *_counts(("cases", "closed", "rated", "satisfied", *LEADS)),
     PrimaryKeyConstraint("grain", "period", "deployment_id", "unit_id", "town", "kind", "domain",
                          "channel", "red_list", "path", name="pk_analytics_variants"),
+)
+
+# The finished deadline clocks (met or violated) with their case's dimensions, for what-if.
+analytics_clocks = Table(
+    "analytics_clocks", Base.metadata,
+    Column("clock_id", Integer, primary_key=True, autoincrement=False),
+    Column("case_id", Integer, nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    *_dimensions(),
+    Column("matter_class", String(12), nullable=False), Column("clock", String(12), nullable=False),
+    Column("started_at", DateTime, nullable=False), Column("warn_at", DateTime, nullable=False),
+    Column("due_at", DateTime, nullable=False), Column("met_at", DateTime, nullable=False),
+    Column("extensions", Integer, nullable=False),
+    Index("ix_analytics_clocks_extended", "case_id", postgresql_where=text("extensions > 0"),
+          sqlite_where=text("extensions > 0")),
 )

@@ -77,19 +77,36 @@ def upgrade() -> None:
                     *_counts(('cases', 'closed', 'rated', 'satisfied', *sql.LEADS)),
                     sa.PrimaryKeyConstraint('grain', 'period', *DIMS, 'path',
                                             name='pk_analytics_variants'))
+    op.create_table('analytics_clocks',
+                    sa.Column('clock_id', sa.Integer(), autoincrement=False, nullable=False),
+                    sa.Column('case_id', sa.Integer(), nullable=False),
+                    sa.Column('created_at', sa.DateTime(), nullable=False),
+                    *_dimensions(),
+                    sa.Column('matter_class', sa.String(length=12), nullable=False),
+                    sa.Column('clock', sa.String(length=12), nullable=False),
+                    sa.Column('started_at', sa.DateTime(), nullable=False),
+                    sa.Column('warn_at', sa.DateTime(), nullable=False),
+                    sa.Column('due_at', sa.DateTime(), nullable=False),
+                    sa.Column('met_at', sa.DateTime(), nullable=False),
+                    sa.Column('extensions', sa.Integer(), nullable=False),
+                    sa.PrimaryKeyConstraint('clock_id'))
+    op.create_index('ix_analytics_clocks_case_id', 'analytics_clocks', ['case_id'])
+    op.create_index('ix_analytics_clocks_created_at', 'analytics_clocks', ['created_at'])
+    op.create_index('ix_analytics_clocks_extended', 'analytics_clocks', ['case_id'],
+                    postgresql_where=sa.text("extensions > 0"), sqlite_where=sa.text("extensions > 0"))
     for statement in sql.dirty_triggers(postgres):
         op.execute(statement)
     for statement in sql.rebuild_statements(postgres):  # the existing cases
         op.execute(statement)
     if postgres:
         for table in ('analytics_cases', 'analytics_case_steps', 'analytics_elements',
-                      'analytics_variants'):
+                      'analytics_variants', 'analytics_clocks'):
             op.execute(f"ANALYZE {table}")
 
 
 def downgrade() -> None:
     for statement in sql.drop_triggers(op.get_bind().dialect.name == "postgresql"):
         op.execute(statement)
-    for table in ('analytics_variants', 'analytics_elements', 'analytics_case_steps',
-                  'analytics_cases', 'analytics_dirty'):
+    for table in ('analytics_clocks', 'analytics_variants', 'analytics_elements',
+                  'analytics_case_steps', 'analytics_cases', 'analytics_dirty'):
         op.drop_table(table)

@@ -156,6 +156,12 @@ def test_what_if_in_the_database_equals_the_python_replay(app, api, rt, modes):
     from app.services.analytics import what_if
     generate(app, "--cases", "600", "--days", "60", "--seed", "6")
     play(api, rt)
+    from app.db.models import SlaClock
+    with rt.uow() as uow:  # a few extended clocks: replayed in Python beside the aggregate
+        for clock in uow.session.scalars(select(SlaClock).where(SlaClock.outcome == "violated")
+                                         .order_by(SlaClock.id).limit(5)):
+            clock.extensions, clock.due_at = 1, clock.due_at + timedelta(days=2)
+        uow.commit()
     sla = Path("workflows/sla.dmn").read_text(encoding="utf-8")
     drafts = [sla, sla.replace("<text>7200</text>", "<text>2880</text>")
                       .replace("<text>720</text>", "<text>600</text>")
@@ -168,3 +174,11 @@ def test_what_if_in_the_database_equals_the_python_replay(app, api, rt, modes):
             rt.settings["what_if_in_database"] = False
             assert fast == what_if.what_if(rt, scope, draft)
     assert fast["clocks"] > 500 and fast["totals"]["draft"] != fast["totals"]["today"]
+
+
+def test_rebuild_command(app, api, rt):
+    play(api, rt)
+    result = app.test_cli_runner().invoke(args=["qisu", "insight", "rebuild-analytics"])
+    assert result.exit_code == 0 and "analytics rollup rebuilt" in result.output
+    with rt.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(analytics_elements)) > 0

@@ -73,7 +73,7 @@ def rebuild(rt) -> dict:
     if pg:
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM (ANALYZE) analytics_cases, analytics_case_steps, "
-                              "analytics_elements, analytics_variants"))
+                              "analytics_elements, analytics_variants, analytics_clocks"))
     return rows
 
 
@@ -131,17 +131,28 @@ def variant_rows(session, scope: Scope) -> list[tuple]:
              [int(x) for x in hist]) for path, n, closed, rated, happy, *hist in session.execute(stmt)]
 
 
+def case_row_conditions(session, scope: Scope, c) -> list:
+    """The filters over a per-case table's columns `c` (analytics_cases, analytics_clocks):
+    intake time in the period, the dimensions, the deployment."""
+    f = scope.filters
+    where = dimension_conditions(session, f, c)
+    if f.date_from is not None:
+        where.append(c.created_at >= utc_start(f.date_from))
+    if f.date_to is not None:
+        where.append(c.created_at < utc_start(f.date_to + timedelta(days=1)))
+    if scope.deployment is not None:
+        where.append(c.deployment_id == scope.deployment)
+    return where
+
+
+def clock_conditions(session, scope: Scope) -> list:
+    from app.db.models_analytics import analytics_clocks
+    return case_row_conditions(session, scope, analytics_clocks.c)
+
+
 def newest_cases(session, scope: Scope, paths: set[tuple], limit: int) -> list[tuple]:
     """The newest `limit` matching cases on one of `paths` (index on path, intake time)."""
-    f = scope.filters
-    where = [AC.path.in_([SEP.join(p) for p in paths]),
-             *dimension_conditions(session, f, AC)]
-    if f.date_from is not None:
-        where.append(AC.created_at >= utc_start(f.date_from))
-    if f.date_to is not None:
-        where.append(AC.created_at < utc_start(f.date_to + timedelta(days=1)))
-    if scope.deployment is not None:
-        where.append(AC.deployment_id == scope.deployment)
+    where = [AC.path.in_([SEP.join(p) for p in paths]), *case_row_conditions(session, scope, AC)]
     picked = (select(AC.case_id, AC.path).where(*where)
               .order_by(AC.created_at.desc(), AC.case_id.desc()).limit(limit).subquery())
     stmt = (select(Case.number, Case.created_at, Case.closed_at, Case.handling_seconds,

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db.models import Case, SlaClock, Unit
 from app.domain.errors import ValidationFailed
@@ -26,6 +26,7 @@ from app.engine.decisions import decider, table_decider
 from ..deployments import bundle_files, latest
 from ..insight.filters import postgres
 from ..runtime import Runtime
+from . import rollup
 from .model import Scope
 from .trail import case_conditions
 
@@ -57,11 +58,16 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
         current = decider(rt.specs.get(session, deployment.id), SLA_DECISION, rt.runner.script_engine)
         units = {u.id: (u.code, u.name) for u in session.scalars(select(Unit))}
         replay = Replay({"today": current, "draft": proposed}, rt.settings["calendar"])
-        where = case_conditions(session, scope)
-        if postgres(session) and rt.settings.get("what_if_in_database", True):
-            # one aggregate for most clocks (what_if_sql.py)
-            tally, rows = _in_database(session, where, replay, rt)
+        in_database = postgres(session) and rollup.enabled(rt) and \
+            rt.settings.get("what_if_in_database", True)
+    if in_database:  # one aggregate for most clocks (what_if_sql.py)
+        rollup.refresh(rt)
+    with rt.uow() as uow:
+        session = uow.session
+        if in_database:
+            tally, rows = _in_database(rt, session, scope, replay)
         else:
+            where = case_conditions(session, scope)
             tally = Counter()
             rows = session.execute(select(*COLUMNS).join(Case, Case.id == SlaClock.case_id)
                                    .where(*FINISHED, *where)).all()
@@ -128,40 +134,43 @@ class Replay:
             yield unit_id, domain, clock, outcome(finished, warn_at, due_at), outcome(finished, draft_warn, base)
 
 
-def _in_database(session, where, replay: Replay, rt):
-    """PostgreSQL: the tally of the clocks the database replays, and the rows left to Python
-    (extended clocks, working-minute rules that are not whole days, keys without a rule)."""
-    from sqlalchemy import and_, distinct, func, or_
+def _in_database(rt, session, scope: Scope, replay: Replay):
+    """PostgreSQL with the rollup: the tally of the clocks the database replays, and the rows
+    left to Python (extended clocks, working-minute rules that are not whole days, keys without
+    a rule), from `analytics_clocks`."""
+    from itertools import product
+
+    from app.db.analytics_sql import NONE_TEXT, NONE_UNIT
+    from app.domain.vocab import KINDS, MATTER_CLASSES
 
     from . import what_if_sql as wsql
-    keys = [(bool(r), m, k) for r, m, k in session.execute(
-        select(distinct(func.coalesce(Case.red_list, False)), Case.matter_class, Case.kind)
-        .where(*where))]
+    from .rollup import clock_conditions
 
     def ask(key):
         try:
             return replay.ask("draft", key)
         except ValidationFailed:  # raised by the Python replay if such a clock exists
             return None
-    plan = wsql.plan_rows(keys, ask)
-    if not plan:
-        return Counter(), []
+    plan = wsql.plan_rows(list(product((False, True), MATTER_CLASSES, KINDS)), ask)
+    where = clock_conditions(session, scope)
     days = {p["days"] for p in plan if p["days"] is not None}
     cal = []
     if days:
-        first = session.scalar(select(func.min(Case.created_at)).where(*where))
+        first = session.scalar(select(func.min(wsql.W.started_at)).where(*where))
         if first is not None:
             last = (rt.clock.now() + timedelta(hours=8)).date() + timedelta(days=1)
             cal = wsql.calendar_rows((first + timedelta(hours=8)).date(), last, days,
                                      rt.settings["calendar"].hours[0][0])
-    tally = Counter({tuple(row[:5]): row[5] for row in wsql.tally(session, where, plan, cal)})
-    p = wsql.plan_table(plan)
-    rows = session.execute(
-        select(*COLUMNS).join(Case, Case.id == SlaClock.case_id)
-        .join(p, and_(p.c.red == func.coalesce(Case.red_list, False), p.c.matter == Case.matter_class,
-                      p.c.kind == Case.kind, p.c.clock == SlaClock.clock))
-        .where(*FINISHED, *where, or_(func.coalesce(SlaClock.extensions, 0) > 0, p.c.python))).all()
-    return tally, rows
+    tally, left = Counter(), 0
+    for unit_id, domain, clock, today, draft, n in wsql.tally(session, where, plan, cal):
+        if draft == wsql.PYTHON:
+            left += n
+            continue
+        tally[None if unit_id == NONE_UNIT else unit_id, None if domain == NONE_TEXT else domain,
+              clock, today, draft] += n
+    rows = wsql.python_rows(session, where, plan, left) if left else []
+    return tally, [(r, m, k, None if d == NONE_TEXT else d, None if u == NONE_UNIT else u, *rest)
+                   for r, m, k, d, u, *rest in rows]
 
 
 def _counts(counter: Counter) -> dict:

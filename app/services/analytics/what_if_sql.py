@@ -1,5 +1,6 @@
 """What-if as one aggregate in PostgreSQL (issue 21 §7): the draft's deadlines per clock computed
-by the database from a small plan table, instead of one Python deadline per clock.
+by the database from a small plan table over `analytics_clocks` (the finished clocks with their
+case's dimensions: no join to `cases`), instead of one Python deadline per clock.
 
 The draft table is asked once per (red list, matter class, kind) that the clocks have; each rule
 and clock becomes a plan row: natural-time rules as their duration and warning offset in
@@ -15,9 +16,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone  # noqa: F401
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, Integer, String, and_,
-                        column, func, literal_column, select, values)
+                        column, func, literal_column, or_, select, text, values)
 
-from app.db.models import Case, SlaClock
+from app.db.models_analytics import analytics_clocks
 
 from app.domain.work_calendar import DAY_MINUTES, SHANGHAI, _workdays_after
 
@@ -67,13 +68,17 @@ PLAN = (("red", Boolean), ("matter", String), ("kind", String), ("clock", String
         ("python", Boolean))
 CAL = (("day", Date), ("days", Integer), ("shift", Integer), ("off", Boolean),
        ("opening", DateTime))
-K = "sla_clocks"
+K = "analytics_clocks"
+W = analytics_clocks.c
 DUE = (f"(CASE WHEN plan.nat_us IS NOT NULL THEN {K}.started_at + plan.nat_us * interval '1 microsecond' "
        f"WHEN cal.off THEN cal.opening ELSE {K}.started_at + cal.shift * interval '1 day' END)")
 WARN = (f"(CASE WHEN plan.nat_us IS NOT NULL THEN {K}.started_at + plan.warn_us * interval '1 microsecond' "
         f"ELSE {K}.started_at + ({DUE} - {K}.started_at) * plan.ratio END)")
 OUTCOME = (f"CASE WHEN {K}.met_at <= {{warn}} THEN 'met' WHEN {K}.met_at <= {{due}} THEN 'warned' "
            "ELSE 'breached' END")
+PYTHON = "python"  # the draft column of the clocks left to the Python replay
+ROW = (W.red_list, W.matter_class, W.kind, W.domain, W.unit_id, W.clock, W.started_at, W.warn_at,
+       W.due_at, W.met_at, W.extensions)
 
 
 def _table(name: str, columns: tuple, rows: list[dict]):
@@ -85,22 +90,36 @@ def plan_table(plan: list[dict]):
     return _table("plan", PLAN, plan)
 
 
+def _joined(stmt, p):
+    return stmt.outerjoin(p, and_(p.c.red == W.red_list, p.c.matter == W.matter_class,
+                                  p.c.kind == W.kind, p.c.clock == W.clock))
+
+
 def tally(session, where: list, plan: list[dict], cal: list[dict]):
-    """(unit id, domain, clock, today, draft) → clocks, for the finished clocks without
-    extensions whose draft rule the database applies; `where` filters `cases`."""
-    p = _table("plan", PLAN, plan)
+    """(unit id, domain, clock, today, draft) → clocks of `analytics_clocks` matching `where`;
+    draft is PYTHON for the clocks the database leaves to the Python replay (extended, no
+    rule for their key, working minutes that are not whole days)."""
+    p = plan_table(plan)
     c = _table("cal", CAL, cal or [{"day": date(2000, 1, 1), "days": -1, "shift": 0,
                                     "off": False, "opening": datetime(2000, 1, 1)}])
     today = literal_column(OUTCOME.format(warn=f"{K}.warn_at", due=f"{K}.due_at"))
-    draft = literal_column(OUTCOME.format(warn=WARN, due=DUE))
+    draft = literal_column(f"CASE WHEN {K}.extensions > 0 OR plan.python IS NOT FALSE THEN "
+                           f"'{PYTHON}' ELSE {OUTCOME.format(warn=WARN, due=DUE)} END")
     start_day = literal_column(f"CAST({K}.started_at + interval '8 hours' AS DATE)")
-    stmt = (select(Case.unit_id, Case.domain, SlaClock.clock, today, draft, func.count())
-            .select_from(SlaClock).join(Case, Case.id == SlaClock.case_id)
-            .join(p, and_(p.c.red == func.coalesce(Case.red_list, False),
-                          p.c.matter == Case.matter_class, p.c.kind == Case.kind,
-                          p.c.clock == SlaClock.clock))
-            .outerjoin(c, and_(c.c.days == p.c.days, c.c.day == start_day))
-            .where(SlaClock.outcome.in_(("met", "violated")), SlaClock.met_at.is_not(None),
-                   func.coalesce(SlaClock.extensions, 0) == 0, ~p.c.python, *where)
-            .group_by(Case.unit_id, Case.domain, SlaClock.clock, today, draft))
+    stmt = _joined(select(W.unit_id, W.domain, W.clock, today, draft, func.count())
+                   .select_from(analytics_clocks), p)
+    stmt = (stmt.outerjoin(c, and_(c.c.days == p.c.days, c.c.day == start_day))
+            .where(*where).group_by(W.unit_id, W.domain, W.clock, today, draft))
+    session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
     return session.execute(stmt).all()
+
+
+def python_rows(session, where: list, plan: list[dict], expected: int) -> list:
+    """The `expected` clocks the tally left to Python: the extended ones by their partial index;
+    all of them by a scan only when some are not extended."""
+    rows = session.execute(select(*ROW).where(W.extensions > 0, *where)).all()
+    if len(rows) == expected:
+        return rows
+    p = plan_table(plan)
+    return session.execute(_joined(select(*ROW).select_from(analytics_clocks), p).where(
+        or_(W.extensions > 0, p.c.python.is_not(False)), *where)).all()

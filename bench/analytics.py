@@ -6,9 +6,13 @@ cases, conformance, what-if) on up to 1,000,000 synthetic cases with their trail
 
 PostgreSQL: its own database `qisu_analytics` on the server of --pg-url (created, migrated,
 seeded and filled by `generate-history` when missing; kept between runs so the history is
-reused; --fresh drops it). Each view runs once cold (a new connection pool) and --repeat times
-warm, uncached (the answer cache is off); prints one line per view and filter set with the
-median warm time and whether it is under the issue's 2 s. Timings only; nothing asserts on them.
+reused; --fresh drops it). Above --template cases (default 50,000) the history is the template
+written by generate-history and copied set-based (bench/analytics_clone.py, INSERT … SELECT over
+generate_series): 1,000,000 cases build in about 3 minutes plus the rollup (migration 0080 or
+`rebuild`). Each view runs once cold and --repeat times warm, uncached (the answer cache is off);
+prints one line per view and filter set with the median warm time and whether it is under the
+issue's 2 s. --direct times the views without the rollup (over the trail). Timings only; nothing
+asserts on them.
 """
 from __future__ import annotations
 
@@ -115,15 +119,25 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", help="run only the views whose name starts with this")
     parser.add_argument("--smoke", action="store_true", help="SQLite, 1,500 cases, one repeat")
+    parser.add_argument("--exact-max", type=int, default=None,
+                        help="analytics_exact_max: up to this many passes/cases the views read the "
+                             "trail (exact percentiles); above, the rollup (the smoke run: 0)")
+    parser.add_argument("--direct", action="store_true",
+                        help="no rollup: every view over the trail (the reference)")
     args = parser.parse_args(argv)
     if args.smoke:
         url = "sqlite:///" + str(Path(tempfile.mkdtemp()) / "analytics-bench.db")
         args.cases, args.days, args.repeat = 1500, 60, 1
+        args.exact_max = 0 if args.exact_max is None else args.exact_max
     else:
         url = pg_database(args.pg_url, args.database, fresh=args.fresh)
     app = build_app(url)
     rt = app.extensions["qisu"]
     rt.settings["insight_cache"] = False
+    if args.exact_max is not None:
+        rt.settings["analytics_exact_max"] = args.exact_max
+    if args.direct:
+        rt.settings["analytics_rollup"] = False
     print(ensure_history(app, url, args.cases, args.days, args.template), flush=True)
     if args.build_only:
         return 0

@@ -70,6 +70,14 @@ def _seconds(later: str, earlier: str, postgres: bool) -> str:
     return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400, 3) AS INTEGER)"
 
 
+def _micros(later: str, earlier: str, postgres: bool) -> str:
+    """Exact microseconds between two timestamps (PostgreSQL; SQLite: to the millisecond, only
+    PostgreSQL's what-if reads it)."""
+    if postgres:
+        return f"CAST(extract(epoch FROM {later} - {earlier}) * 1000000 AS BIGINT)"
+    return f"CAST(round((julianday({later}) - julianday({earlier})) * 86400000) * 1000 AS INTEGER)"
+
+
 def _day(column: str, postgres: bool) -> str:
     if postgres:
         return f"CAST({column} + INTERVAL '8 hours' AS DATE)"
@@ -160,10 +168,14 @@ def _recompute(postgres: bool, everything: bool) -> list[str]:
         f"GROUP BY m.case_id, m.name")
     clocks = (
         f"INSERT INTO analytics_clocks (clock_id, case_id, created_at, {', '.join(DIMENSIONS)}, "
-        f"matter_class, clock, started_at, warn_at, due_at, met_at, extensions) "
+        f"matter_class, clock, started_at, warn_at, due_at, met_at, extensions, start_day, "
+        f"elapsed_us, today) "
         f"SELECT k.id, k.case_id, ac.created_at, {', '.join(f'ac.{d}' for d in DIMENSIONS)}, "
         f"c.matter_class, k.clock, k.started_at, k.warn_at, k.due_at, k.met_at, "
-        f"COALESCE(k.extensions, 0) FROM sla_clocks k JOIN analytics_cases ac ON ac.case_id = k.case_id "
+        f"COALESCE(k.extensions, 0), {_day('k.started_at', postgres)}, "
+        f"{_micros('k.met_at', 'k.started_at', postgres)}, "
+        f"CASE WHEN k.met_at <= k.warn_at THEN 0 WHEN k.met_at <= k.due_at THEN 1 ELSE 2 END "
+        f"FROM sla_clocks k JOIN analytics_cases ac ON ac.case_id = k.case_id "
         f"JOIN cases c ON c.id = k.case_id "
         f"WHERE k.outcome IN ('met', 'violated') AND k.met_at IS NOT NULL "
         f"AND {_in_batch('k.case_id', everything)}")

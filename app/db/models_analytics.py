@@ -1,8 +1,8 @@
 """Tables of the process analytics rollup (issue 21 §7, migration 0080; app/db/analytics_sql.py)."""
 from __future__ import annotations
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, PrimaryKeyConstraint,
-                        String, Table, Text, text)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer,
+                        PrimaryKeyConstraint, SmallInteger, String, Table, Text, text)
 
 from .analytics_sql import DURATIONS, LEADS
 from .models import Base
@@ -78,6 +78,9 @@ analytics_clocks = Table(
     Column("started_at", DateTime, nullable=False), Column("warn_at", DateTime, nullable=False),
     Column("due_at", DateTime, nullable=False), Column("met_at", DateTime, nullable=False),
     Column("extensions", Integer, nullable=False),
+    Column("start_day", Date, nullable=False),            # local day of started_at
+    Column("elapsed_us", BigInteger, nullable=False),     # met_at - started_at, microseconds
+    Column("today", SmallInteger, nullable=False),        # 0 met, 1 warned, 2 breached
     Index("ix_analytics_clocks_extended", "case_id", postgresql_where=text("extensions > 0"),
           sqlite_where=text("extensions > 0")),
 )

@@ -89,6 +89,9 @@ def upgrade() -> None:
                     sa.Column('due_at', sa.DateTime(), nullable=False),
                     sa.Column('met_at', sa.DateTime(), nullable=False),
                     sa.Column('extensions', sa.Integer(), nullable=False),
+                    sa.Column('start_day', sa.Date(), nullable=False),
+                    sa.Column('elapsed_us', sa.BigInteger(), nullable=False),
+                    sa.Column('today', sa.SmallInteger(), nullable=False),
                     sa.PrimaryKeyConstraint('clock_id'))
     op.create_index('ix_analytics_clocks_case_id', 'analytics_clocks', ['case_id'])
     op.create_index('ix_analytics_clocks_created_at', 'analytics_clocks', ['created_at'])

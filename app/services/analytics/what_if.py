@@ -156,7 +156,8 @@ def _in_database(rt, session, scope: Scope, replay: Replay):
     days = {p["days"] for p in plan if p["days"] is not None}
     cal = []
     if days:
-        first = session.scalar(select(func.min(wsql.W.started_at)).where(*where))
+        first = session.scalar(select(func.min(wsql.W.created_at)).where(*where))  # indexed;
+        # a clock starts after its case's intake
         if first is not None:
             last = (rt.clock.now() + timedelta(hours=8)).date() + timedelta(days=1)
             cal = wsql.calendar_rows((first + timedelta(hours=8)).date(), last, days,

@@ -57,7 +57,8 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
         deployment_id = deployment.id
         current = decider(rt.specs.get(session, deployment.id), SLA_DECISION, rt.runner.script_engine)
         units = {u.id: (u.code, u.name) for u in session.scalars(select(Unit))}
-        replay = Replay({"today": current, "draft": proposed}, rt.settings["calendar"])
+        replay = Replay({"today": current, "draft": proposed}, rt.settings["calendar"],
+                        _answers(rt, deployment_id, draft))
         in_database = postgres(session) and rollup.enabled(rt) and \
             rt.settings.get("what_if_in_database", True)
     if in_database:  # one aggregate for most clocks (what_if_sql.py)
@@ -96,8 +97,9 @@ def what_if(rt: Runtime, scope: Scope, draft: str) -> dict:
 class Replay:
     """Each clock's outcome under today's table (as it was) and under the draft (replayed)."""
 
-    def __init__(self, tables: dict, calendar):
-        self.tables, self.calendar, self.answers, self.plans = tables, calendar, {}, {}
+    def __init__(self, tables: dict, calendar, answers: dict | None = None):
+        self.tables, self.calendar, self.plans = tables, calendar, {}
+        self.answers = {} if answers is None else answers
 
     def ask(self, which: str, key: tuple) -> dict:
         if (which, key) not in self.answers:
@@ -132,6 +134,21 @@ class Replay:
             if extensions:  # keep the time the extensions added to the current deadline
                 base += due_at - self.deadline(self.plan("today", key, clock), start)
             yield unit_id, domain, clock, outcome(finished, warn_at, due_at), outcome(finished, draft_warn, base)
+
+
+def _answers(rt, deployment_id: int, draft: str) -> dict:
+    """The rule outputs already asked of this draft (and the deployment's table): a designer
+    replays one draft over several periods and filters."""
+    import hashlib
+    cache = getattr(rt, "what_if_answers", None)
+    if cache is None:
+        cache = rt.what_if_answers = {}
+    key = (deployment_id, hashlib.sha256(draft.encode()).hexdigest())
+    if key not in cache:
+        if len(cache) >= 8:
+            cache.pop(next(iter(cache)))
+        cache[key] = {}
+    return cache[key]
 
 
 def _in_database(rt, session, scope: Scope, replay: Replay):

@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone  # noqa: F401
 
 from sqlalchemy import (BigInteger, Boolean, Date, DateTime, Float, Integer, String, and_,
-                        column, func, literal_column, or_, select, text, values)
+                        column, func, literal_column, or_, select, text)
 
 from app.db.models_analytics import analytics_clocks
 
@@ -73,7 +73,7 @@ W = analytics_clocks.c
 # working whole days (cal: the N-th working day after the start's local day): the deadline
 DUE = f"(CASE WHEN cal.off THEN cal.opening ELSE {K}.started_at + cal.shift * interval '1 day' END)"
 WARN = f"({K}.started_at + ({DUE} - {K}.started_at) * plan.ratio)"
-DRAFT = (f"CASE WHEN {K}.extensions > 0 OR plan.python IS NOT FALSE THEN 9 "
+DRAFT = (f"CASE WHEN {K}.extensions > 0 OR plan.python IS NOT FALSE THEN 3 "
          f"WHEN plan.nat_us IS NOT NULL THEN (CASE WHEN {K}.elapsed_us <= plan.warn_us THEN 0 "
          f"WHEN {K}.elapsed_us <= plan.nat_us THEN 1 ELSE 2 END) "
          f"WHEN {K}.met_at <= {WARN} THEN 0 WHEN {K}.met_at <= {DUE} THEN 1 ELSE 2 END")
@@ -83,9 +83,27 @@ ROW = (W.red_list, W.matter_class, W.kind, W.domain, W.unit_id, W.clock, W.start
        W.due_at, W.met_at, W.extensions)
 
 
+SQL_TYPES = {Boolean: "boolean", String: "text", BigInteger: "bigint", Integer: "integer",
+             Float: "double precision", Date: "date", DateTime: "timestamp"}
+
+
+def _literal(value, sql_type: str) -> str:
+    if value is None:
+        return f"CAST(NULL AS {sql_type})"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return f"CAST({value!r} AS {sql_type})"
+    return f"CAST('{str(value).replace(chr(39), chr(39) * 2)}' AS {sql_type})"
+
+
 def _table(name: str, columns: tuple, rows: list[dict]):
-    return values(*(column(c, t) for c, t in columns), name=name).data(
-        [tuple(row[c] for c, _ in columns) for row in rows])
+    """`rows` (our own values: dates, numbers, vocabulary) as a VALUES list written directly —
+    compiling a thousand-row VALUES construct cost SQLAlchemy a third of a second."""
+    body = ", ".join("(" + ", ".join(_literal(row[c], SQL_TYPES[t]) for c, t in columns) + ")"
+                     for row in rows)
+    query = text(f"SELECT * FROM (VALUES {body}) AS t ({', '.join(c for c, _ in columns)})")
+    return query.columns(*(column(c, t) for c, t in columns)).subquery(name)
 
 
 def plan_table(plan: list[dict]):
@@ -104,19 +122,27 @@ def tally(session, where: list, plan: list[dict], cal: list[dict]):
     p = plan_table(plan)
     c = _table("cal", CAL, cal or [{"day": date(2000, 1, 1), "days": -1, "shift": 0,
                                     "off": False, "opening": datetime(2000, 1, 1)}])
-    # one code per (today, draft): today * 10 + draft, draft 9 = left to Python
-    code = literal_column(f"{K}.today * 10 + ({DRAFT})")
-    stmt = _joined(select(W.unit_id, W.domain, W.clock, code, func.count())
+    # Grouped by plain columns (the planner then expects a few thousand groups and aggregates
+    # in parallel workers); the draft outcome of each clock adds 2^(32·outcome) to one exact
+    # numeric sum, evaluating the rule once per clock; decoded below. Outcome 3: left to Python.
+    weight = literal_column(f"(CASE ({DRAFT}) WHEN 0 THEN 1 WHEN 1 THEN {SHIFT} "
+                            f"WHEN 2 THEN {SHIFT ** 2} ELSE {SHIFT ** 3} END)::numeric")
+    stmt = _joined(select(W.unit_id, W.domain, W.clock, W.today, func.sum(weight))
                    .select_from(analytics_clocks), p)
     stmt = (stmt.outerjoin(c, and_(c.c.days == p.c.days, c.c.day == W.start_day))
-            .where(*where).group_by(W.unit_id, W.domain, W.clock, code))
-    # The planner takes each code for a new group (millions, not the few hundred there are)
-    # and sorts them on disk; a hash table holds the real groups.
-    session.execute(text("SET LOCAL enable_sort = off"))
+            .where(*where).group_by(W.unit_id, W.domain, W.clock, W.today))
     session.execute(text("SET LOCAL jit = off"))  # compiling costs more than it saves here
-    return [(unit_id, domain, clock, OUTCOMES[n // 10],
-             PYTHON if n % 10 == 9 else OUTCOMES[n % 10], count)
-            for unit_id, domain, clock, n, count in session.execute(stmt)]
+    out = []
+    for unit_id, domain, clock, today, total in session.execute(stmt):
+        total = int(total)
+        for draft in (*OUTCOMES, PYTHON):
+            total, n = divmod(total, SHIFT)
+            if n:
+                out.append((unit_id, domain, clock, OUTCOMES[today], draft, n))
+    return out
+
+
+SHIFT = 2 ** 32
 
 
 def python_rows(session, where: list, plan: list[dict], expected: int) -> list:

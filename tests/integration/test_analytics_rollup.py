@@ -182,3 +182,18 @@ def test_rebuild_command(app, api, rt):
     assert result.exit_code == 0 and "analytics rollup rebuilt" in result.output
     with rt.uow() as uow:
         assert uow.session.scalar(select(func.count()).select_from(analytics_elements)) > 0
+
+
+def test_pages_and_api_say_when_percentiles_are_estimated(app, api, rt, modes):
+    from tests.support import logged_in
+    play(api, rt)
+    client = logged_in(app, "designer1")
+    everything = {"from": "", "to": ""}
+    for mode, note in (("rollup", True), ("direct", False)):
+        modes(mode)
+        html = client.get("/analytics", query_string=everything).get_data(as_text=True)
+        assert ('data-percentiles="estimated"' in html) is note
+        html = client.get("/analytics/variants", query_string=everything).get_data(as_text=True)
+        assert ('data-percentiles="estimated"' in html) is note
+        body = api.as_("analyst1").get("/api/analytics/elements").json
+        assert body["percentiles"] == ("estimated" if note else "exact")

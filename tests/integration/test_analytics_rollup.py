@@ -197,3 +197,14 @@ def test_pages_and_api_say_when_percentiles_are_estimated(app, api, rt, modes):
         assert ('data-percentiles="estimated"' in html) is note
         body = api.as_("analyst1").get("/api/analytics/elements").json
         assert body["percentiles"] == ("estimated" if note else "exact")
+
+
+def test_migration_0080_sql_is_frozen():
+    """Migration 0080 runs a frozen copy of the rollup SQL; when app/db/analytics_sql.py
+    generates other SQL, the existing databases need a new migration (then update the copy
+    only through that migration's own frozen module)."""
+    from app.db import analytics_sql, analytics_sql_0080
+    for postgres in (True, False):
+        for name in ("rebuild_statements", "refresh_statements", "dirty_triggers", "drop_triggers"):
+            assert getattr(analytics_sql, name)(postgres) == getattr(analytics_sql_0080, name)(postgres), name
+    assert analytics_sql.BOUNDS == analytics_sql_0080.BOUNDS

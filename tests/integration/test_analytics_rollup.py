@@ -208,3 +208,16 @@ def test_migration_0080_sql_is_frozen():
         for name in ("rebuild_statements", "refresh_statements", "dirty_triggers", "drop_triggers"):
             assert getattr(analytics_sql, name)(postgres) == getattr(analytics_sql_0080, name)(postgres), name
     assert analytics_sql.BOUNDS == analytics_sql_0080.BOUNDS
+
+
+def test_the_worker_folds_written_cases_in(app, api, rt):
+    from app.worker import fold_if_due
+    play(api, rt)
+    with rt.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(analytics_dirty)) > 0
+    assert fold_if_due(rt, last=0.0) > 0.0
+    with rt.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(analytics_dirty)) == 0
+    import time
+    recent = time.monotonic()
+    assert fold_if_due(rt, last=recent) == recent  # not due yet

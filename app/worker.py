@@ -1,4 +1,5 @@
-"""Background worker: fires due timers, delivers the outbox, and looks for surges (P18).
+"""Background worker: fires due timers, delivers the outbox, looks for surges (P18) and folds
+recent writes into the process analytics rollup every minute.
 
 `flask qisu worker` runs it as its own process (any number of them, on any number of machines);
 `make run` starts it as a thread inside the web process. It sleeps until the next due timer or
@@ -47,6 +48,22 @@ def purge_if_due(rt, last: float) -> float:
     from .services.idempotency import purge
     if count := purge(rt):
         log.info("purged %d idempotency keys", count)
+    return time.monotonic()
+
+
+FOLD_EVERY_SECONDS = 60
+
+
+def fold_if_due(rt, last: float) -> float:
+    """Every `analytics_fold_seconds` (60; 0: never): fold the cases written meanwhile into the
+    process analytics rollup, so that a view finds little left to fold and a write to a case
+    seldom waits for a long fold (app/services/analytics/rollup.py)."""
+    every = float(rt.settings.get("analytics_fold_seconds", FOLD_EVERY_SECONDS))
+    if every <= 0 or time.monotonic() - last < every:
+        return last
+    from .services.analytics.rollup import enabled, refresh
+    if enabled(rt) and (count := refresh(rt)):
+        log.debug("analytics rollup: %d case(s) folded", count)
     return time.monotonic()
 
 
@@ -121,6 +138,7 @@ class DatabaseOutage:
 def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=None) -> None:
     log.info("worker started (poll %.1fs)", poll_seconds)
     last_purge = -float(PURGE_EVERY_SECONDS)
+    last_fold = time.monotonic()  # the first fold a minute after start
     surges = SurgeSchedule(rt)
     outage = DatabaseOutage(poll_seconds)
     while not stop.is_set():
@@ -129,6 +147,7 @@ def run_forever(rt, stop: threading.Event, poll_seconds: float = 1.0, sender=Non
                 next_due(rt)  # one cheap query: is the database back?
                 outage.recovered()
             last_purge = purge_if_due(rt, last_purge)
+            last_fold = fold_if_due(rt, last_fold)
             surges.tick()
             if run_once(rt, sender):
                 continue  # more may be waiting

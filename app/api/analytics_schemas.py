@@ -38,6 +38,8 @@ class ElementOut(Schema):
 class ElementsOut(Schema):
     deployment_id = fields.Integer()
     across_versions = fields.Boolean()
+    percentiles = fields.String(metadata={
+        "description": "exact:由轨迹精确计算;estimated:由汇总直方图估计(与精确值同桶,误差小于 19%)"})
     items = fields.List(fields.Nested(ElementOut))
 
 
@@ -70,6 +72,8 @@ class VariantOut(Schema):
 class VariantsOut(Schema):
     cases = fields.Integer()
     variants = fields.Integer()
+    percentiles = fields.String(metadata={
+        "description": "exact:由轨迹精确计算;estimated:由汇总直方图估计(与精确值同桶,误差小于 19%)"})
     items = fields.List(fields.Nested(VariantOut))
 
 

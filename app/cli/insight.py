@@ -37,6 +37,18 @@ def insight_rebuild_rollup() -> None:
                f"{time.perf_counter() - started:.1f} s")
 
 
+@insight.command("rebuild-analytics")
+def insight_rebuild_analytics() -> None:
+    """Recompute the process analytics rollup from the trail (after bulk loads without triggers)."""
+    import time
+
+    from ..services.analytics.rollup import rebuild
+    started = time.perf_counter()
+    rows = rebuild(current_app.extensions["qisu"])
+    click.echo(f"analytics rollup rebuilt: {sum(rows.values()):,} rows in "
+               f"{time.perf_counter() - started:.1f} s")
+
+
 @insight.command("common-problems")
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 366),
               help="the period: the last DAYS days")

@@ -24,7 +24,11 @@ from .history_texts import enterprise_name
 SYNTHETIC_PREFIX = "91442000H"  # credit codes of synthetic enterprises
 RED_CATEGORIES = ("龙头骨干", "专精特新", "总部经济")
 TRIGGERS = ("ALTER TABLE cases {} TRIGGER insight_rollup_cases",  # the rollup's, migration 0007
-            "ALTER TABLE audit_events {} TRIGGER insight_rollup_returns_insert")
+            "ALTER TABLE audit_events {} TRIGGER insight_rollup_returns_insert",
+            # the analytics dirty marks (migration 0080): the new cases are marked at once below
+            "ALTER TABLE cases {} TRIGGER analytics_dirty_cases",
+            "ALTER TABLE human_tasks {} TRIGGER analytics_dirty_human_tasks",
+            "ALTER TABLE sla_clocks {} TRIGGER analytics_dirty_sla_clocks")
 AUDIT_COLUMNS = ("case_id", "at", "actor_name", "actor_role", "action", "before", "after")
 
 
@@ -77,6 +81,8 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
                 session.execute(text(statement.format("ENABLE")))
             for statement in rebuild_statements(True):
                 session.execute(text(statement))
+            session.execute(text("INSERT INTO analytics_dirty (case_id) SELECT id FROM cases "
+                                 "WHERE id >= :first ON CONFLICT DO NOTHING"), {"first": first_id})
         uow.commit()
         if postgres:
             session.execute(text("ANALYZE cases"))
@@ -85,6 +91,9 @@ def generate(rt: Runtime, cases: int, days: int = 365, seed: int = 0, workflows_
             session.execute(text("ANALYZE sla_clocks"))
             session.execute(text("ANALYZE insight_rollup"))
             session.commit()
+    from app.services.analytics.rollup import enabled, refresh
+    if enabled(rt):  # the process analytics rollup folds the new cases in once, set-based
+        refresh(rt)
     return {"cases": written, "returns": returns, "tasks": tasks, "enterprises": len(ctx.enterprises),
             "seconds": round(time.perf_counter() - started, 1)}
 

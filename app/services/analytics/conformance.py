@@ -12,6 +12,7 @@ from collections import Counter
 
 from ..deployments import latest
 from ..runtime import Runtime
+from . import rollup
 from .elements import reached_by
 from .model import Scope, graph_for, model_cached
 from .paths import cached_groups, cases_on
@@ -21,6 +22,8 @@ MAX_LISTED = 500
 
 @model_cached
 def conformance(rt: Runtime, scope: Scope, limit: int = MAX_LISTED) -> dict:
+    if rollup.enabled(rt):
+        rollup.refresh(rt)
     with rt.uow() as uow:
         session = uow.session
         current = latest(session).id
@@ -33,7 +36,8 @@ def conformance(rt: Runtime, scope: Scope, limit: int = MAX_LISTED) -> dict:
             if verdicts[g.path] is not None:
                 off += g.count
                 reasons[verdicts[g.path]["reason"]] += g.count
-        listed = cases_on(session, scope, {p for p, v in verdicts.items() if v}, limit)
+        listed = cases_on(session, scope, {p for p, v in verdicts.items() if v}, limit,
+                          rollup.enabled(rt))
     items = [{"number": c["number"], "deployment_id": c["deployment_id"],
               "older_version": c["deployment_id"] != current, "created_at": c["created_at"],
               "steps": len(c["path"]), "deviation": verdicts[c["path"]]} for c in listed]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from ..runtime import Runtime
+from . import rollup
 from .model import Scope, graph_for, model_cached, shown_deployment
 from .paths import cached_groups
 from .trail import task_figures, timer_rows
@@ -19,28 +20,59 @@ from .trail import task_figures, timer_rows
 @model_cached
 def elements(rt: Runtime, scope: Scope) -> dict:
     now = rt.clock.now()
+    if rollup.enabled(rt):
+        rollup.refresh(rt)
     with rt.uow() as uow:
         session = uow.session
         deployment_id = shown_deployment(session, scope)
         graph = graph_for(rt, session, deployment_id)
-        figures = task_figures(session, scope, now)
-        timer_passes, timer_cases = Counter(), defaultdict(set)
-        for name, case_id in timer_rows(session, scope):
-            timer_passes[name] += 1
-            timer_cases[name].add(case_id)
+        rows = rollup.element_rows(session, scope) if rollup.enabled(rt) else None
+        if rows is not None and sum(r["passes"] for r in rows.values()) > rollup.exact_max(rt):
+            figures, timers = _from_rollup(rows, rollup.open_tasks(session, scope, now))
+            percentiles = "estimated"
+        else:
+            figures, timers = task_figures(session, scope, now), _timers(timer_rows(session, scope))
+            percentiles = "exact"
     items = []
     for name, f in sorted(figures.items()):
         seen = f["passes"] + f["open"]
         items.append(_element(graph, name, "userTask") | f | {
             "breached_share": round(f["breached"] / seen, 4) if seen else None})
-    for name in sorted(timer_passes):
+    for name in sorted(timers):
         items.append(_element(graph, name, "boundaryEvent") | {
-            "cases": len(timer_cases[name]), "passes": timer_passes[name], "open": 0,
+            "cases": timers[name][1], "passes": timers[name][0], "open": 0,
             "median_seconds": None, "p90_seconds": None, "breached": None, "breached_share": None})
     items.sort(key=lambda e: (graph.processes.index(e["process_id"])
                               if e["process_id"] in graph.processes else 99, -e["passes"]))
     return {"deployment_id": deployment_id, "across_versions": scope.deployment is None,
-            "items": items}
+            "percentiles": percentiles, "items": items}
+
+
+def _timers(rows) -> dict[str, tuple[int, int]]:
+    """(element id, case id) rows of fired timers → element → (passes, cases)."""
+    passes, cases = Counter(), defaultdict(set)
+    for name, case_id in rows:
+        passes[name] += 1
+        cases[name].add(case_id)
+    return {name: (passes[name], len(cases[name])) for name in passes}
+
+
+def _from_rollup(rows: dict, opened: dict) -> tuple[dict, dict]:
+    figures, timers = {}, {}
+    for (source, name), r in rows.items():
+        if source == "e":
+            timers[name] = (r["passes"], r["cases"])
+            continue
+        still, late = opened.get(name, (0, 0))
+        figures[name] = {"passes": r["passes"], "open": still, "cases": r["cases"],
+                         "median_seconds": rollup.estimate(r["histogram"], 0.5),
+                         "p90_seconds": rollup.estimate(r["histogram"], 0.9),
+                         "breached": r["breached"] + late}
+    for name, (still, late) in opened.items():
+        if name not in figures:
+            figures[name] = {"passes": 0, "open": still, "cases": 0, "median_seconds": None,
+                             "p90_seconds": None, "breached": late}
+    return figures, timers
 
 
 def _element(graph, element_id: str, kind: str) -> dict:
@@ -62,7 +94,7 @@ def flows(rt: Runtime, scope: Scope) -> dict:
         groups = cached_groups(rt, scope)
     passes, cases = flow_counts(graph, [(g.path, g.count) for g in groups])
     items = []
-    for key, count in sorted(passes.items(), key=lambda kv: -kv[1]):
+    for key, count in sorted(passes.items(), key=lambda kv: (-kv[1], graph.flows[kv[0]][:2])):
         pid, flow_id, name = graph.flows[key]
         items.append({"process_id": pid, "flow_id": flow_id, "name": name,
                       "passes": count, "cases": cases[key]})

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from app.db.models import Case, HumanTask
 
 from ..insight.filters import postgres
+from . import rollup
 from .model import Scope, model_cached
 from .stats import nearest_rank
 from .trail import case_conditions, case_trails
@@ -29,6 +30,7 @@ class PathGroup:
     median_lead_seconds: int | None
     rated: int
     satisfied: int
+    estimated: bool = False                # median lead time from the rollup's histogram
 
 
 def _per_case(session, scope: Scope, ids=None):
@@ -65,12 +67,20 @@ def path_groups(session, scope: Scope) -> list[PathGroup]:
     return out
 
 
-def cases_on(session, scope: Scope, paths: set[tuple], limit: int) -> list[dict]:
-    """The newest `limit` matching cases whose path is one of `paths`. On PostgreSQL the cases
-    are read newest first in batches of BATCH (by the created_at index), each batch's paths built
-    by the database, until `limit` are found: a common path is found in the first batches."""
+def cases_on(session, scope: Scope, paths: set[tuple], limit: int,
+             from_rollup: bool = False) -> list[dict]:
+    """The newest `limit` matching cases whose path is one of `paths`. From the rollup's per-case
+    paths (`from_rollup`, refreshed by the caller): by the index on (path, intake time). Else on
+    PostgreSQL the cases are read newest first in batches of BATCH (by the created_at index),
+    each batch's paths built by the database, until `limit` are found: a common path is found in
+    the first batches."""
     if not paths:
         return []
+    if from_rollup:
+        return [_item(number, created, closed, lead, rating, deployment_id,
+                      tuple(path.split(SEP)) if path else ())
+                for number, created, closed, lead, rating, deployment_id, path
+                in rollup.newest_cases(session, scope, paths, limit)]
     if not postgres(session):
         members = [t for t in case_trails(session, scope) if tuple(t.steps) in paths]
         members.sort(key=lambda t: (t.created_at, t.case_id), reverse=True)
@@ -105,6 +115,15 @@ def _item(number, created, closed, lead, rating, deployment_id, path) -> dict:
 @model_cached
 def cached_groups(rt, scope: Scope) -> list[PathGroup]:
     """`path_groups` through the answer cache, so that the heat map's flows, the variants, a
-    variant's cases and conformance of the same filters group the paths once."""
+    variant's cases and conformance of the same filters group the paths once. From the rollup
+    when the selection has more than `analytics_exact_max` cases (rollup.py)."""
+    if rollup.enabled(rt):
+        rollup.refresh(rt)
     with rt.uow() as uow:
-        return path_groups(uow.session, scope)
+        session = uow.session
+        if rollup.enabled(rt):
+            rows = rollup.variant_rows(session, scope)
+            if sum(row[1] for row in rows) > rollup.exact_max(rt):
+                return [PathGroup(path, n, closed, rollup.estimate(hist, 0.5), rated, happy, True)
+                        for path, n, closed, rated, happy, hist in rows]
+        return path_groups(session, scope)

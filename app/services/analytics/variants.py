@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from ..runtime import Runtime
+from . import rollup
 from .model import Scope, graph_for, model_cached, shown_deployment
 from .paths import cached_groups, cases_on
 
@@ -31,15 +32,18 @@ def variants(rt: Runtime, scope: Scope, limit: int = 50) -> dict:
               "satisfaction": round(g.satisfied / g.rated, 4) if g.rated else None}
              for g in groups]
     items.sort(key=lambda v: (-v["count"], v["path"]))
-    return {"cases": total, "variants": len(items), "items": items[:limit]}
+    return {"cases": total, "variants": len(items),
+            "percentiles": "estimated" if any(g.estimated for g in groups) else "exact",
+            "items": items[:limit]}
 
 
 @model_cached
 def variant_cases(rt: Runtime, scope: Scope, vid: str, limit: int = MAX_CASES) -> dict:
+    groups = [g for g in cached_groups(rt, scope) if variant_id(g.path) == vid]
+    if rollup.enabled(rt):
+        rollup.refresh(rt)
     with rt.uow() as uow:
-        session = uow.session
-        groups = [g for g in cached_groups(rt, scope) if variant_id(g.path) == vid]
-        items = cases_on(session, scope, {g.path for g in groups}, limit)
+        items = cases_on(uow.session, scope, {g.path for g in groups}, limit, rollup.enabled(rt))
     return {"id": vid, "count": sum(g.count for g in groups),
             "path": list(groups[0].path) if groups else None,
             "items": [{k: v for k, v in item.items() if k != "path"} for item in items]}

@@ -35,6 +35,13 @@ class Command:
     # (task id, due) of the engine's waiting timers when the command loaded the workflow; the
     # timer rows mirror them (projection), so an unchanged set needs no read of the rows.
     timers_before: frozenset | None = None
+    # The case has a workflow_states row the command read as text (no ORM row): projection.save
+    # keeps the new state in `new_state` and projection.flush writes it after the case's update.
+    state_exists: bool = False
+    new_state: str | None = None
+    # A list: the trail entries wait here and go in one INSERT (projection.flush); None: each
+    # entry is added to the session as it is recorded.
+    trail: list | None = None
 
     @property
     def session(self):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from app.db.models import HumanTask, Timer, Unit, WorkflowState
+from app.db.models import AuditEvent, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
@@ -17,17 +17,35 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
 
     Returns the case's open tasks after the run."""
     case, session = command.case, command.session
-    state = command.state if command.state is not None else session.get(WorkflowState, case.id)
     dumped = command.rt.runner.dump(workflow)
-    if state is None:
-        session.add(WorkflowState(case_id=case.id, state=dumped))
+    if command.state_exists and command.state is None:
+        command.new_state = dumped  # written by `flush`
     else:
-        state.state = dumped
+        state = command.state if command.state is not None else session.get(WorkflowState, case.id)
+        if state is None:
+            session.add(WorkflowState(case_id=case.id, state=dumped))
+        else:
+            state.state = dumped
     case.updated_at = command.now
     open_tasks = _project_tasks(command, workflow, completed_task_id)
     _project_timers(command, workflow)
     facts.refresh(command)  # P18: the insight columns, in the command's own transaction
     return open_tasks
+
+
+def flush(command) -> None:
+    """Flush the command's changes — the case's versioned update first, so a concurrent writer
+    fails there (409) — then write the new workflow state the command kept (`save`)."""
+    if command.trail:
+        # Core, not the ORM's bulk insert: one executemany, and None stays JSON null as before
+        command.session.execute(AuditEvent.__table__.insert(), audit.rows(command.trail))
+        command.trail.clear()
+    command.session.flush()
+    if command.new_state is not None:
+        command.session.execute(
+            update(WorkflowState).where(WorkflowState.case_id == command.case.id)
+            .values(state=command.new_state).execution_options(synchronize_session=False))
+        command.new_state = None
 
 
 def _project_tasks(command, workflow, completed_task_id):
@@ -128,8 +146,10 @@ def announce_timers(command, workflow) -> None:
                 after=_fired_detail(command, row))
 
 
-def _withdraw(session, entry) -> None:
-    if entry in session.new:
+def _withdraw(session, entry, trail=None) -> None:
+    if trail is not None and entry in trail:
+        trail.remove(entry)
+    elif entry in session.new:
         session.expunge(entry)
     else:
         session.delete(entry)
@@ -162,9 +182,9 @@ def _project_timers(command, workflow) -> None:
             audit.record(command, "timer_fired", task_id=task_id, task_name=row.name,
                          after=_fired_detail(command, row))
         elif announced is not None and row.status != "fired":
-            _withdraw(session, announced)  # announced, then not fired: off the trail
+            _withdraw(session, announced, command.trail)  # announced, then not fired: off the trail
     for entry in announced_events.values():
-        _withdraw(session, entry)
+        _withdraw(session, entry, command.trail)
     for task_id, view in waiting.items():
         if task_id not in rows:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,

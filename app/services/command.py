@@ -32,9 +32,10 @@ class Command:
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
     _clocks: list | None = None  # the case's SLA clock rows, read once per command
-    # (task id, due) of the engine's waiting timers when the command loaded the workflow; the
-    # timer rows mirror them (projection), so an unchanged set needs no read of the rows.
-    timers_before: frozenset | None = None
+    # The engine's waiting timers (task id -> TimerView) when the command loaded the workflow;
+    # the timer rows mirror them (projection), so the rows need no read: unchanged, nothing is
+    # written; changed, only the changes.
+    timers_before: dict | None = None
     # The case has a workflow_states row the command read as text (no ORM row): projection.save
     # keeps the new state in `new_state` and projection.flush writes it after the case's update.
     state_exists: bool = False

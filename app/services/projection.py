@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from app.db.models import AuditEvent, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
@@ -165,8 +165,11 @@ def _project_timers(command, workflow) -> None:
     announced_events = dict(command.timer_events)
     command.timer_events.clear()
     waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
-    if not announced_events and command.timers_before == timer_keys(waiting.values()):
-        return  # the same timers wait, with the same due times: their rows are already so
+    before = command.timers_before
+    if not announced_events and before is not None:
+        if timer_keys(before.values()) != timer_keys(waiting.values()):
+            _mirror_changes(command, workflow, before, waiting)
+        return  # else the same timers wait, with the same due times: their rows are already so
     with session.no_autoflush:
         rows = {row.task_id: row for row in session.scalars(
             select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
@@ -189,6 +192,38 @@ def _project_timers(command, workflow) -> None:
         if task_id not in rows:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,
                               status="waiting"))
+
+
+def _mirror_changes(command, workflow, before: dict, waiting: dict) -> None:
+    """The timer rows mirror the engine's waiting timers, and `before` is what waited when the
+    command loaded the workflow: the changes are written without reading the rows, in at most
+    one statement each for ended, moved and new timers."""
+    case, session, runner = command.case, command.session, command.rt.runner
+    table = Timer.__table__
+    ended = []
+    for task_id, view in before.items():
+        if task_id in waiting:
+            continue
+        fired = runner.task_completed(workflow, task_id)
+        ended.append({"t": task_id, "s": "fired" if fired else "dropped",
+                      "f": command.now if fired else None})
+        if fired:
+            audit.record(command, "timer_fired", task_id=task_id, task_name=view.name,
+                         after=_fired_detail(command, view))
+    where = (table.c.case_id == case.id) & (table.c.task_id == bindparam("t")) & (
+        table.c.status == "waiting")
+    if ended:
+        session.execute(table.update().where(where).values(status=bindparam("s"),
+                                                           fired_at=bindparam("f")), ended)
+    moved = [{"t": task_id, "d": view.due_at} for task_id, view in waiting.items()
+             if task_id in before and before[task_id].due_at != view.due_at]
+    if moved:
+        session.execute(table.update().where(where).values(due_at=bindparam("d")), moved)
+    new = [{"case_id": case.id, "task_id": task_id, "name": view.name, "due_at": view.due_at,
+            "status": "waiting", "fired_at": None, "fault": None}
+           for task_id, view in waiting.items() if task_id not in before]
+    if new:
+        session.execute(table.insert(), new)
 
 
 def timer_keys(views) -> frozenset:

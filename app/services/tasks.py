@@ -225,7 +225,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     now = rt.clock.now()
     workflow = rt.runner.load(bundle, state_text)
     command = Command(uow, rt, actor, case, now, workflow, None, open_rows,
-                      timers_before=projection.timer_keys(rt.runner.waiting_timers(workflow)),
+                      timers_before={v.task_id: v for v in rt.runner.waiting_timers(workflow)},
                       state_exists=True, trail=[])
     with running(command):  # the form rules read the clocks through the command too
         form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,

@@ -43,6 +43,8 @@ class Command:
     # A list: the trail entries wait here and go in one INSERT (projection.flush); None: each
     # entry is added to the session as it is recorded.
     trail: list | None = None
+    # Core statements (statement, parameters) for projection.flush to run after the ORM flush.
+    writes: list = field(default_factory=list)
 
     @property
     def session(self):

@@ -34,15 +34,20 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
 
 
 def flush(command) -> None:
-    """Flush the command's changes — the case's versioned update first, so a concurrent writer
-    fails there (409) — then write the new workflow state the command kept (`save`)."""
+    """Flush the command's ORM changes — the case's versioned update first, so a concurrent
+    writer fails there (409) — then the writes the command kept for the end: its trail in one
+    INSERT, the timer changes, the new workflow state (`save`)."""
+    session = command.session
+    session.flush()
     if command.trail:
         # Core, not the ORM's bulk insert: one executemany, and None stays JSON null as before
-        command.session.execute(AuditEvent.__table__.insert(), audit.rows(command.trail))
+        session.execute(AuditEvent.__table__.insert(), audit.rows(command.trail))
         command.trail.clear()
-    command.session.flush()
+    for statement, parameters in command.writes:
+        session.execute(statement, parameters)
+    command.writes.clear()
     if command.new_state is not None:
-        command.session.execute(
+        session.execute(
             update(WorkflowState).where(WorkflowState.case_id == command.case.id)
             .values(state=command.new_state).execution_options(synchronize_session=False))
         command.new_state = None
@@ -198,7 +203,7 @@ def _mirror_changes(command, workflow, before: dict, waiting: dict) -> None:
     """The timer rows mirror the engine's waiting timers, and `before` is what waited when the
     command loaded the workflow: the changes are written without reading the rows, in at most
     one statement each for ended, moved and new timers."""
-    case, session, runner = command.case, command.session, command.rt.runner
+    case, runner = command.case, command.rt.runner
     table = Timer.__table__
     ended = []
     for task_id, view in before.items():
@@ -212,18 +217,19 @@ def _mirror_changes(command, workflow, before: dict, waiting: dict) -> None:
                          after=_fired_detail(command, view))
     where = (table.c.case_id == case.id) & (table.c.task_id == bindparam("t")) & (
         table.c.status == "waiting")
+    writes = command.writes  # written by `flush`, after the case's versioned update
     if ended:
-        session.execute(table.update().where(where).values(status=bindparam("s"),
-                                                           fired_at=bindparam("f")), ended)
+        writes.append((table.update().where(where).values(status=bindparam("s"),
+                                                          fired_at=bindparam("f")), ended))
     moved = [{"t": task_id, "d": view.due_at} for task_id, view in waiting.items()
              if task_id in before and before[task_id].due_at != view.due_at]
     if moved:
-        session.execute(table.update().where(where).values(due_at=bindparam("d")), moved)
+        writes.append((table.update().where(where).values(due_at=bindparam("d")), moved))
     new = [{"case_id": case.id, "task_id": task_id, "name": view.name, "due_at": view.due_at,
             "status": "waiting", "fired_at": None, "fault": None}
            for task_id, view in waiting.items() if task_id not in before]
     if new:
-        session.execute(table.insert(), new)
+        writes.append((table.insert(), new))
 
 
 def timer_keys(views) -> frozenset:

@@ -20,6 +20,8 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
     dumped = command.rt.runner.dump(workflow)
     if command.state_exists and command.state is None:
         command.new_state = dumped  # written by `flush`
+    elif command.state_exists is False:  # a new case: its first state
+        session.add(WorkflowState(case_id=case.id, state=dumped))
     else:
         state = command.state if command.state is not None else session.get(WorkflowState, case.id)
         if state is None:

@@ -72,7 +72,9 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         result = describe_case(session, case, now=now, viewer=actor, open_tasks=open_tasks,
                                clocks=command.clocks())
         idempotency.finish(key_row, 201, result)
+        version = case.version
         uow.commit()
+        rt.workflows.put(case.id, version, workflow, [t.id for t in open_tasks], case.number)
         return result
 
 

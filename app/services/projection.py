@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.db.models import AuditEvent, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
@@ -29,6 +30,7 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
         else:
             state.state = dumped
     case.updated_at = command.now
+    flag_modified(case, "updated_at")  # a new state always bumps the case's version (WorkflowCache)
     open_tasks = _project_tasks(command, workflow, completed_task_id)
     _project_timers(command, workflow)
     facts.refresh(command)  # P18: the insight columns, in the command's own transaction

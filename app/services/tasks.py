@@ -163,7 +163,7 @@ def complete(rt: Runtime, actor: Actor, task_id: str, data: dict,
         case_of_task = (select(HumanTask.case_id).where(HumanTask.id == task_id).correlate(None)
                         .scalar_subquery())
         loaded = _load(uow.session, actor, HumanTask.case_id == case_of_task,
-                       HumanTask.id == task_id)
+                       HumanTask.id == task_id, rt.workflows.known_version(task_id))
         task = next((row.HumanTask for row in loaded if row.HumanTask.id == task_id and row.visible),
                     None)
         if task is None:  # unknown, done or not mine: 404, or 409 below
@@ -179,7 +179,7 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
     with rt.uow() as uow:
         key_row = idempotency.claim(uow, rt, idem)
         loaded = _load(uow.session, actor, (Case.number == number) & case_filter(actor),
-                       HumanTask.spec_name == spec_name)
+                       HumanTask.spec_name == spec_name, rt.workflows.known_version(number))
         task = next((row.HumanTask for row in loaded
                      if row.HumanTask.spec_name == spec_name and row.visible), None)
         if task is None:
@@ -188,10 +188,13 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
         return _complete(uow, rt, actor, task, data, loaded, key_row)
 
 
-def _load(session, actor: Actor, which, target) -> list:
+def _load(session, actor: Actor, which, target, cached_version: int | None = None) -> list:
     """One round trip for a completion: the case's open tasks (marked whether `actor` may act on
     each), the case with its enterprise and unit, and the workflow state — in the row of the
-    `target` task only, so a case with several open tasks carries its state once."""
+    `target` task only, so a case with several open tasks carries its state once, and not at all
+    when the case is at `cached_version` (its workflow is in rt.workflows)."""
+    if cached_version is not None:
+        target = target & (Case.version != cached_version)
     return session.execute(
         select(HumanTask, task_filter(actor).label("visible"), Case, Enterprise, Unit,
                sa_case((target, WorkflowState.state)).label("state"))
@@ -209,10 +212,16 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     _require_ready(task)
     if task.assignee_id not in (None, actor.id):
         raise Conflict(msg("task.claimed", "该任务已由他人认领"))
+    workflow = None
     if loaded:  # the case, its open tasks and its state text from `_load`
         case = loaded[0].Case
-        state_text = next(row.state for row in loaded if row.state is not None)
+        state_text = next(row.state for row in loaded if row.HumanTask is task)
         open_rows = [row.HumanTask for row in loaded]
+        if state_text is None:  # left out: the case is at the cached workflow's version
+            workflow = rt.workflows.take(case.id, case.version, task.id)
+            if workflow is None:  # taken meanwhile, or another case's: read the state after all
+                state_text = session.scalar(select(WorkflowState.state)
+                                            .where(WorkflowState.case_id == case.id))
     else:  # the case and its workflow state (and its reference rows) in one round trip
         case, state_row, _enterprise, _unit = session.execute(
             select(Case, WorkflowState, Enterprise, Unit)
@@ -223,7 +232,8 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
-    workflow = rt.runner.load(bundle, state_text)
+    if workflow is None:
+        workflow = rt.runner.load(bundle, state_text)
     command = Command(uow, rt, actor, case, now, workflow, None, open_rows,
                       timers_before={v.task_id: v for v in rt.runner.waiting_timers(workflow)},
                       state_exists=True, trail=[])
@@ -241,7 +251,9 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor,
                            clocks=command.clocks())
     idempotency.finish(key_row, 200, result)
+    version = case.version
     uow.commit()
+    rt.workflows.put(case.id, version, workflow, [t.id for t in open_tasks], case.number)
     metrics.task_completed(task.spec_name)
     return result
 

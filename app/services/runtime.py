@@ -158,3 +158,11 @@ class Runtime:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
+
+    def read(self):
+        """A connection for one read that needs no transaction of its own (autocommit: no BEGIN
+        and ROLLBACK round trips, no ORM session), e.g. the credential lookup of every request."""
+        if getattr(self, "_reader", None) is None:
+            self._reader = self.session_factory.kw["bind"].execution_options(
+                isolation_level="AUTOCOMMIT")
+        return self._reader.connect()

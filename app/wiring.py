@@ -13,7 +13,7 @@ from .engine.runner import WorkflowRunner
 from .engine.sandbox_pool import SandboxLimits
 from .domain.work_calendar import WorkCalendar, parse_hours
 from .services.actions import ACTIONS
-from .services.runtime import Runtime, SpecCache
+from .services.runtime import Runtime, SpecCache, WorkflowCache
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ def build_runtime(config, clock=None) -> Runtime:
         session_factory=make_session_factory(engine),
         runner=WorkflowRunner(ACTIONS, limits=sandbox_limits(config)),
         specs=SpecCache(config["QISU_SPEC_CACHE_SIZE"]),
+        workflows=WorkflowCache(config["QISU_WORKFLOW_CACHE_SIZE"]),
         clock=clock or SystemClock(),
         settings={"max_dissatisfied_rounds": config["QISU_MAX_DISSATISFIED_ROUNDS"],
                   "token_ttl_hours": positive_number(config, "QISU_TOKEN_TTL_HOURS"),

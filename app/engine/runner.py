@@ -17,6 +17,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from .actions import ActionRegistry
 from .bundle import ParsedBundle
+from .iteration import QisuWorkflow
 from .sandbox import RestrictedEnvironment
 from .sandbox_pool import SandboxLimitExceeded, SandboxLimits
 from .timers import due_at
@@ -109,7 +110,7 @@ class WorkflowRunner:
         self.script_engine.clock = clock
 
     def start(self, bundle: ParsedBundle, data: dict[str, Any]) -> BpmnWorkflow:
-        workflow = BpmnWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self.script_engine)
+        workflow = QisuWorkflow(bundle.spec, bundle.subprocess_specs, script_engine=self.script_engine)
         start = workflow.task_tree
         # Seed the process variables on the start task so every later task inherits them.
         for task in workflow.get_tasks(state=TaskState.READY):

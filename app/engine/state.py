@@ -11,19 +11,22 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnWorkflowConverter,
+from SpiffWorkflow.bpmn.serializer.default.workflow import (BpmnSubWorkflowConverter,
+                                                            BpmnWorkflowConverter,
                                                             WorkflowConverter)
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventJoin, StartEventJoin
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.specs.Join import Join
 
+from .codec import FastTaskMappings
+from .iteration import QisuSubWorkflow, QisuWorkflow
 from .prune import DONE_KEY, compact_state
 
 STATE_VERSION = "qisu-2"  # qisu-2: compacted (app/engine/prune.py)
 COMPLETED = 64  # SpiffWorkflow's TaskState.COMPLETED in a serialized task
 
 
-class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
+class StateOnlyWorkflowConverter(FastTaskMappings, BpmnWorkflowConverter):
     """Like SpiffWorkflow's converter for the top workflow, without `spec`/`subprocess_specs`."""
 
     def to_dict(self, workflow):
@@ -43,9 +46,17 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class SubWorkflowConverter(FastTaskMappings, BpmnSubWorkflowConverter):
+    """SpiffWorkflow's subprocess converter with the task mappings of codec.py."""
+
+
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    # Stored under SpiffWorkflow's own type names; restored as the classes with the fast walk.
+    config[QisuWorkflow] = lambda cls, registry: StateOnlyWorkflowConverter(cls, registry, "BpmnWorkflow")
+    config[QisuSubWorkflow] = lambda cls, registry: SubWorkflowConverter(cls, registry,
+                                                                         "BpmnSubWorkflow")
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 

@@ -23,8 +23,22 @@ def record(command, action: str, *, task_id: str | None = None, task_name: str |
     A `redispatch` (an accepted return) counts on the case's `returns_count` fact (P18)."""
     if action == "redispatch":
         command.case.returns_count = (command.case.returns_count or 0) + 1
-    return event(command.session, command.case.id, command.now, None if by_system else command.actor,
-                 action, task_id=task_id, task_name=task_name, before=before, after=after)
+    trail = getattr(command, "trail", None)
+    entry = event(None if trail is not None else command.session, command.case.id, command.now,
+                  None if by_system else command.actor, action, task_id=task_id,
+                  task_name=task_name, before=before, after=after)
+    if trail is not None:  # the command writes its entries in one INSERT (projection.flush)
+        trail.append(entry)
+    return entry
+
+
+COLUMNS = ("case_id", "at", "actor_id", "actor_name", "actor_role", "action", "task_id",
+           "task_name", "before", "after")
+
+
+def rows(entries) -> list[dict]:
+    """Trail entries as the parameters of one INSERT."""
+    return [{name: getattr(entry, name) for name in COLUMNS} for entry in entries]
 
 
 def event(session, case_id: int, at, actor, action: str, *, task_id: str | None = None,
@@ -38,5 +52,6 @@ def event(session, case_id: int, at, actor, action: str, *, task_id: str | None 
         actor_name=actor.display_name if actor else "系统",
         actor_role=actor.role if actor else "system",
         task_id=task_id, task_name=task_name, before=before, after=after)
-    session.add(entry)
+    if session is not None:
+        session.add(entry)
     return entry

@@ -101,8 +101,8 @@ _LOOKUP = (select(ApiToken.expires_at, User.active, User.id, User.username, User
 
 
 def _actor_for(rt: Runtime, secret: str, kind: str) -> Actor | None:
-    with rt.uow() as uow:
-        row = uow.session.execute(_LOOKUP, {"digest": _digest(secret), "kind": kind}).first()
+    with rt.read() as conn:  # one statement: no transaction, no session
+        row = conn.execute(_LOOKUP, {"digest": _digest(secret), "kind": kind}).first()
     if row is None or row.expires_at < rt.clock.now() or not row.active:
         return None
     return Actor(id=row.id, username=row.username, display_name=row.display_name, role=row.role,

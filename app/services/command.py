@@ -32,9 +32,21 @@ class Command:
     # Trail entries of timers announced before the engine fires them (projection.announce_timers)
     timer_events: dict = field(default_factory=dict)
     _clocks: list | None = None  # the case's SLA clock rows, read once per command
-    # (task id, due) of the engine's waiting timers when the command loaded the workflow; the
-    # timer rows mirror them (projection), so an unchanged set needs no read of the rows.
-    timers_before: frozenset | None = None
+    # The engine's waiting timers (task id -> TimerView) when the command loaded the workflow;
+    # the timer rows mirror them (projection), so the rows need no read: unchanged, nothing is
+    # written; changed, only the changes (queued in `writes`: the command ends with
+    # projection.flush).
+    timers_before: dict | None = None
+    # True: the case has a workflow_states row the command read as text (no ORM row):
+    # projection.save keeps the new state in `new_state`, projection.flush writes it after the
+    # case's update. False: a new case, no row yet. None: not known (read it).
+    state_exists: bool | None = None
+    new_state: str | None = None
+    # A list: the trail entries wait here and go in one INSERT (projection.flush); None: each
+    # entry is added to the session as it is recorded.
+    trail: list | None = None
+    # Core statements (statement, parameters) for projection.flush to run after the ORM flush.
+    writes: list = field(default_factory=list)
 
     @property
     def session(self):

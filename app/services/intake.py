@@ -55,7 +55,9 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
             deployment_id=deployment.id, created_by=actor.id, created_at=now, updated_at=now)
         session.add(case)
         session.flush()
-        command = Command(uow, rt, actor, case, now)
+        # A new case: no clocks, open tasks, timers or state yet (nothing to read), one trail INSERT
+        command = Command(uow, rt, actor, case, now, open_tasks=[], timers_before={},
+                          state_exists=False, trail=[], _clocks=[])
         audit.record(command, "intake", after={
             "channel": channel, "kind": kind, "domain": domain, "town": case.town,
             "description": description, "enterprise": enterprise.credit_code,
@@ -65,11 +67,14 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         bundle = rt.specs.get(session, deployment.id)
         with running(command):
             workflow = rt.runner.start(bundle, process_variables(rt, case))
-            projection.save(command, workflow)
-        session.flush()
-        result = describe_case(session, case, now=now, viewer=actor)
+            open_tasks = projection.save(command, workflow)
+        projection.flush(command)
+        result = describe_case(session, case, now=now, viewer=actor, open_tasks=open_tasks,
+                               clocks=command.clocks())
         idempotency.finish(key_row, 201, result)
+        version = case.version
         uow.commit()
+        rt.workflows.put(case.id, version, workflow, [t.id for t in open_tasks], case.number)
         return result
 
 

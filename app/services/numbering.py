@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -46,7 +46,7 @@ def next_case_number(session, now: datetime) -> str:
     day = local(now).date()
     key = day.strftime("%Y%m%d")
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(CaseCounter).values(day=key, last=0).on_conflict_do_nothing())
-    seq = session.execute(update(CaseCounter).where(CaseCounter.day == key)
-                          .values(last=CaseCounter.last + 1).returning(CaseCounter.last)).scalar_one()
+    seq = session.execute(insert(CaseCounter).values(day=key, last=1).on_conflict_do_update(
+        index_elements=[CaseCounter.day], set_={"last": CaseCounter.last + 1})
+        .returning(CaseCounter.last)).scalar_one()  # one statement: the day's row made or bumped
     return format_case_number(day, seq)

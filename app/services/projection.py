@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
-from app.db.models import HumanTask, Timer, Unit, WorkflowState
+from app.db.models import AuditEvent, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
@@ -17,17 +18,43 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
 
     Returns the case's open tasks after the run."""
     case, session = command.case, command.session
-    state = command.state if command.state is not None else session.get(WorkflowState, case.id)
     dumped = command.rt.runner.dump(workflow)
-    if state is None:
+    if command.state_exists and command.state is None:
+        command.new_state = dumped  # written by `flush`
+    elif command.state_exists is False:  # a new case: its first state
         session.add(WorkflowState(case_id=case.id, state=dumped))
     else:
-        state.state = dumped
+        state = command.state if command.state is not None else session.get(WorkflowState, case.id)
+        if state is None:
+            session.add(WorkflowState(case_id=case.id, state=dumped))
+        else:
+            state.state = dumped
     case.updated_at = command.now
+    flag_modified(case, "updated_at")  # a new state always bumps the case's version (WorkflowCache)
     open_tasks = _project_tasks(command, workflow, completed_task_id)
     _project_timers(command, workflow)
     facts.refresh(command)  # P18: the insight columns, in the command's own transaction
     return open_tasks
+
+
+def flush(command) -> None:
+    """Flush the command's ORM changes — the case's versioned update first, so a concurrent
+    writer fails there (409) — then the writes the command kept for the end: its trail in one
+    INSERT, the timer changes, the new workflow state (`save`)."""
+    session = command.session
+    session.flush()
+    if command.trail:
+        # Core, not the ORM's bulk insert: one executemany, and None stays JSON null as before
+        session.execute(AuditEvent.__table__.insert(), audit.rows(command.trail))
+        command.trail.clear()
+    for statement, parameters in command.writes:
+        session.execute(statement, parameters)
+    command.writes.clear()
+    if command.new_state is not None:
+        session.execute(
+            update(WorkflowState).where(WorkflowState.case_id == command.case.id)
+            .values(state=command.new_state).execution_options(synchronize_session=False))
+        command.new_state = None
 
 
 def _project_tasks(command, workflow, completed_task_id):
@@ -128,8 +155,10 @@ def announce_timers(command, workflow) -> None:
                 after=_fired_detail(command, row))
 
 
-def _withdraw(session, entry) -> None:
-    if entry in session.new:
+def _withdraw(session, entry, trail=None) -> None:
+    if trail is not None and entry in trail:
+        trail.remove(entry)
+    elif entry in session.new:
         session.expunge(entry)
     else:
         session.delete(entry)
@@ -145,8 +174,11 @@ def _project_timers(command, workflow) -> None:
     announced_events = dict(command.timer_events)
     command.timer_events.clear()
     waiting = {view.task_id: view for view in command.rt.runner.waiting_timers(workflow)}
-    if not announced_events and command.timers_before == timer_keys(waiting.values()):
-        return  # the same timers wait, with the same due times: their rows are already so
+    before = command.timers_before
+    if not announced_events and before is not None:
+        if timer_keys(before.values()) != timer_keys(waiting.values()):
+            _mirror_changes(command, workflow, before, waiting)
+        return  # else the same timers wait, with the same due times: their rows are already so
     with session.no_autoflush:
         rows = {row.task_id: row for row in session.scalars(
             select(Timer).where(Timer.case_id == case.id, Timer.status == "waiting"))}
@@ -162,13 +194,46 @@ def _project_timers(command, workflow) -> None:
             audit.record(command, "timer_fired", task_id=task_id, task_name=row.name,
                          after=_fired_detail(command, row))
         elif announced is not None and row.status != "fired":
-            _withdraw(session, announced)  # announced, then not fired: off the trail
+            _withdraw(session, announced, command.trail)  # announced, then not fired: off the trail
     for entry in announced_events.values():
-        _withdraw(session, entry)
+        _withdraw(session, entry, command.trail)
     for task_id, view in waiting.items():
         if task_id not in rows:
             session.add(Timer(case_id=case.id, task_id=task_id, name=view.name, due_at=view.due_at,
                               status="waiting"))
+
+
+def _mirror_changes(command, workflow, before: dict, waiting: dict) -> None:
+    """The timer rows mirror the engine's waiting timers, and `before` is what waited when the
+    command loaded the workflow: the changes are written without reading the rows, in at most
+    one statement each for ended, moved and new timers."""
+    case, runner = command.case, command.rt.runner
+    table = Timer.__table__
+    ended = []
+    for task_id, view in before.items():
+        if task_id in waiting:
+            continue
+        fired = runner.task_completed(workflow, task_id)
+        ended.append({"t": task_id, "s": "fired" if fired else "dropped",
+                      "f": command.now if fired else None})
+        if fired:
+            audit.record(command, "timer_fired", task_id=task_id, task_name=view.name,
+                         after=_fired_detail(command, view))
+    where = (table.c.case_id == case.id) & (table.c.task_id == bindparam("t")) & (
+        table.c.status == "waiting")
+    writes = command.writes  # written by `flush`, after the case's versioned update
+    if ended:
+        writes.append((table.update().where(where).values(status=bindparam("s"),
+                                                          fired_at=bindparam("f")), ended))
+    moved = [{"t": task_id, "d": view.due_at} for task_id, view in waiting.items()
+             if task_id in before and before[task_id].due_at != view.due_at]
+    if moved:
+        writes.append((table.update().where(where).values(due_at=bindparam("d")), moved))
+    new = [{"case_id": case.id, "task_id": task_id, "name": view.name, "due_at": view.due_at,
+            "status": "waiting", "fired_at": None, "fault": None}
+           for task_id, view in waiting.items() if task_id not in before]
+    if new:
+        writes.append((table.insert(), new))
 
 
 def timer_keys(views) -> frozenset:

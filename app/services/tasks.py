@@ -1,7 +1,7 @@
 """Human tasks: list, claim, unclaim, complete (one command, one transaction)."""
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case as sa_case, func, or_, select, update
 
 from app.clock import iso
 from app.db.models import Case, Enterprise, HumanTask, Unit, WorkflowState
@@ -18,7 +18,8 @@ from .forms import validate_form
 from .idempotency import IdempotencyRequest
 from .runtime import Runtime
 from .task_context import task_context
-from .visibility import get_visible_case, get_visible_task, sees_progress_only, task_filter
+from .visibility import (case_filter, get_visible_case, get_visible_task, sees_progress_only,
+                         task_filter)
 
 SORTS = {"created_at": HumanTask.created_at.asc(), "-created_at": HumanTask.created_at.desc(),
          # Deadline first; tasks without a deadline last (portable NULLS LAST).
@@ -159,16 +160,16 @@ def complete(rt: Runtime, actor: Actor, task_id: str, data: dict,
     With `idem`, the result is stored under its key in the same transaction."""
     with rt.uow() as uow:
         key_row = idempotency.claim(uow, rt, idem)
-        # One query for the case's open tasks, marking whether `actor` may act on each; the
-        # projection reuses them. Anything else (unknown, done, not mine) takes the slow path.
-        case_of_task = select(HumanTask.case_id).where(HumanTask.id == task_id).scalar_subquery()
-        rows = uow.session.execute(
-            select(HumanTask, task_filter(actor).label("visible"))
-            .where(HumanTask.case_id == case_of_task, HumanTask.status == "ready")).all()
-        task = next((row.HumanTask for row in rows if row.HumanTask.id == task_id and row.visible), None)
-        if task is None:
-            task = get_visible_task(uow.session, actor, task_id)  # 404, or 409 below
-        return _complete(uow, rt, actor, task, data, [row.HumanTask for row in rows], key_row)
+        case_of_task = (select(HumanTask.case_id).where(HumanTask.id == task_id).correlate(None)
+                        .scalar_subquery())
+        loaded = _load(uow.session, actor, HumanTask.case_id == case_of_task,
+                       HumanTask.id == task_id, rt.workflows.known_version(task_id))
+        task = next((row.HumanTask for row in loaded if row.HumanTask.id == task_id and row.visible),
+                    None)
+        if task is None:  # unknown, done or not mine: 404, or 409 below
+            task = get_visible_task(uow.session, actor, task_id)
+            return _complete(uow, rt, actor, task, data, key_row=key_row)
+        return _complete(uow, rt, actor, task, data, loaded, key_row)
 
 
 def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, data: dict,
@@ -177,34 +178,65 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
     With `idem`, the result is stored under its key in the same transaction."""
     with rt.uow() as uow:
         key_row = idempotency.claim(uow, rt, idem)
-        case = get_visible_case(uow.session, actor, number)
-        task = uow.session.scalar(select(HumanTask).where(
-            HumanTask.case_id == case.id, HumanTask.spec_name == spec_name,
-            HumanTask.status == "ready", task_filter(actor)))
+        loaded = _load(uow.session, actor, (Case.number == number) & case_filter(actor),
+                       HumanTask.spec_name == spec_name, rt.workflows.known_version(number))
+        task = next((row.HumanTask for row in loaded
+                     if row.HumanTask.spec_name == spec_name and row.visible), None)
         if task is None:
+            get_visible_case(uow.session, actor, number)  # 404 when not there for `actor`
             raise Conflict(msg("task.wrong_step", "该诉求当前不在此环节"))
-        return _complete(uow, rt, actor, task, data, key_row=key_row)
+        return _complete(uow, rt, actor, task, data, loaded, key_row)
+
+
+def _load(session, actor: Actor, which, target, cached_version: int | None = None) -> list:
+    """One round trip for a completion: the case's open tasks (marked whether `actor` may act on
+    each), the case with its enterprise and unit, and the workflow state — in the row of the
+    `target` task only, so a case with several open tasks carries its state once, and not at all
+    when the case is at `cached_version` (its workflow is in rt.workflows)."""
+    if cached_version is not None:
+        target = target & (Case.version != cached_version)
+    return session.execute(
+        select(HumanTask, task_filter(actor).label("visible"), Case, Enterprise, Unit,
+               sa_case((target, WorkflowState.state)).label("state"))
+        .join(Case, Case.id == HumanTask.case_id)
+        .join(WorkflowState, WorkflowState.case_id == Case.id)
+        .join(Enterprise, Enterprise.id == Case.enterprise_id)
+        .outerjoin(Unit, Unit.id == Case.unit_id)
+        .where(which, HumanTask.status == "ready")).all()
 
 
 def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
-              open_rows: list[HumanTask] | None = None, key_row=None) -> dict:
+              loaded: list | None = None, key_row=None) -> dict:
     from .cases import describe_case
     session = uow.session
     _require_ready(task)
     if task.assignee_id not in (None, actor.id):
         raise Conflict(msg("task.claimed", "该任务已由他人认领"))
-    # The case, its workflow state and its reference rows in one round trip.
-    case, state, _enterprise, _unit = session.execute(
-        select(Case, WorkflowState, Enterprise, Unit)
-        .join(WorkflowState, WorkflowState.case_id == Case.id)
-        .join(Enterprise, Enterprise.id == Case.enterprise_id)
-        .outerjoin(Unit, Unit.id == Case.unit_id).where(Case.id == task.case_id)).one()
+    workflow = None
+    if loaded:  # the case, its open tasks and its state text from `_load`
+        case = loaded[0].Case
+        state_text = next(row.state for row in loaded if row.HumanTask is task)
+        open_rows = [row.HumanTask for row in loaded]
+        if state_text is None:  # left out: the case is at the cached workflow's version
+            workflow = rt.workflows.take(case.id, case.version, task.id)
+            if workflow is None:  # taken meanwhile, or another case's: read the state after all
+                state_text = session.scalar(select(WorkflowState.state)
+                                            .where(WorkflowState.case_id == case.id))
+    else:  # the case and its workflow state (and its reference rows) in one round trip
+        case, state_row, _enterprise, _unit = session.execute(
+            select(Case, WorkflowState, Enterprise, Unit)
+            .join(WorkflowState, WorkflowState.case_id == Case.id)
+            .join(Enterprise, Enterprise.id == Case.enterprise_id)
+            .outerjoin(Unit, Unit.id == Case.unit_id).where(Case.id == task.case_id)).one()
+        state_text, open_rows = state_row.state, None
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
-    workflow = rt.runner.load(bundle, state.state)
-    command = Command(uow, rt, actor, case, now, workflow, state, open_rows,
-                      timers_before=projection.timer_keys(rt.runner.waiting_timers(workflow)))
+    if workflow is None:
+        workflow = rt.runner.load(bundle, state_text)
+    command = Command(uow, rt, actor, case, now, workflow, None, open_rows,
+                      timers_before={v.task_id: v for v in rt.runner.waiting_timers(workflow)},
+                      state_exists=True, trail=[])
     with running(command):  # the form rules read the clocks through the command too
         form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,
                          form_data)
@@ -215,11 +247,13 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
         except TaskNotReady:
             raise Conflict(msg("task.not_ready", "任务已不在待办状态")) from None
         open_tasks = projection.save(command, workflow, completed_task_id=task.id)
-    session.flush()  # a concurrent writer fails here (409) before anything is reported
+    projection.flush(command)  # a concurrent writer fails here (409) before anything is reported
     result = describe_case(session, case, now=command.now, open_tasks=open_tasks, viewer=actor,
                            clocks=command.clocks())
     idempotency.finish(key_row, 200, result)
+    version = case.version
     uow.commit()
+    rt.workflows.put(case.id, version, workflow, [t.id for t in open_tasks], case.number)
     metrics.task_completed(task.spec_name)
     return result
 

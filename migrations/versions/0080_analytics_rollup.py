@@ -14,7 +14,7 @@ from app.db import analytics_sql_0080 as sql
 
 
 revision = '0080'
-down_revision = '0071'
+down_revision = '0072'
 branch_labels = None
 depends_on = None
 

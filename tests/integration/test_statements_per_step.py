@@ -1,5 +1,6 @@
-"""SQL statements per step (issue 20 §5): a completion reads each row once — the case's clocks
-once, not once per clock action, projection, fact and answer — and keeps `returns_count` by
+"""SQL statements per step (issue 20 §5): a completion reads each row once — the case, its open
+tasks and its workflow state in one query, the clocks once, not once per clock action,
+projection, fact and answer — writes the trail in one INSERT, and keeps `returns_count` by
 counting on instead of counting the audit trail."""
 from __future__ import annotations
 
@@ -39,7 +40,10 @@ def test_each_completion_reads_the_clocks_at_most_once_and_never_counts_the_trai
         clock_reads = [s for s in statements if s.startswith("SELECT") and "FROM sla_clocks" in s]
         assert len(clock_reads) <= 1, (name, clock_reads)
         assert not [s for s in statements if "count(" in s and "audit_events" in s], name
-    # A plain step (signing): token, open tasks, case, clocks (timers unchanged: no read); trail,
-    # case, task, new task, state — the trail's two entries in one INSERT where batched.
-    assert len(per_step["sign"]) <= 10, per_step["sign"]
+        assert len([s for s in statements if s.startswith("INSERT INTO audit_events")]) == 1, name
+        assert len([s for s in statements if "FROM workflow_states" in s
+                    or "JOIN workflow_states" in s]) <= 1, name
+    # A plain step (signing): token; open tasks + case + state; clocks (timers unchanged: no
+    # read); trail (both entries), case, task, new task, state.
+    assert len(per_step["sign"]) <= 8, per_step["sign"]
     assert case["clocks"] and case["open_tasks"], case

@@ -16,6 +16,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from app.engine import state
 from app.engine.iteration import QisuSubWorkflow, QisuWorkflow
+from app.engine.prune import DONE_KEY, compact_state
 
 seen = {"dumps": 0, "loads": 0}
 
@@ -45,7 +46,9 @@ def reference_dump(workflow) -> str:
     registry._encoder_mode = True
     try:  # the reference converter is registered for BpmnWorkflow; convert as one
         converter = registry.convert_to_dict["BpmnWorkflow"]
-        dct = state.prune_finished_subprocesses(converter(workflow))
+        dct = converter(workflow)  # then what dump_state does after its converter
+        dct[DONE_KEY] = getattr(workflow, "qisu_done", None) or {}
+        compact_state(dct, state.join_specs(workflow))
         dct["state_version"] = state.STATE_VERSION
         return json.dumps(dct, cls=REFERENCE._encoder_cls, ensure_ascii=False)
     finally:
@@ -54,7 +57,7 @@ def reference_dump(workflow) -> str:
 
 def reference_load(text: str, spec, subprocess_specs, script_engine):
     dct = json.loads(text)
-    for key in ("state_version", "spec_name", "typename"):
+    for key in ("state_version", "spec_name", "typename", DONE_KEY):
         dct.pop(key, None)
     workflow = REFERENCE.registry.convert_from_dict["BpmnWorkflow"](
         dct, spec=spec, subprocess_specs=subprocess_specs)

@@ -59,7 +59,7 @@ def load_config(instance_path: str) -> dict:
         "QISU_MESSAGE_SENDER": os.environ.get("QISU_MESSAGE_SENDER", "log"),
         "QISU_SPEC_CACHE_SIZE": _int("QISU_SPEC_CACHE_SIZE", 32),
         # Live workflows kept per process after a command, for the case's next step (0: off).
-        "QISU_WORKFLOW_CACHE_SIZE": _int("QISU_WORKFLOW_CACHE_SIZE", 64),
+        "QISU_WORKFLOW_CACHE_SIZE": _int("QISU_WORKFLOW_CACHE_SIZE", 0),
         "MAX_CONTENT_LENGTH": _int("QISU_MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         # Deepest nesting a JSON request body may have (deeper: 400)
         "QISU_JSON_MAX_DEPTH": _int("QISU_JSON_MAX_DEPTH", 64),

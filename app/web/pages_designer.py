@@ -117,7 +117,13 @@ def designer_edit(actor, filename: str):
         return render_template("error.html", message=err.message), err.status
     return render_template("designer/designer_edit.html", filename=filename, kind=kind,
                            kind_label=KIND_LABELS.get(kind, kind),
-                           can_deploy=actor.role in DEPLOY_ROLES)
+                           can_deploy=actor.role in DEPLOY_ROLES,
+                           can_what_if=filename == WHAT_IF_FILE and actor.role in WHAT_IF_ROLES)
+
+
+# The deadline table's draft can be replayed on past cases (/analytics/what-if, issue 21 §4).
+WHAT_IF_FILE = "sla.dmn"
+WHAT_IF_ROLES = ("leader", "supervisor", "analyst", "admin", "designer")
 
 
 @bp.route("/designer/file/<path:filename>")

@@ -64,3 +64,37 @@ def test_what_if_on_the_unchanged_table_equals_today(person, api, rt):
     assert [response.locator(f'[data-which="today"][data-figure="{f}"]').inner_text()
             for f in ("met", "warned", "breached")] == ["1", "1", "1"]
     designer.shot("analytics-what-if")
+
+
+def test_the_designer_replays_the_table_being_edited_on_past_cases(person, api, rt):
+    """按历史诉求模拟 on the designer's sla.dmn: the draft in the editor (not deployed) is replayed
+    in a new tab; a response limit of 100 days for every rule leaves no response breached."""
+    play(api, rt)
+    designer = person("designer1")
+    page = designer.page
+    page.goto("/designer/edit/sla.dmn")
+    page.wait_for_selector("#designer[data-ready='1']", timeout=20000)
+    page.click("#toggle-source")
+    page.wait_for_selector("#source:not([hidden])")
+    page.evaluate("""() => {
+      const source = document.getElementById("source");
+      source.value = source.value.replace(
+        /(<outputEntry id="rule_\\d+_response_minutes">\\s*<text>)\\d+(<\\/text>)/g, "$1144000$2");
+      source.dispatchEvent(new Event("input"));
+    }""")
+    with page.context.expect_page() as opened:
+        page.click("#what-if-draft button[type=submit]")
+    replay = opened.value
+    replay.wait_for_selector("#what-if-result")
+    assert "144000" in replay.locator("#sla-dmn").input_value()
+    response = replay.locator('#what-if-totals tr[data-clock="response"]')
+    today = [response.locator(f'[data-which="today"][data-figure="{f}"]').inner_text()
+             for f in ("met", "warned", "breached")]
+    draft = [response.locator(f'[data-which="draft"][data-figure="{f}"]').inner_text()
+             for f in ("met", "warned", "breached")]
+    assert today == ["1", "1", "1"] and draft == ["3", "0", "0"]
+    assert replay.title().startswith("时限规则模拟")
+    # Nothing was deployed: the analytics page's own table is still the deployed one.
+    replay.goto("/analytics/what-if")
+    assert "144000" not in replay.locator("#sla-dmn").input_value()
+    designer.shot("designer-what-if")

@@ -357,6 +357,13 @@
   if (validateButton) validateButton.addEventListener("click", guard(validate));
   if (deployButton) deployButton.addEventListener("click", guard(deploy));
   if (toggleEl) toggleEl.addEventListener("click", guard(toggleSource));
+  // 按历史诉求模拟: the table being edited (not deployed) replayed on past cases, in a new tab.
+  const whatIfForm = document.getElementById("what-if-draft");
+  if (whatIfForm) whatIfForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    currentContent().then((text) => { whatIfForm.elements.sla_dmn.value = text; whatIfForm.submit(); })
+      .catch((err) => show("error", texts.request_failed, [{ where: filename, message: String(err.message || err) }]));
+  });
   window.addEventListener("beforeunload", (event) => {
     if (dirty) { event.preventDefault(); event.returnValue = texts.unsaved; }
   });

@@ -31,7 +31,7 @@ SLOW_DIRS = {"fuzz": "slow"}  # whole directories: their marker (tests/e2e: brow
 # worker processes, the rollup against its reference over generated history.
 SLOW_MODULES = {"tests/unit/test_bench_smoke.py", "tests/unit/test_bench_loop_smoke.py",
                 "tests/unit/test_startup.py", "tests/integration/test_timer_workers.py",
-                "tests/integration/test_insight_rollup.py"}
+                "tests/integration/test_insight_rollup.py", "tests/ops/test_bench_pg_smoke.py"}
 
 
 def pytest_collection_modifyitems(items):

@@ -98,3 +98,17 @@ def test_the_designer_replays_the_table_being_edited_on_past_cases(person, api, 
     replay.goto("/analytics/what-if")
     assert "144000" not in replay.locator("#sla-dmn").input_value()
     designer.shot("designer-what-if")
+
+
+def test_the_replay_button_is_on_the_deadline_table_only_and_speaks_english(person):
+    designer = person("designer1")
+    page = designer.page
+    page.goto("/lang/en")
+    page.goto("/designer/edit/sla.dmn")
+    page.wait_for_selector("#designer[data-ready='1']", timeout=20000)
+    button = page.locator("#what-if-draft button[type=submit]")
+    assert button.inner_text() == "Replay on past cases"
+    assert "nothing is deployed" in button.get_attribute("title")
+    page.goto("/designer/edit/routing.dmn")
+    page.wait_for_selector("#designer[data-ready='1']", timeout=20000)
+    assert page.locator("#what-if-draft").count() == 0

@@ -14,6 +14,7 @@ from app.i18n import current_language, gettext
 from app.services import deployment_waits, deployments, designer_catalog, process_diff
 
 from .common import current_user, page, rt
+from .pages_analytics import ROLES as ANALYTICS_ROLES
 
 bp = Blueprint("designer", __name__)
 
@@ -118,12 +119,11 @@ def designer_edit(actor, filename: str):
     return render_template("designer/designer_edit.html", filename=filename, kind=kind,
                            kind_label=KIND_LABELS.get(kind, kind),
                            can_deploy=actor.role in DEPLOY_ROLES,
-                           can_what_if=filename == WHAT_IF_FILE and actor.role in WHAT_IF_ROLES)
+                           can_what_if=filename == WHAT_IF_FILE and actor.role in ANALYTICS_ROLES)
 
 
 # The deadline table's draft can be replayed on past cases (/analytics/what-if, issue 21 §4).
 WHAT_IF_FILE = "sla.dmn"
-WHAT_IF_ROLES = ("leader", "supervisor", "analyst", "admin", "designer")
 
 
 @bp.route("/designer/file/<path:filename>")

@@ -6,24 +6,15 @@ the next real run. They run in the PostgreSQL run (`make test-pg`, the second ha
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench_support import run_bench
+
 PG = os.environ.get("DATABASE_URL", "")
 pytestmark = pytest.mark.skipif(
     not PG.startswith("postgresql"),
     reason="PostgreSQL benchmarks: they run in the PostgreSQL run (make test-pg, .ci/run)")
-
-
-def _run(*args: str, timeout: int = 400) -> str:
-    run = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
-                         timeout=timeout)
-    assert run.returncode == 0, (run.stdout[-3000:], run.stderr[-3000:])
-    return run.stdout
 
 
 def _server(url: str) -> str:
@@ -32,15 +23,15 @@ def _server(url: str) -> str:
 
 
 def test_crash_bench_passes_its_checks_in_a_small_run():
-    out = _run("bench/crash.py", "--pg-url", _server(PG), "--db", "qisu_crash_smoke",
+    out = run_bench("bench/crash.py", "--pg-url", _server(PG), "--db", "qisu_crash_smoke",
                "--clients", "3", "--duration", "8", "--kills", "2", "--timer-cases", "1",
-               "--web-workers", "2", "--workers", "1")
+               "--web-workers", "2", "--workers", "1", timeout=400)
     assert "RESULT: all checks passed" in out, out[-3000:]
     assert out.count("[ok]") == 5, out[-3000:]
 
 
 def test_db_restart_bench_passes_its_checks_in_a_small_run():
-    out = _run("bench/db_restart.py", "--down", "1", "--clients", "2", "--timers", "2",
-               "--warmup", "2", "--after", "3", "--web-workers", "2")
+    out = run_bench("bench/db_restart.py", "--down", "1", "--clients", "2", "--timers", "2",
+               "--warmup", "2", "--after", "3", "--web-workers", "2", timeout=400)
     assert "checks: all passed" in out, out[-3000:]
     assert "fired 2/2, each exactly once" in out, out[-3000:]

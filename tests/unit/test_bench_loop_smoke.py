@@ -5,17 +5,11 @@ changes (e.g. the enterprise's P17 view of a case carries no open tasks). No fig
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.bench_support import run_bench
 
 
 def test_loop_rate_runs_one_case_through_the_raw_engine_and_the_service():
-    run = subprocess.run([sys.executable, "bench/loop_rate.py", "--cases", "1", "--warmup", "0"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "(a) raw engine" in run.stdout and "start + 12 user-task steps" in run.stdout, run.stdout
-    assert "(b) service via HTTP, SQLite" in run.stdout, run.stdout
-    assert "ratio service/raw, SQLite" in run.stdout, run.stdout
+    out = run_bench("bench/loop_rate.py", "--cases", "1", "--warmup", "0")
+    assert "(a) raw engine" in out and "start + 12 user-task steps" in out, out
+    assert "(b) service via HTTP, SQLite" in out, out
+    assert "ratio service/raw, SQLite" in out, out

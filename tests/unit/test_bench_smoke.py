@@ -4,19 +4,12 @@ change breaks the build instead of the next `make bench`; and no script carries 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.bench_support import run_bench
 
 ROOT = Path(__file__).resolve().parents[2]
 MACHINE_PATH = re.compile(r"""["'(\s](/work/|/home/|/root/|/Users/|/tmp/qisu)""")
-
-
-def _run(*args: str, timeout: int = 300) -> str:
-    run = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
-                         timeout=timeout)
-    assert run.returncode == 0, (run.stdout[-2000:], run.stderr[-3000:])
-    return run.stdout
 
 
 def test_no_bench_or_app_file_names_a_machine_path():
@@ -29,23 +22,23 @@ def test_no_bench_or_app_file_names_a_machine_path():
 
 
 def test_profile_service_profiles_one_case():
-    out = _run("bench/profile_service.py", "--cases", "1", "--top", "3")
+    out = run_bench("bench/profile_service.py", "--cases", "1", "--top", "3")
     assert "statements/request" in out and "self time per layer" in out, out
     assert "app/ (QiSu code)" in out, out
 
 
 def test_worklist_bench_lists_tasks_at_two_levels():
-    out = _run("bench/worklist.py", "--smoke")
+    out = run_bench("bench/worklist.py", "--smoke")
     assert "50 open tasks city-wide" in out and "unit /tasks page" in out, out
     assert "total 10" in out, out  # the unit's share of 50 open tasks, counted through the API
 
 
 def test_parallel_intake_bench_submits_through_the_api():
-    out = _run("bench/parallel_intake.py", "--smoke")
+    out = run_bench("bench/parallel_intake.py", "--smoke")
     assert "1 client(s) × 3: 3 intakes" in out and "errors 0" in out, out
 
 
 def test_rounds_bench_drives_a_case_round_after_round_both_ways():
-    out = _run("bench/rounds.py", "--smoke", "--compare")
+    out = run_bench("bench/rounds.py", "--smoke", "--compare")
     assert "SQLite, before: round" in out and "SQLite, after: round" in out, out
     assert "round 3:" in out and "CPU per step round 3 / round 1" in out, out

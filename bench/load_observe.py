@@ -21,15 +21,34 @@ def _cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (Linux /proc): gunicorn workers, the evaluator processes that
+    run the designers' scripts (app/engine/sandbox_pool.py) below them."""
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def children_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of each process below `pid`, by pid."""
+    return {child: _cpu(child) for child in descendants(pid)}
+
+
 def server_pids(servers, pg_url: str, name: str) -> dict[str, list[int]]:
-    """The gunicorn workers and the qisu worker; the PostgreSQL backends serving the database."""
+    """The gunicorn master and workers, the qisu worker and the evaluator processes below them;
+    the PostgreSQL backends serving the database."""
     from sqlalchemy import text
     app = []
     for proc in servers.procs:
-        app.append(proc.pid)
-        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children")
-        if children.exists():
-            app += [int(p) for p in children.read_text().split()]
+        app += [proc.pid, *descendants(proc.pid)]
     from sqlalchemy import create_engine
     admin = create_engine(pg_url, connect_args={"connect_timeout": 5})
     with admin.connect() as conn:

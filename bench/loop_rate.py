@@ -226,13 +226,14 @@ def measure_service(url: str, cases: int, warmup: int, list_tasks: bool = False)
         for _ in range(warmup):
             drive_case(api, list_tasks)
         api.client.reset()
-        cpu_before, pg_before = time.process_time(), backend_cpu(app)
+        cpu_before, pg_before = app_cpu_now(), backend_cpu(app)
         elapsed, per_case = _timed(cases, lambda _i: drive_case(api, list_tasks))
-        app_cpu, pg_cpu = time.process_time() - cpu_before, backend_cpu(app) - pg_before
+        (app_cpu, evaluator_cpu), pg_cpu = app_cpu_now(cpu_before), backend_cpu(app) - pg_before
         client = api.client
         steps = cases * STEPS_PER_CASE
         return {"rate": cases / elapsed, "ms_per_case": 1000 * elapsed / cases, "spread": per_case,
                 "cpu_app_ms": 1000 * app_cpu / steps, "cpu_db_ms": 1000 * pg_cpu / steps,
+                "cpu_evaluators_ms": 1000 * evaluator_cpu / steps,
                 "requests_per_case": client.count / cases,
                 "ms_per_request": 1000 * client.seconds / client.count,
                 "by_kind": {k: (n / cases, 1000 * s / n) for k, (n, s) in client.by_kind.items()}}
@@ -241,6 +242,17 @@ def measure_service(url: str, cases: int, warmup: int, list_tasks: bool = False)
 
 
 STEPS_PER_CASE = 13  # intake, 10 task completions, 2 ratings
+
+
+def app_cpu_now(before: tuple | None = None):
+    """This process's CPU seconds and its evaluator processes' (the designers' scripts run in
+    them, app/engine/sandbox_pool.py); with `before`, the seconds used since."""
+    from load_observe import children_cpu
+    now = (time.process_time(), children_cpu(os.getpid()))
+    if before is None:
+        return now
+    evaluators = sum(max(0.0, cpu - before[1].get(pid, 0.0)) for pid, cpu in now[1].items())
+    return now[0] - before[0] + evaluators, evaluators
 
 
 def backend_cpu(app) -> float:
@@ -290,6 +302,7 @@ def _service_lines(label: str, result: dict) -> list[str]:
              f"({result['ms_per_case']:.1f} ms/case); {result['requests_per_case']:.0f} HTTP requests/case, "
              f"mean {result['ms_per_request']:.2f} ms/request",
              f"      CPU per step (user+system, {STEPS_PER_CASE} steps a case): app {result['cpu_app_ms']:.1f} ms"
+             f" (evaluator processes {result['cpu_evaluators_ms']:.1f})"
              f" + database {result['cpu_db_ms']:.1f} ms = {result['cpu_app_ms'] + result['cpu_db_ms']:.1f} ms",
              f"      per case: {result['spread']}"]
     for kind, (per_case, ms) in sorted(result["by_kind"].items(), key=lambda kv: -kv[1][0] * kv[1][1]):
@@ -346,8 +359,13 @@ def main(argv=None) -> int:
     else:
         out("PostgreSQL skipped: no --pg-url given")
 
+    raw_step_ms = raw["ms_per_case"] / STEPS_PER_CASE  # one process, CPU-bound: wall ≈ CPU
     for label, result in results.items():
         out(f"(c) ratio service/raw, {label}: {result['rate'] / raw['rate']:.1%}")
+        cpu = result["cpu_app_ms"] + result["cpu_db_ms"]
+        out(f"(d) CPU per step service ÷ raw engine per step, {label}: {cpu:.1f} / "
+            f"{raw_step_ms:.1f} ms = {cpu / raw_step_ms:.2f} (machine-independent; the raw "
+            "engine's step is this machine's yardstick)")
     if "PostgreSQL" in results:
         ratio = results["PostgreSQL"]["rate"] / raw["rate"]
         verdict = "MET" if ratio >= TARGET_RATIO else "NOT MET"

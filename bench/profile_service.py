@@ -90,6 +90,8 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--pg-url", default=None)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--statements", type=int, default=18,
+                        help="how many statements to list (by time)")
     args = parser.parse_args(argv)
     logging.disable(logging.INFO)
 
@@ -144,7 +146,7 @@ def main(argv=None) -> int:
     print(f"  time inside cursor.execute per case: {1000 * sum(sql.seconds.values()) / args.cases:.1f} ms "
           "(driver + server + round trip, without the ORM around it)")
     print("statements by time inside cursor.execute (per case: count, ms, string parameter KiB):")
-    for key, seconds in sql.seconds.most_common(18):
+    for key, seconds in sql.seconds.most_common(args.statements):
         kind, stmt = key
         print(f"  {sql.by_statement[key] / args.cases:5.1f}  {1000 * seconds / args.cases:6.2f} ms  "
               f"{sql.param_bytes[key] / args.cases / 1024:6.1f} KiB  [{kind.split()[1]}] {stmt}")

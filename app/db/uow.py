@@ -30,6 +30,8 @@ class UnitOfWork:
             raise conflict from exc
 
     def commit(self) -> None:
+        if any(self.session.info.get("qisu_batches", ())):  # app/db/batch.py
+            raise RuntimeError("row writes not sent: the command ends with projection.flush")
         self.session.commit()
 
 

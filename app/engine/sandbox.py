@@ -19,6 +19,7 @@ from RestrictedPython.Guards import (full_write_guard, guarded_iter_unpack_seque
                                      guarded_unpack_sequence, safe_builtins, safer_getattr)
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from . import plain_expression
 from .sandbox_policy import QisuPolicy, binop, capped_range, iteration_budget
 from .sandbox_pool import SandboxLimits, evaluate_limited
 
@@ -117,6 +118,9 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         self.limits = limits or SandboxLimits()
 
     def evaluate(self, expression, context, external_context=None):
+        done, value = plain_expression.evaluate(expression, context, external_context)
+        if done:
+            return value
         return evaluate_limited("eval", expression, context, external_context, self.limits)
 
     def execute(self, script, context, external_context=None):

@@ -92,7 +92,7 @@ def request_extension(rt: Runtime, actor: Actor, number: str, reason: str, reque
             if not delivered:
                 raise Conflict(msg("extension.wrong_step", "当前环节不能申请延期"))
             projection.save(command, workflow)
-        session.flush()
+        projection.flush(command)
         result = describe_case(session, case, now=now)
         uow.commit()
         return result

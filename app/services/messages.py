@@ -33,7 +33,7 @@ def enqueue(command, template: str, recipient: str | None = None, channel: str =
     body = TEMPLATES[template].format(number=case.number, **values)
     message = OutboxMessage(case_id=case.id, channel=channel, recipient=recipient,
                             template=template, body=body, created_at=command.now)
-    command.session.add(message)
+    command.writes.insert_objects([message])  # sent with the command's writes (projection.flush)
     return message
 
 

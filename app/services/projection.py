@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
-from app.db.models import AuditEvent, HumanTask, Timer, Unit, WorkflowState
+from app.db.models import AuditEvent, Case, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
 from app.domain.vocab import FINAL_STATUSES
 
@@ -19,10 +19,11 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
     Returns the case's open tasks after the run."""
     case, session = command.case, command.session
     dumped = command.rt.runner.dump(workflow)
-    if command.state_exists and command.state is None:
-        command.new_state = dumped  # written by `flush`
+    states = WorkflowState.__table__
+    if command.state_exists and command.state is None:  # written by `flush`
+        command.writes.update(states, ("case_id",), [{"case_id": case.id, "state": dumped}])
     elif command.state_exists is False:  # a new case: its first state
-        session.add(WorkflowState(case_id=case.id, state=dumped))
+        command.writes.insert(states, [{"case_id": case.id, "state": dumped}])
     else:
         state = command.state if command.state is not None else session.get(WorkflowState, case.id)
         if state is None:
@@ -37,24 +38,33 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
     return open_tasks
 
 
-def flush(command) -> None:
+def flush(command, new_case: bool = False) -> None:
     """Flush the command's ORM changes — the case's versioned update first, so a concurrent
-    writer fails there (409) — then the writes the command kept for the end: its trail in one
-    INSERT, the timer changes, the new workflow state (`save`)."""
+    writer fails there (409) — then the row writes the command kept for the end (its trail, the
+    task, timer and clock changes, messages, the new workflow state): one statement on
+    PostgreSQL (app/db/batch.py). `new_case`: the command inserted the case, so no one else
+    sees it yet: its changes since need no version check and go with the batch."""
     session = command.session
+    if new_case:
+        _case_changes_to_batch(command)
     session.flush()
+    command.queue_clock_writes()
     if command.trail:
-        # Core, not the ORM's bulk insert: one executemany, and None stays JSON null as before
-        session.execute(AuditEvent.__table__.insert(), audit.rows(command.trail))
+        command.writes.insert(AuditEvent.__table__, audit.rows(command.trail))
         command.trail.clear()
-    for statement, parameters in command.writes:
-        session.execute(statement, parameters)
-    command.writes.clear()
-    if command.new_state is not None:
-        session.execute(
-            update(WorkflowState).where(WorkflowState.case_id == command.case.id)
-            .values(state=command.new_state).execution_options(synchronize_session=False))
-        command.new_state = None
+    command.writes.execute(session)
+
+
+def _case_changes_to_batch(command) -> None:
+    case = command.case
+    state = inspect(case)
+    changes = {}
+    for attr in state.mapper.column_attrs:
+        if state.attrs[attr.key].history.has_changes():
+            value = getattr(case, attr.key)
+            changes[attr.columns[0].key] = value
+            set_committed_value(case, attr.key, value)  # the ORM's flush leaves it alone
+    command.writes.update(Case.__table__, ("id",), [{"id": case.id} | changes] if changes else [])
 
 
 def _project_tasks(command, workflow, completed_task_id):
@@ -67,12 +77,17 @@ def _project_tasks(command, workflow, completed_task_id):
         with session.no_autoflush:  # pending changes don't affect this read; flush once at the end
             open_rows = {row.id: row for row in session.scalars(
                 select(HumanTask).where(HumanTask.case_id == case.id, HumanTask.status == "ready"))}
+    ended = []
     for row_id, row in open_rows.items():
-        if row_id not in ready_ids:
-            row.status = "completed" if row_id == completed_task_id else "cancelled"
-            row.completed_at = command.now
-            if row_id == completed_task_id and command.actor:
-                row.completed_by = command.actor.id
+        if row_id not in ready_ids:  # the rows as written (by `flush`), without the ORM's flush
+            done = row_id == completed_task_id
+            by = command.actor.id if done and command.actor else row.completed_by
+            for name, value in (("status", "completed" if done else "cancelled"),
+                                ("completed_at", command.now), ("completed_by", by)):
+                set_committed_value(row, name, value)
+            ended.append({"id": row_id, "status": row.status, "completed_at": command.now,
+                          "completed_by": by})
+    command.writes.update(HumanTask.__table__, ("id",), ended)
     still_open = [row for row_id, row in open_rows.items() if row_id in ready_ids]
     created = []
     for view in views:
@@ -87,7 +102,6 @@ def _project_tasks(command, workflow, completed_task_id):
             form=view.properties.get("formJsonSchemaFilename"), status="ready",
             red_list=case.red_list, deadline_clock=clock,
             due_at=_deadline(command, clock) or _due_from(view), created_at=command.now)
-        session.add(row)
         created.append(row)
         audit.record(command, "task_opened", task_id=view.id, task_name=view.title,
                      after={"lane": view.lane, "role": role})
@@ -95,6 +109,7 @@ def _project_tasks(command, workflow, completed_task_id):
     statuses = [v.properties["caseStatus"] for v in views if v.properties.get("caseStatus")]
     if statuses:
         case.status = statuses[0]
+    command.writes.insert_objects(created)  # written by `flush`
     case.current_step = "、".join(view.title for view in views)[:200] or None
     if views:
         case.suggested_unit_code = views[0].data.get("suggested_unit") or case.suggested_unit_code
@@ -214,26 +229,23 @@ def _mirror_changes(command, workflow, before: dict, waiting: dict) -> None:
         if task_id in waiting:
             continue
         fired = runner.task_completed(workflow, task_id)
-        ended.append({"t": task_id, "s": "fired" if fired else "dropped",
-                      "f": command.now if fired else None})
+        ended.append({"case_id": case.id, "task_id": task_id,
+                      "status": "fired" if fired else "dropped",
+                      "fired_at": command.now if fired else None})
         if fired:
             audit.record(command, "timer_fired", task_id=task_id, task_name=view.name,
                          after=_fired_detail(command, view))
-    where = (table.c.case_id == case.id) & (table.c.task_id == bindparam("t")) & (
-        table.c.status == "waiting")
     writes = command.writes  # written by `flush`, after the case's versioned update
-    if ended:
-        writes.append((table.update().where(where).values(status=bindparam("s"),
-                                                          fired_at=bindparam("f")), ended))
-    moved = [{"t": task_id, "d": view.due_at} for task_id, view in waiting.items()
-             if task_id in before and before[task_id].due_at != view.due_at]
-    if moved:
-        writes.append((table.update().where(where).values(due_at=bindparam("d")), moved))
-    new = [{"case_id": case.id, "task_id": task_id, "name": view.name, "due_at": view.due_at,
-            "status": "waiting", "fired_at": None, "fault": None}
-           for task_id, view in waiting.items() if task_id not in before]
-    if new:
-        writes.append((table.insert(), new))
+    keys = ("case_id", "task_id")
+    writes.update(table, keys, ended, status="waiting")
+    writes.update(table, keys, [{"case_id": case.id, "task_id": task_id, "due_at": view.due_at}
+                                for task_id, view in waiting.items()
+                                if task_id in before and before[task_id].due_at != view.due_at],
+                  status="waiting")
+    writes.insert(table, [{"case_id": case.id, "task_id": task_id, "name": view.name,
+                           "due_at": view.due_at, "status": "waiting", "fired_at": None,
+                           "fault": None}
+                          for task_id, view in waiting.items() if task_id not in before])
 
 
 def timer_keys(views) -> frozenset:

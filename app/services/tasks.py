@@ -12,7 +12,7 @@ from app.engine.runner import TaskNotReady
 
 from app import metrics
 
-from . import audit, form_rules, idempotency, projection, worklist
+from . import audit, clock_rows, form_rules, idempotency, projection, worklist
 from .command import Command, running
 from .forms import validate_form
 from .idempotency import IdempotencyRequest
@@ -190,14 +190,16 @@ def complete_for_case(rt: Runtime, actor: Actor, number: str, spec_name: str, da
 
 def _load(session, actor: Actor, which, target, cached_version: int | None = None) -> list:
     """One round trip for a completion: the case's open tasks (marked whether `actor` may act on
-    each), the case with its enterprise and unit, and the workflow state — in the row of the
-    `target` task only, so a case with several open tasks carries its state once, and not at all
-    when the case is at `cached_version` (its workflow is in rt.workflows)."""
-    if cached_version is not None:
-        target = target & (Case.version != cached_version)
+    each), the case with its enterprise and unit, its SLA clocks and the workflow state — the
+    last two in the row of the `target` task only, so a case with several open tasks carries
+    them once; the state not at all when the case is at `cached_version` (its workflow is in
+    rt.workflows)."""
+    with_state = target if cached_version is None else target & (Case.version != cached_version)
+    clocks = clock_rows.json_column(session.bind.dialect.name, Case.id)
     return session.execute(
         select(HumanTask, task_filter(actor).label("visible"), Case, Enterprise, Unit,
-               sa_case((target, WorkflowState.state)).label("state"))
+               sa_case((with_state, WorkflowState.state)).label("state"),
+               sa_case((target, clocks)).label("clocks"))
         .join(Case, Case.id == HumanTask.case_id)
         .join(WorkflowState, WorkflowState.case_id == Case.id)
         .join(Enterprise, Enterprise.id == Case.enterprise_id)
@@ -215,7 +217,8 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
     workflow = None
     if loaded:  # the case, its open tasks and its state text from `_load`
         case = loaded[0].Case
-        state_text = next(row.state for row in loaded if row.HumanTask is task)
+        target_row = next(row for row in loaded if row.HumanTask is task)
+        state_text, clocks = target_row.state, clock_rows.from_json(target_row.clocks)
         open_rows = [row.HumanTask for row in loaded]
         if state_text is None:  # left out: the case is at the cached workflow's version
             workflow = rt.workflows.take(case.id, case.version, task.id)
@@ -228,7 +231,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
             .join(WorkflowState, WorkflowState.case_id == Case.id)
             .join(Enterprise, Enterprise.id == Case.enterprise_id)
             .outerjoin(Unit, Unit.id == Case.unit_id).where(Case.id == task.case_id)).one()
-        state_text, open_rows = state_row.state, None
+        state_text, open_rows, clocks = state_row.state, None, None
     bundle = rt.specs.get(session, case.deployment_id)
     form_data = validate_form(bundle.forms.get(task.form) if task.form else None, data)
     now = rt.clock.now()
@@ -236,7 +239,7 @@ def _complete(uow, rt: Runtime, actor: Actor, task: HumanTask, data: dict,
         workflow = rt.runner.load(bundle, state_text)
     command = Command(uow, rt, actor, case, now, workflow, None, open_rows,
                       timers_before={v.task_id: v for v in rt.runner.waiting_timers(workflow)},
-                      state_exists=True, trail=[])
+                      state_exists=True, trail=[], _clocks=clocks)
     with running(command):  # the form rules read the clocks through the command too
         form_rules.check(form_rules.RuleContext(session, rt.settings, case, task, now), task.form,
                          form_data)

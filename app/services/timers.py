@@ -74,6 +74,7 @@ def _fire_one(rt: Runtime, now: datetime, case_ids: list) -> str | None:
         with running(command):
             rt.runner.fire_timers(workflow)
             projection.save(command, workflow)
+        projection.flush(command)
         if timer.status == "fired":
             timer.fired_at = rt.clock.now()  # after the engine ran, just before the commit
         # A timer whose case ended or whose activity completed meanwhile is now "dropped".

@@ -71,7 +71,7 @@ def _assign(cmd, params: dict[str, Any], data: dict[str, Any], auto: bool) -> di
 
 
 def _unit(cmd, code: str) -> Unit | None:
-    return cmd.session.scalar(select(Unit).where(Unit.code == code)) if code else None
+    return cmd.hold(cmd.session.scalar(select(Unit).where(Unit.code == code))) if code else None
 
 
 def notify_enterprise(params: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:

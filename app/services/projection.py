@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.db.models import AuditEvent, Case, HumanTask, Timer, Unit, WorkflowState
 from app.domain.roles import role_for_lane
@@ -39,14 +40,18 @@ def save(command, workflow, completed_task_id: str | None = None) -> list[HumanT
 
 
 def flush(command, new_case: bool = False) -> None:
-    """Flush the command's ORM changes — the case's versioned update first, so a concurrent
-    writer fails there (409) — then the row writes the command kept for the end (its trail, the
-    task, timer and clock changes, messages, the new workflow state): one statement on
-    PostgreSQL (app/db/batch.py). `new_case`: the command inserted the case, so no one else
-    sees it yet: its changes since need no version check and go with the batch."""
-    session = command.session
+    """Write the command's case changes first — a versioned UPDATE, so a concurrent writer
+    fails there (409) before anything else is sent — then whatever the ORM holds, then the row
+    writes the command kept for the end (its trail, the task, timer and clock changes, messages,
+    the new workflow state): one statement on PostgreSQL (app/db/batch.py). `new_case`: the
+    command inserted the case, so no one else sees it yet: its changes since need no version
+    check and go with the batch."""
+    session, case = command.session, command.case
+    changes = _case_changes(case)
     if new_case:
-        _case_changes_to_batch(command)
+        command.writes.update(Case.__table__, ("id",), [{"id": case.id} | changes] if changes else [])
+    elif changes:
+        _versioned_update(session, case, changes)
     session.flush()
     command.queue_clock_writes()
     if command.trail:
@@ -55,16 +60,31 @@ def flush(command, new_case: bool = False) -> None:
     command.writes.execute(session)
 
 
-def _case_changes_to_batch(command) -> None:
-    case = command.case
+def _case_changes(case) -> dict:
+    """The case's changed columns, taken from the ORM (whose flush then leaves the case alone)."""
     state = inspect(case)
     changes = {}
     for attr in state.mapper.column_attrs:
         if state.attrs[attr.key].history.has_changes():
             value = getattr(case, attr.key)
             changes[attr.columns[0].key] = value
-            set_committed_value(case, attr.key, value)  # the ORM's flush leaves it alone
-    command.writes.update(Case.__table__, ("id",), [{"id": case.id} | changes] if changes else [])
+            set_committed_value(case, attr.key, value)
+    return changes
+
+
+_CASES = Case.__table__
+
+
+def _versioned_update(session, case, changes: dict) -> None:
+    """UPDATE … WHERE version = the version read: no row means another command changed the
+    case meanwhile (StaleDataError: 409, everything rolled back)."""
+    version = case.version
+    result = session.execute(
+        _CASES.update().where(_CASES.c.id == case.id, _CASES.c.version == version)
+        .values(changes | {"version": version + 1}))
+    if result.rowcount != 1:
+        raise StaleDataError(f"case {case.id} changed since version {version}")
+    set_committed_value(case, "version", version + 1)
 
 
 def _project_tasks(command, workflow, completed_task_id):

@@ -90,6 +90,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--pg-url", default=None)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--dump", default=None, help="also write the cProfile data to this file")
     parser.add_argument("--statements", type=int, default=18,
                         help="how many statements to list (by time)")
     args = parser.parse_args(argv)
@@ -135,6 +136,8 @@ def main(argv=None) -> int:
         profile.disable()
         elapsed = time.perf_counter() - start
         engine.dispose()
+    if args.dump:
+        profile.dump_stats(args.dump)  # for pstats / snakeviz
 
     print(f"profile: {args.cases} cases on {engine.dialect.name}, "
           f"{1000 * elapsed / args.cases:.1f} ms/case under cProfile")

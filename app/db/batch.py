@@ -98,19 +98,26 @@ def row_values(obj) -> dict:
     return values_
 
 
+_SEPARATE: dict = {}  # the executemany statement by the op's shape (row count aside)
+
+
 def _separate(op):
     """The op as one executemany: (statement, list of parameter dicts)."""
     if isinstance(op, _Insert):
         return op.table.insert(), op.rows
     table, keys = op.table, op.keys
-    names = [name for name in op.rows[0] if name not in keys]
-    statement = table.update().where(
-        *(table.c[key] == bindparam(f"k_{key}") for key in keys),
-        *(table.c[name] == value for name, value in op.only)
-    ).values({name: bindparam(f"v_{name}") for name in names})
+    shape = op.shape()[:4] + op.shape()[5:]
+    statement = _SEPARATE.get(shape)
+    if statement is None:
+        names = [name for name in op.rows[0] if name not in keys]
+        statement = _SEPARATE[shape] = table.update().where(
+            *(table.c[key] == bindparam(f"k_{key}") for key in keys),
+            *(table.c[name] == value for name, value in op.only)
+        ).values({name: bindparam(f"v_{name}") for name in names}).execution_options(
+            synchronize_session=False)
     parameters = [{(f"k_{k}" if k in keys else f"v_{k}"): v for k, v in row.items()}
                   for row in op.rows]
-    return statement.execution_options(synchronize_session=False), parameters
+    return statement, parameters
 
 
 # --- PostgreSQL: one statement, compiled once per shape -------------------------------------

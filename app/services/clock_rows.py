@@ -2,9 +2,11 @@
 as one JSON column), changed by the clock actions, written back as a batch (changed rows only)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from app.db import json_rows
 from app.db.batch import WriteBatch
-from app.db.models import SlaClock
+from app.db.models import Case, SlaClock
 
 TABLE = SlaClock.__table__
 COLUMNS = tuple(TABLE.c)
@@ -12,9 +14,11 @@ CHANGING = ("warn_at", "due_at", "warned_at", "met_at", "violated_at", "outcome"
 NEW = tuple(col.key for col in COLUMNS if col.key != "id")
 
 
-def json_column(dialect: str, case_id):
-    """The clocks of case `case_id` (a column or value) as one JSON value (see `from_json`)."""
-    return json_rows.rows_json(dialect, COLUMNS, TABLE.c.case_id == case_id)
+@lru_cache(maxsize=4)
+def json_column(dialect: str):
+    """The clocks of the case in the query (correlated to `cases.id`) as one JSON value (see
+    `from_json`)."""
+    return json_rows.rows_json(dialect, COLUMNS, TABLE.c.case_id == Case.__table__.c.id)
 
 
 def from_json(value) -> list[SlaClock]:

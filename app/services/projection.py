@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -64,24 +64,29 @@ def _case_changes(case) -> dict:
     """The case's changed columns, taken from the ORM (whose flush then leaves the case alone)."""
     state = inspect(case)
     changes = {}
-    for attr in state.mapper.column_attrs:
-        if state.attrs[attr.key].history.has_changes():
-            value = getattr(case, attr.key)
-            changes[attr.columns[0].key] = value
-            set_committed_value(case, attr.key, value)
+    for key in list(state.committed_state):  # the attributes changed since the load
+        value = getattr(case, key)
+        changes[state.mapper.attrs[key].columns[0].key] = value
+        set_committed_value(case, key, value)
     return changes
 
 
 _CASES = Case.__table__
+_UPDATES: dict = {}  # the versioned UPDATE by the columns it sets
 
 
 def _versioned_update(session, case, changes: dict) -> None:
     """UPDATE … WHERE version = the version read: no row means another command changed the
     case meanwhile (StaleDataError: 409, everything rolled back)."""
+    columns = tuple(sorted(changes))
+    statement = _UPDATES.get(columns)
+    if statement is None:
+        statement = _UPDATES[columns] = _CASES.update().where(
+            _CASES.c.id == bindparam("case_id_"), _CASES.c.version == bindparam("version_")
+        ).values({name: bindparam(name) for name in columns} | {"version": bindparam("new_version_")})
     version = case.version
-    result = session.execute(
-        _CASES.update().where(_CASES.c.id == case.id, _CASES.c.version == version)
-        .values(changes | {"version": version + 1}))
+    result = session.execute(statement, changes | {
+        "case_id_": case.id, "version_": version, "new_version_": version + 1})
     if result.rowcount != 1:
         raise StaleDataError(f"case {case.id} changed since version {version}")
     set_committed_value(case, "version", version + 1)

@@ -195,7 +195,7 @@ def _load(session, actor: Actor, which, target, cached_version: int | None = Non
     them once; the state not at all when the case is at `cached_version` (its workflow is in
     rt.workflows)."""
     with_state = target if cached_version is None else target & (Case.version != cached_version)
-    clocks = clock_rows.json_column(session.bind.dialect.name, Case.id)
+    clocks = clock_rows.json_column(session.bind.dialect.name)
     return session.execute(
         select(HumanTask, task_filter(actor).label("visible"), Case, Enterprise, Unit,
                sa_case((with_state, WorkflowState.state)).label("state"),

@@ -13,3 +13,4 @@ def test_loop_rate_runs_one_case_through_the_raw_engine_and_the_service():
     assert "(a) raw engine" in out and "start + 12 user-task steps" in out, out
     assert "(b) service via HTTP, SQLite" in out, out
     assert "ratio service/raw, SQLite" in out, out
+    assert "(d) CPU per step service ÷ raw engine per step, SQLite" in out, out

@@ -42,3 +42,9 @@ def test_rounds_bench_drives_a_case_round_after_round_both_ways():
     out = run_bench("bench/rounds.py", "--smoke", "--compare")
     assert "SQLite, before: round" in out and "SQLite, after: round" in out, out
     assert "round 3:" in out and "CPU per step round 3 / round 1" in out, out
+
+
+def test_step_instructions_counts_one_case_under_callgrind():
+    out = run_bench("bench/step_instructions.py", "--cases", "1", timeout=600)
+    count = re.search(r"instructions per step, SQLite \(app \+ SQLite\): ([\d.]+) M", out)
+    assert count and float(count.group(1)) > 1, out  # a step is millions of instructions

@@ -44,7 +44,8 @@ def cli(app, *args):
     (MUTUAL_RECURSION, "CPU 时间超过 0.2 秒"),
     ("x = " + PAYLOADS["ljust"], "内存超过 64 MB"),
     ("x = " + PAYLOADS["join"], "内存超过 64 MB"),
-    ("x = " + PAYLOADS["sorted-map-sorted"], "内存超过 64 MB"),
+    # Sorting builds its lists slowly: on a busy machine the CPU limit may come first.
+    ("x = " + PAYLOADS["sorted-map-sorted"], ("内存超过 64 MB", "CPU 时间超过 0.2 秒")),
 ], ids=["recursion", "ljust", "join", "sorted-map-sorted"])
 def test_a_timer_script_past_a_limit_faults_the_timer_and_the_worker_goes_on(
         app, api, rt, small_limits, script, limit):
@@ -55,6 +56,8 @@ def test_a_timer_script_past_a_limit_faults_the_timer_and_the_worker_goes_on(
     assert fire_due(rt) == 0      # the round returns: nothing fired, nothing spins
     timers, trail = timers_of(rt, number)
     status, fault = timers["timer_response_warn"]
+    if isinstance(limit, tuple):
+        limit = next((one for one in limit if one in fault), limit[0])
     assert status == "faulted" and "sec_warn_script" in fault and limit in fault
     assert "timer_faulted" in trail and "timer_fired" not in trail
     assert fire_due(rt) == 0 and timers_of(rt, number)[0]["timer_response_warn"][0] == "faulted"

@@ -13,6 +13,7 @@ already failed (409) before any of it is sent.
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
@@ -124,15 +125,17 @@ def _separate(op):
 
 _CACHE: OrderedDict = OrderedDict()
 _CACHE_SIZE = 512
+_CACHE_LOCK = threading.Lock()  # the in-process worker and the web threads share it
 
 
 def _compiled(shape, ops, dialect):
     """The batch's one statement: (SQL text, ({(op, column): bind processor}, the parameters
     fixed in the text's shape))."""
-    hit = _CACHE.get(shape)
-    if hit is not None:
-        _CACHE.move_to_end(shape)
-        return hit
+    with _CACHE_LOCK:
+        hit = _CACHE.get(shape)
+        if hit is not None:
+            _CACHE.move_to_end(shape)
+            return hit
     statements = [_single(op, index) for index, op in enumerate(ops)]
     statement = statements[-1].add_cte(*(stmt.cte(f"w{index}")
                                          for index, stmt in enumerate(statements[:-1])))
@@ -143,9 +146,11 @@ def _compiled(shape, ops, dialect):
             kind = op.table.c[name].type.dialect_impl(dialect)
             processors[(index, name)] = kind.bind_processor(dialect)
     fixed = {name: value for name, value in compiled.params.items() if name.startswith("only")}
-    hit = _CACHE[shape] = (compiled.string, (processors, fixed))
-    if len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    hit = (compiled.string, (processors, fixed))
+    with _CACHE_LOCK:
+        _CACHE[shape] = hit
+        if len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
     return hit
 
 

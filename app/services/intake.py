@@ -15,7 +15,7 @@ from .command import Command, running
 from .deployments import latest
 from .enterprises import identify
 from .idempotency import IdempotencyRequest
-from .numbering import reserve_case_number
+from .numbering import defer_insight_rollup, reserve_case_number
 from .runtime import Runtime
 
 ENTERPRISE_CHANNELS = ("web", "app")
@@ -43,6 +43,7 @@ def submit_case(rt: Runtime, actor: Actor, payload: dict,
         key_row = idempotency.claim(uow, rt, idem)
         deployment = latest(session)
         now = rt.clock.now()
+        defer_insight_rollup(session)
         case = Case(
             number=reserve_case_number(rt, session, now), status="new", channel=channel, kind=kind,
             domain=domain, town=payload.get("town") or enterprise.town, description=description,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -31,6 +32,13 @@ def reserve_case_number(rt, session, now: datetime) -> str:
         number = next_case_number(own.session, now)
         own.commit()
     return number
+
+
+def defer_insight_rollup(session) -> None:
+    """PostgreSQL: this transaction counts its new case in the P18 insight rollup at commit
+    (migration 0012), so the day's rollup row is not locked across the engine run either."""
+    if session.bind.dialect.name == "postgresql":
+        session.execute(text("SET CONSTRAINTS insight_rollup_cases DEFERRED"))
 
 
 def next_case_number(session, now: datetime) -> str:

@@ -20,8 +20,8 @@ def test_a_slow_intake_does_not_delay_another(api, rt, monkeypatch, database_url
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite lets one writer at a time into the whole database, so a second intake "
                     "waits for the first by design there; this runs on PostgreSQL (DATABASE_URL)")
-    # Same day, kind and domain: both count in one P18 insight rollup row (migrations 0012 and 0090
-    # defer that count to the commit).
+    # Same day, kind and domain: both count in one P18 insight rollup row (migration 0012 defers
+    # that count to the intake's commit).
     token = api.token("agent1")
     inside, release = threading.Event(), threading.Event()
     original = rt.runner.start

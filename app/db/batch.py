@@ -107,7 +107,7 @@ def _separate(op):
     if isinstance(op, _Insert):
         return op.table.insert(), op.rows
     table, keys = op.table, op.keys
-    shape = op.shape()[:4] + op.shape()[5:]
+    shape = (table.name, keys, tuple(op.rows[0]), op.only)  # any number of rows
     statement = _SEPARATE.get(shape)
     if statement is None:
         names = [name for name in op.rows[0] if name not in keys]
